@@ -1,0 +1,164 @@
+/* diag.c -- program name, diagnostics, worst-status tracking */
+/* SPDX-License-Identifier: MIT */
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/buf.h"
+#include "lib/diag.h"
+#include "lib/iox.h"
+
+int		diag_quiet;
+int		diag_verbosity;
+static const char *prog = "etv";
+static int	worst;
+
+void
+diag_init(const char *argv0)
+{
+	const char *p;
+
+	if (argv0 && *argv0) {
+		p = strrchr(argv0, '/');
+		prog = p ? p + 1 : argv0;
+	}
+}
+
+const char *
+diag_prog(void)
+{
+	return prog;
+}
+
+void
+diag_status(int st)
+{
+	if (st > worst)
+		worst = st;
+}
+
+int
+diag_worst(void)
+{
+	return worst;
+}
+
+/* Print one whole line on stderr with a single write, so that it cannot mix
+ * with other writers' lines. */
+static void
+emit(const char *file, unsigned long line, const char *fmt, va_list ap)
+{
+	struct buf b = BUF_INIT;
+
+	diag_vformat(&b, file, line, fmt, ap);
+	fflush(stdout);
+	fputs(b.data, stderr);
+	buf_release(&b);
+}
+
+void
+diag_vformat(struct buf *b, const char *file, unsigned long line,
+    const char *fmt, va_list ap)
+{
+	buf_printf(b, "%s: ", prog);
+	if (file && line)
+		buf_printf(b, "%s:%lu: ", file, line);
+	else if (file)
+		buf_printf(b, "%s: ", file);
+	buf_vprintf(b, fmt, ap);
+	buf_addc(b, '\n');
+}
+
+void
+diag_format(struct buf *b, const char *file, unsigned long line,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag_vformat(b, file, line, fmt, ap);
+	va_end(ap);
+}
+
+void
+diag_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (diag_quiet)
+		return;
+	va_start(ap, fmt);
+	emit(NULL, 0, fmt, ap);
+	va_end(ap);
+}
+
+void
+diag_error(int st, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	emit(NULL, 0, fmt, ap);
+	va_end(ap);
+	diag_status(st);
+}
+
+void
+diag_verbose(int level, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (diag_verbosity < level)
+		return;
+	va_start(ap, fmt);
+	emit(NULL, 0, fmt, ap);
+	va_end(ap);
+}
+
+void
+diag_fail(int st, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	emit(NULL, 0, fmt, ap);
+	va_end(ap);
+	diag_status(st);
+	/* What was written so far is complete records: let it out. */
+	if (fflush(stdout) == EOF)
+		iox_write_failed();
+	exit(worst);
+}
+
+void
+diag_at(int st, const char *file, unsigned long line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	emit(file, line, fmt, ap);
+	va_end(ap);
+	diag_status(st);
+}
+
+void
+diag_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	emit(NULL, 0, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "Try '%s --help'.\n", prog);
+	exit(ETV_USAGE);
+}
+
+int
+diag_finish(void)
+{
+	if (fflush(stdout) == EOF || ferror(stdout))
+		iox_write_failed();
+	return worst;
+}

@@ -1,0 +1,84 @@
+/* diag.h -- program name, diagnostics, worst-status tracking, exit codes */
+/* SPDX-License-Identifier: MIT */
+#ifndef ETV_DIAG_H
+#define ETV_DIAG_H
+
+#include <stdarg.h>
+
+#include "lib/buf.h"
+
+/*
+ * Exit statuses, ordered so that the worst seen is the largest.  The
+ * process exits with MAX of every status recorded by diag_status().
+ */
+enum {
+	ETV_OK = 0,	/* all input read, every record accepted */
+	ETV_REJECT = 1,	/* a well-formed record was rejected on its merits */
+	ETV_USAGE = 2,	/* bad option or operand; no input consumed */
+	ETV_DATA = 3,	/* malformed input */
+	ETV_SYS = 4	/* I/O, system or internal failure */
+};
+
+/* -q and -v: set by opt_common(); read by diag_warn and diag_verbose. */
+extern int	diag_quiet;
+extern int	diag_verbosity;
+
+/* Remember the program name (basename of argv[0]).  Call first. */
+void	 diag_init(const char *argv0);
+
+/* The program name, e.g. "etv-chunk". */
+const char *diag_prog(void);
+
+/* Record a status; the exit status is the worst recorded. */
+void	 diag_status(int);
+
+/* The worst status recorded so far. */
+int	 diag_worst(void);
+
+/*
+ * Print "prog: message" on stderr.  diag_warn is silenced by -q and does
+ * not change the status; diag_error records the given status.
+ */
+void	 diag_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	 diag_error(int status, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+/* Print "prog: message" on stderr when -v was given at least level times. */
+void	 diag_verbose(int level, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+/* Print "prog: message" and exit with status.  Never returns. */
+void	 diag_fail(int status, const char *, ...)
+	    __attribute__((format(printf, 2, 3), noreturn));
+
+/*
+ * Print "prog: FILE:LINE: message" and record status.  With line 0 the
+ * ":LINE" part is left out; with file NULL both are.
+ */
+void	 diag_at(int status, const char *file, unsigned long line,
+	    const char *, ...) __attribute__((format(printf, 4, 5)));
+
+/*
+ * Append "prog: FILE:LINE: message\n" to a buffer instead of printing it:
+ * worker threads format their messages this way and the main thread
+ * prints them in input order.
+ */
+void	 diag_format(struct buf *, const char *file, unsigned long line,
+	    const char *, ...) __attribute__((format(printf, 4, 5)));
+void	 diag_vformat(struct buf *, const char *file, unsigned long line,
+	    const char *, va_list);
+
+/*
+ * Print a usage error: the message, then "Try 'prog --help'.", and exit
+ * with ETV_USAGE.
+ */
+void	 diag_usage(const char *, ...) __attribute__((format(printf, 1, 2),
+	    noreturn));
+
+/*
+ * Flush and check stdout (a failed write is ETV_SYS, EPIPE a quiet
+ * SIGPIPE death) and return the worst status, for main() to return.
+ */
+int	 diag_finish(void);
+
+#endif

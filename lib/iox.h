@@ -1,0 +1,55 @@
+/* iox.h -- checked I/O, quiet SIGPIPE, atomic file replace, writer locks */
+/* SPDX-License-Identifier: MIT */
+#ifndef ETV_IOX_H
+#define ETV_IOX_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+/*
+ * Handle a failed write to an output stream: on EPIPE restore the default
+ * SIGPIPE disposition and raise it (a quiet death, as when the reader of a
+ * pipe goes away); otherwise print "write error" and exit with ETV_SYS.
+ * Never returns.
+ */
+void	 iox_write_failed(void) __attribute__((noreturn));
+
+/* Write n bytes to fp or die as iox_write_failed does. */
+void	 iox_write(FILE *, const void *, size_t n);
+
+/*
+ * Read a whole file ("-" is stdin) into memory.  Returns the bytes, NUL
+ * terminated, which the caller frees with free(3), and stores the length
+ * in *lenp; returns NULL with errno set on failure.
+ */
+char	*iox_slurp(const char *path, size_t *lenp);
+
+/*
+ * Atomic replacement of a file.  iox_atomic_open creates a temporary file
+ * in the directory of path and returns 0, or -1 with errno set.  Write
+ * through fp; iox_atomic_commit flushes, fsyncs, renames over path and
+ * fsyncs the directory, returning 0 or -1 (the temporary file is removed
+ * and path is untouched on failure).  iox_atomic_abort removes the
+ * temporary file.  A crash at any point leaves path old or new, never
+ * mixed.
+ */
+struct iox_atomic {
+	char	*path;		/* final name; owned */
+	char	*tmp;		/* temporary name; owned */
+	FILE	*fp;		/* open on tmp until commit or abort */
+};
+
+int	 iox_atomic_open(struct iox_atomic *, const char *path);
+int	 iox_atomic_commit(struct iox_atomic *);
+void	 iox_atomic_abort(struct iox_atomic *);
+
+/*
+ * Take the writer lock of path: an exclusive flock(2) on "path.lock",
+ * created as needed.  With wait 0 it fails at once when another process
+ * holds it.  Returns a descriptor for iox_unlock, or -1 with errno set.
+ * Readers never take this lock.
+ */
+int	 iox_lock(const char *path, int wait);
+void	 iox_unlock(int fd);
+
+#endif

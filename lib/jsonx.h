@@ -1,0 +1,38 @@
+/* jsonx.h -- small jansson helpers: typed field getters with good messages */
+/* SPDX-License-Identifier: MIT */
+#ifndef ETV_JSONX_H
+#define ETV_JSONX_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+/*
+ * Jansson's ownership rules, stated once for the whole project:
+ * - json_object_get() and json_array_get() return borrowed references;
+ * - json_object_set_new() and json_array_append_new() steal the value;
+ * - rec_next() and rec_parse() return new references that the caller
+ *   releases with json_decref().
+ */
+
+/*
+ * Look up a member by a dotted path ("meta.lang"): each dot descends into
+ * an object.  A name containing a dot is found too when no shorter prefix
+ * matches.  Returns a borrowed reference, or NULL when absent.
+ */
+json_t	*jsonx_path(const json_t *obj, const char *path);
+
+/*
+ * Get a string member.  Returns the string (borrowed; valid while obj
+ * lives) and its length in *lenp (may be NULL), or NULL when the member is
+ * missing or not a string; then *why, when not NULL, says which
+ * ("field 'text' is missing", "field 'text' is not a string") in a static
+ * buffer per thread.
+ */
+const char *jsonx_string(const json_t *obj, const char *field, size_t *lenp,
+	    const char **why);
+
+/* The name of a JSON type for messages: "object", "string", ... */
+const char *jsonx_type_name(const json_t *);
+
+#endif

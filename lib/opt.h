@@ -1,0 +1,109 @@
+/* opt.h -- the options every tool shares, usage printing, number parsing */
+/* SPDX-License-Identifier: MIT */
+#ifndef ETV_OPT_H
+#define ETV_OPT_H
+
+#include <getopt.h>
+#include <stddef.h>
+
+/*
+ * Long-only options get codes above any character.  A tool includes the
+ * rows it supports in its getopt_long table and passes every code it does
+ * not handle itself to opt_common().
+ */
+enum {
+	OPT_REJECTS = 256,
+	OPT_MAX_REJECTS,
+	OPT_TEXT_FIELD,
+	OPT_ID_FIELD,
+	OPT_CSV,
+	OPT_DELIMITER,
+	OPT_UNBUFFERED,
+	OPT_PROGRESS,
+	OPT_MAX_LINE,
+	OPT_TOOL_FIRST = 300	/* first code free for a tool's own options */
+};
+
+/* -h -q -v -V: every tool. */
+#define OPT_COMMON_SHORT	"hqvV"
+#define OPT_COMMON_LONGOPTS \
+	{ "help",	no_argument,		NULL,	'h' }, \
+	{ "quiet",	no_argument,		NULL,	'q' }, \
+	{ "verbose",	no_argument,		NULL,	'v' }, \
+	{ "version",	no_argument,		NULL,	'V' }
+
+/* The record-input options: every tool that reads records. */
+#define OPT_INPUT_LONGOPTS \
+	{ "rejects",	required_argument,	NULL,	OPT_REJECTS }, \
+	{ "max-rejects", required_argument,	NULL,	OPT_MAX_REJECTS }, \
+	{ "csv",	no_argument,		NULL,	OPT_CSV }, \
+	{ "delimiter",	required_argument,	NULL,	OPT_DELIMITER }, \
+	{ "max-line",	required_argument,	NULL,	OPT_MAX_LINE }, \
+	{ "unbuffered",	no_argument,		NULL,	OPT_UNBUFFERED }, \
+	{ "progress",	no_argument,		NULL,	OPT_PROGRESS }
+
+/* Field names: tools that read a text or an id. */
+#define OPT_FIELD_LONGOPTS \
+	{ "text-field",	required_argument,	NULL,	OPT_TEXT_FIELD }, \
+	{ "id-field",	required_argument,	NULL,	OPT_ID_FIELD }
+
+/* The help text for the shared options, for a tool's --help. */
+#define OPT_INPUT_HELP \
+"  --rejects FILE      write malformed lines (and rejected records) to FILE\n" \
+"                      and go on, instead of stopping at the first one\n" \
+"  --max-rejects N|P%  exit 0 when at most N (or P% of) records were rejected\n" \
+"  --csv               read CSV with a header row instead of JSON-lines\n" \
+"  --delimiter C       CSV field delimiter (default ',')\n" \
+"  --max-line SIZE     longest input line accepted (default 256M)\n" \
+"  --unbuffered        flush the output after every record\n" \
+"  --progress          show progress on stderr even when it is not a terminal\n"
+#define OPT_FIELD_HELP \
+"  --text-field NAME   field holding the text (default 'text')\n" \
+"  --id-field NAME     field holding the identifier (default 'id')\n"
+#define OPT_COMMON_HELP \
+"  -q, --quiet         no warnings and no progress\n" \
+"  -v, --verbose       print counts (read, wrote, rejected) at the end\n" \
+"  -h, --help          print this help and exit\n" \
+"  -V, --version       print the version and exit\n"
+
+/* The values of the shared options, set by opt_common(). */
+struct opt_shared {
+	const char	*rejects;	/* --rejects file, or NULL */
+	unsigned long	 max_rejects;	/* --max-rejects count */
+	double		 max_rejects_pct; /* --max-rejects P%, or -1 */
+	const char	*text_field;	/* --text-field, default "text" */
+	const char	*id_field;	/* --id-field, default "id" */
+	int		 csv;		/* --csv */
+	int		 delimiter;	/* --delimiter, default ',' */
+	size_t		 max_line;	/* --max-line, default 256 MiB */
+	int		 unbuffered;	/* --unbuffered */
+	int		 progress;	/* --progress */
+};
+
+extern struct opt_shared opt;
+
+/*
+ * Handle a shared option code from getopt_long: -h prints help_text on
+ * stdout and exits 0, -V prints the version and exits 0, '?' and ':' are
+ * usage errors (exit 2); the other shared codes set fields of opt.  Any
+ * other code is a programming error in the caller and exits 4.
+ */
+void	 opt_common(int ch, const char *help_text);
+
+/*
+ * Strict number parsing for option arguments; name is the option as the
+ * user wrote it ("--size").  On a bad value they print
+ * "option '--size' needs ..., got 'x'" and exit with ETV_USAGE.
+ *   opt_count: an integer in [min, max].
+ *   opt_size:  a byte count with an optional K, M or G suffix (powers of
+ *              1024), at least 1.
+ *   opt_real:  a finite real number in [min, max].
+ */
+long	 opt_count(const char *name, const char *arg, long min, long max);
+size_t	 opt_size(const char *name, const char *arg);
+double	 opt_real(const char *name, const char *arg, double min, double max);
+
+/* Print "prog (etv) VERSION" on stdout and exit 0. */
+void	 opt_version(void) __attribute__((noreturn));
+
+#endif

@@ -1,0 +1,66 @@
+/* text.h -- UTF-8 validation, normalisation, case folding, graphemes */
+/* SPDX-License-Identifier: MIT */
+#ifndef ETV_TEXT_H
+#define ETV_TEXT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/*
+ * Return the offset of the first byte of p[0..n) that is not part of a
+ * well-formed UTF-8 sequence (overlong forms, surrogates and code points
+ * above U+10FFFF are ill-formed), or -1 when all of it is valid.
+ */
+ssize_t	 text_invalid(const char *p, size_t n);
+
+/*
+ * Decode the code point at p (n bytes available).  Returns it and stores
+ * its length in *adv (at least 1), or returns -1 with *adv = 1 for an
+ * ill-formed sequence.
+ */
+int32_t	 text_decode(const char *p, size_t n, size_t *adv);
+
+/* Encode a code point as UTF-8 into out (4 bytes); returns its length. */
+size_t	 text_encode(int32_t cp, char *out);
+
+/* Normalisation forms and options for text_normalize, or-ed together. */
+enum {
+	TEXT_NFC = 1 << 0,	/* canonical composition */
+	TEXT_NFD = 1 << 1,	/* canonical decomposition */
+	TEXT_NFKC = 1 << 2,	/* compatibility composition */
+	TEXT_NFKD = 1 << 3,	/* compatibility decomposition */
+	TEXT_CASEFOLD = 1 << 4,	/* Unicode full case folding */
+	TEXT_STRIPMARK = 1 << 5	/* drop combining marks (with a D form) */
+};
+
+/*
+ * Normalise p[0..n) through utf8proc.  Returns a new NUL-terminated
+ * string the caller frees with free(3), its length in *lenp, or NULL when
+ * the input is not valid UTF-8.  Exits with ETV_SYS on OOM.
+ */
+char	*text_normalize(const char *p, size_t n, int forms, size_t *lenp);
+
+/* Is p[0..n) already in NFC? (Quick check first, then a full pass.) */
+int	 text_is_nfc(const char *p, size_t n);
+
+/*
+ * Return the length in bytes of the extended grapheme cluster (UAX #29)
+ * starting at p, at least 1; an ill-formed byte is a cluster of its own.
+ */
+size_t	 text_grapheme(const char *p, size_t n);
+
+/*
+ * Count code points (bytes that start a sequence: a stray continuation
+ * byte is not counted) and grapheme clusters.
+ */
+size_t	 text_cp_count(const char *p, size_t n);
+size_t	 text_grapheme_count(const char *p, size_t n);
+
+/*
+ * Convert ISO-8859-1 bytes to UTF-8.  Returns a new NUL-terminated string
+ * the caller frees with free(3) and its length in *lenp.
+ */
+char	*text_latin1(const char *p, size_t n, size_t *lenp);
+
+#endif
