@@ -1,0 +1,234 @@
+/* vec.c -- embedding vectors in records: JSON arrays or base64 float32 */
+/* SPDX-License-Identifier: MIT */
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "lib/buf.h"
+#include "lib/vec.h"
+#include "lib/xmem.h"
+
+static const char b64[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+void
+vec_base64_encode(struct buf *b, const void *src, size_t n)
+{
+	const unsigned char *p = src;
+	char *o;
+	size_t i;
+
+	buf_grow(b, (n + 2) / 3 * 4);
+	o = b->data + b->len;
+	for (i = 0; i + 2 < n; i += 3) {
+		*o++ = b64[p[i] >> 2];
+		*o++ = b64[((p[i] & 3) << 4) | (p[i + 1] >> 4)];
+		*o++ = b64[((p[i + 1] & 15) << 2) | (p[i + 2] >> 6)];
+		*o++ = b64[p[i + 2] & 63];
+	}
+	if (i < n) {
+		*o++ = b64[p[i] >> 2];
+		if (i + 1 < n) {
+			*o++ = b64[((p[i] & 3) << 4) | (p[i + 1] >> 4)];
+			*o++ = b64[(p[i + 1] & 15) << 2];
+		} else {
+			*o++ = b64[(p[i] & 3) << 4];
+			*o++ = '=';
+		}
+		*o++ = '=';
+	}
+	b->len = (size_t)(o - b->data);
+	b->data[b->len] = '\0';
+}
+
+static int
+b64val(int c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+' || c == '-')
+		return 62;
+	if (c == '/' || c == '_')
+		return 63;
+	return -1;
+}
+
+long
+vec_base64_decode(const char *s, size_t n, unsigned char *out)
+{
+	unsigned acc = 0;
+	long len = 0;
+	int bits = 0, v;
+	size_t i;
+
+	while (n && s[n - 1] == '=')
+		n--;
+	for (i = 0; i < n; i++) {
+		if ((v = b64val((unsigned char)s[i])) < 0)
+			return -1;
+		acc = (acc << 6) | (unsigned)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			out[len++] = (unsigned char)(acc >> bits);
+		}
+	}
+	return len;
+}
+
+int
+vec_float_text(char *out, float f)
+{
+	int prec, n = 0;
+
+	if (f == 0)
+		return snprintf(out, 32, signbit(f) ? "-0.0" : "0.0");
+	for (prec = 1; prec <= 9; prec++) {
+		n = snprintf(out, 32, "%.*g", prec, (double)f);
+		if (strtof(out, NULL) == f)
+			break;
+	}
+	/* Keep it a JSON real: "1" becomes "1.0", "1e-05" stays. */
+	if (strpbrk(out, ".eEn") == NULL)
+		n += snprintf(out + n, 32 - (size_t)n, ".0");
+	return n;
+}
+
+void
+vec_json_text(struct buf *b, const float *v, size_t n)
+{
+	char tmp[32];
+	size_t i;
+	int len;
+
+	buf_addc(b, '[');
+	for (i = 0; i < n; i++) {
+		if (i)
+			buf_addc(b, ',');
+		len = vec_float_text(tmp, v[i]);
+		buf_add(b, tmp, (size_t)len);
+	}
+	buf_addc(b, ']');
+}
+
+void
+vec_base64_text(struct buf *b, const float *v, size_t n)
+{
+	unsigned char *le;
+	uint32_t u;
+	size_t i;
+
+	le = xmalloc(n * 4);
+	for (i = 0; i < n; i++) {
+		memcpy(&u, &v[i], 4);
+		le[4 * i] = (unsigned char)u;
+		le[4 * i + 1] = (unsigned char)(u >> 8);
+		le[4 * i + 2] = (unsigned char)(u >> 16);
+		le[4 * i + 3] = (unsigned char)(u >> 24);
+	}
+	buf_addc(b, '"');
+	vec_base64_encode(b, le, n * 4);
+	buf_addc(b, '"');
+	free(le);
+}
+
+long
+vec_from_json(const json_t *v, float **out, const char **why)
+{
+	unsigned char *raw;
+	const char *s;
+	size_t n, i;
+	uint32_t u;
+	long len;
+	double d;
+	float *f;
+
+	*out = NULL;
+	if (json_is_array(v)) {
+		if ((n = json_array_size(v)) == 0) {
+			*why = "embedding is empty";
+			return -1;
+		}
+		f = xmalloc(n * sizeof(*f));
+		for (i = 0; i < n; i++) {
+			json_t *x = json_array_get(v, i);
+
+			if (!json_is_number(x)) {
+				free(f);
+				*why = "embedding has a non-number element";
+				return -1;
+			}
+			d = json_number_value(x);
+			if (!isfinite(d) || fabs(d) > 3.4028234663852886e38) {
+				free(f);
+				*why = "embedding element is not a float32";
+				return -1;
+			}
+			f[i] = (float)d;
+		}
+		*out = f;
+		return (long)n;
+	}
+	if (json_is_string(v)) {
+		s = json_string_value(v);
+		n = json_string_length(v);
+		raw = xmalloc(n / 4 * 3 + 3);
+		len = vec_base64_decode(s, n, raw);
+		if (len <= 0 || len % 4 != 0) {
+			free(raw);
+			*why = len == 0 ? "embedding is empty" :
+			    "embedding is not base64 of float32 values";
+			return -1;
+		}
+		f = xmalloc((size_t)len);
+		for (i = 0; i < (size_t)len / 4; i++) {
+			u = (uint32_t)raw[4 * i] | (uint32_t)raw[4 * i + 1] << 8 |
+			    (uint32_t)raw[4 * i + 2] << 16 |
+			    (uint32_t)raw[4 * i + 3] << 24;
+			memcpy(&f[i], &u, 4);
+			if (!isfinite(f[i])) {
+				free(raw);
+				free(f);
+				*why = "embedding element is not finite";
+				return -1;
+			}
+		}
+		free(raw);
+		*out = f;
+		return len / 4;
+	}
+	*why = "embedding is neither an array of numbers nor a base64 string";
+	return -1;
+}
+
+double
+vec_norm(const float *v, size_t n)
+{
+	double s = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		s += (double)v[i] * v[i];
+	return sqrt(s);
+}
+
+void
+vec_normalize(float *v, size_t n)
+{
+	double norm = vec_norm(v, n);
+	size_t i;
+
+	if (norm == 0)
+		return;
+	for (i = 0; i < n; i++)
+		v[i] = (float)(v[i] / norm);
+}
