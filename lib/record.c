@@ -84,6 +84,13 @@ rec_count(const struct rec_reader *rd)
 	return rd->nread;
 }
 
+void
+rec_add_read(struct rec_reader *rd, unsigned long n, unsigned long long bytes)
+{
+	rd->nread += n;
+	progress_add(rd->progress, 0, bytes);
+}
+
 /* Open the next operand.  Returns 0, or -1 when there are none left. */
 static int
 next_file(struct rec_reader *rd)

@@ -134,6 +134,15 @@ void	 rec_close(struct rec_reader *);
 /* Records read so far (non-blank lines). */
 unsigned long rec_count(const struct rec_reader *);
 
+/*
+ * Count n records and bytes that the caller read from inputs of its own
+ * (a tool that reads whole files rather than lines, and uses the reader
+ * only to write items): they count in the -v summary, --max-rejects P%
+ * and the progress line, as lines read by rec_getline() do.
+ */
+void	 rec_add_read(struct rec_reader *, unsigned long n,
+	    unsigned long long bytes);
+
 /* Free an item's memory; it is REC_ITEM_INIT again. */
 void	 rec_item_release(struct rec_item *);
 
