@@ -1,0 +1,762 @@
+/* etv-extract -- files, directories and CSV into document records */
+/* SPDX-License-Identifier: MIT */
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "lib/buf.h"
+#include "lib/diag.h"
+#include "lib/doc.h"
+#include "lib/hash.h"
+#include "lib/html.h"
+#include "lib/iox.h"
+#include "lib/jsonx.h"
+#include "lib/opt.h"
+#include "lib/pool.h"
+#include "lib/record.h"
+#include "lib/table.h"
+#include "lib/text.h"
+#include "lib/tpl.h"
+#include "lib/walk.h"
+#include "lib/xmem.h"
+
+static const char usage_text[] =
+"usage: etv-extract [options] [path ...]\n"
+"\n"
+"etv-extract -- turn files, directories and CSV into document records\n"
+"\n"
+"Each path is a file, a directory (walked recursively, files sorted by\n"
+"their path) or '-' (read a list of paths, one per line, from stdin).\n"
+"Each file becomes {\"id\",\"text\",\"hash\",\"meta\"}; JSON-lines files\n"
+"pass their records through with 'id' and 'hash' added, CSV files (with\n"
+"--csv) give one record per row.  With no path, stdin is read as\n"
+"JSON-lines (or CSV with --csv) and treated the same way.\n"
+"\n"
+"options:\n"
+"  --include GLOB      read only files whose path or name matches GLOB\n"
+"                      (repeatable)\n"
+"  --exclude GLOB      skip files and directories matching GLOB (repeatable)\n"
+"  --hidden            enter files and directories whose names begin with '.'\n"
+"  -L, --follow        follow symbolic links to directories\n"
+"  -0, --null          the list read for '-' is NUL-separated (find -print0)\n"
+"  --type TYPE         read every file as TYPE: text, markdown, html, jsonl,\n"
+"                      csv (default: by extension)\n"
+"  --encoding ENC      utf-8 (default: other files are malformed) or latin1\n"
+"                      (a file that is not UTF-8 is read as ISO-8859-1)\n"
+"  --max-size SIZE     skip documents larger than SIZE with a warning\n"
+"                      (default 64M; not for JSON-lines and CSV)\n"
+"  --text-template T   CSV: the text is T with {column} replaced by the\n"
+"                      row's value ('{{' and '}}' for braces)\n"
+"  --text-columns LIST CSV: the text is these columns (a,b,c), one per line\n"
+"  -j, --jobs N        worker threads (default 1; 0 = one per processor)\n"
+OPT_INPUT_HELP
+OPT_FIELD_HELP
+OPT_COMMON_HELP;
+
+enum {
+	OPT_INCLUDE = OPT_TOOL_FIRST,
+	OPT_EXCLUDE,
+	OPT_HIDDEN,
+	OPT_TYPE,
+	OPT_ENCODING,
+	OPT_MAX_SIZE,
+	OPT_TEXT_TEMPLATE,
+	OPT_TEXT_COLUMNS
+};
+
+static const struct option longopts[] = {
+	{ "include",	required_argument,	NULL,	OPT_INCLUDE },
+	{ "exclude",	required_argument,	NULL,	OPT_EXCLUDE },
+	{ "hidden",	no_argument,		NULL,	OPT_HIDDEN },
+	{ "follow",	no_argument,		NULL,	'L' },
+	{ "null",	no_argument,		NULL,	'0' },
+	{ "type",	required_argument,	NULL,	OPT_TYPE },
+	{ "encoding",	required_argument,	NULL,	OPT_ENCODING },
+	{ "max-size",	required_argument,	NULL,	OPT_MAX_SIZE },
+	{ "text-template", required_argument,	NULL,	OPT_TEXT_TEMPLATE },
+	{ "text-columns", required_argument,	NULL,	OPT_TEXT_COLUMNS },
+	{ "jobs",	required_argument,	NULL,	'j' },
+	OPT_INPUT_LONGOPTS,
+	OPT_FIELD_LONGOPTS,
+	OPT_COMMON_LONGOPTS,
+	{ NULL,		0,			NULL,	0 }
+};
+
+static struct {
+	struct walk_opts walk;		/* globs, --hidden, --follow */
+	int		 type;		/* --type, or -1: by extension */
+	int		 latin1;	/* --encoding latin1 */
+	size_t		 max_size;	/* --max-size */
+	int		 null;		/* -0: NUL-separated path list */
+	struct tpl	*tpl;		/* CSV text; NULL: "name: value" lines */
+	int		 id_field_set;	/* --id-field given */
+	int		 jobs;		/* -j */
+} cfg = { .type = -1, .max_size = (size_t)64 << 20, .jobs = 1 };
+
+/* Counts for the -v summary of a run over files. */
+static struct {
+	unsigned long	 files;		/* files read */
+	unsigned long	 by_type[DOC_CSV + 1]; /* files read, by type */
+	unsigned long	 binary;	/* skipped: NUL bytes */
+	unsigned long	 big;		/* skipped: over --max-size */
+	unsigned long	 other;		/* skipped: links to nothing, loops */
+	unsigned long long bytes;	/* bytes read */
+} count;
+
+/* The item that carries one document's output through the reader. */
+static struct rec_item item = REC_ITEM_INIT;
+
+/* Set an item's raw line (what --rejects gets for it). */
+static void
+item_line(struct rec_item *it, const char *p, size_t n)
+{
+	if (it->cap < n + 1) {
+		free(it->line);
+		it->cap = n + 1 < 256 ? 256 : n + 1;
+		it->line = xmalloc(it->cap);
+	}
+	memcpy(it->line, p, n);
+	it->line[n] = '\0';
+	it->len = n;
+}
+
+/* Make the item ready for the next input unit. */
+static struct rec_item *
+item_start(const char *file, unsigned long lineno)
+{
+	struct rec_item *it = &item;
+
+	buf_reset(&it->out);
+	buf_reset(&it->rej);
+	buf_reset(&it->msg);
+	it->status = it->rej_status = it->fatal = 0;
+	it->nout = it->nrej = 0;
+	it->bad = NULL;
+	it->file = file;
+	it->lineno = lineno;
+	item_line(it, "", 0);
+	return it;
+}
+
+/* Write the item out; a fatal item (malformed input) ends the run. */
+static void
+item_done(struct rec_reader *rd, struct rec_item *it)
+{
+	if (rec_flush(rd, it))
+		exit(diag_finish());
+}
+
+static json_t *
+jstr(const char *s)
+{
+	json_t *v;
+
+	if ((v = json_string(s)) == NULL)
+		diag_fail(ETV_SYS, "internal error: string is not UTF-8");
+	return v;
+}
+
+static void
+set(json_t *o, const char *key, json_t *v)
+{
+	if (v == NULL || json_object_set_new(o, key, v) != 0)
+		diag_fail(ETV_SYS, "out of memory");
+}
+
+/* "base:LINE", the id of a record that has none. */
+static json_t *
+line_id(const char *base, unsigned long lineno)
+{
+	struct buf b = BUF_INIT;
+	json_t *v;
+
+	buf_printf(&b, "%s:%lu", base, lineno);
+	v = jstr(b.data);
+	buf_release(&b);
+	return v;
+}
+
+/*
+ * A JSON-lines record: check its text, add "id" (base:LINE) when it has
+ * none and "hash" of its text, and write it keeping its own bytes.
+ */
+static void
+jsonl_record(struct rec_item *it, json_t *rec, const char *base)
+{
+	char tag[HASH_TAG_LEN + 1];
+	const char *text, *why;
+	json_t *add, *id;
+	size_t len;
+
+	if ((text = jsonx_string(rec, opt.text_field, &len, &why)) == NULL) {
+		rec_malformed(it, "%s", why);
+		return;
+	}
+	add = json_object();
+	if ((id = json_object_get(rec, opt.id_field)) == NULL)
+		set(add, opt.id_field, line_id(base, it->lineno));
+	else if (!json_is_string(id)) {
+		json_decref(add);
+		rec_malformed(it, "field '%s' is not a string", opt.id_field);
+		return;
+	}
+	set(add, "hash", jstr(hash_tag(tag, text, len)));
+	rec_emit_merged(it, rec, add);
+	json_decref(add);
+}
+
+/*
+ * A CSV row (an object of column -> string): build its text and id and
+ * write {"id","text","hash","meta"}.  meta is the file's meta (borrowed;
+ * NULL for stdin) to which the row's line and fields are added.
+ */
+static void
+csv_record(struct rec_item *it, json_t *row, const char *base,
+    const json_t *fmeta)
+{
+	char tag[HASH_TAG_LEN + 1];
+	struct buf text = BUF_INIT;
+	const char *missing, *idv;
+	json_t *rec, *meta, *id;
+
+	if (tpl_render(cfg.tpl, row, &text, &missing) != 0) {
+		rec_malformed(it, "column '%s' is not in the header", missing);
+		goto out;
+	}
+	if ((id = json_object_get(row, opt.id_field)) != NULL) {
+		idv = json_string_value(id);
+		if (idv == NULL || *idv == '\0') {
+			rec_malformed(it, "column '%s' is empty",
+			    opt.id_field);
+			goto out;
+		}
+		id = jstr(idv);
+	} else if (cfg.id_field_set) {
+		rec_malformed(it, "column '%s' is not in the header",
+		    opt.id_field);
+		goto out;
+	} else
+		id = line_id(base, it->lineno);
+	if (text.data == NULL)
+		buf_grow(&text, 0), text.data[0] = '\0';
+	rec = json_object();
+	set(rec, "id", id);
+	set(rec, "text", json_stringn(text.data, text.len));
+	set(rec, "hash", jstr(hash_tag(tag, text.data, text.len)));
+	meta = fmeta ? json_deep_copy(fmeta) : json_object();
+	set(meta, "line", json_integer((json_int_t)it->lineno));
+	set(meta, "type", jstr("csv"));
+	set(meta, "fields", json_incref(row));
+	set(rec, "meta", meta);
+	rec_emit(it, rec);
+	json_decref(rec);
+out:
+	buf_release(&text);
+}
+
+/* One line of JSON-lines (or one CSV row) read from stdin. */
+static void
+stdin_item(struct rec_item *it, void *arg, int worker)
+{
+	json_t *rec;
+
+	if ((rec = rec_parse(it)) == NULL)
+		return;
+	if (opt.csv)
+		csv_record(it, rec, "<stdin>", NULL);
+	else
+		jsonl_record(it, rec, "<stdin>");
+	json_decref(rec);
+}
+
+/* The meta every record from a file starts with. */
+static json_t *
+file_meta(const char *path, const struct stat *st)
+{
+	char when[DOC_TIME_LEN];
+	json_t *meta;
+
+	meta = json_object();
+	set(meta, "path", jstr(path));
+	set(meta, "bytes", json_integer((json_int_t)st->st_size));
+	set(meta, "mtime", jstr(doc_time(when, st->st_mtime)));
+	return meta;
+}
+
+/*
+ * Read a JSON-lines file: every line is a record (jsonl_record), bad
+ * lines are malformed as on stdin.
+ */
+static void
+extract_jsonl(struct rec_reader *rd, FILE *fp, const char *path,
+    const char *rel)
+{
+	struct rec_item *it;
+	char *line = NULL;
+	size_t cap = 0, n;
+	unsigned long lineno = 0;
+	ssize_t got;
+	json_t *rec;
+
+	while ((got = getline(&line, &cap, fp)) != -1) {
+		lineno++;
+		n = (size_t)got;
+		count.bytes += n;
+		rec_add_read(rd, 0, n);
+		if (n && line[n - 1] == '\n')
+			n--;
+		if (n && line[n - 1] == '\r')
+			n--;
+		if (strspn(line, " \t\r") >= n)
+			continue;
+		it = item_start(path, lineno);
+		rec_add_read(rd, 1, 0);
+		if (n > opt.max_line)
+			it->bad = "line is longer than --max-line";
+		else {
+			item_line(it, line, n);
+			if (lineno == 1 && n >= 3 &&
+			    memcmp(line, "\xef\xbb\xbf", 3) == 0)
+				it->bad = "byte order mark not allowed";
+		}
+		if ((rec = rec_parse(it)) != NULL) {
+			jsonl_record(it, rec, rel);
+			json_decref(rec);
+		}
+		item_done(rd, it);
+	}
+	if (ferror(fp))
+		diag_at(ETV_SYS, path, 0, "read error: %s", strerror(errno));
+	free(line);
+}
+
+/* Read a CSV file with a header row: one record per row. */
+static void
+extract_csv(struct rec_reader *rd, FILE *fp, const char *path,
+    const char *rel, const struct stat *st)
+{
+	struct buf raw = BUF_INIT;
+	struct rec_item *it;
+	struct table *t;
+	unsigned long lineno = 0;
+	const char *why;
+	json_t *row, *meta;
+	char *s;
+	int r, delim = opt.delimiter;
+	size_t n = strlen(path);
+
+	if (delim == ',' && n >= 4 && strcmp(path + n - 4, ".tsv") == 0)
+		delim = '\t';
+	meta = file_meta(path, st);
+	t = table_open(fp, delim);
+	while ((r = table_next(t, &row, &lineno, &raw, &why)) != 0) {
+		it = item_start(path, lineno);
+		rec_add_read(rd, 1, 0);
+		if (r < 0 && strcmp(why, "read error") == 0) {
+			diag_at(ETV_SYS, path, 0, "read error: %s",
+			    strerror(errno));
+			break;
+		}
+		if (r < 0) {
+			item_line(it, raw.data ? raw.data : "", raw.len);
+			rec_malformed(it, "%s", why);
+		} else {
+			s = json_dumps(row, JSON_COMPACT);
+			if (s == NULL)
+				diag_fail(ETV_SYS, "out of memory");
+			item_line(it, s, strlen(s));
+			free(s);
+			csv_record(it, row, rel, meta);
+			json_decref(row);
+		}
+		item_done(rd, it);
+	}
+	count.bytes += (unsigned long long)st->st_size;
+	rec_add_read(rd, 0, (unsigned long long)st->st_size);
+	table_free(t);
+	json_decref(meta);
+	buf_release(&raw);
+}
+
+/*
+ * Read a whole document, at most cfg.max_size bytes.  Returns 0, 1 when
+ * it is larger, or -1 with errno set.
+ */
+static int
+slurp(int fd, const struct stat *st, struct buf *b)
+{
+	ssize_t got;
+
+	if (S_ISREG(st->st_mode) && (unsigned long long)st->st_size >
+	    cfg.max_size)
+		return 1;
+	for (;;) {
+		buf_grow(b, 65536);
+		got = read(fd, b->data + b->len, b->cap - b->len - 1);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			return -1;
+		if (got == 0)
+			break;
+		b->len += (size_t)got;
+		if (b->len > cfg.max_size)
+			return 1;
+	}
+	if (b->data == NULL)
+		buf_grow(b, 0);
+	b->data[b->len] = '\0';
+	return 0;
+}
+
+/*
+ * Refuse a document that is not UTF-8: the message gives the line of the
+ * first bad byte, --rejects gets a record naming the file.
+ */
+static void
+reject_encoding(struct rec_item *it, const char *rel, json_t *meta,
+    const char *p, size_t off)
+{
+	struct buf msg = BUF_INIT;
+	json_t *rec;
+	char *s;
+
+	it->lineno = doc_line_of(p, off);
+	buf_printf(&msg, "not valid UTF-8 (byte %zu); try --encoding latin1",
+	    off + 1);
+	rec = json_object();
+	set(rec, "id", jstr(rel));
+	set(rec, "meta", json_incref(meta));
+	set(rec, "error", jstr(msg.data));
+	if ((s = json_dumps(rec, JSON_COMPACT)) == NULL)
+		diag_fail(ETV_SYS, "out of memory");
+	item_line(it, s, strlen(s));
+	free(s);
+	json_decref(rec);
+	rec_malformed(it, "%s", msg.data);
+	buf_release(&msg);
+}
+
+/* Read a text, Markdown or HTML file into one record. */
+static void
+extract_doc(struct rec_reader *rd, int fd, const struct stat *st,
+    const char *path, const char *rel, enum doc_type type)
+{
+	char tag[HASH_TAG_LEN + 1];
+	struct buf b = BUF_INIT;
+	struct rec_item *it;
+	char *conv = NULL, *html = NULL, *title = NULL;
+	const char *text, *nul;
+	size_t len, clen;
+	ssize_t bad;
+	json_t *rec, *meta;
+	int r;
+
+	if ((r = slurp(fd, st, &b)) < 0) {
+		diag_at(ETV_SYS, path, 0, "read error: %s", strerror(errno));
+		goto out;
+	}
+	if (r > 0) {
+		diag_warn("%s: larger than --max-size (%zu bytes), skipped",
+		    path, cfg.max_size);
+		count.big++;
+		goto out;
+	}
+	count.bytes += b.len;
+	rec_add_read(rd, 0, b.len);
+	if ((nul = memchr(b.data, '\0', b.len)) != NULL) {
+		diag_warn("%s: binary file (NUL byte at offset %zu), skipped",
+		    path, (size_t)(nul - b.data));
+		count.binary++;
+		goto out;
+	}
+	count.files++;
+	count.by_type[type]++;
+	rec_add_read(rd, 1, 0);
+	it = item_start(path, 0);
+	text = b.data;
+	len = b.len;
+	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) {
+		text += 3;
+		len -= 3;
+	}
+	meta = file_meta(path, st);
+	set(meta, "type", jstr(doc_type_name(type)));
+	if ((bad = text_invalid(text, len)) >= 0) {
+		if (!cfg.latin1) {
+			reject_encoding(it, rel, meta, text, (size_t)bad);
+			json_decref(meta);
+			item_done(rd, it);
+			goto out;
+		}
+		text = conv = text_latin1(text, len, &clen);
+		len = clen;
+		set(meta, "encoding", jstr("latin1"));
+	}
+	if (type == DOC_HTML) {
+		text = html = html_text(text, len, &len, &title);
+	} else if (type == DOC_MARKDOWN)
+		title = doc_md_title(text, len);
+	if (title)
+		set(meta, "title", jstr(title));
+	rec = json_object();
+	set(rec, "id", jstr(rel));
+	set(rec, "text", json_stringn(text, len));
+	set(rec, "hash", jstr(hash_tag(tag, text, len)));
+	set(rec, "meta", meta);
+	rec_emit(it, rec);
+	json_decref(rec);
+	item_done(rd, it);
+out:
+	free(conv);
+	free(html);
+	free(title);
+	buf_release(&b);
+}
+
+/* Refuse a file whose name cannot be written as JSON. */
+static int
+name_ok(struct rec_reader *rd, const char *path)
+{
+	struct rec_item *it;
+
+	if (text_invalid(path, strlen(path)) < 0)
+		return 1;
+	it = item_start(path, 0);
+	rec_add_read(rd, 1, 0);
+	item_line(it, "{\"error\":\"file name is not valid UTF-8\"}", 40);
+	rec_malformed(it, "file name is not valid UTF-8");
+	item_done(rd, it);
+	return 0;
+}
+
+/* Read one file found by the walk. */
+static void
+extract_file(struct rec_reader *rd, const char *path, const char *rel)
+{
+	enum doc_type type;
+	struct stat st;
+	FILE *fp;
+	int fd;
+
+	if (!name_ok(rd, path))
+		return;
+	type = cfg.type >= 0 ? (enum doc_type)cfg.type :
+	    doc_type_of(path, opt.csv);
+	if ((fd = open(path, O_RDONLY)) < 0) {
+		diag_at(ETV_SYS, path, 0, "cannot open: %s", strerror(errno));
+		return;
+	}
+	if (fstat(fd, &st) != 0) {
+		diag_at(ETV_SYS, path, 0, "cannot stat: %s", strerror(errno));
+		close(fd);
+		return;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		close(fd);
+		return;
+	}
+	if (type != DOC_JSONL && type != DOC_CSV) {
+		extract_doc(rd, fd, &st, path, rel, type);
+		close(fd);
+		return;
+	}
+	if ((fp = fdopen(fd, "rb")) == NULL)
+		diag_fail(ETV_SYS, "%s: %s", path, strerror(errno));
+	count.files++;
+	count.by_type[type]++;
+	if (type == DOC_JSONL)
+		extract_jsonl(rd, fp, path, rel);
+	else
+		extract_csv(rd, fp, path, rel, &st);
+	fclose(fp);
+}
+
+/* Walk one operand and read its files in order. */
+static void
+extract_operand(struct rec_reader *rd, const char *operand)
+{
+	struct walk_list l = WALK_LIST_INIT;
+	struct walk_entry *e;
+	size_t i;
+
+	walk_operand(operand, &cfg.walk, &l);
+	for (i = 0; i < l.n; i++) {
+		e = &l.v[i];
+		switch (e->kind) {
+		case WALK_FILE:
+			extract_file(rd, e->path, e->rel);
+			break;
+		case WALK_SKIP:
+			count.other++;
+			if (e->err)
+				diag_warn("%s: %s (%s), skipped", e->path,
+				    e->why, strerror(e->err));
+			else
+				diag_warn("%s: %s, skipped", e->path, e->why);
+			break;
+		case WALK_ERROR:
+			diag_at(ETV_SYS, e->path, 0, "%s: %s", e->why,
+			    strerror(e->err));
+			break;
+		}
+	}
+	walk_list_free(&l);
+}
+
+/* '-': read paths from stdin, one per line (or NUL-terminated with -0). */
+static void
+extract_list(struct rec_reader *rd)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int sep = cfg.null ? '\0' : '\n';
+
+	while ((n = getdelim(&line, &cap, sep, stdin)) != -1) {
+		if (n && line[n - 1] == sep)
+			line[--n] = '\0';
+		if (n == 0)
+			continue;
+		extract_operand(rd, line);
+	}
+	if (ferror(stdin))
+		diag_error(ETV_SYS, "<stdin>: read error: %s", strerror(errno));
+	free(line);
+}
+
+static void
+add_glob(char ***v, size_t *n, const char *pat)
+{
+	*v = xreallocarray(*v, *n + 1, sizeof(**v));
+	(*v)[(*n)++] = (char *)pat;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static char *devnull[] = { "/dev/null" };
+	struct rec_reader *rd;
+	const char *why, *template = NULL, *columns = NULL;
+	int ch, i, t;
+
+	diag_init(argv[0]);
+	while ((ch = getopt_long(argc, argv, "0j:L" OPT_COMMON_SHORT,
+	    longopts, NULL)) != -1) {
+		switch (ch) {
+		case OPT_INCLUDE:
+			add_glob(&cfg.walk.include, &cfg.walk.ninclude, optarg);
+			break;
+		case OPT_EXCLUDE:
+			add_glob(&cfg.walk.exclude, &cfg.walk.nexclude, optarg);
+			break;
+		case OPT_HIDDEN:
+			cfg.walk.hidden = 1;
+			break;
+		case 'L':
+			cfg.walk.follow = 1;
+			break;
+		case '0':
+			cfg.null = 1;
+			break;
+		case OPT_TYPE:
+			if ((t = doc_type_parse(optarg)) < 0)
+				diag_usage("option '--type' needs text, "
+				    "markdown, html, jsonl or csv, got '%s'",
+				    optarg);
+			cfg.type = t;
+			break;
+		case OPT_ENCODING:
+			if (strcmp(optarg, "latin1") == 0 ||
+			    strcmp(optarg, "iso-8859-1") == 0 ||
+			    strcmp(optarg, "ISO-8859-1") == 0)
+				cfg.latin1 = 1;
+			else if (strcmp(optarg, "utf-8") == 0 ||
+			    strcmp(optarg, "utf8") == 0 ||
+			    strcmp(optarg, "UTF-8") == 0)
+				cfg.latin1 = 0;
+			else
+				diag_usage("option '--encoding' needs utf-8 "
+				    "or latin1, got '%s'", optarg);
+			break;
+		case OPT_MAX_SIZE:
+			cfg.max_size = opt_size("--max-size", optarg);
+			break;
+		case OPT_TEXT_TEMPLATE:
+			template = optarg;
+			break;
+		case OPT_TEXT_COLUMNS:
+			columns = optarg;
+			break;
+		case 'j':
+			cfg.jobs = (int)opt_count("-j", optarg, 0, 256);
+			break;
+		case OPT_ID_FIELD:
+			cfg.id_field_set = 1;
+			opt_common(ch, usage_text);
+			break;
+		default:
+			opt_common(ch, usage_text);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (cfg.jobs == 0)
+		cfg.jobs = pool_ncpu();
+	if (template && columns)
+		diag_usage("options '--text-template' and '--text-columns' "
+		    "cannot be used together");
+	if (template && (cfg.tpl = tpl_parse(template, &why)) == NULL)
+		diag_usage("option '--text-template': %s", why);
+	if (columns && (cfg.tpl = tpl_columns(columns, &why)) == NULL)
+		diag_usage("option '--text-columns': %s", why);
+	if (cfg.type == DOC_CSV)
+		opt.csv = 1;
+	if (argc == 0) {
+		if (cfg.type >= 0 && cfg.type != DOC_JSONL &&
+		    cfg.type != DOC_CSV)
+			diag_usage("with no path, stdin is JSON-lines or CSV; "
+			    "name it to read a %s document: --type %s "
+			    "/dev/stdin", doc_type_name((enum doc_type)
+			    cfg.type), doc_type_name((enum doc_type)
+			    cfg.type));
+		rd = rec_open(0, NULL);
+		pool_run(rd, cfg.jobs, stdin_item, NULL);
+		rec_close(rd);
+	} else {
+		/*
+		 * The reader is used only to write: it owns --rejects, the
+		 * counts and --max-rejects.  It is given /dev/null so that it
+		 * never looks at stdin, which may be the list of paths.
+		 */
+		rd = rec_open(1, devnull);
+		for (i = 0; i < argc; i++) {
+			if (strcmp(argv[i], "-") == 0)
+				extract_list(rd);
+			else
+				extract_operand(rd, argv[i]);
+		}
+		diag_verbose(1, "files %lu (text %lu, markdown %lu, html %lu, "
+		    "jsonl %lu, csv %lu), %.1f MB; skipped: binary %lu, "
+		    "over --max-size %lu, other %lu", count.files,
+		    count.by_type[DOC_TEXT], count.by_type[DOC_MARKDOWN],
+		    count.by_type[DOC_HTML], count.by_type[DOC_JSONL],
+		    count.by_type[DOC_CSV], (double)count.bytes / 1e6,
+		    count.binary, count.big, count.other);
+		rec_close(rd);
+	}
+	rec_item_release(&item);
+	tpl_free(cfg.tpl);
+	free(cfg.walk.include);
+	free(cfg.walk.exclude);
+	return diag_finish();
+}

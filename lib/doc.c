@@ -1,0 +1,241 @@
+/* doc.c -- document types, Markdown titles, timestamps */
+/* SPDX-License-Identifier: MIT */
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "lib/buf.h"
+#include "lib/doc.h"
+#include "lib/xmem.h"
+
+static const char *const type_names[] = {
+	"text", "markdown", "html", "jsonl", "csv"
+};
+
+const char *
+doc_type_name(enum doc_type t)
+{
+	return type_names[t];
+}
+
+int
+doc_type_parse(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(type_names) / sizeof(type_names[0]); i++)
+		if (strcmp(name, type_names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+enum doc_type
+doc_type_of(const char *path, int csv)
+{
+	static const struct {
+		const char	*ext;	/* extension with its dot */
+		enum doc_type	 type;	/* the type it means */
+	} map[] = {
+		{ ".md", DOC_MARKDOWN }, { ".markdown", DOC_MARKDOWN },
+		{ ".mdown", DOC_MARKDOWN }, { ".mkd", DOC_MARKDOWN },
+		{ ".html", DOC_HTML }, { ".htm", DOC_HTML },
+		{ ".xhtml", DOC_HTML },
+		{ ".jsonl", DOC_JSONL }, { ".ndjson", DOC_JSONL },
+		{ ".csv", DOC_CSV }, { ".tsv", DOC_CSV }
+	};
+	const char *base, *dot;
+	size_t i;
+
+	base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	if ((dot = strrchr(base, '.')) == NULL || dot == base)
+		return DOC_TEXT;
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (strcasecmp(dot, map[i].ext) == 0)
+			return map[i].type == DOC_CSV && !csv ? DOC_TEXT :
+			    map[i].type;
+	return DOC_TEXT;
+}
+
+/* Trim spaces and tabs at both ends of [*s, *e). */
+static void
+trim(const char **s, const char **e)
+{
+	while (*s < *e && (**s == ' ' || **s == '\t'))
+		(*s)++;
+	while (*e > *s && ((*e)[-1] == ' ' || (*e)[-1] == '\t'))
+		(*e)--;
+}
+
+/* Is [s, e) made of one repeated character c (at least min), then blanks? */
+static int
+rule_of(const char *s, const char *e, char c, int min)
+{
+	int k = 0;
+
+	trim(&s, &e);
+	while (s < e && *s == c) {
+		s++;
+		k++;
+	}
+	return s == e && k >= min;
+}
+
+/* Indentation of a line in columns, tabs to multiples of 4. */
+static int
+indent(const char *s, const char *e)
+{
+	int col = 0;
+
+	for (; s < e && (*s == ' ' || *s == '\t'); s++)
+		col = *s == '\t' ? (col + 4) & ~3 : col + 1;
+	return col;
+}
+
+/* A title from YAML front matter, or NULL; *body is set past it. */
+static char *
+front_matter(const char *p, const char *end, const char **body)
+{
+	const char *s = p, *e, *v, *ve;
+	char *title = NULL;
+
+	*body = p;
+	if (end - p < 4 || memcmp(p, "---", 3) != 0 ||
+	    (p[3] != '\n' && p[3] != '\r'))
+		return NULL;
+	for (s = memchr(p, '\n', (size_t)(end - p)); s && ++s < end;
+	    s = memchr(s, '\n', (size_t)(end - s))) {
+		e = memchr(s, '\n', (size_t)(end - s));
+		e = e ? e : end;
+		ve = e > s && e[-1] == '\r' ? e - 1 : e;
+		if ((ve - s == 3 && (memcmp(s, "---", 3) == 0 ||
+		    memcmp(s, "...", 3) == 0))) {
+			*body = e;
+			return title;
+		}
+		if (title == NULL && ve - s > 6 && memcmp(s, "title:", 6) == 0) {
+			v = s + 6;
+			trim(&v, &ve);
+			if (ve - v >= 2 && (*v == '"' || *v == '\'') &&
+			    ve[-1] == *v) {
+				v++;
+				ve--;
+			}
+			if (ve > v)
+				title = xmemdup(v, (size_t)(ve - v));
+		}
+		s = e;
+	}
+	/* No closing line: not front matter after all. */
+	free(title);
+	return NULL;
+}
+
+char *
+doc_md_title(const char *p, size_t n)
+{
+	const char *end = p + n, *s, *e, *h, *he, *para = NULL, *q, *qe;
+	const char *body;
+	struct buf b = BUF_INIT;
+	char fence = 0, *t;
+	int fence_len = 0, k, in_para = 0;
+
+	if ((t = front_matter(p, end, &body)) != NULL)
+		return t;
+	for (s = body; s < end; s = e + 1) {
+		if ((e = memchr(s, '\n', (size_t)(end - s))) == NULL)
+			e = end;
+		he = e > s && e[-1] == '\r' ? e - 1 : e;
+		h = s;
+		trim(&h, &he);
+		if (fence) {
+			for (k = 0; h + k < he && h[k] == fence; k++)
+				;
+			if (k >= fence_len && h + k == he)
+				fence = 0;
+			continue;
+		}
+		if (h == he) {
+			in_para = 0;
+			continue;
+		}
+		if (indent(s, he) >= 4 && !in_para)
+			continue;
+		if (*h == '`' || *h == '~') {
+			for (k = 0; h + k < he && h[k] == *h; k++)
+				;
+			if (k >= 3) {
+				fence = *h;
+				fence_len = k;
+				in_para = 0;
+				continue;
+			}
+		}
+		if (*h == '#') {
+			for (k = 0; h + k < he && h[k] == '#'; k++)
+				;
+			if (k <= 6 && (h + k == he || h[k] == ' ' ||
+			    h[k] == '\t')) {
+				h += k;
+				trim(&h, &he);
+				/* A closing run of '#' after a blank goes. */
+				for (q = he; q > h && q[-1] == '#'; q--)
+					;
+				if (q == h || q[-1] == ' ' || q[-1] == '\t')
+					he = q;
+				trim(&h, &he);
+				if (he > h)
+					return xmemdup(h, (size_t)(he - h));
+				in_para = 0;
+				continue;
+			}
+		}
+		if (in_para && indent(s, he) < 4 &&
+		    (rule_of(h, he, '=', 1) || rule_of(h, he, '-', 1))) {
+			/* Setext: the paragraph above is the heading. */
+			for (q = para; q < s; q = qe + 1) {
+				if ((qe = memchr(q, '\n', (size_t)(s - q))) ==
+				    NULL)
+					qe = s;
+				h = q;
+				he = qe > q && qe[-1] == '\r' ? qe - 1 : qe;
+				trim(&h, &he);
+				if (b.len)
+					buf_addc(&b, ' ');
+				buf_add(&b, h, (size_t)(he - h));
+			}
+			return buf_detach(&b, NULL);
+		}
+		if (!in_para) {
+			in_para = 1;
+			para = s;
+		}
+	}
+	return NULL;
+}
+
+char *
+doc_time(char *out, time_t t)
+{
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(out, DOC_TIME_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		strcpy(out, "1970-01-01T00:00:00Z");
+	return out;
+}
+
+unsigned long
+doc_line_of(const char *p, size_t off)
+{
+	unsigned long line = 1;
+	const char *q = p, *end = p + off;
+
+	while ((q = memchr(q, '\n', (size_t)(end - q))) != NULL) {
+		line++;
+		q++;
+	}
+	return line;
+}

@@ -1,0 +1,52 @@
+/* doc.h -- document types, Markdown titles, timestamps */
+/* SPDX-License-Identifier: MIT */
+#ifndef ETV_DOC_H
+#define ETV_DOC_H
+
+#include <stddef.h>
+#include <time.h>
+
+/* How a file is read. */
+enum doc_type {
+	DOC_TEXT,	/* plain text: the file is the text */
+	DOC_MARKDOWN,	/* Markdown: the file is the text, a heading the title */
+	DOC_HTML,	/* HTML: converted to text (html.h), <title> */
+	DOC_JSONL,	/* JSON-lines: one record per line, passed through */
+	DOC_CSV		/* CSV with a header row: one record per row */
+};
+
+/* The name of a type ("text", "markdown", ...). */
+const char *doc_type_name(enum doc_type);
+
+/* The type named name, or -1 when there is none. */
+int	 doc_type_parse(const char *name);
+
+/*
+ * The type of a file by the extension of its name, case-insensitively:
+ * .md .markdown .mdown .mkd -> markdown; .html .htm .xhtml -> html;
+ * .jsonl .ndjson -> jsonl; .csv .tsv -> csv when csv is set, otherwise
+ * text; anything else -> text.
+ */
+enum doc_type doc_type_of(const char *path, int csv);
+
+/*
+ * The title of a Markdown document: a "title:" line in YAML front matter,
+ * or else the first ATX ("# Title #") or setext (underlined with '=' or
+ * '-') heading outside fenced code blocks, trimmed.  Returns a new string
+ * the caller frees with free(3), or NULL when there is none.
+ */
+char	*doc_md_title(const char *p, size_t n);
+
+/* Room for an RFC 3339 UTC time "2025-01-31T23:59:59Z" and its NUL. */
+#define DOC_TIME_LEN	21
+
+/* Format t as an RFC 3339 UTC time into out.  Returns out. */
+char	*doc_time(char *out, time_t t);
+
+/*
+ * The line (1-based) on which byte offset off of p lies: for messages
+ * about a position in a whole file.
+ */
+unsigned long doc_line_of(const char *p, size_t off);
+
+#endif
