@@ -31,6 +31,7 @@ struct table {
 	char		**names;	/* header names; owned */
 	size_t		 nnames;	/* header fields */
 	int		 have_header;	/* header row read */
+	const char	*bad_header;	/* why every row is bad, or NULL */
 	unsigned long	 line;		/* lines fed to the parser so far */
 	int		 eof;		/* input exhausted, parser finished */
 	int		 delim;		/* field delimiter */
@@ -201,14 +202,21 @@ table_next(struct table *t, json_t **rec, unsigned long *lineno,
 		t->nnames = r.n;
 		for (i = 0; i < r.n; i++) {
 			t->names[i] = xstrdup(r.bytes.data + r.off[i]);
-			if (strlen(t->names[i]) != r.len[i] ||
-			    memchr(t->names[i], '\0', r.len[i])) {
-				*why = "header field contains a NUL byte";
-				goto bad;
-			}
+			if (strlen(t->names[i]) != r.len[i])
+				t->bad_header =
+				    "header field contains a NUL byte";
+		}
+		if (t->bad_header) {
+			/* Every name must be set: rows are still read. */
+			*why = t->bad_header;
+			goto bad;
 		}
 		row_free(&r);
 		return table_next(t, rec, lineno, raw, why);
+	}
+	if (t->bad_header) {
+		*why = t->bad_header;
+		goto bad;
 	}
 	if (r.n != t->nnames) {
 		*why = r.n > t->nnames ? "row has more fields than the header" :
