@@ -257,6 +257,11 @@ put(struct conv *c, const char *s, size_t n)
 			buf_addc(&c->out, s[i]);
 		} else if (is_space((unsigned char)s[i]))
 			c->space = 1;
+		else if (s[i] == '\xc2' && i + 1 < n && s[i + 1] == '\xa0') {
+			/* A no-break space is white space like any other. */
+			c->space = 1;
+			i++;
+		}
 		else {
 			pay(c);
 			buf_addc(&c->out, s[i]);

@@ -15,7 +15,8 @@
  * - tags are stripped; character references are decoded (decimal and
  *   hexadecimal, the HTML 4 named set and &apos;; an unknown name stays
  *   as written);
- * - white space is collapsed to one space, except inside <pre>;
+ * - white space (and U+00A0, as from &nbsp;) is collapsed to one space,
+ *   except inside <pre>;
  * - block elements end lines: paragraphs, headings, lists, tables, <pre>
  *   and <blockquote> are separated by a blank line, <br>, <div>, list
  *   items and table rows by a newline; list items get "- " (or "N. " in

@@ -70,14 +70,8 @@ by_rel(const void *a, const void *b)
 	return strcmp(x->rel, y->rel);
 }
 
-static int
-by_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /*
- * Read the names of a directory, sorted, so that the directory is closed
+ * Read the names of a directory, so that the directory is closed
  * before its subdirectories are opened: a deep tree cannot run out of file
  * descriptors.  Returns the number of names, or -1 with errno set.
  */
@@ -115,8 +109,6 @@ read_names(const char *path, int hidden, char ***namesp)
 		errno = e;
 		return -1;
 	}
-	if (n)
-		qsort(names, n, sizeof(*names), by_name);
 	*namesp = names;
 	return (long)n;
 }
@@ -151,8 +143,9 @@ walk_dir(const struct walk_opts *o, struct walk_list *l, struct buf *path,
 		}
 		st = lst;
 		if (S_ISLNK(lst.st_mode) && stat(path->data, &st) != 0) {
-			add(l, path->data, reloff, WALK_SKIP, errno,
-			    "symbolic link to nothing");
+			if (walk_match(o, path->data + reloff))
+				add(l, path->data, reloff, WALK_SKIP, errno,
+				    "symbolic link to nothing");
 			continue;
 		}
 		if (S_ISDIR(st.st_mode)) {

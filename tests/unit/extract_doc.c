@@ -1,0 +1,141 @@
+/* extract_doc.c -- unit tests of lib/doc.c and lib/tpl.c */
+/* SPDX-License-Identifier: MIT */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "lib/buf.h"
+#include "lib/doc.h"
+#include "lib/tpl.h"
+
+static int failures;
+
+#define FAIL(...) do {							\
+	fprintf(stderr, "%s:%d: ", __FILE__, __LINE__);			\
+	fprintf(stderr, __VA_ARGS__);					\
+	fputc('\n', stderr);						\
+	failures++;							\
+} while (0)
+
+static void
+title(int line, const char *md, const char *want)
+{
+	char *got = doc_md_title(md, strlen(md));
+
+	if ((want == NULL) != (got == NULL) ||
+	    (want && strcmp(want, got) != 0)) {
+		fprintf(stderr, "%s:%d: title of '%s': want '%s', got '%s'\n",
+		    __FILE__, line, md, want ? want : "(none)",
+		    got ? got : "(none)");
+		failures++;
+	}
+	free(got);
+}
+
+#define TITLE(md, want)	title(__LINE__, md, want)
+
+/* Render a template (or a column list with cols) over a JSON object. */
+static void
+render(int line, const char *spec, int cols, const char *json,
+    const char *want)
+{
+	struct buf out = BUF_INIT;
+	const char *why = NULL, *missing = NULL;
+	struct tpl *t = NULL;
+	json_t *rec;
+	char got[512];
+
+	rec = json_loads(json, 0, NULL);
+	if (spec && (t = cols ? tpl_columns(spec, &why) :
+	    tpl_parse(spec, &why)) == NULL)
+		snprintf(got, sizeof(got), "!%s", why);
+	else if (tpl_render(t, rec, &out, &missing) != 0)
+		snprintf(got, sizeof(got), "?%s", missing);
+	else
+		snprintf(got, sizeof(got), "%s", out.data ? out.data : "");
+	if (strcmp(got, want) != 0) {
+		fprintf(stderr, "%s:%d: render '%s': want '%s', got '%s'\n",
+		    __FILE__, line, spec ? spec : "(all)", want, got);
+		failures++;
+	}
+	tpl_free(t);
+	json_decref(rec);
+	buf_release(&out);
+}
+
+#define R(spec, json, want)	render(__LINE__, spec, 0, json, want)
+#define C(spec, json, want)	render(__LINE__, spec, 1, json, want)
+
+int
+main(void)
+{
+	char when[DOC_TIME_LEN];
+
+	/* Types by extension. */
+	if (doc_type_of("a/b.MD", 0) != DOC_MARKDOWN ||
+	    doc_type_of("x.markdown", 0) != DOC_MARKDOWN ||
+	    doc_type_of("x.htm", 0) != DOC_HTML ||
+	    doc_type_of("x.ndjson", 0) != DOC_JSONL ||
+	    doc_type_of("x.csv", 0) != DOC_TEXT ||
+	    doc_type_of("x.csv", 1) != DOC_CSV ||
+	    doc_type_of("x.tsv", 1) != DOC_CSV ||
+	    doc_type_of(".md", 0) != DOC_TEXT ||
+	    doc_type_of("dir.md/README", 0) != DOC_TEXT ||
+	    doc_type_of("Makefile", 0) != DOC_TEXT)
+		FAIL("doc_type_of");
+	if (doc_type_parse("html") != DOC_HTML || doc_type_parse("htm") != -1)
+		FAIL("doc_type_parse");
+	if (strcmp(doc_time(when, 0), "1970-01-01T00:00:00Z") != 0 ||
+	    strcmp(doc_time(when, 1735689599), "2024-12-31T23:59:59Z") != 0)
+		FAIL("doc_time: %s", when);
+	if (doc_line_of("a\nb\nc", 0) != 1 || doc_line_of("a\nb\nc", 2) != 2 ||
+	    doc_line_of("a\nb\nc", 4) != 3)
+		FAIL("doc_line_of");
+
+	/* Markdown titles: ATX, setext, front matter, code is not one. */
+	TITLE("# Hello\n", "Hello");
+	TITLE("intro\n\n## Second level ##\n", "Second level");
+	TITLE("#No space is not a heading\n# Yes\n", "Yes");
+	TITLE("   ### Indented three #   \n", "Indented three");
+	TITLE("    # four spaces is code\n# Real\n", "Real");
+	TITLE("# C# #\n", "C#");
+	TITLE("#\n# \n# Non-empty\n", "Non-empty");
+	TITLE("Setext one\n==========\n", "Setext one");
+	TITLE("Two line\nsetext\n---\n", "Two line setext");
+	TITLE("\n---\n", NULL);
+	TITLE("```sh\n# a shell comment\n```\n# After fence\n",
+	    "After fence");
+	TITLE("~~~~\n# in\n~~~\nstill\n~~~~\n# out\n", "out");
+	TITLE("# CRLF title\r\n", "CRLF title");
+	TITLE("---\ntitle: \"From YAML\"\ndate: 2024\n---\n# Heading\n",
+	    "From YAML");
+	TITLE("---\ndate: 2024\n---\n# Heading\n", "Heading");
+	TITLE("no heading at all\n", NULL);
+	TITLE("", NULL);
+
+	/* Templates and column lists. */
+	R("{name}, {city}", "{\"name\":\"Ann\",\"city\":\"Rome\"}",
+	    "Ann, Rome");
+	R("{{literal}} {x}}}", "{\"x\":\"1\"}", "{literal} 1}");
+	R("n={n} b={b} z={z}", "{\"n\":42,\"b\":true,\"z\":null}",
+	    "n=42 b=true z=");
+	R("{nope}", "{\"x\":\"1\"}", "?nope");
+	R("{open", "{}", "!'{' is not closed (write '{{' for a brace)");
+	R("close}", "{}", "!'}' without '{' (write '}}' for a brace)");
+	R("{}", "{}", "!a placeholder needs a field name");
+	R("", "{\"x\":\"1\"}", "");
+	C("b,a", "{\"a\":\"1\",\"b\":\"2\"}", "2\n1");
+	C("a,b,c", "{\"a\":\"1\",\"b\":\"\",\"c\":\"3\"}", "1\n3");
+	C("a,,b", "{}", "!a column name is empty");
+	C("a,missing", "{\"a\":\"1\"}", "?missing");
+	R(NULL, "{\"name\":\"Ann\",\"note\":\"\",\"city\":\"Rome\"}",
+	    "name: Ann\ncity: Rome");
+	if (failures) {
+		fprintf(stderr, "extract_doc: %d failures\n", failures);
+		return 1;
+	}
+	return 0;
+}
