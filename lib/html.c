@@ -381,8 +381,14 @@ tag(struct conv *c, const char *name, int closing)
 	else if (in(name, line_elems))
 		owe_break(c, BR_LINE);
 	if (strcmp(name, "pre") == 0) {
-		if (closing && c->pre > 0)
-			c->pre--;
+		if (closing && c->pre > 0 && --c->pre == 0) {
+			/* The break owed replaces the block's last newlines. */
+			while (c->out.len > 0 &&
+			    c->out.data[c->out.len - 1] == '\n')
+				c->out.len--;
+			if (c->out.data)
+				c->out.data[c->out.len] = '\0';
+		}
 		else if (!closing) {
 			c->pre++;
 			c->pre_nl = 1;
@@ -495,5 +501,9 @@ html_text(const char *p, size_t n, size_t *lenp, char **titlep)
 		}
 		tag(&c, name, 0);
 	}
+	/* An unclosed <pre> may leave white space at the end. */
+	while (c.out.len > 0 && is_space((unsigned char)
+	    c.out.data[c.out.len - 1]))
+		c.out.data[--c.out.len] = '\0';
 	return buf_detach(&c.out, lenp);
 }

@@ -120,7 +120,9 @@ main(void)
 	    "k | v\na | 1\n2", NULL);
 	/* <pre> keeps its white space; its first newline goes. */
 	T("<p>x</p><pre>\n  a  b\n\tc\n</pre><p>y   z</p>",
-	    "x\n\n  a  b\n\tc\n\n\ny z", NULL);
+	    "x\n\n  a  b\n\tc\n\ny z", NULL);
+	T("<pre>open\n\n", "open", NULL);
+	T("<pre></pre><pre>\n</pre>x", "x", NULL);
 	/* Entities in text; a no-break space is white space. */
 	T("caf&eacute;&nbsp;&nbsp;au&#160;lait &lt;tag&gt; &amp;amp; &bogus;",
 	    "caf\xc3\xa9 au lait <tag> &amp; &bogus;", NULL);
