@@ -4,6 +4,8 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -103,16 +105,33 @@ static struct {
 } cfg = { .type = -1, .max_size = (size_t)64 << 20, .jobs = 1 };
 
 /* Counts for the -v summary of a run over files. */
-static struct {
+struct tally {
 	unsigned long	 files;		/* files read */
 	unsigned long	 by_type[DOC_CSV + 1]; /* files read, by type */
 	unsigned long	 binary;	/* skipped: NUL bytes */
 	unsigned long	 big;		/* skipped: over --max-size */
 	unsigned long	 other;		/* skipped: links to nothing, loops */
+	unsigned long	 nread;		/* records read */
 	unsigned long long bytes;	/* bytes read */
-} count;
+};
 
-/* The item that carries one document's output through the reader. */
+static struct tally count;
+
+/*
+ * One file of a walk and what reading it produced.  Documents are read
+ * by worker threads into it; JSON-lines and CSV files, which can be of any
+ * size, are streamed by the main thread when their turn comes.
+ */
+struct job {
+	const struct walk_entry *e;	/* the file; borrowed from the list */
+	enum doc_type	 type;		/* how it is read */
+	int		 stream;	/* JSON-lines or CSV: main thread */
+	int		 done;		/* processed; guarded by crew.mu */
+	struct rec_item	 it;		/* its output, messages and status */
+	struct tally	 n;		/* its counts */
+};
+
+/* The item that carries streamed records through the reader. */
 static struct rec_item item = REC_ITEM_INIT;
 
 /* Set an item's raw line (what --rejects gets for it). */
@@ -129,12 +148,10 @@ item_line(struct rec_item *it, const char *p, size_t n)
 	it->len = n;
 }
 
-/* Make the item ready for the next input unit. */
+/* Make an item ready for the next input unit. */
 static struct rec_item *
-item_start(const char *file, unsigned long lineno)
+item_start(struct rec_item *it, const char *file, unsigned long lineno)
 {
-	struct rec_item *it = &item;
-
 	buf_reset(&it->out);
 	buf_reset(&it->rej);
 	buf_reset(&it->msg);
@@ -145,6 +162,18 @@ item_start(const char *file, unsigned long lineno)
 	it->lineno = lineno;
 	item_line(it, "", 0);
 	return it;
+}
+
+/* Report an I/O error on the item's file: status 4, the run goes on. */
+static void
+item_error(struct rec_item *it, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag_vformat(&it->msg, it->file, 0, fmt, ap);
+	va_end(ap);
+	it->status = ETV_SYS;
 }
 
 /* Write the item out; a fatal item (malformed input) ends the run. */
@@ -318,7 +347,7 @@ extract_jsonl(struct rec_reader *rd, FILE *fp, const char *path,
 			n--;
 		if (strspn(line, " \t\r") >= n)
 			continue;
-		it = item_start(path, lineno);
+		it = item_start(&item, path, lineno);
 		rec_add_read(rd, 1, 0);
 		if (n > opt.max_line)
 			it->bad = "line is longer than --max-line";
@@ -359,7 +388,7 @@ extract_csv(struct rec_reader *rd, FILE *fp, const char *path,
 	meta = file_meta(path, st);
 	t = table_open(fp, delim);
 	while ((r = table_next(t, &row, &lineno, &raw, &why)) != 0) {
-		it = item_start(path, lineno);
+		it = item_start(&item, path, lineno);
 		rec_add_read(rd, 1, 0);
 		if (r < 0 && strcmp(why, "read error") == 0) {
 			diag_at(ETV_SYS, path, 0, "read error: %s",
@@ -446,14 +475,13 @@ reject_encoding(struct rec_item *it, const char *rel, json_t *meta,
 	buf_release(&msg);
 }
 
-/* Read a text, Markdown or HTML file into one record. */
+/* Read a text, Markdown or HTML file into one record (any thread). */
 static void
-extract_doc(struct rec_reader *rd, int fd, const struct stat *st,
-    const char *path, const char *rel, enum doc_type type)
+extract_doc(struct job *j, int fd, const struct stat *st)
 {
 	char tag[HASH_TAG_LEN + 1];
+	struct rec_item *it = &j->it;
 	struct buf b = BUF_INIT;
-	struct rec_item *it;
 	char *conv = NULL, *html = NULL, *title = NULL;
 	const char *text, *nul;
 	size_t len, clen;
@@ -462,60 +490,57 @@ extract_doc(struct rec_reader *rd, int fd, const struct stat *st,
 	int r;
 
 	if ((r = slurp(fd, st, &b)) < 0) {
-		diag_at(ETV_SYS, path, 0, "read error: %s", strerror(errno));
+		item_error(it, "read error: %s", strerror(errno));
 		goto out;
 	}
 	if (r > 0) {
-		diag_warn("%s: larger than --max-size (%zu bytes), skipped",
-		    path, cfg.max_size);
-		count.big++;
+		rec_warn(it, "larger than --max-size (%zu bytes), skipped",
+		    cfg.max_size);
+		j->n.big++;
 		goto out;
 	}
-	count.bytes += b.len;
-	rec_add_read(rd, 0, b.len);
+	j->n.bytes += b.len;
 	if ((nul = memchr(b.data, '\0', b.len)) != NULL) {
-		diag_warn("%s: binary file (NUL byte at offset %zu), skipped",
-		    path, (size_t)(nul - b.data));
-		count.binary++;
+		rec_warn(it, "binary file (NUL byte at offset %zu), skipped",
+		    (size_t)(nul - b.data));
+		j->n.binary++;
 		goto out;
 	}
-	count.files++;
-	count.by_type[type]++;
-	rec_add_read(rd, 1, 0);
-	it = item_start(path, 0);
+	j->n.files++;
+	j->n.by_type[j->type]++;
+	j->n.nread++;
 	text = b.data;
 	len = b.len;
 	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) {
 		text += 3;
 		len -= 3;
 	}
-	meta = file_meta(path, st);
-	set(meta, "type", jstr(doc_type_name(type)));
+	meta = file_meta(j->e->path, st);
+	set(meta, "type", jstr(doc_type_name(j->type)));
 	if ((bad = text_invalid(text, len)) >= 0) {
 		if (!cfg.latin1) {
-			reject_encoding(it, rel, meta, text, (size_t)bad);
+			reject_encoding(it, j->e->rel, meta, text,
+			    (size_t)bad);
 			json_decref(meta);
-			item_done(rd, it);
 			goto out;
 		}
 		text = conv = text_latin1(text, len, &clen);
 		len = clen;
 		set(meta, "encoding", jstr("latin1"));
 	}
-	if (type == DOC_HTML) {
+	if (j->type == DOC_HTML)
 		text = html = html_text(text, len, &len, &title);
-	} else if (type == DOC_MARKDOWN)
+	else if (j->type == DOC_MARKDOWN)
 		title = doc_md_title(text, len);
 	if (title)
 		set(meta, "title", jstr(title));
 	rec = json_object();
-	set(rec, "id", jstr(rel));
+	set(rec, "id", jstr(j->e->rel));
 	set(rec, "text", json_stringn(text, len));
 	set(rec, "hash", jstr(hash_tag(tag, text, len)));
 	set(rec, "meta", meta);
 	rec_emit(it, rec);
 	json_decref(rec);
-	item_done(rd, it);
 out:
 	free(conv);
 	free(html);
@@ -523,91 +548,252 @@ out:
 	buf_release(&b);
 }
 
-/* Refuse a file whose name cannot be written as JSON. */
+/*
+ * Refuse a file whose name cannot be written as JSON: the item says why.
+ * Returns 1 when the name is fine.
+ */
 static int
-name_ok(struct rec_reader *rd, const char *path)
+name_ok(struct rec_item *it, const char *path)
 {
-	struct rec_item *it;
+	static const char why[] = "file name is not valid UTF-8";
 
 	if (text_invalid(path, strlen(path)) < 0)
 		return 1;
-	it = item_start(path, 0);
-	rec_add_read(rd, 1, 0);
 	item_line(it, "{\"error\":\"file name is not valid UTF-8\"}", 40);
-	rec_malformed(it, "file name is not valid UTF-8");
-	item_done(rd, it);
+	rec_malformed(it, "%s", why);
 	return 0;
 }
 
-/* Read one file found by the walk. */
+/*
+ * Process a job of the walk that is not streamed: a document, or a
+ * problem met by the walk.  Runs in worker threads: everything goes into
+ * the job.
+ */
 static void
-extract_file(struct rec_reader *rd, const char *path, const char *rel)
+run_job(struct job *j)
 {
-	enum doc_type type;
+	const struct walk_entry *e = j->e;
+	struct rec_item *it = &j->it;
+	struct stat st;
+	int fd;
+
+	if (e->kind == WALK_SKIP) {
+		j->n.other++;
+		if (e->err)
+			rec_warn(it, "%s (%s), skipped", e->why,
+			    strerror(e->err));
+		else
+			rec_warn(it, "%s, skipped", e->why);
+		return;
+	}
+	if (e->kind == WALK_ERROR) {
+		item_error(it, "%s: %s", e->why, strerror(e->err));
+		return;
+	}
+	if (!name_ok(it, e->path)) {
+		j->n.nread++;
+		return;
+	}
+	if ((fd = open(e->path, O_RDONLY)) < 0) {
+		item_error(it, "cannot open: %s", strerror(errno));
+		return;
+	}
+	if (fstat(fd, &st) != 0)
+		item_error(it, "cannot stat: %s", strerror(errno));
+	else if (!S_ISDIR(st.st_mode))
+		extract_doc(j, fd, &st);
+	close(fd);
+}
+
+/* Stream a JSON-lines or CSV file of the walk (main thread). */
+static void
+stream_file(struct rec_reader *rd, const struct walk_entry *e,
+    enum doc_type type)
+{
+	struct rec_item *it;
 	struct stat st;
 	FILE *fp;
 	int fd;
 
-	if (!name_ok(rd, path))
-		return;
-	type = cfg.type >= 0 ? (enum doc_type)cfg.type :
-	    doc_type_of(path, opt.csv);
-	if ((fd = open(path, O_RDONLY)) < 0) {
-		diag_at(ETV_SYS, path, 0, "cannot open: %s", strerror(errno));
+	it = item_start(&item, e->path, 0);
+	if (!name_ok(it, e->path)) {
+		rec_add_read(rd, 1, 0);
+		item_done(rd, it);
 		return;
 	}
-	if (fstat(fd, &st) != 0) {
-		diag_at(ETV_SYS, path, 0, "cannot stat: %s", strerror(errno));
+	if ((fd = open(e->path, O_RDONLY)) < 0) {
+		diag_at(ETV_SYS, e->path, 0, "cannot open: %s",
+		    strerror(errno));
+		return;
+	}
+	if (fstat(fd, &st) != 0 || (fp = fdopen(fd, "rb")) == NULL) {
+		diag_at(ETV_SYS, e->path, 0, "cannot read: %s",
+		    strerror(errno));
 		close(fd);
 		return;
 	}
-	if (S_ISDIR(st.st_mode)) {
-		close(fd);
-		return;
-	}
-	if (type != DOC_JSONL && type != DOC_CSV) {
-		extract_doc(rd, fd, &st, path, rel, type);
-		close(fd);
-		return;
-	}
-	if ((fp = fdopen(fd, "rb")) == NULL)
-		diag_fail(ETV_SYS, "%s: %s", path, strerror(errno));
 	count.files++;
 	count.by_type[type]++;
 	if (type == DOC_JSONL)
-		extract_jsonl(rd, fp, path, rel);
+		extract_jsonl(rd, fp, e->path, e->rel);
 	else
-		extract_csv(rd, fp, path, rel, &st);
+		extract_csv(rd, fp, e->path, e->rel, &st);
 	fclose(fp);
+}
+
+/* Add a job's counts to the run's and write its output. */
+static void
+finish_job(struct rec_reader *rd, struct job *j)
+{
+	size_t k;
+
+	if (j->stream) {
+		stream_file(rd, j->e, j->type);
+		return;
+	}
+	count.files += j->n.files;
+	for (k = 0; k <= DOC_CSV; k++)
+		count.by_type[k] += j->n.by_type[k];
+	count.binary += j->n.binary;
+	count.big += j->n.big;
+	count.other += j->n.other;
+	count.bytes += j->n.bytes;
+	rec_add_read(rd, j->n.nread, j->n.bytes);
+	item_done(rd, &j->it);
+}
+
+/*
+ * The worker threads of -j: the main thread hands them a round of jobs,
+ * they take jobs in order, and the main thread writes each out in order
+ * as soon as it is done.
+ */
+#define ROUND_JOBS	64
+#define ROUND_BYTES	((long long)32 << 20)
+
+static struct {
+	pthread_mutex_t	 mu;		/* guards everything below */
+	pthread_cond_t	 work;		/* a round was handed out, or quit */
+	pthread_cond_t	 done;		/* a job is done */
+	struct job	*jobs;		/* the round; owned by main() */
+	size_t		 n;		/* jobs in the round */
+	size_t		 next;		/* next job to take */
+	int		 quit;		/* workers should return */
+	pthread_t	*th;		/* the threads; owned */
+	int		 nth;		/* how many */
+} crew = {
+	.mu = PTHREAD_MUTEX_INITIALIZER,
+	.work = PTHREAD_COND_INITIALIZER,
+	.done = PTHREAD_COND_INITIALIZER
+};
+
+static void *
+crew_main(void *arg)
+{
+	struct job *j;
+
+	pthread_mutex_lock(&crew.mu);
+	for (;;) {
+		while (!crew.quit && crew.next >= crew.n)
+			pthread_cond_wait(&crew.work, &crew.mu);
+		if (crew.quit)
+			break;
+		j = &crew.jobs[crew.next++];
+		pthread_mutex_unlock(&crew.mu);
+		if (!j->stream)
+			run_job(j);
+		pthread_mutex_lock(&crew.mu);
+		j->done = 1;
+		pthread_cond_broadcast(&crew.done);
+	}
+	pthread_mutex_unlock(&crew.mu);
+	return NULL;
+}
+
+static void
+crew_start(int n)
+{
+	int i;
+
+	crew.th = xcalloc((size_t)n, sizeof(*crew.th));
+	crew.jobs = xcalloc(ROUND_JOBS, sizeof(*crew.jobs));
+	for (i = 0; i < n; i++)
+		if (pthread_create(&crew.th[i], NULL, crew_main, NULL) != 0)
+			diag_fail(ETV_SYS, "cannot start worker threads");
+	crew.nth = n;
+}
+
+static void
+crew_stop(void)
+{
+	size_t i;
+	int k;
+
+	pthread_mutex_lock(&crew.mu);
+	crew.quit = 1;
+	pthread_cond_broadcast(&crew.work);
+	pthread_mutex_unlock(&crew.mu);
+	for (k = 0; k < crew.nth; k++)
+		pthread_join(crew.th[k], NULL);
+	free(crew.th);
+	for (i = 0; crew.jobs && i < ROUND_JOBS; i++)
+		rec_item_release(&crew.jobs[i].it);
+	free(crew.jobs);
+}
+
+/* Make a job of an entry. */
+static void
+job_init(struct job *j, const struct walk_entry *e)
+{
+	j->e = e;
+	j->type = cfg.type >= 0 ? (enum doc_type)cfg.type :
+	    doc_type_of(e->path, opt.csv);
+	j->stream = e->kind == WALK_FILE &&
+	    (j->type == DOC_JSONL || j->type == DOC_CSV);
+	j->done = 0;
+	memset(&j->n, 0, sizeof(j->n));
+	item_start(&j->it, e->path, 0);
 }
 
 /* Walk one operand and read its files in order. */
 static void
 extract_operand(struct rec_reader *rd, const char *operand)
 {
+	static struct job one;
 	struct walk_list l = WALK_LIST_INIT;
-	struct walk_entry *e;
-	size_t i;
+	long long bytes;
+	size_t i, k, n;
 
 	walk_operand(operand, &cfg.walk, &l);
-	for (i = 0; i < l.n; i++) {
-		e = &l.v[i];
-		switch (e->kind) {
-		case WALK_FILE:
-			extract_file(rd, e->path, e->rel);
-			break;
-		case WALK_SKIP:
-			count.other++;
-			if (e->err)
-				diag_warn("%s: %s (%s), skipped", e->path,
-				    e->why, strerror(e->err));
-			else
-				diag_warn("%s: %s, skipped", e->path, e->why);
-			break;
-		case WALK_ERROR:
-			diag_at(ETV_SYS, e->path, 0, "%s: %s", e->why,
-			    strerror(e->err));
-			break;
+	if (crew.nth == 0) {
+		for (i = 0; i < l.n; i++) {
+			job_init(&one, &l.v[i]);
+			if (!one.stream)
+				run_job(&one);
+			finish_job(rd, &one);
+		}
+		rec_item_release(&one.it);
+		walk_list_free(&l);
+		return;
+	}
+	for (i = 0; i < l.n; i += n) {
+		/* A round: up to ROUND_JOBS files, about ROUND_BYTES. */
+		bytes = 0;
+		for (n = 0; i + n < l.n && n < ROUND_JOBS &&
+		    (n == 0 || bytes < ROUND_BYTES); n++) {
+			job_init(&crew.jobs[n], &l.v[i + n]);
+			bytes += l.v[i + n].size;
+		}
+		pthread_mutex_lock(&crew.mu);
+		crew.n = n;
+		crew.next = 0;
+		pthread_cond_broadcast(&crew.work);
+		pthread_mutex_unlock(&crew.mu);
+		for (k = 0; k < n; k++) {
+			pthread_mutex_lock(&crew.mu);
+			while (!crew.jobs[k].done)
+				pthread_cond_wait(&crew.done, &crew.mu);
+			pthread_mutex_unlock(&crew.mu);
+			finish_job(rd, &crew.jobs[k]);
 		}
 	}
 	walk_list_free(&l);
@@ -739,6 +925,8 @@ main(int argc, char *argv[])
 		 * never looks at stdin, which may be the list of paths.
 		 */
 		rd = rec_open(1, devnull);
+		if (cfg.jobs > 1)
+			crew_start(cfg.jobs);
 		for (i = 0; i < argc; i++) {
 			if (strcmp(argv[i], "-") == 0)
 				extract_list(rd);
@@ -752,6 +940,8 @@ main(int argc, char *argv[])
 		    count.by_type[DOC_HTML], count.by_type[DOC_JSONL],
 		    count.by_type[DOC_CSV], (double)count.bytes / 1e6,
 		    count.binary, count.big, count.other);
+		if (cfg.jobs > 1)
+			crew_stop();
 		rec_close(rd);
 	}
 	rec_item_release(&item);

@@ -44,7 +44,7 @@ walk_match(const struct walk_opts *o, const char *rel)
 	return !any_match(o->exclude, o->nexclude, rel);
 }
 
-static void
+static struct walk_entry *
 add(struct walk_list *l, const char *path, size_t reloff, enum walk_kind k,
     int err, const char *why)
 {
@@ -60,6 +60,8 @@ add(struct walk_list *l, const char *path, size_t reloff, enum walk_kind k,
 	e->kind = k;
 	e->err = err;
 	e->why = why;
+	e->size = 0;
+	return e;
 }
 
 static int
@@ -168,7 +170,8 @@ walk_dir(const struct walk_opts *o, struct walk_list *l, struct buf *path,
 		} else if (!walk_match(o, path->data + reloff))
 			continue;
 		else if (S_ISREG(st.st_mode))
-			add(l, path->data, reloff, WALK_FILE, 0, NULL);
+			add(l, path->data, reloff, WALK_FILE, 0, NULL)->size =
+			    (long long)st.st_size;
 		else
 			add(l, path->data, reloff, WALK_SKIP, 0,
 			    "not a regular file");
@@ -195,7 +198,8 @@ walk_operand(const char *operand, const struct walk_opts *o,
 	}
 	if (!S_ISDIR(st.st_mode)) {
 		if (walk_match(o, operand))
-			add(l, operand, 0, WALK_FILE, 0, NULL);
+			add(l, operand, 0, WALK_FILE, 0, NULL)->size =
+			    (long long)st.st_size;
 		return;
 	}
 	/* "docs///" reaches "docs/a.md"; "/" reaches "/etc". */

@@ -34,6 +34,7 @@ struct walk_entry {
 	enum walk_kind	 kind;	/* file, skipped, or error */
 	int		 err;	/* errno for WALK_SKIP and WALK_ERROR, or 0 */
 	const char	*why;	/* static text for WALK_SKIP and WALK_ERROR */
+	long long	 size;	/* size in bytes when walked, or 0 */
 };
 
 /* A list of entries; initialise with WALK_LIST_INIT. */
