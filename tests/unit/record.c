@@ -26,7 +26,7 @@ write_input(const char *bytes, size_t n)
 static struct rec_reader *
 reader(void)
 {
-	char *argv[] = { path };
+	static char *argv[] = { path };
 
 	return rec_open(1, argv);
 }
@@ -97,8 +97,7 @@ test_parse(void)
 	it.len = strlen(it.line);
 	CHECK(rec_parse(&it) == NULL && it.fatal);
 	CHECK(strstr(it.msg.data, ": t:7: ") != NULL);
-	free(it.line);
-	memset(&it, 0, sizeof(it));
+	rec_item_release(&it);
 	it.file = "t";
 	it.line = strdup("\"just a string\"");
 	it.len = strlen(it.line);
