@@ -67,7 +67,7 @@ deps:
 # The set-up is part of check and demo, so that both work on a fresh machine.
 check: deps
 	@$(MAKE) --no-print-directory all
-	ETV_BUILD=$(CURDIR)/$(B) $(BATS) tests
+	ETV_BUILD=$(CURDIR)/$(B) ETV_SANITIZE=$(SANITIZE) $(BATS) tests
 
 demo: deps
 	@$(MAKE) --no-print-directory all
