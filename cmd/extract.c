@@ -47,7 +47,7 @@ static const char usage_text[] =
 "  --include GLOB      read only files whose path or name matches GLOB\n"
 "                      (repeatable)\n"
 "  --exclude GLOB      skip files and directories matching GLOB (repeatable)\n"
-"  --hidden            enter files and directories whose names begin with '.'\n"
+"  --hidden            also enter files and directories named '.*'\n"
 "  -L, --follow        follow symbolic links to directories\n"
 "  -0, --null          the list read for '-' is NUL-separated (find -print0)\n"
 "  --type TYPE         read every file as TYPE: text, markdown, html, jsonl,\n"
@@ -99,7 +99,7 @@ static struct {
 	int		 latin1;	/* --encoding latin1 */
 	size_t		 max_size;	/* --max-size */
 	int		 null;		/* -0: NUL-separated path list */
-	struct tpl	*tpl;		/* CSV text; NULL: "name: value" lines */
+	struct tpl	*tpl;		/* CSV text, or NULL: all columns */
 	int		 id_field_set;	/* --id-field given */
 	int		 jobs;		/* -j */
 } cfg = { .type = -1, .max_size = (size_t)64 << 20, .jobs = 1 };
@@ -816,7 +816,8 @@ extract_list(struct rec_reader *rd)
 		extract_operand(rd, line);
 	}
 	if (ferror(stdin))
-		diag_error(ETV_SYS, "<stdin>: read error: %s", strerror(errno));
+		diag_error(ETV_SYS, "<stdin>: read error: %s",
+		    strerror(errno));
 	free(line);
 }
 
@@ -840,10 +841,12 @@ main(int argc, char *argv[])
 	    longopts, NULL)) != -1) {
 		switch (ch) {
 		case OPT_INCLUDE:
-			add_glob(&cfg.walk.include, &cfg.walk.ninclude, optarg);
+			add_glob(&cfg.walk.include, &cfg.walk.ninclude,
+			    optarg);
 			break;
 		case OPT_EXCLUDE:
-			add_glob(&cfg.walk.exclude, &cfg.walk.nexclude, optarg);
+			add_glob(&cfg.walk.exclude, &cfg.walk.nexclude,
+			    optarg);
 			break;
 		case OPT_HIDDEN:
 			cfg.walk.hidden = 1;

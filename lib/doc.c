@@ -115,7 +115,8 @@ front_matter(const char *p, const char *end, const char **body)
 			*body = e;
 			return title;
 		}
-		if (title == NULL && ve - s > 6 && memcmp(s, "title:", 6) == 0) {
+		if (title == NULL && ve - s > 6 &&
+		    memcmp(s, "title:", 6) == 0) {
 			v = s + 6;
 			trim(&v, &ve);
 			if (ve - v >= 2 && (*v == '"' || *v == '\'') &&

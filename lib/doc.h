@@ -9,7 +9,7 @@
 /* How a file is read. */
 enum doc_type {
 	DOC_TEXT,	/* plain text: the file is the text */
-	DOC_MARKDOWN,	/* Markdown: the file is the text, a heading the title */
+	DOC_MARKDOWN,	/* Markdown: the file, a heading the title */
 	DOC_HTML,	/* HTML: converted to text (html.h), <title> */
 	DOC_JSONL,	/* JSON-lines: one record per line, passed through */
 	DOC_CSV		/* CSV with a header row: one record per row */

@@ -105,13 +105,13 @@ static const uint16_t cp1252[32] = {
 /* Break levels between blocks of text. */
 enum { BR_NONE, BR_LINE, BR_PARA };
 
-#define LIST_DEPTH	32	/* nesting of lists that get their own numbers */
+#define LIST_DEPTH	32	/* lists nested deeper get "- " items */
 
 /* The converter's state. */
 struct conv {
 	struct buf	 out;		/* the text so far */
 	int		 brk;		/* break owed before the next text */
-	int		 space;		/* a space is owed before the next text */
+	int		 space;		/* a space is owed before the text */
 	const char	*sep;		/* separator owed (" | "), or NULL */
 	int		 pre;		/* depth of <pre> elements */
 	int		 pre_nl;	/* drop a newline right after <pre> */
@@ -382,7 +382,7 @@ tag(struct conv *c, const char *name, int closing)
 		owe_break(c, BR_LINE);
 	if (strcmp(name, "pre") == 0) {
 		if (closing && c->pre > 0 && --c->pre == 0) {
-			/* The break owed replaces the block's last newlines. */
+			/* The break owed replaces the last newlines. */
 			while (c->out.len > 0 &&
 			    c->out.data[c->out.len - 1] == '\n')
 				c->out.len--;
@@ -416,7 +416,10 @@ tag(struct conv *c, const char *name, int closing)
 	}
 }
 
-/* Decode s and collapse it (white space runs to one space, none at the ends). */
+/*
+ * Decode s and collapse it (white space runs to one space, none at the
+ * ends).  Returns a new string, or NULL when nothing is left.
+ */
 static char *
 collapse(const char *s, size_t n)
 {
@@ -489,10 +492,11 @@ html_text(const char *p, size_t n, size_t *lenp, char **titlep)
 			tag(&c, name, 1);
 			continue;
 		}
-		if (strcmp(name, "script") == 0 || strcmp(name, "style") == 0 ||
+		if (strcmp(name, "script") == 0 ||
+		    strcmp(name, "style") == 0 ||
 		    strcmp(name, "template") == 0 ||
 		    strcmp(name, "title") == 0) {
-			/* Raw text: up to the end tag, which is skipped too. */
+			/* Raw text up to the end tag, which goes too. */
 			stop = find_end_tag(p, end, name);
 			if (strcmp(name, "title") == 0 && *titlep == NULL)
 				*titlep = collapse(p, (size_t)(stop - p));

@@ -29,7 +29,7 @@ enum walk_kind {
 
 /* One file, or one problem met on the way. */
 struct walk_entry {
-	char		*path;	/* the path as reached: operand "/" rel; owned */
+	char		*path;	/* as reached: operand "/" rel; owned */
 	const char	*rel;	/* relative path (the id), inside path */
 	enum walk_kind	 kind;	/* file, skipped, or error */
 	int		 err;	/* errno for WALK_SKIP and WALK_ERROR, or 0 */
