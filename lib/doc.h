@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "lib/buf.h"
+
 /* How a file is read. */
 enum doc_type {
 	DOC_TEXT,	/* plain text: the file is the text */
@@ -42,6 +44,14 @@ char	*doc_md_title(const char *p, size_t n);
 
 /* Format t as an RFC 3339 UTC time into out.  Returns out. */
 char	*doc_time(char *out, time_t t);
+
+/*
+ * Append p[0..n), which must be valid UTF-8, to out as a JSON string with
+ * its quotes, escaped byte for byte as jansson escapes it (\" \\ \b \f
+ * \n \r \t, other control characters as \u00XX, the rest as is): the
+ * fast path for large texts, which jansson encodes a byte at a time.
+ */
+void	 doc_json_string(struct buf *out, const char *p, size_t n);
 
 /*
  * The line (1-based) on which byte offset off of p lies: for messages

@@ -238,13 +238,18 @@ pay(struct conv *c)
 	c->sep = NULL;
 }
 
+/* Is s[i] the start of U+00A0 (a no-break space)? */
+#define IS_NBSP(s, i, n) \
+	((s)[i] == '\xc2' && (i) + 1 < (n) && (s)[(i) + 1] == '\xa0')
+
 /* Add text from the document (entities already decoded). */
 static void
 put(struct conv *c, const char *s, size_t n)
 {
-	size_t i;
+	size_t i, run;
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i = run) {
+		run = i + 1;
 		if (c->pre) {
 			if (c->pre_nl && s[i] == '\n') {
 				c->pre_nl = 0;
@@ -257,14 +262,17 @@ put(struct conv *c, const char *s, size_t n)
 			buf_addc(&c->out, s[i]);
 		} else if (is_space((unsigned char)s[i]))
 			c->space = 1;
-		else if (s[i] == '\xc2' && i + 1 < n && s[i + 1] == '\xa0') {
+		else if (IS_NBSP(s, i, n)) {
 			/* A no-break space is white space like any other. */
 			c->space = 1;
-			i++;
-		}
-		else {
+			run = i + 2;
+		} else {
+			/* A word: everything up to the next white space. */
+			while (run < n && !is_space((unsigned char)s[run]) &&
+			    !IS_NBSP(s, run, n))
+				run++;
 			pay(c);
-			buf_addc(&c->out, s[i]);
+			buf_add(&c->out, s + i, run - i);
 		}
 	}
 }
@@ -335,33 +343,40 @@ skip_tag(const char *p, const char *end)
 	return end;
 }
 
-/* Is name (lowercase, NUL-terminated) one of the words in list? */
+/* The elements that end lines, sorted by name, with the break they owe. */
+static const struct block {
+	const char	*name;		/* lowercase tag name */
+	int		 brk;		/* BR_LINE or BR_PARA */
+} blocks[] = {
+	{ "address", BR_PARA }, { "article", BR_LINE }, { "aside", BR_LINE },
+	{ "blockquote", BR_PARA }, { "body", BR_LINE }, { "caption", BR_LINE },
+	{ "center", BR_LINE }, { "dd", BR_LINE }, { "details", BR_PARA },
+	{ "div", BR_LINE }, { "dl", BR_PARA }, { "dt", BR_LINE },
+	{ "fieldset", BR_PARA }, { "figcaption", BR_LINE },
+	{ "figure", BR_PARA }, { "footer", BR_LINE }, { "form", BR_PARA },
+	{ "h1", BR_PARA }, { "h2", BR_PARA }, { "h3", BR_PARA },
+	{ "h4", BR_PARA }, { "h5", BR_PARA }, { "h6", BR_PARA },
+	{ "head", BR_LINE }, { "header", BR_LINE }, { "hr", BR_PARA },
+	{ "html", BR_LINE }, { "legend", BR_LINE }, { "li", BR_LINE },
+	{ "main", BR_LINE }, { "menu", BR_LINE }, { "nav", BR_LINE },
+	{ "noscript", BR_LINE }, { "ol", BR_PARA }, { "option", BR_LINE },
+	{ "p", BR_PARA }, { "pre", BR_PARA }, { "section", BR_LINE },
+	{ "summary", BR_LINE }, { "table", BR_PARA }, { "tbody", BR_LINE },
+	{ "tfoot", BR_LINE }, { "thead", BR_LINE }, { "tr", BR_LINE },
+	{ "ul", BR_PARA }
+};
+
 static int
-in(const char *name, const char *list)
+block_cmp(const void *key, const void *elem)
 {
-	size_t n = strlen(name);
-	const char *p;
-
-	for (p = list; (p = strstr(p, name)) != NULL; p += n)
-		if ((p == list || p[-1] == ' ') && (p[n] == ' ' ||
-		    p[n] == '\0'))
-			return 1;
-	return 0;
+	return strcmp(key, ((const struct block *)elem)->name);
 }
-
-/* Elements set off by a blank line, and by a line break. */
-static const char para_elems[] =
-    "p h1 h2 h3 h4 h5 h6 pre blockquote ul ol dl table hr figure form "
-    "fieldset address details";
-static const char line_elems[] =
-    "br div li tr dt dd section article header footer nav aside main "
-    "caption figcaption summary option thead tbody tfoot center body html "
-    "head noscript legend menu";
 
 /* Act on a start or end tag of the body. */
 static void
 tag(struct conv *c, const char *name, int closing)
 {
+	const struct block *b;
 	char num[32];
 	int list;
 
@@ -375,11 +390,14 @@ tag(struct conv *c, const char *name, int closing)
 		c->sep = NULL;
 		return;
 	}
-	if (in(name, para_elems))
-		owe_break(c, list && c->depth > (closing ? 1 : 0) ?
-		    BR_LINE : BR_PARA);
-	else if (in(name, line_elems))
-		owe_break(c, BR_LINE);
+	b = bsearch(name, blocks, sizeof(blocks) / sizeof(blocks[0]),
+	    sizeof(blocks[0]), block_cmp);
+	if (b == NULL)
+		;
+	else if (list && c->depth > (closing ? 1 : 0))
+		owe_break(c, BR_LINE);	/* a nested list */
+	else
+		owe_break(c, b->brk);
 	if (strcmp(name, "pre") == 0) {
 		if (closing && c->pre > 0 && --c->pre == 0) {
 			/* The break owed replaces the last newlines. */
