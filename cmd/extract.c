@@ -102,6 +102,8 @@ static struct {
 	struct tpl	*tpl;		/* CSV text, or NULL: all columns */
 	int		 id_field_set;	/* --id-field given */
 	int		 jobs;		/* -j */
+	struct stat	 out[2];	/* stdout and --rejects, when files */
+	int		 nout;		/* how many of out are set */
 } cfg = { .type = -1, .max_size = (size_t)64 << 20, .jobs = 1 };
 
 /* Counts for the -v summary of a run over files. */
@@ -475,6 +477,34 @@ reject_encoding(struct rec_item *it, const char *rel, json_t *meta,
 	buf_release(&msg);
 }
 
+/*
+ * Is this file our own output (stdout or --rejects)?  Reading it would
+ * read records as they are written, without end: "etv-extract docs >
+ * docs/all.jsonl".
+ */
+static int
+is_output(const struct stat *st)
+{
+	int i;
+
+	for (i = 0; i < cfg.nout; i++)
+		if (st->st_dev == cfg.out[i].st_dev &&
+		    st->st_ino == cfg.out[i].st_ino)
+			return 1;
+	return 0;
+}
+
+/* Remember a regular file we write, so that the walk skips it. */
+static void
+note_output(int fd, const char *path)
+{
+	struct stat st;
+
+	if ((path ? stat(path, &st) : fstat(fd, &st)) == 0 &&
+	    S_ISREG(st.st_mode))
+		cfg.out[cfg.nout++] = st;
+}
+
 /* Read a text, Markdown or HTML file into one record (any thread). */
 static void
 extract_doc(struct job *j, int fd, const struct stat *st)
@@ -608,7 +638,10 @@ run_job(struct job *j)
 	}
 	if (fstat(fd, &st) != 0)
 		item_error(it, "cannot stat: %s", strerror(errno));
-	else if (!S_ISDIR(st.st_mode))
+	else if (is_output(&st)) {
+		rec_warn(it, "is the output, skipped");
+		j->n.other++;
+	} else if (!S_ISDIR(st.st_mode))
 		extract_doc(j, fd, &st);
 	close(fd);
 }
@@ -638,6 +671,13 @@ stream_file(struct rec_reader *rd, const struct walk_entry *e,
 		diag_at(ETV_SYS, e->path, 0, "cannot read: %s",
 		    strerror(errno));
 		close(fd);
+		return;
+	}
+	if (is_output(&st)) {
+		if (!diag_quiet)
+			diag_at(ETV_OK, e->path, 0, "is the output, skipped");
+		count.other++;
+		fclose(fp);
 		return;
 	}
 	count.files++;
@@ -936,6 +976,9 @@ main(int argc, char *argv[])
 		 * never looks at stdin, which may be the list of paths.
 		 */
 		rd = rec_open(1, devnull);
+		note_output(STDOUT_FILENO, NULL);
+		if (opt.rejects)
+			note_output(-1, opt.rejects);
 		if (cfg.jobs > 1)
 			crew_start(cfg.jobs);
 		for (i = 0; i < argc; i++) {

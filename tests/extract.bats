@@ -341,3 +341,14 @@ setup() {
 	[ "$output" = 141 ]
 	[ -z "$stderr" ]
 }
+
+@test "extract: the output file inside the tree is not read back" {
+	etv-extract tree >tree/all.jsonl 2>err
+	[ "$(wc -l <tree/all.jsonl)" -eq 7 ]
+	[ "$(cat err)" = "etv-extract: tree/all.jsonl: is the output, skipped" ]
+	rm tree/all.jsonl
+	run --separate-stderr etv-extract --rejects tree/rej.jsonl tree
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 7 ]
+	[ "$stderr" = "etv-extract: tree/rej.jsonl: is the output, skipped" ]
+}
