@@ -60,8 +60,19 @@ static const char usage_text[] =
 "                      row's value ('{{' and '}}' for braces)\n"
 "  --text-columns LIST CSV: the text is these columns (a,b,c), one per line\n"
 "  -j, --jobs N        worker threads (default 1; 0 = one per processor)\n"
-OPT_INPUT_HELP
-OPT_FIELD_HELP
+"  --csv               read *.csv and *.tsv files (or, with no path, stdin)\n"
+"                      as CSV with a header row: one record per row\n"
+"  --delimiter C       CSV field delimiter (default ',', tab for *.tsv)\n"
+"  --id-field NAME     CSV: the column holding the id (default 'id', else\n"
+"                      FILE:LINE); JSON-lines: the member (default 'id')\n"
+"  --text-field NAME   JSON-lines: the member holding the text (default\n"
+"                      'text')\n"
+"  --rejects FILE      write malformed input to FILE and go on, instead of\n"
+"                      stopping at the first\n"
+"  --max-rejects N|P%  exit 0 when at most N (or P% of) records were rejected\n"
+"  --max-line SIZE     longest JSON-lines line accepted (default 256M)\n"
+"  --unbuffered        flush the output after every record\n"
+"  --progress          show progress on stderr even when it is not a terminal\n"
 OPT_COMMON_HELP;
 
 enum {
