@@ -384,7 +384,7 @@ extract_jsonl(struct rec_reader *rd, FILE *fp, const char *path,
 /* Read a CSV file with a header row: one record per row. */
 static void
 extract_csv(struct rec_reader *rd, FILE *fp, const char *path,
-    const char *rel, const struct stat *st)
+    const char *rel, const struct stat *st, int latin1)
 {
 	struct buf raw = BUF_INIT;
 	struct rec_item *it;
@@ -399,6 +399,8 @@ extract_csv(struct rec_reader *rd, FILE *fp, const char *path,
 	if (delim == ',' && n >= 4 && strcmp(path + n - 4, ".tsv") == 0)
 		delim = '\t';
 	meta = file_meta(path, st);
+	if (latin1)
+		set(meta, "encoding", jstr("latin1"));
 	t = table_open(fp, delim);
 	while ((r = table_next(t, &row, &lineno, &raw, &why)) != 0) {
 		it = item_start(&item, path, lineno);
@@ -657,6 +659,50 @@ run_job(struct job *j)
 	close(fd);
 }
 
+/*
+ * --encoding latin1 for a JSON-lines or CSV file: check that fp is UTF-8
+ * and, when it is not, convert it as a whole into a temporary file.
+ * Returns the stream to read from (fp rewound, or another; fp is closed
+ * then) with *conv set when converted, or NULL after an error message
+ * (fp is closed).
+ */
+static FILE *
+to_utf8(FILE *fp, const struct stat *st, const char *path, int *conv)
+{
+	FILE *copy = NULL, *out = NULL;
+	int valid;
+
+	*conv = 0;
+	/* A pipe cannot be read twice: keep what the check reads. */
+	if (!S_ISREG(st->st_mode) && (copy = tmpfile()) == NULL)
+		goto fail;
+	if ((valid = doc_stream_utf8(fp, copy)) < 0)
+		goto fail;
+	if (copy) {
+		fclose(fp);
+		fp = copy;
+		copy = NULL;
+	}
+	if (fseek(fp, 0, SEEK_SET) != 0)
+		goto fail;
+	if (valid)
+		return fp;
+	if ((out = tmpfile()) == NULL || doc_stream_latin1(fp, out) != 0 ||
+	    fseek(out, 0, SEEK_SET) != 0)
+		goto fail;
+	fclose(fp);
+	*conv = 1;
+	return out;
+fail:
+	diag_at(ETV_SYS, path, 0, "cannot read: %s", strerror(errno));
+	fclose(fp);
+	if (copy)
+		fclose(copy);
+	if (out)
+		fclose(out);
+	return NULL;
+}
+
 /* Stream a JSON-lines or CSV file of the walk (main thread). */
 static void
 stream_file(struct rec_reader *rd, const struct walk_entry *e,
@@ -665,7 +711,7 @@ stream_file(struct rec_reader *rd, const struct walk_entry *e,
 	struct rec_item *it;
 	struct stat st;
 	FILE *fp;
-	int fd;
+	int fd, conv = 0;
 
 	it = item_start(&item, e->path, 0);
 	if (!name_ok(it, e->path)) {
@@ -691,12 +737,14 @@ stream_file(struct rec_reader *rd, const struct walk_entry *e,
 		fclose(fp);
 		return;
 	}
+	if (cfg.latin1 && (fp = to_utf8(fp, &st, e->path, &conv)) == NULL)
+		return;
 	count.files++;
 	count.by_type[type]++;
 	if (type == DOC_JSONL)
 		extract_jsonl(rd, fp, e->path, e->rel);
 	else
-		extract_csv(rd, fp, e->path, e->rel, &st);
+		extract_csv(rd, fp, e->path, e->rel, &st, conv);
 	fclose(fp);
 }
 

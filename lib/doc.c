@@ -1,6 +1,8 @@
 /* doc.c -- document types, Markdown titles, timestamps */
 /* SPDX-License-Identifier: MIT */
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -8,6 +10,7 @@
 
 #include "lib/buf.h"
 #include "lib/doc.h"
+#include "lib/text.h"
 #include "lib/xmem.h"
 
 static const char *const type_names[] = {
@@ -215,6 +218,61 @@ doc_md_title(const char *p, size_t n)
 		}
 	}
 	return NULL;
+}
+
+int
+doc_stream_utf8(FILE *fp, FILE *copy)
+{
+	char b[65536];
+	size_t have = 0, got, keep;
+	ssize_t bad;
+	int valid = 1;
+
+	for (;;) {
+		got = fread(b + have, 1, sizeof(b) - have, fp);
+		if (got == 0 && ferror(fp))
+			return -1;
+		if (copy && got && fwrite(b + have, 1, got, copy) != got)
+			return -1;
+		have += got;
+		if (have == 0)
+			break;
+		keep = 0;
+		if (valid && (bad = text_invalid(b, have)) >= 0) {
+			/*
+			 * A sequence cut by the end of the buffer is not bad
+			 * yet: keep its bytes for the next round.
+			 */
+			if (got > 0 && have - (size_t)bad < 4)
+				keep = have - (size_t)bad;
+			else
+				valid = 0;
+		}
+		if (got == 0)
+			break;
+		memmove(b, b + have - keep, keep);
+		have = keep;
+	}
+	return valid;
+}
+
+int
+doc_stream_latin1(FILE *in, FILE *out)
+{
+	char b[32768], *u;
+	size_t got, n;
+
+	while ((got = fread(b, 1, sizeof(b), in)) > 0) {
+		u = text_latin1(b, got, &n);
+		if (fwrite(u, 1, n, out) != n) {
+			free(u);
+			return -1;
+		}
+		free(u);
+	}
+	if (ferror(in))
+		return -1;
+	return fflush(out) == EOF ? -1 : 0;
 }
 
 char *

@@ -4,6 +4,7 @@
 #define ETV_DOC_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "lib/buf.h"
@@ -38,6 +39,20 @@ enum doc_type doc_type_of(const char *path, int csv);
  * the caller frees with free(3), or NULL when there is none.
  */
 char	*doc_md_title(const char *p, size_t n);
+
+/*
+ * Read fp to its end and say whether it is all valid UTF-8: 1 yes, 0 no,
+ * -1 on a read error (errno set).  When copy is not NULL every byte read
+ * is written to it too (for input that cannot be read twice); a write
+ * error there is -1 as well.
+ */
+int	 doc_stream_utf8(FILE *fp, FILE *copy);
+
+/*
+ * Copy in to out, converting ISO-8859-1 bytes to UTF-8.  Returns 0, or -1
+ * on a read or write error (errno set).
+ */
+int	 doc_stream_latin1(FILE *in, FILE *out);
 
 /* Room for an RFC 3339 UTC time "2025-01-31T23:59:59Z" and its NUL. */
 #define DOC_TIME_LEN	21

@@ -352,3 +352,18 @@ setup() {
 	[ "${#lines[@]}" -eq 7 ]
 	[ "$stderr" = "etv-extract: tree/rej.jsonl: is the output, skipped" ]
 }
+
+@test "extract: --encoding latin1 converts JSON-lines and CSV files as a whole" {
+	printf 'name,city\nJos\xe9,M\xfcnchen\n' >l1.csv
+	printf '{"text":"caf\xe9"}\n' >l1.jsonl
+	run --separate-stderr etv-extract --csv l1.csv
+	[ "$status" -eq 3 ]
+	[ "$stderr" = "etv-extract: l1.csv:2: field is not valid UTF-8" ]
+	run --separate-stderr etv-extract --csv --encoding latin1 l1.csv l1.jsonl
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == '{"id":"l1.csv:2","text":"name: José\ncity: München",'*'"encoding":"latin1"'* ]]
+	[[ "${lines[1]}" == '{"text":"café","id":"l1.jsonl:1",'* ]]
+	run --separate-stderr etv-extract --encoding latin1 --type csv /dev/stdin <l1.csv
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'"fields":{"name":"José","city":"München"}'* ]]
+}
