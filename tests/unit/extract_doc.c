@@ -69,6 +69,31 @@ render(int line, const char *spec, int cols, const char *json,
 #define R(spec, json, want)	render(__LINE__, spec, 0, json, want)
 #define C(spec, json, want)	render(__LINE__, spec, 1, json, want)
 
+/* doc_stream_utf8 over pad bytes of 'a' then tail, with and without copy. */
+static int
+stream_utf8(size_t pad, const char *tail, size_t tlen)
+{
+	FILE *fp, *copy;
+	size_t i;
+	int v, c;
+
+	fp = tmpfile();
+	copy = tmpfile();
+	for (i = 0; i < pad; i++)
+		fputc('a', fp);
+	fwrite(tail, 1, tlen, fp);
+	rewind(fp);
+	v = doc_stream_utf8(fp, copy);
+	/* The copy holds every byte. */
+	if (ftell(copy) != (long)(pad + tlen))
+		v = -2;
+	rewind(fp);
+	c = doc_stream_utf8(fp, NULL);
+	fclose(fp);
+	fclose(copy);
+	return v == c ? v : -3;
+}
+
 int
 main(void)
 {
@@ -94,6 +119,32 @@ main(void)
 	if (doc_line_of("a\nb\nc", 0) != 1 || doc_line_of("a\nb\nc", 2) != 2 ||
 	    doc_line_of("a\nb\nc", 4) != 3)
 		FAIL("doc_line_of");
+
+	/* UTF-8 checks of streams, with sequences cut by the 64 KiB reads. */
+	if (stream_utf8(0, "", 0) != 1 ||
+	    stream_utf8(65535, "\xc3\xa9z", 3) != 1 ||
+	    stream_utf8(65534, "\xf0\x9f\x98\x80", 4) != 1 ||
+	    stream_utf8(65533, "\xf0\x9f\x98\x80", 4) != 1 ||
+	    stream_utf8(65535, "\xc3", 1) != 0 ||
+	    stream_utf8(65535, "\xff\xfe\xfd\xfc", 4) != 0 ||
+	    stream_utf8(10, "\xe9t\xe9", 3) != 0 ||
+	    stream_utf8(200000, "ok", 2) != 1)
+		FAIL("doc_stream_utf8");
+	{
+		FILE *in = tmpfile(), *out = tmpfile();
+		char got[16] = "";
+
+		fputs("caf\xe9 \xa3", in);
+		rewind(in);
+		if (doc_stream_latin1(in, out) != 0)
+			FAIL("doc_stream_latin1");
+		rewind(out);
+		if (fgets(got, sizeof(got), out) == NULL ||
+		    strcmp(got, "caf\xc3\xa9 \xc2\xa3") != 0)
+			FAIL("doc_stream_latin1: '%s'", got);
+		fclose(in);
+		fclose(out);
+	}
 
 	/* Markdown titles: ATX, setext, front matter, code is not one. */
 	TITLE("# Hello\n", "Hello");
