@@ -767,6 +767,11 @@ finish_job(struct rec_reader *rd, struct job *j)
 	count.bytes += j->n.bytes;
 	rec_add_read(rd, j->n.nread, j->n.bytes);
 	item_done(rd, &j->it);
+	/* A slot that held a large document gives its memory back. */
+	if (j->it.out.cap > (1u << 20))
+		buf_release(&j->it.out);
+	if (j->it.rej.cap > (1u << 20))
+		buf_release(&j->it.rej);
 }
 
 /*
