@@ -53,7 +53,7 @@ static const char usage_text[] =
 "  --type TYPE         read every file as TYPE: text, markdown, html, jsonl,\n"
 "                      csv (default: by extension)\n"
 "  --encoding ENC      utf-8 (default: other files are malformed) or latin1\n"
-"                      (a file that is not UTF-8 is read as ISO-8859-1)\n"
+"                      (a file that is not UTF-8 is read as Windows-1252)\n"
 "  --max-size SIZE     skip documents larger than SIZE with a warning\n"
 "                      (default 64M; not for JSON-lines and CSV)\n"
 "  --text-template T   CSV: the text is T with {column} replaced by the\n"
@@ -561,13 +561,15 @@ extract_doc(struct job *j, int fd, const struct stat *st)
 	meta = file_meta(j->e->path, st);
 	set(meta, "type", jstr(doc_type_name(j->type)));
 	if ((bad = text_invalid(text, len)) >= 0) {
-		if (!cfg.latin1) {
+		/* A page that says it is Latin-1 is read as such. */
+		if (!cfg.latin1 && !(j->type == DOC_HTML &&
+		    html_latin1(text, len))) {
 			reject_encoding(it, j->e->rel, meta, text,
 			    (size_t)bad);
 			json_decref(meta);
 			goto out;
 		}
-		text = conv = text_latin1(text, len, &clen);
+		text = conv = doc_latin1(text, len, &clen);
 		len = clen;
 		set(meta, "encoding", jstr("latin1"));
 	}

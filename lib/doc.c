@@ -220,6 +220,45 @@ doc_md_title(const char *p, size_t n)
 	return NULL;
 }
 
+/* Windows-1252 0x80-0x9F. */
+static const uint16_t cp1252[32] = {
+	0x20ac, 0x0081, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
+	0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008d, 0x017d, 0x008f,
+	0x0090, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
+	0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0x009d, 0x017e, 0x0178
+};
+
+int32_t
+doc_cp1252(int byte)
+{
+	return byte >= 0x80 && byte <= 0x9f ? cp1252[byte - 0x80] : byte;
+}
+
+char *
+doc_latin1(const char *p, size_t n, size_t *lenp)
+{
+	char *out, *q;
+	size_t i, len = 0;
+	int32_t cp;
+
+	for (i = 0; i < n; i++) {
+		cp = doc_cp1252((unsigned char)p[i]);
+		len += cp < 0x80 ? 1 : cp < 0x800 ? 2 : 3;
+	}
+	out = q = xmalloc(len + 1);
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		if (c < 0x80)
+			*q++ = (char)c;
+		else
+			q += text_encode(doc_cp1252(c), q);
+	}
+	*q = '\0';
+	*lenp = (size_t)(q - out);
+	return out;
+}
+
 int
 doc_stream_utf8(FILE *fp, FILE *copy)
 {
@@ -263,7 +302,7 @@ doc_stream_latin1(FILE *in, FILE *out)
 	size_t got, n;
 
 	while ((got = fread(b, 1, sizeof(b), in)) > 0) {
-		u = text_latin1(b, got, &n);
+		u = doc_latin1(b, got, &n);
 		if (fwrite(u, 1, n, out) != n) {
 			free(u);
 			return -1;

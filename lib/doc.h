@@ -4,6 +4,7 @@
 #define ETV_DOC_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -41,6 +42,21 @@ enum doc_type doc_type_of(const char *path, int csv);
 char	*doc_md_title(const char *p, size_t n);
 
 /*
+ * The code point of a Windows-1252 byte: the Latin-1 meaning, except that
+ * 0x80-0x9F are the printable characters Windows-1252 puts there (the
+ * five it leaves undefined stay C1 controls), as the WHATWG Encoding
+ * standard reads "iso-8859-1" and "latin1".
+ */
+int32_t	 doc_cp1252(int byte);
+
+/*
+ * Convert n bytes of Windows-1252 (read as above) to UTF-8.  Returns a new
+ * NUL-terminated string the caller frees with free(3) and its length in
+ * *lenp.  Exits with ETV_SYS on OOM.
+ */
+char	*doc_latin1(const char *p, size_t n, size_t *lenp);
+
+/*
  * Read fp to its end and say whether it is all valid UTF-8: 1 yes, 0 no,
  * -1 on a read error (errno set).  When copy is not NULL every byte read
  * is written to it too (for input that cannot be read twice); a write
@@ -49,7 +65,7 @@ char	*doc_md_title(const char *p, size_t n);
 int	 doc_stream_utf8(FILE *fp, FILE *copy);
 
 /*
- * Copy in to out, converting ISO-8859-1 bytes to UTF-8.  Returns 0, or -1
+ * Copy in to out, converting it as doc_latin1 does.  Returns 0, or -1
  * on a read or write error (errno set).
  */
 int	 doc_stream_latin1(FILE *in, FILE *out);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "lib/buf.h"
+#include "lib/doc.h"
 #include "lib/html.h"
 #include "lib/text.h"
 #include "lib/xmem.h"
@@ -94,14 +95,6 @@ static const struct entity {
 	{ "zeta", 950 }, { "zwj", 8205 }, { "zwnj", 8204 },
 };
 
-/* Windows-1252 for the C1 range of numeric references, as HTML reads it. */
-static const uint16_t cp1252[32] = {
-	0x20ac, 0x0081, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
-	0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008d, 0x017d, 0x008f,
-	0x0090, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
-	0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0x009d, 0x017e, 0x0178
-};
-
 /* Break levels between blocks of text. */
 enum { BR_NONE, BR_LINE, BR_PARA };
 
@@ -185,7 +178,7 @@ html_entity(const char *p, size_t n, struct buf *out)
 		if (big || cp == 0 || (cp >= 0xd800 && cp <= 0xdfff))
 			cp = 0xfffd;
 		else if (cp >= 0x80 && cp <= 0x9f)
-			cp = cp1252[cp - 0x80];
+			cp = doc_cp1252(cp);
 		add_cp(out, cp);
 		return i;
 	}
@@ -451,6 +444,57 @@ collapse(const char *s, size_t n)
 		return NULL;
 	}
 	return buf_detach(&c.out, &len);
+}
+
+/* Is c an ASCII letter, digit, '-' or '_' (a charset label byte)? */
+static int
+is_label(int c)
+{
+	return is_alnum(c) || c == '-' || c == '_';
+}
+
+int
+html_latin1(const char *p, size_t n)
+{
+	static const char *const labels[] = {
+		"iso-8859-1", "iso8859-1", "latin1", "l1", "windows-1252",
+		"cp1252", "us-ascii", "ascii", "x-cp1252", "iso_8859-1",
+		"cp819", "ibm819", "csisolatin1", "iso-ir-100"
+	};
+	char label[24];
+	const char *q, *end;
+	size_t i, k;
+
+	if (n > 1024)
+		n = 1024;
+	end = p + n;
+	for (q = p; q + 8 <= end; q++) {
+		/* "charset" as an attribute or inside content="...". */
+		for (i = 0; i < 7; i++)
+			if ((q[i] | 0x20) != "charset"[i])
+				break;
+		if (i < 7)
+			continue;
+		q += 7;
+		while (q < end && is_space((unsigned char)*q))
+			q++;
+		if (q == end || *q != '=')
+			continue;
+		q++;
+		while (q < end && (is_space((unsigned char)*q) || *q == '"' ||
+		    *q == '\''))
+			q++;
+		for (k = 0; q < end && k < sizeof(label) - 1 &&
+		    is_label((unsigned char)*q); q++)
+			label[k++] = (char)(*q | (*q >= 'A' && *q <= 'Z' ?
+			    0x20 : 0));
+		label[k] = '\0';
+		for (i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
+			if (strcmp(label, labels[i]) == 0)
+				return 1;
+		return 0;
+	}
+	return 0;
 }
 
 char *

@@ -31,6 +31,13 @@
 char	*html_text(const char *p, size_t n, size_t *lenp, char **titlep);
 
 /*
+ * Does the document declare a Latin-1 charset (ISO-8859-1, Windows-1252,
+ * US-ASCII or one of their labels) in a "charset=" within its first 1024
+ * bytes, as <meta charset> or <meta http-equiv> do?  Returns 1 or 0.
+ */
+int	 html_latin1(const char *p, size_t n);
+
+/*
  * Decode the character reference at p (p[0] == '&', n bytes available)
  * and append it to out as UTF-8.  Returns the bytes consumed, or 0 when p
  * does not start a reference this decoder knows (nothing is appended).

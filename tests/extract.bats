@@ -250,6 +250,16 @@ setup() {
 	[[ "${lines[1]}" != *encoding* ]]
 }
 
+@test "extract: an HTML page that declares Latin-1 is read as Windows-1252" {
+	printf '<meta charset="iso-8859-1"><p>caf\xe9 \x93ok\x94</p>' >w.html
+	printf '<meta charset="utf-8"><p>caf\xe9</p>' >u.html
+	run --separate-stderr etv-extract w.html
+	[ "$status" -eq 0 ]
+	[[ "$output" == '{"id":"w.html","text":"café “ok”",'*'"encoding":"latin1"'* ]]
+	run --separate-stderr etv-extract u.html
+	[ "$status" -eq 3 ]
+}
+
 @test "extract: a binary file is skipped with a warning, -q silences it" {
 	printf 'PK\003\004\000\000junk' >blob.zip
 	run --separate-stderr etv-extract blob.zip tree/guide/notes.txt

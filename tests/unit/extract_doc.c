@@ -120,6 +120,17 @@ main(void)
 	    doc_line_of("a\nb\nc", 4) != 3)
 		FAIL("doc_line_of");
 
+	/* Windows-1252 as the Web reads Latin-1. */
+	{
+		size_t n;
+		char *u = doc_latin1("a\xe9\x93\x80\x81\xff", 6, &n);
+
+		if (n != 13 || strcmp(u, "a\xc3\xa9\xe2\x80\x9c\xe2\x82\xac"
+		    "\xc2\x81\xc3\xbf") != 0)
+			FAIL("doc_latin1: %zu '%s'", n, u);
+		free(u);
+	}
+
 	/* UTF-8 checks of streams, with sequences cut by the 64 KiB reads. */
 	if (stream_utf8(0, "", 0) != 1 ||
 	    stream_utf8(65535, "\xc3\xa9z", 3) != 1 ||

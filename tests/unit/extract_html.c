@@ -35,6 +35,7 @@ expect(int line, const char *html, const char *text, const char *title)
 }
 
 #define T(html, text, title)	expect(__LINE__, html, text, title)
+#define L(s)	html_latin1(s, strlen(s))
 
 /* Decode one reference; compare the bytes consumed and the output. */
 static void
@@ -81,6 +82,18 @@ main(void)
 	E("&#x;", 0, "");
 	E("& x", 0, "");
 	E("&", 0, "");
+
+	/* Declared Latin-1 charsets, in <meta charset> or http-equiv. */
+	if (!L("<meta charset=\"ISO-8859-1\">") ||
+	    !L("<meta http-equiv=\"Content-Type\" "
+	    "content=\"text/html; charset=windows-1252\">") ||
+	    !L("<META CHARSET='latin1'>") ||
+	    L("<meta charset=\"utf-8\">") ||
+	    L("<p>no charset here</p>") ||
+	    L("<meta charset=\"iso-8859-15\">")) {
+		fprintf(stderr, "%s:%d: html_latin1\n", __FILE__, __LINE__);
+		failures++;
+	}
 
 	/* Tags stripped, white space collapsed, no ends. */
 	T("  <b>bold</b>   and\n\t<i>it</i>  ", "bold and it", NULL);
