@@ -4,7 +4,6 @@
 #include <sys/stat.h>
 
 #include <errno.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -16,6 +15,7 @@
 #include <jansson.h>
 
 #include "lib/buf.h"
+#include "lib/crew.h"
 #include "lib/diag.h"
 #include "lib/doc.h"
 #include "lib/hash.h"
@@ -139,7 +139,6 @@ struct job {
 	const struct walk_entry *e;	/* the file; borrowed from the list */
 	enum doc_type	 type;		/* how it is read */
 	int		 stream;	/* JSON-lines or CSV: main thread */
-	int		 done;		/* processed; guarded by crew.mu */
 	struct rec_item	 it;		/* its output, messages and status */
 	struct tally	 n;		/* its counts */
 };
@@ -777,81 +776,23 @@ finish_job(struct rec_reader *rd, struct job *j)
 }
 
 /*
- * The worker threads of -j: the main thread hands them a round of jobs,
- * they take jobs in order, and the main thread writes each out in order
- * as soon as it is done.
+ * -j: documents are read by a crew of threads in rounds of ROUND_JOBS
+ * files (or about ROUND_BYTES), and written out in order.
  */
 #define ROUND_JOBS	64
 #define ROUND_BYTES	((long long)32 << 20)
 
-static struct {
-	pthread_mutex_t	 mu;		/* guards everything below */
-	pthread_cond_t	 work;		/* a round was handed out, or quit */
-	pthread_cond_t	 done;		/* a job is done */
-	struct job	*jobs;		/* the round; owned by main() */
-	size_t		 n;		/* jobs in the round */
-	size_t		 next;		/* next job to take */
-	int		 quit;		/* workers should return */
-	pthread_t	*th;		/* the threads; owned */
-	int		 nth;		/* how many */
-} crew = {
-	.mu = PTHREAD_MUTEX_INITIALIZER,
-	.work = PTHREAD_COND_INITIALIZER,
-	.done = PTHREAD_COND_INITIALIZER
-};
+static struct crew *crew;		/* with -j 2 or more */
+static struct job *jobs;		/* the round; ROUND_JOBS of them */
 
-static void *
-crew_main(void *arg)
-{
-	struct job *j;
-
-	pthread_mutex_lock(&crew.mu);
-	for (;;) {
-		while (!crew.quit && crew.next >= crew.n)
-			pthread_cond_wait(&crew.work, &crew.mu);
-		if (crew.quit)
-			break;
-		j = &crew.jobs[crew.next++];
-		pthread_mutex_unlock(&crew.mu);
-		if (!j->stream)
-			run_job(j);
-		pthread_mutex_lock(&crew.mu);
-		j->done = 1;
-		pthread_cond_broadcast(&crew.done);
-	}
-	pthread_mutex_unlock(&crew.mu);
-	return NULL;
-}
-
+/* The crew's work: a job that is not streamed by the main thread. */
 static void
-crew_start(int n)
+crew_job(void *job, void *arg)
 {
-	int i;
+	struct job *j = job;
 
-	crew.th = xcalloc((size_t)n, sizeof(*crew.th));
-	crew.jobs = xcalloc(ROUND_JOBS, sizeof(*crew.jobs));
-	for (i = 0; i < n; i++)
-		if (pthread_create(&crew.th[i], NULL, crew_main, NULL) != 0)
-			diag_fail(ETV_SYS, "cannot start worker threads");
-	crew.nth = n;
-}
-
-static void
-crew_stop(void)
-{
-	size_t i;
-	int k;
-
-	pthread_mutex_lock(&crew.mu);
-	crew.quit = 1;
-	pthread_cond_broadcast(&crew.work);
-	pthread_mutex_unlock(&crew.mu);
-	for (k = 0; k < crew.nth; k++)
-		pthread_join(crew.th[k], NULL);
-	free(crew.th);
-	for (i = 0; crew.jobs && i < ROUND_JOBS; i++)
-		rec_item_release(&crew.jobs[i].it);
-	free(crew.jobs);
+	if (!j->stream)
+		run_job(j);
 }
 
 /* Make a job of an entry. */
@@ -863,7 +804,6 @@ job_init(struct job *j, const struct walk_entry *e)
 	    doc_type_of(e->path, opt.csv);
 	j->stream = e->kind == WALK_FILE &&
 	    (j->type == DOC_JSONL || j->type == DOC_CSV);
-	j->done = 0;
 	memset(&j->n, 0, sizeof(j->n));
 	item_start(&j->it, e->path, 0);
 }
@@ -878,7 +818,7 @@ extract_operand(struct rec_reader *rd, const char *operand)
 	size_t i, k, n;
 
 	walk_operand(operand, &cfg.walk, &l);
-	if (crew.nth == 0) {
+	if (crew == NULL) {
 		for (i = 0; i < l.n; i++) {
 			job_init(&one, &l.v[i]);
 			if (!one.stream)
@@ -890,24 +830,16 @@ extract_operand(struct rec_reader *rd, const char *operand)
 		return;
 	}
 	for (i = 0; i < l.n; i += n) {
-		/* A round: up to ROUND_JOBS files, about ROUND_BYTES. */
 		bytes = 0;
 		for (n = 0; i + n < l.n && n < ROUND_JOBS &&
 		    (n == 0 || bytes < ROUND_BYTES); n++) {
-			job_init(&crew.jobs[n], &l.v[i + n]);
+			job_init(&jobs[n], &l.v[i + n]);
 			bytes += l.v[i + n].size;
 		}
-		pthread_mutex_lock(&crew.mu);
-		crew.n = n;
-		crew.next = 0;
-		pthread_cond_broadcast(&crew.work);
-		pthread_mutex_unlock(&crew.mu);
+		crew_round(crew, jobs, n, sizeof(*jobs));
 		for (k = 0; k < n; k++) {
-			pthread_mutex_lock(&crew.mu);
-			while (!crew.jobs[k].done)
-				pthread_cond_wait(&crew.done, &crew.mu);
-			pthread_mutex_unlock(&crew.mu);
-			finish_job(rd, &crew.jobs[k]);
+			crew_wait(crew, k);
+			finish_job(rd, &jobs[k]);
 		}
 	}
 	walk_list_free(&l);
@@ -1045,8 +977,10 @@ main(int argc, char *argv[])
 		note_output(STDOUT_FILENO, NULL);
 		if (opt.rejects)
 			note_output(-1, opt.rejects);
-		if (cfg.jobs > 1)
-			crew_start(cfg.jobs);
+		if (cfg.jobs > 1) {
+			crew = crew_new(cfg.jobs, crew_job, NULL);
+			jobs = xcalloc(ROUND_JOBS, sizeof(*jobs));
+		}
 		for (i = 0; i < argc; i++) {
 			if (strcmp(argv[i], "-") == 0)
 				extract_list(rd);
@@ -1060,8 +994,10 @@ main(int argc, char *argv[])
 		    count.by_type[DOC_HTML], count.by_type[DOC_JSONL],
 		    count.by_type[DOC_CSV], (double)count.bytes / 1e6,
 		    count.binary, count.big, count.other);
-		if (cfg.jobs > 1)
-			crew_stop();
+		crew_free(crew);
+		for (i = 0; jobs && i < ROUND_JOBS; i++)
+			rec_item_release(&jobs[i].it);
+		free(jobs);
 		rec_close(rd);
 	}
 	rec_item_release(&item);
