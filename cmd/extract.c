@@ -69,10 +69,10 @@ static const char usage_text[] =
 "                      'text')\n"
 "  --rejects FILE      write malformed input to FILE and go on, instead of\n"
 "                      stopping at the first\n"
-"  --max-rejects N|P%  exit 0 when at most N (or P% of) records were rejected\n"
+"  --max-rejects N|P%  exit 0 if at most N (or P% of) records were rejected\n"
 "  --max-line SIZE     longest JSON-lines line accepted (default 256M)\n"
 "  --unbuffered        flush the output after every record\n"
-"  --progress          show progress on stderr even when it is not a terminal\n"
+"  --progress          show progress on stderr even when not a terminal\n"
 OPT_COMMON_HELP;
 
 enum {
