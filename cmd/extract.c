@@ -333,6 +333,78 @@ file_meta(const char *path, const struct stat *st)
 	return meta;
 }
 
+/* Is p[0..n) only blanks (a blank line, skipped but counted)? */
+static int
+blank(const char *p, size_t n)
+{
+	while (n > 0 && (*p == ' ' || *p == '\t' || *p == '\r')) {
+		p++;
+		n--;
+	}
+	return n == 0;
+}
+
+/* A line reader that never holds more than --max-line bytes of a line. */
+struct lines {
+	FILE		*fp;		/* borrowed input */
+	char		*b;		/* buffer; owned */
+	size_t		 cap;		/* its size */
+	size_t		 pos, end;	/* unread bytes are b[pos..end) */
+	int		 eof;		/* fp is exhausted */
+};
+
+/*
+ * The next line, without its "\n": returns 1 with *p and *n set, 0 at the
+ * end of input.  A line longer than max is read to its end but not kept:
+ * *n is 0 and *skipped its length.  Bytes read go to *bytes.
+ */
+static int
+next_line(struct lines *l, size_t max, const char **p, size_t *n,
+    size_t *skipped, unsigned long long *bytes)
+{
+	size_t scan = 0, got;
+	char *nl;
+
+	*skipped = 0;
+	for (;;) {
+		nl = l->end > l->pos + scan ? memchr(l->b + l->pos + scan, '\n',
+		    l->end - l->pos - scan) : NULL;
+		if (nl || (l->eof && l->pos + scan == l->end))
+			break;
+		scan = l->end - l->pos;
+		if (scan > max) {
+			/* Too long: forget it, look for its end. */
+			*skipped += scan;
+			l->pos = l->end;
+			scan = 0;
+		}
+		if (l->pos > 0) {
+			memmove(l->b, l->b + l->pos, l->end - l->pos);
+			l->end -= l->pos;
+			l->pos = 0;
+		}
+		if (l->end == l->cap) {
+			l->cap = l->cap ? l->cap * 2 : 65536;
+			l->b = xrealloc(l->b, l->cap);
+		}
+		got = fread(l->b + l->end, 1, l->cap - l->end, l->fp);
+		*bytes += got;
+		l->end += got;
+		if (got == 0)
+			l->eof = 1;
+	}
+	if (nl == NULL && scan == 0 && *skipped == 0)
+		return 0;
+	*p = l->b + l->pos;
+	*n = nl ? (size_t)(nl - *p) : l->end - l->pos;
+	l->pos += *n + (nl != NULL);
+	if (*skipped || *n > max) {
+		*skipped += *n;
+		*n = 0;
+	}
+	return 1;
+}
+
 /*
  * Read a JSON-lines file: every line is a record (jsonl_record), bad
  * lines are malformed as on stdin.
@@ -341,27 +413,26 @@ static void
 extract_jsonl(struct rec_reader *rd, FILE *fp, const char *path,
     const char *rel)
 {
+	struct lines l = { fp, NULL, 0, 0, 0, 0 };
 	struct rec_item *it;
-	char *line = NULL;
-	size_t cap = 0, n;
 	unsigned long lineno = 0;
-	ssize_t got;
+	unsigned long long bytes = 0;
+	const char *line;
+	size_t n, skipped;
 	json_t *rec;
 
-	while ((got = getline(&line, &cap, fp)) != -1) {
+	while (next_line(&l, opt.max_line, &line, &n, &skipped, &bytes)) {
 		lineno++;
-		n = (size_t)got;
-		count.bytes += n;
-		rec_add_read(rd, 0, n);
-		if (n && line[n - 1] == '\n')
-			n--;
+		count.bytes += bytes;
+		rec_add_read(rd, 0, bytes);
+		bytes = 0;
 		if (n && line[n - 1] == '\r')
 			n--;
-		if (strspn(line, " \t\r") >= n)
+		if (!skipped && blank(line, n))
 			continue;
 		it = item_start(&item, path, lineno);
 		rec_add_read(rd, 1, 0);
-		if (n > opt.max_line)
+		if (skipped)
 			it->bad = "line is longer than --max-line";
 		else {
 			item_line(it, line, n);
@@ -375,9 +446,10 @@ extract_jsonl(struct rec_reader *rd, FILE *fp, const char *path,
 		}
 		item_done(rd, it);
 	}
+	count.bytes += bytes;
 	if (ferror(fp))
 		diag_at(ETV_SYS, path, 0, "read error: %s", strerror(errno));
-	free(line);
+	free(l.b);
 }
 
 /* Read a CSV file with a header row: one record per row. */

@@ -137,6 +137,21 @@ setup() {
 	[ "$status" -eq 0 ]
 }
 
+@test "extract: a JSON-lines line over --max-line is malformed, never held" {
+	{ printf '{"text":"'; head -c 100000 /dev/zero | tr '\0' a; printf '"}\n{"text":"ok"}\n'; } >long.jsonl
+	run --separate-stderr etv-extract --max-line 1K --rejects rej.jsonl long.jsonl
+	[ "$status" -eq 3 ]
+	[[ "$output" == '{"text":"ok","id":"long.jsonl:2",'* ]]
+	[ "$stderr" = "etv-extract: long.jsonl:1: line is longer than --max-line" ]
+	# The file reader and the stdin reader agree on every line.
+	awk 'BEGIN { for (i = 0; i < 20000; i++) { s = sprintf("%*s", i % 300, ""); printf "{\"id\":\"%d\",\"text\":\"%s\"}%s\n", i, s, (i % 3 ? "" : "\r") } }' >many.jsonl
+	etv-extract -q --max-line 200 --rejects r1 many.jsonl >a.jsonl || true
+	etv-extract -q --max-line 200 --rejects r2 <many.jsonl >b.jsonl || true
+	cmp a.jsonl b.jsonl
+	cmp r1 r2
+	[ "$(wc -l <a.jsonl)" -gt 10000 ]
+}
+
 @test "extract: without --csv a .csv file is one text document" {
 	run --separate-stderr etv-extract tree/people.csv
 	[ "$status" -eq 0 ]
