@@ -4,12 +4,12 @@
 #include <sys/stat.h>
 
 #include <errno.h>
-#include <stdarg.h>
 #include <fcntl.h>
-#include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -20,7 +20,6 @@
 #include "lib/doc.h"
 #include "lib/hash.h"
 #include "lib/html.h"
-#include "lib/iox.h"
 #include "lib/jsonx.h"
 #include "lib/opt.h"
 #include "lib/pool.h"
@@ -983,13 +982,11 @@ main(int argc, char *argv[])
 			cfg.type = t;
 			break;
 		case OPT_ENCODING:
-			if (strcmp(optarg, "latin1") == 0 ||
-			    strcmp(optarg, "iso-8859-1") == 0 ||
-			    strcmp(optarg, "ISO-8859-1") == 0)
+			if (strcasecmp(optarg, "latin1") == 0 ||
+			    strcasecmp(optarg, "iso-8859-1") == 0)
 				cfg.latin1 = 1;
-			else if (strcmp(optarg, "utf-8") == 0 ||
-			    strcmp(optarg, "utf8") == 0 ||
-			    strcmp(optarg, "UTF-8") == 0)
+			else if (strcasecmp(optarg, "utf-8") == 0 ||
+			    strcasecmp(optarg, "utf8") == 0)
 				cfg.latin1 = 0;
 			else
 				diag_usage("option '--encoding' needs utf-8 "
@@ -1032,9 +1029,8 @@ main(int argc, char *argv[])
 		if (cfg.type >= 0 && cfg.type != DOC_JSONL &&
 		    cfg.type != DOC_CSV)
 			diag_usage("with no path, stdin is JSON-lines or CSV; "
-			    "name it to read a %s document: --type %s "
+			    "to read it as one document, name it: --type %s "
 			    "/dev/stdin", doc_type_name((enum doc_type)
-			    cfg.type), doc_type_name((enum doc_type)
 			    cfg.type));
 		rd = rec_open(0, NULL);
 		pool_run(rd, cfg.jobs, stdin_item, NULL);
