@@ -385,12 +385,9 @@ tag(struct conv *c, const char *name, int closing)
 	}
 	b = bsearch(name, blocks, sizeof(blocks) / sizeof(blocks[0]),
 	    sizeof(blocks[0]), block_cmp);
-	if (b == NULL)
-		;
-	else if (list && c->depth > (closing ? 1 : 0))
-		owe_break(c, BR_LINE);	/* a nested list */
-	else
-		owe_break(c, b->brk);
+	if (b != NULL)		/* a nested list owes only a line */
+		owe_break(c, list && c->depth > (closing ? 1 : 0) ?
+		    BR_LINE : b->brk);
 	if (strcmp(name, "pre") == 0) {
 		if (closing && c->pre > 0 && --c->pre == 0) {
 			/* The break owed replaces the last newlines. */
@@ -399,8 +396,7 @@ tag(struct conv *c, const char *name, int closing)
 				c->out.len--;
 			if (c->out.data)
 				c->out.data[c->out.len] = '\0';
-		}
-		else if (!closing) {
+		} else if (!closing) {
 			c->pre++;
 			c->pre_nl = 1;
 		}
