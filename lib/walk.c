@@ -147,7 +147,7 @@ walk_dir(const struct walk_opts *o, struct walk_list *l, struct buf *path,
 		if (S_ISLNK(lst.st_mode) && stat(path->data, &st) != 0) {
 			if (walk_match(o, path->data + reloff))
 				add(l, path->data, reloff, WALK_SKIP, errno,
-				    "symbolic link to nothing");
+				    "broken symbolic link");
 			continue;
 		}
 		if (S_ISDIR(st.st_mode)) {

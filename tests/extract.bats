@@ -324,7 +324,7 @@ setup() {
 	run --separate-stderr etv-extract l
 	[ "$status" -eq 0 ]
 	[ "$(printf '%s\n' "$output" | cut -d'"' -f4 | tr '\n' ' ')" = "link.txt sub/a.txt " ]
-	[ "$stderr" = "etv-extract: l/dangling: symbolic link to nothing (No such file or directory), skipped" ]
+	[ "$stderr" = "etv-extract: l/dangling: broken symbolic link (No such file or directory), skipped" ]
 	run --separate-stderr etv-extract -L -q l
 	[ "$status" -eq 0 ]
 	[ "$(printf '%s\n' "$output" | cut -d'"' -f4 | tr '\n' ' ')" = "dirlink/a.txt link.txt sub/a.txt " ]

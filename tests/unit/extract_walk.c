@@ -133,8 +133,8 @@ main(void)
 
 	/* Bytewise order of whole relative paths: "a-b" before "a/c". */
 	expect(__LINE__, "", &o,
-	    "B\na-b\na/c\nbuild/out.md\ndangling SKIP symbolic link to "
-	    "nothing\ndocs/sub/deep.md\ndocs/x.txt\ndocs/y.tmp\nlink.md\n"
+	    "B\na-b\na/c\nbuild/out.md\ndangling SKIP broken symbolic "
+	    "link\ndocs/sub/deep.md\ndocs/x.txt\ndocs/y.tmp\nlink.md\n"
 	    "z.md\n");
 	/* Hidden names, when asked. */
 	o.hidden = 1;
@@ -145,7 +145,7 @@ main(void)
 	o.exclude = exc;
 	o.nexclude = 2;
 	expect(__LINE__, "", &o,
-	    "B\na-b\na/c\ndangling SKIP symbolic link to nothing\n"
+	    "B\na-b\na/c\ndangling SKIP broken symbolic link\n"
 	    "docs/sub/deep.md\ndocs/x.txt\nlink.md\nz.md\n");
 	o.include = inc;
 	o.ninclude = 2;
