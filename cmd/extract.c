@@ -318,16 +318,22 @@ stdin_item(struct rec_item *it, void *arg, int worker)
 	json_decref(rec);
 }
 
-/* The meta every record from a file starts with. */
+/*
+ * The meta every record from a file starts with.  bytes is the size read,
+ * or -1 for the size of a regular file (left out for a pipe).
+ */
 static json_t *
-file_meta(const char *path, const struct stat *st)
+file_meta(const char *path, const struct stat *st, long long bytes)
 {
 	char when[DOC_TIME_LEN];
 	json_t *meta;
 
 	meta = json_object();
 	set(meta, "path", jstr(path));
-	set(meta, "bytes", json_integer((json_int_t)st->st_size));
+	if (bytes < 0 && S_ISREG(st->st_mode))
+		bytes = (long long)st->st_size;
+	if (bytes >= 0)
+		set(meta, "bytes", json_integer((json_int_t)bytes));
 	set(meta, "mtime", jstr(doc_time(when, st->st_mtime)));
 	return meta;
 }
@@ -468,7 +474,7 @@ extract_csv(struct rec_reader *rd, FILE *fp, const char *path,
 
 	if (delim == ',' && n >= 4 && strcmp(path + n - 4, ".tsv") == 0)
 		delim = '\t';
-	meta = file_meta(path, st);
+	meta = file_meta(path, st, -1);
 	if (latin1)
 		set(meta, "encoding", jstr("latin1"));
 	t = table_open(fp, delim);
@@ -628,7 +634,7 @@ extract_doc(struct job *j, int fd, const struct stat *st)
 		text += 3;
 		len -= 3;
 	}
-	meta = file_meta(j->e->path, st);
+	meta = file_meta(j->e->path, st, (long long)b.len);
 	set(meta, "type", jstr(doc_type_name(j->type)));
 	if ((bad = text_invalid(text, len)) >= 0) {
 		/* A page that says it is Latin-1 is read as such. */
