@@ -1,0 +1,521 @@
+/* format.c -- JSON Schema "format" assertions (RFC 3339, 5321, 3986, ...) */
+/* SPDX-License-Identifier: MIT */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/format.h"
+#include "lib/jsregex.h"
+
+enum {
+	F_DATE_TIME, F_DATE, F_TIME, F_DURATION, F_EMAIL, F_IDN_EMAIL,
+	F_HOSTNAME, F_IDN_HOSTNAME, F_IPV4, F_IPV6, F_URI, F_URI_REFERENCE,
+	F_IRI, F_IRI_REFERENCE, F_URI_TEMPLATE, F_UUID, F_JSON_POINTER,
+	F_REL_JSON_POINTER, F_REGEX, F_COUNT
+};
+
+static const char *const names[F_COUNT] = {
+	"date-time", "date", "time", "duration", "email", "idn-email",
+	"hostname", "idn-hostname", "ipv4", "ipv6", "uri", "uri-reference",
+	"iri", "iri-reference", "uri-template", "uuid", "json-pointer",
+	"relative-json-pointer", "regex"
+};
+
+int
+format_lookup(const char *name)
+{
+	int i;
+
+	for (i = 0; i < F_COUNT; i++)
+		if (strcmp(name, names[i]) == 0)
+			return i;
+	return -1;
+}
+
+const char *
+format_name(int id)
+{
+	return id >= 0 && id < F_COUNT ? names[id] : "unknown";
+}
+
+static int
+isdig(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int
+isalpha_(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static int
+ishex(int c)
+{
+	return isdig(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
+}
+
+/* Read exactly n digits at *p; -1 if they are not there. */
+static int
+digits(const char **p, const char *e, int n)
+{
+	int v = 0;
+
+	while (n-- > 0) {
+		if (*p >= e || !isdig((unsigned char)**p))
+			return -1;
+		v = v * 10 + (*(*p)++ - '0');
+	}
+	return v;
+}
+
+static int
+leap(int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int
+date_at(const char **p, const char *e)
+{
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+	int y, m, d;
+
+	if ((y = digits(p, e, 4)) < 0 || *p >= e || *(*p)++ != '-' ||
+	    (m = digits(p, e, 2)) < 0 || *p >= e || *(*p)++ != '-' ||
+	    (d = digits(p, e, 2)) < 0)
+		return 0;
+	if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+		return 0;
+	return !(m == 2 && d == 29 && !leap(y));
+}
+
+static int
+time_at(const char **p, const char *e)
+{
+	int h, m, s, oh = 0, om = 0, sign = 0, utcm;
+
+	if ((h = digits(p, e, 2)) < 0 || *p >= e || *(*p)++ != ':' ||
+	    (m = digits(p, e, 2)) < 0 || *p >= e || *(*p)++ != ':' ||
+	    (s = digits(p, e, 2)) < 0)
+		return 0;
+	if (*p < e && **p == '.') {
+		(*p)++;
+		if (*p >= e || !isdig((unsigned char)**p))
+			return 0;
+		while (*p < e && isdig((unsigned char)**p))
+			(*p)++;
+	}
+	if (*p >= e)
+		return 0;
+	if (**p == 'Z' || **p == 'z')
+		(*p)++;
+	else if (**p == '+' || **p == '-') {
+		sign = **p == '+' ? 1 : -1;
+		(*p)++;
+		if ((oh = digits(p, e, 2)) < 0 || *p >= e ||
+		    *(*p)++ != ':' || (om = digits(p, e, 2)) < 0)
+			return 0;
+		if (oh > 23 || om > 59)
+			return 0;
+	} else
+		return 0;
+	if (h > 23 || m > 59 || s > 60)
+		return 0;
+	if (s == 60) {
+		/* A leap second is 23:59:60 in UTC. */
+		utcm = h * 60 + m - sign * (oh * 60 + om);
+		utcm = ((utcm % 1440) + 1440) % 1440;
+		if (utcm != 23 * 60 + 59)
+			return 0;
+	}
+	return 1;
+}
+
+static int
+check_duration(const char *p, const char *e)
+{
+	const char *order = "YMD", *torder = "HMS";
+	int any = 0, tany = 0, ti = 0, di = 0;
+	const char *q;
+
+	if (p >= e || *p++ != 'P' || p >= e)
+		return 0;
+	/* PnW stands alone. */
+	for (q = p; q < e && isdig((unsigned char)*q); q++)
+		;
+	if (q > p && q + 1 == e && *q == 'W')
+		return 1;
+	while (p < e && *p != 'T') {
+		for (q = p; q < e && isdig((unsigned char)*q); q++)
+			;
+		if (q == p || q >= e)
+			return 0;
+		while (di < 3 && order[di] != *q)
+			di++;
+		if (di == 3)
+			return 0;
+		di++;
+		any = 1;
+		p = q + 1;
+	}
+	if (p < e && *p == 'T') {
+		p++;
+		while (p < e) {
+			for (q = p; q < e && isdig((unsigned char)*q); q++)
+				;
+			if (q == p || q >= e)
+				return 0;
+			while (ti < 3 && torder[ti] != *q)
+				ti++;
+			if (ti == 3)
+				return 0;
+			ti++;
+			tany = 1;
+			p = q + 1;
+		}
+		if (!tany)
+			return 0;
+	}
+	return any || tany;
+}
+
+static int
+check_ipv4(const char *p, const char *e)
+{
+	int part, val, nd;
+
+	for (part = 0; part < 4; part++) {
+		if (part > 0) {
+			if (p >= e || *p++ != '.')
+				return 0;
+		}
+		val = nd = 0;
+		while (p < e && isdig((unsigned char)*p) && nd < 4) {
+			val = val * 10 + (*p++ - '0');
+			nd++;
+		}
+		if (nd == 0 || nd > 3 || val > 255)
+			return 0;
+		if (nd > 1 && p[-nd] == '0')
+			return 0;
+	}
+	return p == e;
+}
+
+static int
+check_ipv6(const char *p, const char *e)
+{
+	int groups = 0, dbl = 0, nh;
+	const char *q, *start = p;
+
+	if (e - p >= 2 && p[0] == ':' && p[1] == ':') {
+		dbl = 1;
+		p += 2;
+		if (p == e)
+			return 1;
+	} else if (p < e && *p == ':')
+		return 0;
+	while (p < e) {
+		/* An IPv4 tail counts for two groups. */
+		for (q = p; q < e && *q != ':'; q++)
+			;
+		if (q == e && memchr(p, '.', e - p) != NULL) {
+			if (!check_ipv4(p, e))
+				return 0;
+			groups += 2;
+			p = e;
+			break;
+		}
+		for (nh = 0; p < e && ishex((unsigned char)*p); p++)
+			nh++;
+		if (nh == 0 || nh > 4)
+			return 0;
+		groups++;
+		if (p == e)
+			break;
+		if (*p != ':')
+			return 0;
+		p++;
+		if (p < e && *p == ':') {
+			if (dbl)
+				return 0;
+			dbl = 1;
+			p++;
+			if (p == e)
+				break;
+		} else if (p == e)
+			return 0;
+	}
+	(void)start;
+	return dbl ? groups <= 7 : groups == 8;
+}
+
+static int
+check_hostname(const char *p, const char *e, int idn)
+{
+	const char *lab;
+	size_t n = e - p;
+
+	if (n == 0 || n > 253)
+		return 0;
+	while (p < e) {
+		lab = p;
+		while (p < e && *p != '.') {
+			unsigned char c = *p;
+
+			if (!(isalpha_(c) || isdig(c) || c == '-' ||
+			    (idn && c >= 0x80)))
+				return 0;
+			p++;
+		}
+		if (p == lab || p - lab > 63 || *lab == '-' || p[-1] == '-')
+			return 0;
+		/* "xn--" labels are punycode; "ab--" is reserved otherwise. */
+		if (p - lab >= 4 && lab[2] == '-' && lab[3] == '-' &&
+		    !((lab[0] | 0x20) == 'x' && (lab[1] | 0x20) == 'n'))
+			return 0;
+		if (p < e) {
+			p++;
+			if (p == e)
+				return 0;
+		}
+	}
+	return 1;
+}
+
+static int
+check_email(const char *p, const char *e, int idn)
+{
+	const char *at = NULL, *q;
+	static const char atext[] = "!#$%&'*+-/=?^_`{|}~";
+
+	if (p < e && *p == '"') {
+		for (q = p + 1; q < e && *q != '"'; q++)
+			if (*q == '\\')
+				q++;
+		if (q >= e || q + 1 >= e || q[1] != '@')
+			return 0;
+		at = q + 1;
+	} else {
+		for (q = p; q < e; q++)
+			if (*q == '@')
+				at = q;
+		if (at == NULL || at == p || *p == '.' || at[-1] == '.')
+			return 0;
+		for (q = p; q < at; q++) {
+			unsigned char c = *q;
+
+			if (c == '.' && q[1] == '.')
+				return 0;
+			if (!(isalpha_(c) || isdig(c) || c == '.' ||
+			    strchr(atext, c) != NULL || (idn && c >= 0x80)) ||
+			    c == '\0')
+				return 0;
+		}
+	}
+	q = at + 1;
+	if (q < e && *q == '[') {
+		if (e[-1] != ']')
+			return 0;
+		if (e - q > 7 && strncmp(q + 1, "IPv6:", 5) == 0)
+			return check_ipv6(q + 6, e - 1);
+		return check_ipv4(q + 1, e - 1);
+	}
+	return check_hostname(q, e, idn);
+}
+
+/*
+ * RFC 3986 (or 3987 with iri) URI-reference; with absolute, a scheme is
+ * required.
+ */
+static int
+check_uri(const char *p, const char *e, int absolute, int iri)
+{
+	const char *q = p, *auth, *ae;
+	static const char ok[] = "-._~!$&'()*+,;=:@/?";
+
+	while (q < e && (isalpha_((unsigned char)*q) || (q > p &&
+	    (isdig((unsigned char)*q) || *q == '+' || *q == '-' ||
+	    *q == '.'))))
+		q++;
+	if (q < e && q > p && *q == ':')
+		p = q + 1;
+	else if (absolute)
+		return 0;
+	if (e - p >= 2 && p[0] == '/' && p[1] == '/') {
+		auth = p + 2;
+		for (ae = auth; ae < e && *ae != '/' && *ae != '?' &&
+		    *ae != '#'; ae++)
+			;
+		for (q = auth; q < ae && *q != '@'; q++)
+			;
+		if (q < ae)
+			auth = q + 1;
+		if (auth < ae && *auth == '[') {
+			for (q = auth; q < ae && *q != ']'; q++)
+				;
+			if (q == ae || !check_ipv6(auth + 1, q))
+				return 0;
+			q++;
+			if (q < ae && *q != ':')
+				return 0;
+		}
+		for (q = auth; q < ae; q++)
+			if (*q == '[' && q != auth)
+				return 0;
+	}
+	for (q = p; q < e; q++) {
+		unsigned char c = *q;
+
+		if (c == '%') {
+			if (e - q < 3 || !ishex((unsigned char)q[1]) ||
+			    !ishex((unsigned char)q[2]))
+				return 0;
+			q += 2;
+		} else if (c == '#') {
+			if (memchr(q + 1, '#', e - q - 1) != NULL)
+				return 0;
+		} else if (c == '[' || c == ']') {
+			continue;
+		} else if (!(isalpha_(c) || isdig(c) || strchr(ok, c) != NULL ||
+		    (iri && c >= 0x80)) || c == '\0')
+			return 0;
+	}
+	return 1;
+}
+
+static int
+check_template(const char *p, const char *e)
+{
+	int open = 0;
+
+	for (; p < e; p++) {
+		if (*p == '{') {
+			if (open)
+				return 0;
+			open = 1;
+		} else if (*p == '}') {
+			if (!open)
+				return 0;
+			open = 0;
+		}
+	}
+	return !open;
+}
+
+static int
+check_uuid(const char *p, const char *e)
+{
+	static const int dash[] = { 8, 13, 18, 23 };
+	int i, j = 0;
+
+	if (e - p != 36)
+		return 0;
+	for (i = 0; i < 36; i++) {
+		if (j < 4 && i == dash[j]) {
+			if (p[i] != '-')
+				return 0;
+			j++;
+		} else if (!ishex((unsigned char)p[i]))
+			return 0;
+	}
+	return 1;
+}
+
+static int
+check_pointer(const char *p, const char *e)
+{
+	if (p == e)
+		return 1;
+	if (*p != '/')
+		return 0;
+	for (; p < e; p++)
+		if (*p == '~' && (p + 1 >= e || (p[1] != '0' && p[1] != '1')))
+			return 0;
+	return 1;
+}
+
+static int
+check_relpointer(const char *p, const char *e)
+{
+	const char *q = p;
+
+	while (q < e && isdig((unsigned char)*q))
+		q++;
+	if (q == p || (*p == '0' && q - p > 1))
+		return 0;
+	if (q < e && (*q == '+' || *q == '-')) {
+		/* index manipulation: +N or -N, N not 0-prefixed */
+		const char *r = ++q;
+
+		while (q < e && isdig((unsigned char)*q))
+			q++;
+		if (q == r || (*r == '0' && q - r > 1) ||
+		    (*r == '0' && q - r == 1 && 0))
+			return 0;
+	}
+	if (q == e)
+		return 1;
+	if (*q == '#')
+		return q + 1 == e;
+	return check_pointer(q, e);
+}
+
+int
+format_check(int id, const char *s, size_t n)
+{
+	const char *e = s + n, *p = s;
+	struct jsre *re;
+
+	switch (id) {
+	case F_DATE:
+		return date_at(&p, e) && p == e;
+	case F_TIME:
+		return time_at(&p, e) && p == e;
+	case F_DATE_TIME:
+		if (!date_at(&p, e) || p >= e || (*p != 'T' && *p != 't'))
+			return 0;
+		p++;
+		return time_at(&p, e) && p == e;
+	case F_DURATION:
+		return check_duration(s, e);
+	case F_EMAIL:
+		return check_email(s, e, 0);
+	case F_IDN_EMAIL:
+		return check_email(s, e, 1);
+	case F_HOSTNAME:
+		return check_hostname(s, e, 0);
+	case F_IDN_HOSTNAME:
+		return check_hostname(s, e, 1);
+	case F_IPV4:
+		return check_ipv4(s, e);
+	case F_IPV6:
+		return check_ipv6(s, e);
+	case F_URI:
+		return check_uri(s, e, 1, 0);
+	case F_URI_REFERENCE:
+		return check_uri(s, e, 0, 0);
+	case F_IRI:
+		return check_uri(s, e, 1, 1);
+	case F_IRI_REFERENCE:
+		return check_uri(s, e, 0, 1);
+	case F_URI_TEMPLATE:
+		return check_template(s, e);
+	case F_UUID:
+		return check_uuid(s, e);
+	case F_JSON_POINTER:
+		return check_pointer(s, e);
+	case F_REL_JSON_POINTER:
+		return check_relpointer(s, e);
+	case F_REGEX:
+		if ((re = jsre_compile(s, n, NULL, 0)) == NULL)
+			return 0;
+		jsre_free(re);
+		return 1;
+	default:
+		return 1;
+	}
+}
