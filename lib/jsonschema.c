@@ -1246,7 +1246,6 @@ compile_applicators(struct js_schema *S, json_t *s, struct js_node *n,
 {
 	json_t *v, *d;
 	const char *k;
-	size_t i;
 	char msg[256];
 
 	if ((v = json_object_get(s, "properties")) != NULL) {
@@ -1365,7 +1364,6 @@ compile_applicators(struct js_schema *S, json_t *s, struct js_node *n,
 		    (n->elsev = sub(S, v, r, "else", NULL)) == NULL)
 			return -1;
 	}
-	(void)i;
 	return 0;
 }
 
