@@ -53,6 +53,7 @@ struct check {
 	size_t		 nfields;	/* how many */
 	int		 severity;	/* SEV_WARN or SEV_FAIL */
 	int		 rejects;	/* failing rows are rejected */
+	int		 info;		/* only counted: a rate check decides */
 	json_t		*param;		/* the rule's value; borrowed */
 	struct jsre	*re;		/* pattern; owned */
 	int		 format;	/* format number */
@@ -414,6 +415,7 @@ load_field(struct contract *c, const char *field, json_t *spec,
 	    sev == SEV_FAIL;
 	if (!json_is_true(nulls->param))
 		nulls->severity = -1;	/* counted, not reported */
+	nulls->info = nr != NULL;
 	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
 		if ((v = json_object_get(spec, rules[i].kw)) == NULL)
 			continue;
@@ -422,6 +424,7 @@ load_field(struct contract *c, const char *field, json_t *spec,
 		k = add_check(c, rules[i].kind, field, sev);
 		k->param = v;
 		k->rejects = ir == NULL && sev == SEV_FAIL;
+		k->info = ir != NULL;
 		switch (k->kind) {
 		case C_ACCEPTED:
 			if (!json_is_array(v)) {
@@ -835,7 +838,7 @@ int
 contract_finish(struct contract *c, FILE *fp, unsigned long rejected,
     int quiet)
 {
-	static const char *const st[] = { "pass", "warn", "fail" };
+	static const char *const st[] = { "pass", "warn", "fail", "info" };
 	struct check *k;
 	json_t *rep, *checks, *o;
 	double rate, age;
@@ -885,7 +888,9 @@ contract_finish(struct contract *c, FILE *fp, unsigned long rejected,
 		if (k->kind != C_NULL_RATE && k->kind != C_INVALID_RATE &&
 		    k->kind != C_ROW_COUNT && k->kind != C_FRESHNESS)
 			k->status = k->failed ? 1 + k->severity : 0;
-		if (k->status > worst)
+		if (k->info)
+			k->status = 3;
+		else if (k->status > worst)
 			worst = k->status;
 		o = json_pack("{s:s,s:s,s:s,s:I,s:I}", "check", k->name,
 		    "severity", k->severity == SEV_WARN ? "warn" : "fail",
@@ -903,7 +908,7 @@ contract_finish(struct contract *c, FILE *fp, unsigned long rejected,
 			json_object_set(o, "observed", k->observed);
 		json_object_set(o, "examples", k->examples);
 		json_array_append_new(checks, o);
-		if (k->status > 0 && !quiet)
+		if (k->status > 0 && k->status < 3 && !quiet)
 			diag_warn("contract: %s%s%s: %s (%lu of %lu)",
 			    k->name, k->field ? " " : "",
 			    k->field ? k->field : "",

@@ -23,7 +23,7 @@
  * reference followed; past this depth the instance is rejected rather
  * than risking the stack (a schema such as {"$ref": "#"} never ends).
  */
-#define JS_MAX_DEPTH	1000
+#define JS_MAX_DEPTH	5000
 
 /* Vocabularies of 2020-12, as bits of js_res.vocab. */
 enum {

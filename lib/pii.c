@@ -215,9 +215,8 @@ scan_numbers(const char *s, size_t n, unsigned mask, struct finds *f)
 			i = j;
 			continue;
 		}
-		/* Skip the rest of a long number. */
-		while (i + 1 < j && isdig((unsigned char)s[i + 1]))
-			i++;
+		/* None of it: go on after the run. */
+		i = j - 1;
 	}
 }
 
