@@ -13,6 +13,7 @@
 #include "lib/buf.h"
 #include "lib/format.h"
 #include "lib/hash.h"
+#include "lib/jdoc.h"
 #include "lib/jsmeta.h"
 #include "lib/jsonschema.h"
 #include "lib/jsregex.h"
@@ -113,11 +114,11 @@ struct js_node {
 	struct js_node	*dynref;	/* $dynamicRef initial target */
 	const char	*dynname;	/* its anchor when dynamic, or NULL */
 	unsigned	 types;		/* "type" as T_* bits, 0 when absent */
-	json_t		*enumv;		/* "enum" array */
-	json_t		*constv;	/* "const" value */
-	json_t		*minimum, *maximum; /* numbers */
-	json_t		*xminimum, *xmaximum; /* exclusive bounds */
-	json_t		*multiple;	/* "multipleOf" */
+	struct jdoc_val	*enumv;		/* "enum" array (in S->arena) */
+	struct jdoc_val	*constv;	/* "const" value */
+	struct jdoc_val	*minimum, *maximum; /* numbers */
+	struct jdoc_val	*xminimum, *xmaximum; /* exclusive bounds */
+	struct jdoc_val	*multiple;	/* "multipleOf" */
 	long		 minlen, maxlen; /* string lengths, -1 when absent */
 	struct jsre	*pattern;	/* "pattern"; owned */
 	const char	*patsrc;	/* its source; borrowed */
@@ -167,6 +168,7 @@ struct js_schema {
 	struct buf	 path;		/* compile: schema pointer being done */
 	struct buf	*err;		/* compile: where errors go */
 	int		 loading;	/* documents being loaded (nesting) */
+	struct jdoc_arena arena;	/* constants of the schema (enum ...) */
 };
 
 static struct js_node node_true = { .boolean = 1 };
@@ -552,45 +554,6 @@ count_value(const json_t *v)
 	    json_real_value(v) < 9e18)
 		return (long)json_real_value(v);
 	return -1;
-}
-
-static int
-numcmp(const json_t *a, const json_t *b)
-{
-	double x, y;
-
-	if (json_is_integer(a) && json_is_integer(b)) {
-		json_int_t i = json_integer_value(a), j = json_integer_value(b);
-
-		return i < j ? -1 : i > j;
-	}
-	x = json_number_value(a);
-	y = json_number_value(b);
-	return x < y ? -1 : x > y;
-}
-
-static int
-multiple_of(const json_t *v, const json_t *m)
-{
-	double x, d, q;
-
-	if (json_is_integer(v) && json_is_integer(m)) {
-		json_int_t mi = json_integer_value(m);
-
-		return mi != 0 && (mi == -1 || json_integer_value(v) % mi == 0);
-	}
-	x = json_number_value(v);
-	d = json_number_value(m);
-	if (d == 0)
-		return 0;
-	q = x / d;
-	if (!isfinite(q))
-		return 0;
-	if (q == floor(q))
-		return 1;
-	/* Decimal multipliers (0.01) are inexact in binary. */
-	return fabs(q - nearbyint(q)) < 1e-9 * fmax(1.0, fabs(q)) &&
-	    fabs(q) < 1e15;
 }
 
 static size_t
@@ -1159,7 +1122,8 @@ compile_numbers(struct js_schema *S, json_t *s, struct js_node *n)
 			return bad(S, c[i].kw, "a number");
 		if (i == 4 && json_number_value(v) <= 0)
 			return bad(S, c[i].kw, "a number above 0");
-		*(json_t **)((char *)n + c[i].off) = v;
+		*(struct jdoc_val **)((char *)n + c[i].off) =
+		    jdoc_from_json(&S->arena, v);
 	}
 	return 0;
 }
@@ -1192,9 +1156,10 @@ compile_validation(struct js_schema *S, json_t *s, struct js_node *n)
 	if ((v = json_object_get(s, "enum")) != NULL) {
 		if (!json_is_array(v))
 			return bad(S, "enum", "an array");
-		n->enumv = v;
+		n->enumv = jdoc_from_json(&S->arena, v);
 	}
-	n->constv = json_object_get(s, "const");
+	if ((v = json_object_get(s, "const")) != NULL)
+		n->constv = jdoc_from_json(&S->arena, v);
 	if (compile_numbers(S, s, n) != 0 || compile_counts(S, s, n) != 0)
 		return -1;
 	if ((v = json_object_get(s, "pattern")) != NULL) {
@@ -1498,11 +1463,11 @@ struct ann {
 };
 
 static void
-ann_init(struct ann *a, const json_t *v)
+ann_init(struct ann *a, const struct jdoc_val *v)
 {
 	size_t nb;
 
-	a->n = json_is_object(v) ? json_object_size(v) : json_array_size(v);
+	a->n = v->n;
 	nb = (a->n + 7) / 8;
 	if (nb <= sizeof(a->inl)) {
 		a->bits = a->inl;
@@ -1646,12 +1611,12 @@ ipushi(struct ctx *c, size_t i)
 	return l;
 }
 
-static int eval(struct ctx *, const struct js_node *, const json_t *,
-	    struct ann *);
+static int eval(struct ctx *, const struct js_node *,
+	    const struct jdoc_val *, struct ann *);
 
 /* Apply n to a member of the instance (new instance location). */
 static int
-eval_at(struct ctx *c, const struct js_node *n, const json_t *v,
+eval_at(struct ctx *c, const struct js_node *n, const struct jdoc_val *v,
     const char *kw, const char *kkey, const char *ikey, size_t iix)
 {
 	size_t kl, il;
@@ -1669,7 +1634,7 @@ eval_at(struct ctx *c, const struct js_node *n, const json_t *v,
 
 /* Apply n in place (same instance), without reporting its errors. */
 static int
-quiet(struct ctx *c, const struct js_node *n, const json_t *v, struct ann *a)
+quiet(struct ctx *c, const struct js_node *n, const struct jdoc_val *v, struct ann *a)
 {
 	int saved = c->detail, ok;
 
@@ -1680,21 +1645,21 @@ quiet(struct ctx *c, const struct js_node *n, const json_t *v, struct ann *a)
 }
 
 static const char *
-type_name(const json_t *v)
+type_name(const struct jdoc_val *v)
 {
-	switch (json_typeof(v)) {
-	case JSON_OBJECT:
+	switch (v->type) {
+	case JD_OBJECT:
 		return "object";
-	case JSON_ARRAY:
+	case JD_ARRAY:
 		return "array";
-	case JSON_STRING:
+	case JD_STRING:
 		return "string";
-	case JSON_INTEGER:
+	case JD_INT:
 		return "integer";
-	case JSON_REAL:
+	case JD_REAL:
 		return "number";
-	case JSON_TRUE:
-	case JSON_FALSE:
+	case JD_TRUE:
+	case JD_FALSE:
 		return "boolean";
 	default:
 		return "null";
@@ -1702,22 +1667,29 @@ type_name(const json_t *v)
 }
 
 static int
-type_ok(unsigned types, const json_t *v)
+jd_integral(const struct jdoc_val *v)
 {
-	switch (json_typeof(v)) {
-	case JSON_OBJECT:
+	return v->type == JD_INT || (v->type == JD_REAL &&
+	    isfinite(v->u.d) && floor(v->u.d) == v->u.d);
+}
+
+static int
+type_ok(unsigned types, const struct jdoc_val *v)
+{
+	switch (v->type) {
+	case JD_OBJECT:
 		return types & T_OBJECT;
-	case JSON_ARRAY:
+	case JD_ARRAY:
 		return types & T_ARRAY;
-	case JSON_STRING:
+	case JD_STRING:
 		return types & T_STRING;
-	case JSON_INTEGER:
+	case JD_INT:
 		return types & (T_NUMBER | T_INTEGER);
-	case JSON_REAL:
+	case JD_REAL:
 		return (types & T_NUMBER) ||
-		    ((types & T_INTEGER) && is_integral(v));
-	case JSON_TRUE:
-	case JSON_FALSE:
+		    ((types & T_INTEGER) && jd_integral(v));
+	case JD_TRUE:
+	case JD_FALSE:
 		return types & T_BOOLEAN;
 	default:
 		return types & T_NULL;
@@ -1725,50 +1697,114 @@ type_ok(unsigned types, const json_t *v)
 }
 
 static void
-numstr(const json_t *v, char *out, size_t n)
+numstr(const struct jdoc_val *v, char *out, size_t n)
 {
-	if (json_is_integer(v))
-		snprintf(out, n, "%" JSON_INTEGER_FORMAT,
-		    json_integer_value(v));
+	if (v->type == JD_INT)
+		snprintf(out, n, "%lld", v->u.i);
 	else
-		snprintf(out, n, "%.17g", json_real_value(v));
+		snprintf(out, n, "%.17g", v->u.d);
+}
+
+static int
+jd_numcmp(const struct jdoc_val *a, const struct jdoc_val *b)
+{
+	double x, y;
+
+	if (a->type == JD_INT && b->type == JD_INT)
+		return a->u.i < b->u.i ? -1 : a->u.i > b->u.i;
+	x = jdoc_number(a);
+	y = jdoc_number(b);
+	return x < y ? -1 : x > y;
+}
+
+static int
+jd_multiple_of(const struct jdoc_val *v, const struct jdoc_val *m)
+{
+	double x, d, q;
+
+	if (v->type == JD_INT && m->type == JD_INT)
+		return m->u.i != 0 && (m->u.i == -1 || v->u.i % m->u.i == 0);
+	x = jdoc_number(v);
+	d = jdoc_number(m);
+	if (d == 0)
+		return 0;
+	q = x / d;
+	if (!isfinite(q))
+		return 0;
+	if (q == floor(q))
+		return 1;
+	/* Decimal multipliers (0.01) are inexact in binary. */
+	return fabs(q - nearbyint(q)) < 1e-9 * fmax(1.0, fabs(q)) &&
+	    fabs(q) < 1e15;
+}
+
+static int
+jd_equal(const struct jdoc_val *a, const struct jdoc_val *b)
+{
+	const struct jdoc_val *vb;
+	size_t i;
+
+	if ((a->type == JD_INT || a->type == JD_REAL) &&
+	    (b->type == JD_INT || b->type == JD_REAL))
+		return jd_numcmp(a, b) == 0 && !(a->type == JD_REAL &&
+		    isnan(a->u.d));
+	if (a->type != b->type || a->n != b->n)
+		return 0;
+	switch (a->type) {
+	case JD_STRING:
+		return memcmp(a->u.s, b->u.s, a->n) == 0;
+	case JD_ARRAY:
+		for (i = 0; i < a->n; i++)
+			if (!jd_equal(&a->u.items[i], &b->u.items[i]))
+				return 0;
+		return 1;
+	case JD_OBJECT:
+		for (i = 0; i < a->n; i++) {
+			vb = jdoc_get(b, a->u.mems[i].key, a->u.mems[i].klen);
+			if (vb == NULL || !jd_equal(&a->u.mems[i].val, vb))
+				return 0;
+		}
+		return 1;
+	default:
+		return 1;
+	}
 }
 
 #define FAIL()	do { ok = 0; if (!c->detail) goto out; } while (0)
 
 static int
-eval_number(struct ctx *c, const struct js_node *n, const json_t *v)
+eval_number(struct ctx *c, const struct js_node *n, const struct jdoc_val *v)
 {
 	char a[40], b[40];
 	int ok = 1;
 
-	if (n->minimum && numcmp(v, n->minimum) < 0) {
+	if (n->minimum && jd_numcmp(v, n->minimum) < 0) {
 		numstr(v, a, sizeof(a));
 		numstr(n->minimum, b, sizeof(b));
 		report(c, "minimum", "%s is less than the minimum %s", a, b);
 		FAIL();
 	}
-	if (n->maximum && numcmp(v, n->maximum) > 0) {
+	if (n->maximum && jd_numcmp(v, n->maximum) > 0) {
 		numstr(v, a, sizeof(a));
 		numstr(n->maximum, b, sizeof(b));
 		report(c, "maximum", "%s is greater than the maximum %s", a,
 		    b);
 		FAIL();
 	}
-	if (n->xminimum && numcmp(v, n->xminimum) <= 0) {
+	if (n->xminimum && jd_numcmp(v, n->xminimum) <= 0) {
 		numstr(v, a, sizeof(a));
 		numstr(n->xminimum, b, sizeof(b));
 		report(c, "exclusiveMinimum", "%s is not greater than %s", a,
 		    b);
 		FAIL();
 	}
-	if (n->xmaximum && numcmp(v, n->xmaximum) >= 0) {
+	if (n->xmaximum && jd_numcmp(v, n->xmaximum) >= 0) {
 		numstr(v, a, sizeof(a));
 		numstr(n->xmaximum, b, sizeof(b));
 		report(c, "exclusiveMaximum", "%s is not less than %s", a, b);
 		FAIL();
 	}
-	if (n->multiple && !multiple_of(v, n->multiple)) {
+	if (n->multiple && !jd_multiple_of(v, n->multiple)) {
 		numstr(v, a, sizeof(a));
 		numstr(n->multiple, b, sizeof(b));
 		report(c, "multipleOf", "%s is not a multiple of %s", a, b);
@@ -1779,10 +1815,10 @@ out:
 }
 
 static int
-eval_string(struct ctx *c, const struct js_node *n, const json_t *v)
+eval_string(struct ctx *c, const struct js_node *n, const struct jdoc_val *v)
 {
-	const char *s = json_string_value(v);
-	size_t len = json_string_length(v), cps;
+	const char *s = v->u.s;
+	size_t len = v->n, cps;
 	int ok = 1, r;
 
 	if (n->minlen >= 0 || n->maxlen >= 0) {
@@ -1819,10 +1855,10 @@ out:
 }
 
 static int
-eval_array(struct ctx *c, const struct js_node *n, const json_t *v,
+eval_array(struct ctx *c, const struct js_node *n, const struct jdoc_val *v,
     struct ann *a)
 {
-	size_t size = json_array_size(v), i, j, l;
+	size_t size = v->n, i, j, l;
 	long count;
 	int ok = 1;
 
@@ -1839,8 +1875,8 @@ eval_array(struct ctx *c, const struct js_node *n, const json_t *v,
 	if (n->unique && size > 1) {
 		for (i = 0; i < size; i++)
 			for (j = i + 1; j < size; j++)
-				if (js_equal(json_array_get(v, i),
-				    json_array_get(v, j))) {
+				if (jd_equal(&v->u.items[i],
+				    &v->u.items[j])) {
 					report(c, "uniqueItems", "items %zu "
 					    "and %zu are equal", i, j);
 					FAIL();
@@ -1848,7 +1884,7 @@ eval_array(struct ctx *c, const struct js_node *n, const json_t *v,
 				}
 	}
 	for (i = 0; i < n->nprefix && i < size; i++) {
-		if (!eval_at(c, n->prefix[i], json_array_get(v, i),
+		if (!eval_at(c, n->prefix[i], &v->u.items[i],
 		    n->itemskw && strcmp(n->itemskw, "additionalItems") == 0 ?
 		    "items" : "prefixItems", NULL, NULL, i))
 			FAIL();
@@ -1863,7 +1899,7 @@ eval_array(struct ctx *c, const struct js_node *n, const json_t *v,
 				FAIL();
 				continue;
 			}
-			if (!eval_at(c, n->items, json_array_get(v, i),
+			if (!eval_at(c, n->items, &v->u.items[i],
 			    n->itemskw, NULL, NULL, i))
 				FAIL();
 			ann_set(a, i);
@@ -1871,7 +1907,7 @@ eval_array(struct ctx *c, const struct js_node *n, const json_t *v,
 	if (n->contains) {
 		count = 0;
 		for (i = 0; i < size; i++) {
-			if (quiet(c, n->contains, json_array_get(v, i), NULL)) {
+			if (quiet(c, n->contains, &v->u.items[i], NULL)) {
 				count++;
 				ann_set(a, i);
 				if (a == NULL && n->maxcontains < 0 &&
@@ -1919,13 +1955,14 @@ find_prop(const struct js_node *n, const char *k, size_t kl)
 }
 
 static int
-eval_object(struct ctx *c, const struct js_node *n, const json_t *v,
+eval_object(struct ctx *c, const struct js_node *n, const struct jdoc_val *v,
     struct ann *a)
 {
 	const struct js_prop *p;
 	const char *k;
-	json_t *m, *ks;
-	size_t size = json_object_size(v), i, j, kl, l;
+	const struct jdoc_val *m;
+	struct jdoc_val ks;
+	size_t size = v->n, i, j, kl, l;
 	int ok = 1, matched, r;
 
 	if (n->minprops >= 0 && size < (size_t)n->minprops) {
@@ -1939,16 +1976,19 @@ eval_object(struct ctx *c, const struct js_node *n, const json_t *v,
 		FAIL();
 	}
 	for (i = 0; i < n->nrequired; i++)
-		if (json_object_get(v, n->required[i]) == NULL) {
+		if (jdoc_get(v, n->required[i], strlen(n->required[i])) ==
+		    NULL) {
 			report(c, "required", "required property '%s' is "
 			    "missing", n->required[i]);
 			FAIL();
 		}
 	for (i = 0; i < n->ndeps; i++) {
-		if (json_object_get(v, n->deps[i].name) == NULL)
+		if (jdoc_get(v, n->deps[i].name, strlen(n->deps[i].name)) ==
+		    NULL)
 			continue;
 		for (j = 0; j < n->deps[i].nreq; j++)
-			if (json_object_get(v, n->deps[i].req[j]) == NULL) {
+			if (jdoc_get(v, n->deps[i].req[j],
+			    strlen(n->deps[i].req[j])) == NULL) {
 				report(c, n->res->draft == JS_D7 ?
 				    "dependencies" : "dependentRequired",
 				    "property '%s' requires property '%s'",
@@ -1965,9 +2005,10 @@ eval_object(struct ctx *c, const struct js_node *n, const json_t *v,
 		}
 	}
 	if (n->nprops || n->npats || n->addprops || n->propnames) {
-		i = 0;
-		json_object_foreach((json_t *)v, k, m) {
-			kl = strlen(k);
+		for (i = 0; i < size; i++) {
+			k = v->u.mems[i].key;
+			kl = v->u.mems[i].klen;
+			m = &v->u.mems[i].val;
 			matched = 0;
 			if (n->nprops && (p = find_prop(n, k, kl)) != NULL) {
 				matched = 1;
@@ -2005,11 +2046,12 @@ eval_object(struct ctx *c, const struct js_node *n, const json_t *v,
 				ann_set(a, i);
 			}
 			if (n->propnames) {
-				ks = json_stringn_nocheck(k, kl);
+				ks.type = JD_STRING;
+				ks.n = kl;
+				ks.u.s = k;
 				l = kpush(c, "propertyNames", NULL);
-				r = quiet(c, n->propnames, ks, NULL);
+				r = quiet(c, n->propnames, &ks, NULL);
 				trunc_to(&c->kp, l);
-				json_decref(ks);
 				if (!r) {
 					l = ipush(c, k);
 					report(c, "propertyNames", "property "
@@ -2018,7 +2060,6 @@ eval_object(struct ctx *c, const struct js_node *n, const json_t *v,
 					FAIL();
 				}
 			}
-			i++;
 		}
 	}
 out:
@@ -2026,7 +2067,7 @@ out:
 }
 
 static int
-eval_combinators(struct ctx *c, const struct js_node *n, const json_t *v,
+eval_combinators(struct ctx *c, const struct js_node *n, const struct jdoc_val *v,
     struct ann *a)
 {
 	struct ann t;
@@ -2129,17 +2170,18 @@ dynamic_target(struct ctx *c, const struct js_node *n)
 }
 
 static int
-eval_unevaluated(struct ctx *c, const struct js_node *n, const json_t *v,
+eval_unevaluated(struct ctx *c, const struct js_node *n, const struct jdoc_val *v,
     struct ann *a)
 {
 	const char *k;
-	json_t *m;
+	const struct jdoc_val *m;
 	size_t i, l;
 	int ok = 1;
 
-	if (n->uprops && json_is_object(v)) {
-		i = 0;
-		json_object_foreach((json_t *)v, k, m) {
+	if (n->uprops && v->type == JD_OBJECT) {
+		for (i = 0; i < v->n; i++) {
+			k = v->u.mems[i].key;
+			m = &v->u.mems[i].val;
 			if (!ann_get(a, i)) {
 				if (n->uprops->boolean == 0) {
 					l = ipush(c, k);
@@ -2152,14 +2194,13 @@ eval_unevaluated(struct ctx *c, const struct js_node *n, const json_t *v,
 					FAIL();
 				ann_set(a, i);
 			}
-			i++;
 		}
 	}
-	if (n->uitems && json_is_array(v)) {
-		for (i = 0; i < json_array_size(v); i++) {
+	if (n->uitems && v->type == JD_ARRAY) {
+		for (i = 0; i < v->n; i++) {
 			if (ann_get(a, i))
 				continue;
-			if (!eval_at(c, n->uitems, json_array_get(v, i),
+			if (!eval_at(c, n->uitems, &v->u.items[i],
 			    "unevaluatedItems", NULL, NULL, i))
 				FAIL();
 			ann_set(a, i);
@@ -2170,7 +2211,7 @@ out:
 }
 
 static int
-eval(struct ctx *c, const struct js_node *n, const json_t *v, struct ann *a)
+eval(struct ctx *c, const struct js_node *n, const struct jdoc_val *v, struct ann *a)
 {
 	struct scope sc;
 	struct ann local, *A = a;
@@ -2194,8 +2235,8 @@ eval(struct ctx *c, const struct js_node *n, const json_t *v, struct ann *a)
 		sc.up = c->scope;
 		c->scope = &sc;
 	}
-	if ((n->uprops && json_is_object(v)) ||
-	    (n->uitems && json_is_array(v))) {
+	if ((n->uprops && v->type == JD_OBJECT) ||
+	    (n->uitems && v->type == JD_ARRAY)) {
 		ann_init(&local, v);
 		A = &local;
 		uselocal = 1;
@@ -2220,37 +2261,37 @@ eval(struct ctx *c, const struct js_node *n, const json_t *v, struct ann *a)
 		if (!r)
 			FAIL();
 	}
-	if (n->constv && !js_equal(v, n->constv)) {
+	if (n->constv && !jd_equal(v, n->constv)) {
 		report(c, "const", "value is not the constant of the schema");
 		FAIL();
 	}
 	if (n->enumv) {
 		size_t i;
 
-		for (i = 0; i < json_array_size(n->enumv); i++)
-			if (js_equal(v, json_array_get(n->enumv, i)))
+		for (i = 0; i < n->enumv->n; i++)
+			if (jd_equal(v, &n->enumv->u.items[i]))
 				break;
-		if (i == json_array_size(n->enumv)) {
+		if (i == n->enumv->n) {
 			report(c, "enum", "value is not one of the values of "
 			    "'enum'");
 			FAIL();
 		}
 	}
-	switch (json_typeof(v)) {
-	case JSON_INTEGER:
-	case JSON_REAL:
+	switch (v->type) {
+	case JD_INT:
+	case JD_REAL:
 		if (!eval_number(c, n, v))
 			FAIL();
 		break;
-	case JSON_STRING:
+	case JD_STRING:
 		if (!eval_string(c, n, v))
 			FAIL();
 		break;
-	case JSON_ARRAY:
+	case JD_ARRAY:
 		if (!eval_array(c, n, v, A))
 			FAIL();
 		break;
-	case JSON_OBJECT:
+	case JD_OBJECT:
 		if (!eval_object(c, n, v, A))
 			FAIL();
 		break;
@@ -2370,6 +2411,18 @@ int
 js_validate(const struct js_schema *S, const json_t *v,
     struct js_errors *errs, size_t max)
 {
+	struct jdoc_arena a = JDOC_ARENA_INIT;
+	int ok;
+
+	ok = js_validate_doc(S, jdoc_from_json(&a, v), errs, max);
+	jdoc_release(&a);
+	return ok;
+}
+
+int
+js_validate_doc(const struct js_schema *S, const struct jdoc_val *v,
+    struct js_errors *errs, size_t max)
+{
 	struct ctx c;
 	int ok;
 
@@ -2429,5 +2482,6 @@ js_free(struct js_schema *S)
 	hmap_free(&S->nodes);
 	json_decref(S->docs);
 	buf_release(&S->path);
+	jdoc_release(&S->arena);
 	free(S);
 }

@@ -97,6 +97,14 @@ void	 js_errors_release(struct js_errors *);
 int	 js_validate(const struct js_schema *, const json_t *instance,
 	    struct js_errors *errs, size_t max);
 
+/*
+ * The same on a parsed document (jdoc.h), the fast path: js_validate
+ * copies its jansson value into one first.
+ */
+struct jdoc_val;
+int	 js_validate_doc(const struct js_schema *, const struct jdoc_val *,
+	    struct js_errors *errs, size_t max);
+
 /* The draft the root schema was compiled as (JS_D7 or JS_D2020). */
 int	 js_draft(const struct js_schema *);
 
