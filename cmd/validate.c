@@ -1,4 +1,4 @@
-/* etv-validate -- data contracts as a filter: JSON Schema, dataset checks, PII */
+/* etv-validate -- data contracts as a filter: schema, dataset checks, PII */
 /* SPDX-License-Identifier: MIT */
 
 #include <sys/stat.h>
@@ -333,10 +333,8 @@ text_checks(json_t *v, struct js_errors *errs, json_t **found)
 			if ((at = control_at(s, n)) >= 0)
 				add_error(errs, cfg.fields[i], "control",
 				    "control character U+%04X at byte %ld",
-				    (unsigned)(unsigned char)s[at] < 0x80 ?
-				    (unsigned)(unsigned char)s[at] :
-				    (unsigned)text_decode(s + at, n - at, &len),
-				    at);
+				    (unsigned)text_decode(s + at, n - at,
+				    &len), at);
 		} else if (cfg.nfc == NFC_FIX && (!text_is_nfc(s, n) ||
 		    control_at(s, n) >= 0)) {
 			t = clean_text(s, n, &len);
@@ -358,7 +356,8 @@ text_checks(json_t *v, struct js_errors *errs, json_t **found)
 				*found = json_array();
 			for (j = 0; j < nf; j++)
 				json_array_append_new(*found, json_pack(
-				    "{s:s,s:s,s:I,s:I}", "field", cfg.fields[i],
+				    "{s:s,s:s,s:I,s:I}",
+				    "field", cfg.fields[i],
 				    "type", pii_name(f[j].type),
 				    "start", (json_int_t)f[j].start,
 				    "end", (json_int_t)f[j].end));
@@ -413,10 +412,11 @@ check_record(struct rec_item *it, json_t *v)
 				    it->lineno, NULL);
 		}
 		if (errs.n == 0) {
-			rec_reject(it, NULL, ETV_REJECT, "record is not valid");
+			rec_reject(it, NULL, ETV_REJECT,
+			    "record is not valid");
 		} else if (cfg.values || !json_is_object(v)) {
-			rec_reject(it, NULL, ETV_REJECT, "%s: %s", errs.v[0].path,
-			    errs.v[0].message);
+			rec_reject(it, NULL, ETV_REJECT, "%s: %s",
+			    errs.v[0].path, errs.v[0].message);
 		} else {
 			arr = json_array();
 			for (i = 0; i < errs.n; i++)
@@ -427,7 +427,8 @@ check_record(struct rec_item *it, json_t *v)
 			json_object_set_new(v, "errors", arr);
 			rec_reject(it, v, ETV_REJECT, "%s: %s%s",
 			    errs.v[0].path[0] ? errs.v[0].path : "/",
-			    errs.v[0].message, errs.n > 1 ? " (and more)" : "");
+			    errs.v[0].message,
+			    errs.n > 1 ? " (and more)" : "");
 		}
 	} else if (changed) {
 		if (found != NULL)
@@ -497,8 +498,8 @@ parse_types(const char *list)
 	for (tok = strtok_r(copy, ",", &save); tok;
 	    tok = strtok_r(NULL, ",", &save)) {
 		if ((t = pii_lookup(tok)) == 0)
-			diag_usage("unknown PII type '%s' (email, phone, card, "
-			    "iban, ip, ssn)", tok);
+			diag_usage("unknown PII type '%s' (email, phone, "
+			    "card, iban, ip, ssn)", tok);
 		mask |= t;
 	}
 	free(copy);

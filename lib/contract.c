@@ -53,7 +53,7 @@ struct check {
 	size_t		 nfields;	/* how many */
 	int		 severity;	/* SEV_WARN or SEV_FAIL */
 	int		 rejects;	/* failing rows are rejected */
-	int		 info;		/* only counted: a rate check decides */
+	int		 info;		/* counted only: a rate decides */
 	json_t		*param;		/* the rule's value; borrowed */
 	struct jsre	*re;		/* pattern; owned */
 	int		 format;	/* format number */
@@ -64,7 +64,7 @@ struct check {
 	struct check	*invalid;	/* invalid_rate: the field's rules */
 	unsigned long	 checked;	/* rows looked at */
 	unsigned long	 failed;	/* rows that broke it */
-	unsigned long	 fieldbad;	/* invalid_rate: rows with any failure */
+	unsigned long	 fieldbad;	/* invalid_rate: rows failing a rule */
 	double		 newest;	/* freshness: newest time seen */
 	double		 now;		/* freshness: reference time */
 	int		 status;	/* finish: 0 pass, 1 warn, 2 fail */
@@ -197,7 +197,8 @@ load_relationship(struct contract *c, json_t *r, struct buf *err)
 	file = json_string_value(json_object_get(r, "file"));
 	to = json_string_value(json_object_get(r, "to"));
 	if (field == NULL || file == NULL) {
-		buf_printf(err, "relationships: each needs 'field' and 'file'");
+		buf_printf(err,
+		    "relationships: each needs 'field' and 'file'");
 		return -1;
 	}
 	if (to == NULL)
@@ -437,16 +438,17 @@ load_field(struct contract *c, const char *field, json_t *spec,
 			if (!json_is_string(v) || (k->re = jsre_compile(
 			    json_string_value(v), json_string_length(v), msg,
 			    sizeof(msg))) == NULL) {
-				buf_printf(err, "fields.%s: pattern: %s", field,
-				    json_is_string(v) ? msg : "not a string");
+				buf_printf(err, "fields.%s: pattern: %s",
+				    field, json_is_string(v) ? msg :
+				    "not a string");
 				return -1;
 			}
 			break;
 		case C_MIN:
 		case C_MAX:
 			if (!json_is_number(v)) {
-				buf_printf(err, "fields.%s: %s must be a number",
-				    field, rules[i].kw);
+				buf_printf(err, "fields.%s: %s must be a "
+				    "number", field, rules[i].kw);
 				return -1;
 			}
 			k->limit = json_number_value(v);
@@ -455,7 +457,8 @@ load_field(struct contract *c, const char *field, json_t *spec,
 		case C_MAX_LENGTH:
 			if (!json_is_integer(v) || json_integer_value(v) < 0) {
 				buf_printf(err, "fields.%s: %s must be a "
-				    "non-negative integer", field, rules[i].kw);
+				    "non-negative integer", field,
+				    rules[i].kw);
 				return -1;
 			}
 			k->limit = (double)json_integer_value(v);
@@ -524,7 +527,8 @@ contract_load(const char *path, struct buf *err)
 		json_t *spec;
 
 		if (!json_is_object(v)) {
-			buf_printf(err, "%s: 'fields' must be an object", path);
+			buf_printf(err, "%s: 'fields' must be an object",
+			    path);
 			goto fail;
 		}
 		json_object_foreach(v, key, spec)

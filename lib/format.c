@@ -380,8 +380,9 @@ check_uri(const char *p, const char *e, int absolute, int iri)
 				return 0;
 		} else if (c == '[' || c == ']') {
 			continue;
-		} else if (!(isalpha_(c) || isdig(c) || strchr(ok, c) != NULL ||
-		    (iri && c >= 0x80)) || c == '\0')
+		} else if (!(isalpha_(c) || isdig(c) ||
+		    strchr(ok, c) != NULL || (iri && c >= 0x80)) ||
+		    c == '\0')
 			return 0;
 	}
 	return 1;

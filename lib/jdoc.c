@@ -173,7 +173,8 @@ parse_string(struct parser *P, const char **sp, size_t *np)
 			if (e - p < 6 || (cp = hex4(p + 2)) < 0)
 				return -1;
 			if (cp >= 0xd800 && cp <= 0xdbff) {
-				if (e - p < 12 || p[6] != '\\' || p[7] != 'u' ||
+				if (e - p < 12 || p[6] != '\\' ||
+				    p[7] != 'u' ||
 				    (lo = hex4(p + 8)) < 0xdc00 || lo > 0xdfff)
 					return -1;
 				cp = 0x10000 + ((cp - 0xd800) << 10) +

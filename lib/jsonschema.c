@@ -72,7 +72,7 @@ struct js_dyn {
 /* A schema resource: a schema with its own base URI. */
 struct js_res {
 	char		*uri;		/* absolute URI, no fragment; owned */
-	json_t		*root;		/* the resource's root schema; borrowed */
+	json_t		*root;		/* its root schema; borrowed */
 	int		 draft;		/* JS_D7 or JS_D2020 */
 	unsigned	 vocab;		/* enabled vocabularies, VOC_* */
 	struct js_dyn	*dyn;		/* its dynamic anchors; owned */
@@ -108,7 +108,7 @@ struct js_dep {
  * which the js_schema keeps alive; NULL means the keyword is absent.
  */
 struct js_node {
-	int		 boolean;	/* -1: object schema; 0/1: false/true */
+	int		 boolean;	/* -1 object schema, 0/1 false/true */
 	struct js_res	*res;		/* the resource it belongs to */
 	struct js_node	*ref;		/* $ref target */
 	struct js_node	*dynref;	/* $dynamicRef initial target */
@@ -165,10 +165,10 @@ struct js_schema {
 	json_t		*docs;		/* array of the documents (owner) */
 	struct js_node	*root;		/* what js_validate checks */
 	int		 rootdraft;	/* its draft */
-	struct buf	 path;		/* compile: schema pointer being done */
+	struct buf	 path;		/* compile: pointer being compiled */
 	struct buf	*err;		/* compile: where errors go */
 	int		 loading;	/* documents being loaded (nesting) */
-	struct jdoc_arena arena;	/* constants of the schema (enum ...) */
+	struct jdoc_arena arena;	/* constants (enum, const ...) */
 };
 
 static struct js_node node_true = { .boolean = 1 };
@@ -351,6 +351,16 @@ remove_dots(struct buf *out, const char *in, size_t n)
 	out->len--;
 }
 
+/* The last '/' of p[0..n), or NULL. */
+static const char *
+last_slash(const char *p, size_t n)
+{
+	while (n > 0)
+		if (p[--n] == '/')
+			return p + n;
+	return NULL;
+}
+
 /* Resolve ref against base (either may lack parts); caller frees. */
 static char *
 uri_resolve(const char *base, const char *ref)
@@ -410,14 +420,12 @@ uri_resolve(const char *base, const char *ref)
 					if (b.hauth && b.lpath == 0)
 						buf_addc(&m, '/');
 					else {
-						slash = NULL;
-						for (size_t i = 0; i < b.lpath;
-						    i++)
-							if (b.path[i] == '/')
-								slash = b.path + i;
+						slash = last_slash(b.path,
+						    b.lpath);
 						if (slash)
 							buf_add(&m, b.path,
-							    slash - b.path + 1);
+							    slash + 1 -
+							    b.path);
 					}
 					buf_add(&m, r.path, r.lpath);
 					if (m.len > 0 && m.data[0] != '/' &&
@@ -1417,8 +1425,8 @@ compile(struct js_schema *S, json_t *s, struct js_res *r)
 	if (!r->dyn_done) {
 		r->dyn_done = 1;
 		for (i = 0; i < r->ndyn; i++)
-			if ((r->dyn[i].node = compile(S, r->dyn[i].schema, r)) ==
-			    NULL)
+			if ((r->dyn[i].node = compile(S, r->dyn[i].schema,
+			    r)) == NULL)
 				return NULL;
 	}
 	if (compile_refs(S, s, n, r) != 0)
@@ -1445,8 +1453,8 @@ compile(struct js_schema *S, json_t *s, struct js_res *r)
 		    (n->uitems = sub(S, v, r, "unevaluatedItems", NULL)) ==
 		    NULL)
 			return NULL;
-		if ((v = json_object_get(s, "unevaluatedProperties")) != NULL &&
-		    (n->uprops = sub(S, v, r, "unevaluatedProperties",
+		if ((v = json_object_get(s, "unevaluatedProperties")) !=
+		    NULL && (n->uprops = sub(S, v, r, "unevaluatedProperties",
 		    NULL)) == NULL)
 			return NULL;
 	}
@@ -1634,7 +1642,8 @@ eval_at(struct ctx *c, const struct js_node *n, const struct jdoc_val *v,
 
 /* Apply n in place (same instance), without reporting its errors. */
 static int
-quiet(struct ctx *c, const struct js_node *n, const struct jdoc_val *v, struct ann *a)
+quiet(struct ctx *c, const struct js_node *n, const struct jdoc_val *v,
+    struct ann *a)
 {
 	int saved = c->detail, ok;
 
@@ -1836,8 +1845,8 @@ eval_string(struct ctx *c, const struct js_node *n, const struct jdoc_val *v)
 	}
 	if (n->pattern) {
 		if ((r = jsre_search(n->pattern, s, len)) < 0) {
-			report(c, "pattern", "pattern '%s' hit the match limit",
-			    n->patsrc);
+			report(c, "pattern", "pattern '%s' hit the match "
+			    "limit", n->patsrc);
 			FAIL();
 		} else if (r == 0) {
 			report(c, "pattern", "string does not match pattern "
@@ -1922,8 +1931,8 @@ eval_array(struct ctx *c, const struct js_node *n, const struct jdoc_val *v,
 			FAIL();
 		}
 		if (n->maxcontains >= 0 && count > n->maxcontains) {
-			report(c, "maxContains", "array has %ld items matching "
-			    "'contains', more than %ld", count,
+			report(c, "maxContains", "array has %ld items "
+			    "matching 'contains', more than %ld", count,
 			    n->maxcontains);
 			FAIL();
 		}
@@ -2067,8 +2076,8 @@ out:
 }
 
 static int
-eval_combinators(struct ctx *c, const struct js_node *n, const struct jdoc_val *v,
-    struct ann *a)
+eval_combinators(struct ctx *c, const struct js_node *n,
+    const struct jdoc_val *v, struct ann *a)
 {
 	struct ann t;
 	size_t i, l, nvalid;
@@ -2170,8 +2179,8 @@ dynamic_target(struct ctx *c, const struct js_node *n)
 }
 
 static int
-eval_unevaluated(struct ctx *c, const struct js_node *n, const struct jdoc_val *v,
-    struct ann *a)
+eval_unevaluated(struct ctx *c, const struct js_node *n,
+    const struct jdoc_val *v, struct ann *a)
 {
 	const char *k;
 	const struct jdoc_val *m;
@@ -2211,7 +2220,8 @@ out:
 }
 
 static int
-eval(struct ctx *c, const struct js_node *n, const struct jdoc_val *v, struct ann *a)
+eval(struct ctx *c, const struct js_node *n, const struct jdoc_val *v,
+    struct ann *a)
 {
 	struct scope sc;
 	struct ann local, *A = a;
@@ -2438,7 +2448,8 @@ js_validate_doc(const struct js_schema *S, const struct jdoc_val *v,
 	c.max = errs->n + (max ? max : 100);
 	buf_adds(&c.ip, "");
 	buf_adds(&c.kp, "");
-	(void)eval(&c, S->root, v, NULL);	/* the errors, not the verdict */
+	/* Run again for the errors; the verdict is known. */
+	(void)eval(&c, S->root, v, NULL);
 	buf_release(&c.ip);
 	buf_release(&c.kp);
 	return 0;

@@ -42,7 +42,7 @@ enum {
 /* Drafts. */
 enum {
 	JS_D7 = 7,		/* http://json-schema.org/draft-07/schema# */
-	JS_D2020 = 2020		/* https://json-schema.org/draft/2020-12/schema */
+	JS_D2020 = 2020		/* .../draft/2020-12/schema */
 };
 
 /*

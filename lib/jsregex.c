@@ -1,4 +1,4 @@
-/* jsregex.c -- ECMA-262 regular expressions (JSON Schema "pattern") on pcre2 */
+/* jsregex.c -- ECMA-262 regular expressions for JSON Schema, on pcre2 */
 /* SPDX-License-Identifier: MIT */
 
 #include <pthread.h>
@@ -151,7 +151,8 @@ translate(const char *p, size_t n, struct buf *out, char *err, size_t errlen)
 
 		if (c == '\\') {
 			if (i + 1 >= n) {
-				snprintf(err, errlen, "pattern ends with '\\'");
+				snprintf(err, errlen,
+				    "pattern ends with '\\'");
 				return -1;
 			}
 			c = p[i + 1];
@@ -161,7 +162,8 @@ translate(const char *p, size_t n, struct buf *out, char *err, size_t errlen)
 				else if (inclass)
 					buf_adds(out, "\\S");
 				else
-					buf_adds(out, c == 's' ? "[" ECMA_WS "]" :
+					buf_adds(out, c == 's' ?
+					    "[" ECMA_WS "]" :
 					    "[^" ECMA_WS "]");
 				i += 2;
 				continue;
@@ -169,7 +171,8 @@ translate(const char *p, size_t n, struct buf *out, char *err, size_t errlen)
 			if (c == 'u' && i + 2 < n && p[i + 2] == '{') {
 				size_t j = i + 3;
 
-				while (j < n && hexval((unsigned char)p[j]) >= 0)
+				while (j < n &&
+				    hexval((unsigned char)p[j]) >= 0)
 					j++;
 				if (j >= n || p[j] != '}' || j == i + 3) {
 					snprintf(err, errlen,
@@ -182,12 +185,14 @@ translate(const char *p, size_t n, struct buf *out, char *err, size_t errlen)
 				i = j + 1;
 				continue;
 			}
-			if (c == 'u' && (cp = hex4(p + i + 2, n - i - 2)) >= 0) {
+			if (c == 'u' &&
+			    (cp = hex4(p + i + 2, n - i - 2)) >= 0) {
 				i += 6;
-				if (cp >= 0xd800 && cp <= 0xdbff && i + 1 < n &&
-				    p[i] == '\\' && p[i + 1] == 'u' &&
-				    (lo = hex4(p + i + 2, n - i - 2)) >= 0xdc00 &&
-				    lo <= 0xdfff) {
+				if (cp >= 0xd800 && cp <= 0xdbff &&
+				    i + 1 < n && p[i] == '\\' &&
+				    p[i + 1] == 'u' &&
+				    (lo = hex4(p + i + 2, n - i - 2)) >=
+				    0xdc00 && lo <= 0xdfff) {
 					cp = 0x10000 + ((cp - 0xd800) << 10) +
 					    (lo - 0xdc00);
 					i += 6;
@@ -232,11 +237,12 @@ translate(const char *p, size_t n, struct buf *out, char *err, size_t errlen)
 			/* Other escapes mean the same in both. */
 			buf_addc(out, '\\');
 			i++;
-			/* Copy the whole UTF-8 sequence after the backslash. */
+			/* Copy the UTF-8 sequence after the backslash. */
 			do {
 				buf_addc(out, p[i]);
 				i++;
-			} while (i < n && ((unsigned char)p[i] & 0xc0) == 0x80);
+			} while (i < n &&
+			    ((unsigned char)p[i] & 0xc0) == 0x80);
 			continue;
 		}
 		if (inclass) {

@@ -1,4 +1,4 @@
-/* jsregex.h -- ECMA-262 regular expressions (JSON Schema "pattern") on pcre2 */
+/* jsregex.h -- ECMA-262 regular expressions for JSON Schema, on pcre2 */
 /* SPDX-License-Identifier: MIT */
 #ifndef ETV_JSREGEX_H
 #define ETV_JSREGEX_H

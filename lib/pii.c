@@ -242,8 +242,9 @@ scan_ipv6(const char *s, size_t n, struct finds *f)
 		}
 		while (j > i && s[j - 1] == '.')
 			j--;
-		if (colons >= 2 && hex > 0 && !(j < n && isword(
-		    (unsigned char)s[j])) && format_check(fmt6, s + i, j - i)) {
+		if (colons >= 2 && hex > 0 &&
+		    !(j < n && isword((unsigned char)s[j])) &&
+		    format_check(fmt6, s + i, j - i)) {
 			add(f, PII_IP, i, j);
 			i = j;
 		}
@@ -298,7 +299,8 @@ scan_iban(const char *s, size_t n, struct finds *f)
 	int want;
 
 	for (i = 0; i + 4 <= n; i++) {
-		if (!isup((unsigned char)s[i]) || !isup((unsigned char)s[i + 1]) ||
+		if (!isup((unsigned char)s[i]) ||
+		    !isup((unsigned char)s[i + 1]) ||
 		    !isdig((unsigned char)s[i + 2]) ||
 		    !isdig((unsigned char)s[i + 3]))
 			continue;
@@ -314,7 +316,8 @@ scan_iban(const char *s, size_t n, struct finds *f)
 				    s[j] - 32 : s[j];
 				end = j + 1;
 			} else if (s[j] == ' ' && j + 1 < n &&
-			    isalnum_((unsigned char)s[j + 1]) && s[j - 1] != ' ')
+			    isalnum_((unsigned char)s[j + 1]) &&
+			    s[j - 1] != ' ')
 				continue;
 			else
 				break;

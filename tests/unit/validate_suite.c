@@ -30,7 +30,7 @@ static const char *suite;
 static int verbose;
 
 struct counts {
-	unsigned long	 pass;		/* tests that gave the expected answer */
+	unsigned long	 pass;		/* tests answered as expected */
 	unsigned long	 fail;		/* tests that did not */
 };
 
