@@ -134,52 +134,62 @@ time_at(const char **p, const char *e)
 	return 1;
 }
 
+/*
+ * RFC 3339 appendix A: P, then years, months, days, each followed by
+ * the next unit only (no gaps), T and hours, minutes, seconds likewise;
+ * or weeks alone.
+ */
 static int
 check_duration(const char *p, const char *e)
 {
-	const char *order = "YMD", *torder = "HMS";
-	int any = 0, tany = 0, ti = 0, di = 0;
+	static const char units[] = "YMDHMS";
+	int used[6] = { 0 }, i, k = 0, first = -1, last = -1, t = 0;
 	const char *q;
 
 	if (p >= e || *p++ != 'P' || p >= e)
 		return 0;
-	/* PnW stands alone. */
 	for (q = p; q < e && isdig((unsigned char)*q); q++)
 		;
 	if (q > p && q + 1 == e && *q == 'W')
 		return 1;
-	while (p < e && *p != 'T') {
+	while (p < e) {
+		if (*p == 'T') {
+			if (t || p + 1 >= e)
+				return 0;
+			t = 1;
+			k = 3;
+			p++;
+			continue;
+		}
 		for (q = p; q < e && isdig((unsigned char)*q); q++)
 			;
 		if (q == p || q >= e)
 			return 0;
-		while (di < 3 && order[di] != *q)
-			di++;
-		if (di == 3)
+		for (i = k; i < (t ? 6 : 3) && units[i] != *q; i++)
+			;
+		if (i == (t ? 6 : 3))
 			return 0;
-		di++;
-		any = 1;
+		used[i] = 1;
+		k = i + 1;
 		p = q + 1;
 	}
-	if (p < e && *p == 'T') {
-		p++;
-		while (p < e) {
-			for (q = p; q < e && isdig((unsigned char)*q); q++)
-				;
-			if (q == p || q >= e)
+	/* The units used in each part must follow one another. */
+	for (i = 0; i < 6; i++) {
+		if (i == 3) {
+			if (first >= 0 && last - first + 1 != used[0] +
+			    used[1] + used[2])
 				return 0;
-			while (ti < 3 && torder[ti] != *q)
-				ti++;
-			if (ti == 3)
-				return 0;
-			ti++;
-			tany = 1;
-			p = q + 1;
+			first = last = -1;
 		}
-		if (!tany)
-			return 0;
+		if (used[i]) {
+			if (first < 0)
+				first = i;
+			last = i;
+		}
 	}
-	return any || tany;
+	if (first >= 0 && last - first + 1 != used[3] + used[4] + used[5])
+		return 0;
+	return used[0] + used[1] + used[2] + used[3] + used[4] + used[5] > 0;
 }
 
 static int
@@ -327,6 +337,85 @@ check_email(const char *p, const char *e, int idn)
 	return check_hostname(q, e, idn);
 }
 
+/* RFC 3986 unreserved or sub-delims, or (IRI) any non-ASCII byte. */
+static int
+uchar(int c, int iri)
+{
+	return isalpha_(c) || isdig(c) || strchr("-._~!$&'()*+,;=", c) ||
+	    (iri && c >= 0x80);
+}
+
+/*
+ * Check p[0..e) against a set: unreserved, sub-delims, percent-encoded
+ * octets, and the characters of extra.
+ */
+static int
+uri_part(const char *p, const char *e, const char *extra, int iri)
+{
+	for (; p < e; p++) {
+		unsigned char c = *p;
+
+		if (c == '%') {
+			if (e - p < 3 || !ishex((unsigned char)p[1]) ||
+			    !ishex((unsigned char)p[2]))
+				return 0;
+			p += 2;
+		} else if (c == '\0' || (!uchar(c, iri) &&
+		    strchr(extra, c) == NULL))
+			return 0;
+	}
+	return 1;
+}
+
+static int
+check_authority(const char *p, const char *e, int iri)
+{
+	const char *at = NULL, *q, *h;
+
+	for (q = p; q < e; q++)
+		if (*q == '@') {
+			if (at != NULL)
+				return 0;
+			at = q;
+		}
+	if (at != NULL) {
+		if (!uri_part(p, at, ":", iri))
+			return 0;
+		p = at + 1;
+	}
+	if (p < e && *p == '[') {
+		for (q = p; q < e && *q != ']'; q++)
+			;
+		if (q == e)
+			return 0;
+		h = p + 1;
+		if (h < q && (*h == 'v' || *h == 'V')) {
+			/* IPvFuture: "v" 1*HEXDIG "." 1*(unreserved / ...) */
+			for (h++; h < q && ishex((unsigned char)*h); h++)
+				;
+			if (h == p + 2 || h >= q || *h != '.' || h + 1 >= q ||
+			    !uri_part(h + 1, q, ":", 0))
+				return 0;
+		} else if (!check_ipv6(h, q))
+			return 0;
+		p = q + 1;
+	} else {
+		for (q = p; q < e && *q != ':'; q++)
+			;
+		if (!uri_part(p, q, "", iri))
+			return 0;
+		p = q;
+	}
+	if (p < e) {
+		if (*p != ':')
+			return 0;
+		for (p++; p < e; p++)
+			if (!isdig((unsigned char)*p))
+				return 0;
+	}
+	return 1;
+}
+
 /*
  * RFC 3986 (or 3987 with iri) URI-reference; with absolute, a scheme is
  * required.
@@ -334,77 +423,105 @@ check_email(const char *p, const char *e, int idn)
 static int
 check_uri(const char *p, const char *e, int absolute, int iri)
 {
-	const char *q = p, *auth, *ae;
-	static const char ok[] = "-._~!$&'()*+,;=:@/?";
+	const char *q = p, *end, *seg;
+	int scheme = 0;
 
 	while (q < e && (isalpha_((unsigned char)*q) || (q > p &&
 	    (isdig((unsigned char)*q) || *q == '+' || *q == '-' ||
 	    *q == '.'))))
 		q++;
-	if (q < e && q > p && *q == ':')
+	if (q < e && q > p && *q == ':') {
+		scheme = 1;
 		p = q + 1;
-	else if (absolute)
+	} else if (absolute)
 		return 0;
+	for (end = p; end < e && *end != '?' && *end != '#'; end++)
+		;
 	if (e - p >= 2 && p[0] == '/' && p[1] == '/') {
-		auth = p + 2;
-		for (ae = auth; ae < e && *ae != '/' && *ae != '?' &&
-		    *ae != '#'; ae++)
+		for (q = p + 2; q < end && *q != '/'; q++)
 			;
-		for (q = auth; q < ae && *q != '@'; q++)
-			;
-		if (q < ae)
-			auth = q + 1;
-		if (auth < ae && *auth == '[') {
-			for (q = auth; q < ae && *q != ']'; q++)
-				;
-			if (q == ae || !check_ipv6(auth + 1, q))
-				return 0;
-			q++;
-			if (q < ae && *q != ':')
-				return 0;
-		}
-		for (q = auth; q < ae; q++)
-			if (*q == '[' && q != auth)
-				return 0;
-	}
-	for (q = p; q < e; q++) {
-		unsigned char c = *q;
-
-		if (c == '%') {
-			if (e - q < 3 || !ishex((unsigned char)q[1]) ||
-			    !ishex((unsigned char)q[2]))
-				return 0;
-			q += 2;
-		} else if (c == '#') {
-			if (memchr(q + 1, '#', e - q - 1) != NULL)
-				return 0;
-		} else if (c == '[' || c == ']') {
-			continue;
-		} else if (!(isalpha_(c) || isdig(c) ||
-		    strchr(ok, c) != NULL || (iri && c >= 0x80)) ||
-		    c == '\0')
+		if (!check_authority(p + 2, q, iri))
 			return 0;
+		p = q;
+	} else if (!scheme && p < end && *p != '/') {
+		/* A relative path's first segment has no colon. */
+		for (seg = p; seg < end && *seg != '/'; seg++)
+			if (*seg == ':')
+				return 0;
 	}
+	if (!uri_part(p, end, ":@/", iri))
+		return 0;
+	if (end < e && *end == '?') {
+		for (q = end + 1; q < e && *q != '#'; q++)
+			;
+		if (!uri_part(end + 1, q, ":@/?", iri))
+			return 0;
+		end = q;
+	}
+	if (end < e && *end == '#' && !uri_part(end + 1, e, ":@/?", iri))
+		return 0;
 	return 1;
 }
 
+/* RFC 6570 level 4 templates. */
 static int
 check_template(const char *p, const char *e)
 {
-	int open = 0;
+	const char *q;
+	int digits;
 
-	for (; p < e; p++) {
-		if (*p == '{') {
-			if (open)
+	while (p < e) {
+		unsigned char c = *p;
+
+		if (c == '{') {
+			p++;
+			if (p < e && strchr("+#./;?&", *p))
+				p++;
+			for (;;) {
+				/* varname: varchar *(["."] varchar) */
+				q = p;
+				while (p < e && (isalpha_((unsigned char)*p) ||
+				    isdig((unsigned char)*p) || *p == '_' ||
+				    *p == '%' || (*p == '.' && p > q &&
+				    p[-1] != '.'))) {
+					if (*p == '%' && (e - p < 3 ||
+					    !ishex((unsigned char)p[1]) ||
+					    !ishex((unsigned char)p[2])))
+						return 0;
+					p += *p == '%' ? 3 : 1;
+				}
+				if (p == q || p[-1] == '.')
+					return 0;
+				if (p < e && *p == ':') {
+					p++;
+					if (p >= e || *p < '1' || *p > '9')
+						return 0;
+					for (digits = 0; p < e &&
+					    isdig((unsigned char)*p); p++)
+						digits++;
+					if (digits > 4)
+						return 0;
+				} else if (p < e && *p == '*')
+					p++;
+				if (p < e && *p == ',') {
+					p++;
+					continue;
+				}
+				break;
+			}
+			if (p >= e || *p != '}')
 				return 0;
-			open = 1;
-		} else if (*p == '}') {
-			if (!open)
-				return 0;
-			open = 0;
+			p++;
+			continue;
 		}
+		if (c <= 0x20 || c == 0x7f || strchr("\"<>\\^`{|}", c))
+			return 0;
+		if (c == '%' && (e - p < 3 || !ishex((unsigned char)p[1]) ||
+		    !ishex((unsigned char)p[2])))
+			return 0;
+		p++;
 	}
-	return !open;
+	return 1;
 }
 
 static int

@@ -1220,6 +1220,7 @@ compile_applicators(struct js_schema *S, json_t *s, struct js_node *n,
 	json_t *v, *d;
 	const char *k;
 	char msg[256];
+	int dk;
 
 	if ((v = json_object_get(s, "properties")) != NULL) {
 		if (!json_is_object(v))
@@ -1294,10 +1295,14 @@ compile_applicators(struct js_schema *S, json_t *s, struct js_node *n,
 	if ((v = json_object_get(s, "contains")) != NULL &&
 	    (n->contains = sub(S, v, r, "contains", NULL)) == NULL)
 		return -1;
-	if ((v = json_object_get(s, r->draft == JS_D7 ? "dependencies" :
-	    "dependentSchemas")) != NULL) {
+	for (dk = 0; dk < 2; dk++) {
+		if ((v = json_object_get(s, dk == 0 ? "dependencies" :
+		    "dependentSchemas")) == NULL ||
+		    (dk == 1 && r->draft == JS_D7))
+			continue;
 		if (!json_is_object(v))
-			return bad(S, "dependentSchemas", "an object");
+			return bad(S, dk ? "dependentSchemas" : "dependencies",
+			    "an object");
 		json_object_foreach(v, k, d) {
 			struct js_dep *dp;
 
@@ -1310,8 +1315,8 @@ compile_applicators(struct js_schema *S, json_t *s, struct js_node *n,
 				if (strings(S, d, "dependencies", &dp->req,
 				    &dp->nreq) != 0)
 					return -1;
-			} else if ((dp->node = sub(S, d, r, r->draft == JS_D7 ?
-			    "dependencies" : "dependentSchemas", k)) == NULL)
+			} else if ((dp->node = sub(S, d, r, dk ?
+			    "dependentSchemas" : "dependencies", k)) == NULL)
 				return -1;
 		}
 	}
@@ -1739,7 +1744,7 @@ jd_multiple_of(const struct jdoc_val *v, const struct jdoc_val *m)
 		return 0;
 	q = x / d;
 	if (!isfinite(q))
-		return 0;
+		return isfinite(x) && fmod(x, d) == 0;
 	if (q == floor(q))
 		return 1;
 	/* Decimal multipliers (0.01) are inexact in binary. */

@@ -228,6 +228,18 @@ translate(const char *p, size_t n, struct buf *out, char *err, size_t errlen)
 				i = e + 1 - p;
 				continue;
 			}
+			if (c == 'v') {
+				buf_adds(out, "\\x{0b}");
+				i += 2;
+				continue;
+			}
+			/* Unicode mode: no identity escapes of letters. */
+			if (((c | 0x20) >= 'a' && (c | 0x20) <= 'z') &&
+			    strchr("dDwWbBfnrtcxupPk", c) == NULL) {
+				snprintf(err, errlen, "invalid escape '\\%c'",
+				    c);
+				return -1;
+			}
 			if (c == '-' || c == '/') {
 				buf_addc(out, '\\');
 				buf_addc(out, c);
@@ -281,6 +293,13 @@ translate(const char *p, size_t n, struct buf *out, char *err, size_t errlen)
 			buf_adds(out, "[^\\n\\r\\x{2028}\\x{2029}]");
 			i++;
 			continue;
+		}
+		/* ECMA groups: (?: (?= (?! (?<= (?<! (?<name>. */
+		if (c == '(' && i + 1 < n && p[i + 1] == '?' && (i + 2 >= n ||
+		    strchr(":=!<", p[i + 2]) == NULL)) {
+			snprintf(err, errlen, "group '(?%c' is not ECMA-262",
+			    i + 2 < n ? p[i + 2] : ' ');
+			return -1;
 		}
 		buf_addc(out, c);
 		i++;
