@@ -5,7 +5,9 @@
 #include <string.h>
 
 #include "lib/format.h"
+#include "lib/idna.h"
 #include "lib/jsregex.h"
+#include "lib/text.h"
 
 enum {
 	F_DATE_TIME, F_DATE, F_TIME, F_DURATION, F_EMAIL, F_IDN_EMAIL,
@@ -263,35 +265,107 @@ check_ipv6(const char *p, const char *e)
 	return dbl ? groups <= 7 : groups == 8;
 }
 
+/* The length of an IDNA label separator at p (".", U+3002 ...), or 0. */
+static size_t
+label_sep(const char *p, const char *e, int idn)
+{
+	if (*p == '.')
+		return 1;
+	if (idn && e - p >= 3 && ((memcmp(p, "\xe3\x80\x82", 3) == 0) ||
+	    memcmp(p, "\xef\xbc\x8e", 3) == 0 ||
+	    memcmp(p, "\xef\xbd\xa1", 3) == 0))
+		return 3;
+	return 0;
+}
+
+/*
+ * RFC 1123 host names; A-labels ("xn--") must decode to valid IDNA2008
+ * U-labels.  With idn, U-labels may also be written in UTF-8 and the
+ * ideographic full stops separate labels.  The Bidi rule applies when a
+ * label is right-to-left.
+ */
 static int
 check_hostname(const char *p, const char *e, int idn)
 {
-	const char *lab;
-	size_t n = e - p;
+	int32_t cps[IDNA_MAX_LABEL];
+	const char *lab, *q;
+	size_t n = e - p, sep, adv;
+	long ncp, alen, total = 0;
+	int ascii, rtl = 0, pass;
 
-	if (n == 0 || n > 253)
+	if (n == 0 || (!idn && n > 253))
 		return 0;
-	while (p < e) {
-		lab = p;
-		while (p < e && *p != '.') {
-			unsigned char c = *p;
+	/* Two passes: the second checks the Bidi rule when needed. */
+	for (pass = 0; pass < 2; pass++) {
+		for (q = p; q < e; ) {
+			lab = q;
+			ascii = 1;
+			while (q < e && (sep = label_sep(q, e, idn)) == 0) {
+				if ((unsigned char)*q >= 0x80)
+					ascii = 0;
+				q++;
+			}
+			if (q == lab)
+				return 0;
+			ncp = 0;
+			if (ascii) {
+				const char *c;
 
-			if (!(isalpha_(c) || isdig(c) || c == '-' ||
-			    (idn && c >= 0x80)))
+				if (q - lab > 63)
+					return 0;
+				for (c = lab; c < q; c++)
+					if (!(isalpha_((unsigned char)*c) ||
+					    isdig((unsigned char)*c) ||
+					    *c == '-'))
+						return 0;
+				if (*lab == '-' || q[-1] == '-')
+					return 0;
+				if (q - lab >= 4 && (lab[0] | 0x20) == 'x' &&
+				    (lab[1] | 0x20) == 'n' && lab[2] == '-' &&
+				    lab[3] == '-') {
+					ncp = idna_punycode_decode(lab + 4,
+					    q - lab - 4, cps);
+					if (ncp <= 0 || !idna_label_ok(cps,
+					    (size_t)ncp))
+						return 0;
+				} else if (q - lab >= 4 && lab[2] == '-' &&
+				    lab[3] == '-')
+					return 0;
+				else
+					for (c = lab; c < q; c++)
+						cps[ncp++] = *c | 0x20;
+			} else {
+				if (!idn)
+					return 0;
+				for (const char *c = lab; c < q; c += adv) {
+					if (ncp >= IDNA_MAX_LABEL)
+						return 0;
+					if ((cps[ncp++] = text_decode(c, q - c,
+					    &adv)) < 0)
+						return 0;
+				}
+				alen = idna_punycode_length(cps, (size_t)ncp);
+				if (alen < 0 || alen + 4 > 63 ||
+				    !text_is_nfc(lab, q - lab) ||
+				    !idna_label_ok(cps, (size_t)ncp))
+					return 0;
+				total += alen + 4 - (q - lab);
+			}
+			if (pass == 0 && idna_is_rtl(cps, (size_t)ncp))
+				rtl = 1;
+			if (pass == 1 && !idna_bidi_ok(cps, (size_t)ncp))
 				return 0;
-			p++;
+			if (q < e) {
+				q += label_sep(q, e, idn);
+				if (q == e)
+					return 0;
+			}
 		}
-		if (p == lab || p - lab > 63 || *lab == '-' || p[-1] == '-')
+		/* The name as A-labels fits in 253 octets. */
+		if (pass == 0 && (long)n + total > 253)
 			return 0;
-		/* "xn--" labels are punycode; "ab--" is reserved otherwise. */
-		if (p - lab >= 4 && lab[2] == '-' && lab[3] == '-' &&
-		    !((lab[0] | 0x20) == 'x' && (lab[1] | 0x20) == 'n'))
-			return 0;
-		if (p < e) {
-			p++;
-			if (p == e)
-				return 0;
-		}
+		if (!rtl)
+			break;
 	}
 	return 1;
 }
