@@ -282,7 +282,8 @@ label_sep(const char *p, const char *e, int idn)
  * RFC 1123 host names; A-labels ("xn--") must decode to valid IDNA2008
  * U-labels.  With idn, U-labels may also be written in UTF-8 and the
  * ideographic full stops separate labels.  The Bidi rule applies when a
- * label is right-to-left.
+ * label is right-to-left.  idn 1 also requires U-labels in NFC; idn 2
+ * (e-mail domains) does not.
  */
 static int
 check_hostname(const char *p, const char *e, int idn)
@@ -346,7 +347,7 @@ check_hostname(const char *p, const char *e, int idn)
 				}
 				alen = idna_punycode_length(cps, (size_t)ncp);
 				if (alen < 0 || alen + 4 > 63 ||
-				    !text_is_nfc(lab, q - lab) ||
+				    (idn == 1 && !text_is_nfc(lab, q - lab)) ||
 				    !idna_label_ok(cps, (size_t)ncp))
 					return 0;
 				total += alen + 4 - (q - lab);
@@ -408,7 +409,8 @@ check_email(const char *p, const char *e, int idn)
 			return check_ipv6(q + 6, e - 1);
 		return check_ipv4(q + 1, e - 1);
 	}
-	return check_hostname(q, e, idn);
+	/* The suite takes e-mail domains as they are, NFC or not. */
+	return check_hostname(q, e, idn ? 2 : 0);
 }
 
 /* RFC 3986 unreserved or sub-delims, or (IRI) any non-ASCII byte. */
