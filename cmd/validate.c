@@ -386,7 +386,7 @@ static void
 check_record(struct rec_item *it, json_t *v)
 {
 	struct js_errors errs = JS_ERRORS_INIT;
-	json_t *found = NULL, *arr, *add;
+	json_t *found = NULL, *arr, *add, *ex;
 	const char *kind = NULL;
 	size_t i, nschema = 0;
 	int changed = 0, ok = 1;
@@ -407,16 +407,24 @@ check_record(struct rec_item *it, json_t *v)
 	if (errs.n > 0 || !ok) {
 		if (cfg.ct != NULL) {
 			cfg.rejected++;
-			if (strcmp(kind, "contract") != 0)
+			if (strcmp(kind, "contract") != 0) {
+				/* The first error is the report's example. */
+				ex = errs.n == 0 ? NULL : json_pack(
+				    "{s:s,s:s,s:s}", "path", errs.v[0].path,
+				    "keyword", errs.v[0].keyword,
+				    "message", errs.v[0].message);
 				contract_external(cfg.ct, kind, it->file,
-				    it->lineno, NULL);
+				    it->lineno, ex);
+				json_decref(ex);
+			}
 		}
 		if (errs.n == 0) {
 			rec_reject(it, NULL, ETV_REJECT,
 			    "record is not valid");
 		} else if (cfg.values || !json_is_object(v)) {
 			rec_reject(it, NULL, ETV_REJECT, "%s: %s",
-			    errs.v[0].path, errs.v[0].message);
+			    errs.v[0].path[0] ? errs.v[0].path : "/",
+			    errs.v[0].message);
 		} else {
 			arr = json_array();
 			for (i = 0; i < errs.n; i++)

@@ -625,7 +625,8 @@ example(struct check *k, const char *file, unsigned long line,
 		return;
 	e = json_pack("{s:s,s:I}", "file", file, "line", (json_int_t)line);
 	if (v != NULL)
-		json_object_set(e, "value", (json_t *)v);
+		json_object_set(e, k->kind == C_EXTERNAL ? "error" : "value",
+		    (json_t *)v);
 	json_array_append_new(k->examples, e);
 }
 
@@ -885,6 +886,9 @@ contract_finish(struct contract *c, FILE *fp, unsigned long rejected,
 			    json_real(age);
 			k->status = age > k->limit ? 1 + k->severity : 0;
 			k->failed = k->status != 0;
+			break;
+		case C_EXTERNAL:
+			k->checked = c->rows;
 			break;
 		default:
 			break;

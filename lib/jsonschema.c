@@ -1838,13 +1838,13 @@ eval_string(struct ctx *c, const struct js_node *n, const struct jdoc_val *v)
 	if (n->minlen >= 0 || n->maxlen >= 0) {
 		cps = cp_len(s, len);
 		if (n->minlen >= 0 && cps < (size_t)n->minlen) {
-			report(c, "minLength", "string is shorter than %ld "
-			    "characters", n->minlen);
+			report(c, "minLength", "string is shorter than the "
+			    "minimum of %ld characters", n->minlen);
 			FAIL();
 		}
 		if (n->maxlen >= 0 && cps > (size_t)n->maxlen) {
-			report(c, "maxLength", "string is longer than %ld "
-			    "characters", n->maxlen);
+			report(c, "maxLength", "string is longer than the "
+			    "maximum of %ld characters", n->maxlen);
 			FAIL();
 		}
 	}
