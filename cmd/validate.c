@@ -381,7 +381,11 @@ text_checks(json_t *v, struct js_errors *errs, json_t **found)
 	return changed;
 }
 
-/* Check a parsed record and write it out or reject it. */
+/*
+ * Check a parsed record and write it out or reject it.  It runs in
+ * worker threads unless a contract is checked (cfg.ct), and only then
+ * touches the contract and cfg.rejected.
+ */
 static void
 check_record(struct rec_item *it, json_t *v)
 {

@@ -1868,6 +1868,95 @@ out:
 	return ok;
 }
 
+/*
+ * A hash that equal values (as jd_equal sees them) share: numbers by
+ * their double value, objects whatever the order of their members.
+ */
+static uint64_t
+jd_hash(const struct jdoc_val *v)
+{
+	uint64_t h = (uint64_t)v->type * 0x9e3779b97f4a7c15ULL, m;
+	double d;
+	size_t i;
+
+	switch (v->type) {
+	case JD_INT:
+	case JD_REAL:
+		d = jdoc_number(v);
+		if (d == 0)
+			d = 0;	/* -0.0 equals 0 */
+		return hash64(&d, sizeof(d));
+	case JD_STRING:
+		return hash64(v->u.s, v->n) ^ h;
+	case JD_ARRAY:
+		for (i = 0; i < v->n; i++)
+			h = (h ^ jd_hash(&v->u.items[i])) * 0x100000001b3ULL;
+		return h;
+	case JD_OBJECT:
+		for (i = 0, m = 0; i < v->n; i++)
+			m += hash64(v->u.mems[i].key, v->u.mems[i].klen) *
+			    (jd_hash(&v->u.mems[i].val) | 1);
+		return h ^ m;
+	default:
+		return h;
+	}
+}
+
+struct hix {
+	uint64_t	 h;		/* hash of an item */
+	size_t		 i;		/* its index */
+};
+
+static int
+hix_cmp(const void *a, const void *b)
+{
+	const struct hix *x = a, *y = b;
+
+	if (x->h != y->h)
+		return x->h < y->h ? -1 : 1;
+	return (x->i > y->i) - (x->i < y->i);
+}
+
+/*
+ * Are the items of array v unique?  If not, *ip and *jp get two equal
+ * ones.  Small arrays are compared pairwise, large ones through sorted
+ * hashes, so that a long array cannot take quadratic time.
+ */
+static int
+unique_items(const struct jdoc_val *v, size_t *ip, size_t *jp)
+{
+	struct hix *hx;
+	size_t i, j, n = v->n;
+	int ok = 1;
+
+	if (n <= 32) {
+		for (i = 0; i < n; i++)
+			for (j = i + 1; j < n; j++)
+				if (jd_equal(&v->u.items[i], &v->u.items[j])) {
+					*ip = i;
+					*jp = j;
+					return 0;
+				}
+		return 1;
+	}
+	hx = xcalloc(n, sizeof(*hx));
+	for (i = 0; i < n; i++) {
+		hx[i].h = jd_hash(&v->u.items[i]);
+		hx[i].i = i;
+	}
+	qsort(hx, n, sizeof(*hx), hix_cmp);
+	for (i = 0; i < n && ok; i++)
+		for (j = i + 1; j < n && hx[j].h == hx[i].h && ok; j++)
+			if (jd_equal(&v->u.items[hx[i].i],
+			    &v->u.items[hx[j].i])) {
+				*ip = hx[i].i;
+				*jp = hx[j].i;
+				ok = 0;
+			}
+	free(hx);
+	return ok;
+}
+
 static int
 eval_array(struct ctx *c, const struct js_node *n, const struct jdoc_val *v,
     struct ann *a)
@@ -1886,16 +1975,9 @@ eval_array(struct ctx *c, const struct js_node *n, const struct jdoc_val *v,
 		    n->maxitems);
 		FAIL();
 	}
-	if (n->unique && size > 1) {
-		for (i = 0; i < size; i++)
-			for (j = i + 1; j < size; j++)
-				if (jd_equal(&v->u.items[i],
-				    &v->u.items[j])) {
-					report(c, "uniqueItems", "items %zu "
-					    "and %zu are equal", i, j);
-					FAIL();
-					i = j = size;
-				}
+	if (n->unique && size > 1 && !unique_items(v, &i, &j)) {
+		report(c, "uniqueItems", "items %zu and %zu are equal", i, j);
+		FAIL();
 	}
 	for (i = 0; i < n->nprefix && i < size; i++) {
 		if (!eval_at(c, n->prefix[i], &v->u.items[i],

@@ -129,6 +129,17 @@ jget() {
 	[[ "$stderr" == *"/s: "* ]]
 }
 
+@test "validate checks uniqueItems on a long array in less than quadratic time" {
+	printf '{"uniqueItems": true}\n' >"$BATS_TEST_TMPDIR/s.json"
+	python3 -c 'print("[" + ",".join(str(i) for i in range(300000)) + ",7.0]")' >"$BATS_TEST_TMPDIR/in"
+	run --separate-stderr timeout 20 etv-validate --values -s "$BATS_TEST_TMPDIR/s.json" "$BATS_TEST_TMPDIR/in"
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"items 7 and 300000 are equal"* ]]
+	python3 -c 'print("[" + ",".join("{\"a\":%d,\"b\":[%d]}" % (i, i) for i in range(100000)) + "]")' >"$BATS_TEST_TMPDIR/in"
+	run --separate-stderr timeout 20 etv-validate --values -s "$BATS_TEST_TMPDIR/s.json" "$BATS_TEST_TMPDIR/in"
+	[ "$status" -eq 0 ]
+}
+
 @test "validate handles deep nesting without overflowing the stack" {
 	printf '{"$defs":{"t":{"type":["array","integer"],"items":{"$ref":"#/$defs/t"}}},"$ref":"#/$defs/t"}\n' \
 	    >"$BATS_TEST_TMPDIR/s.json"
