@@ -208,7 +208,10 @@ scan_numbers(const char *s, size_t n, unsigned mask, struct finds *f)
 			i = j;
 			continue;
 		}
+		/* E.164 after "+" or "00", or a national number. */
 		if ((mask & PII_PHONE) && ((plus && nd >= 8 && nd <= 15) ||
+		    (!plus && nd >= 10 && nd <= 17 && dig[0] == '0' &&
+		    dig[1] == '0' && dig[2] != '0') ||
 		    (!plus && nd >= 10 && nd <= 11 && (seps > 0 ||
 		    dig[0] == '0')))) {
 			add(f, PII_PHONE, i, j);

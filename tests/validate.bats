@@ -295,6 +295,7 @@ pii_types() {
 	[ "$(pii_types 'call +14155552671')" = phone ]
 	[ "$(pii_types 'call (415) 555-2671')" = phone ]
 	[ "$(pii_types 'appelez le 06 12 34 56 78')" = phone ]
+	[ "$(pii_types 'ring 0044 20 7946 0958')" = phone ]
 	[ "$(pii_types 'version 1.2.3 build 12345 year 2026')" = "" ]
 }
 
