@@ -1,10 +1,11 @@
 /* jsmeta.c -- the meta-schemas of JSON Schema 2020-12 and draft 7, built in */
-/* SPDX-License-Identifier: MIT */
+/* SPDX-License-Identifier: MIT AND BSD-3-Clause */
 
 /*
  * The texts below are the meta-schemas published by json-schema.org,
  * minified, so that schemas referring to them resolve without the
- * network.
+ * network.  They are Copyright (c) the JSON Schema authors, used under
+ * the Revised BSD licence: see the end of LICENSE.
  */
 
 #include <string.h>
