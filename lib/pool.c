@@ -51,34 +51,90 @@ pool_ncpu(void)
 	return n < 1 ? 1 : n > 256 ? 256 : (int)n;
 }
 
+/*
+ * Take the next few items of the current round, with p->mu held.  Returns
+ * 0 when there is nothing left to take.
+ */
+static int
+grab(struct pool *p, struct round **rp, size_t *from, size_t *to)
+{
+	struct round *r = p->cur;
+
+	if (r == NULL || r->next == r->n)
+		return 0;
+	*rp = r;
+	*from = r->next;
+	*to = *from + GRAB < r->n ? *from + GRAB : r->n;
+	r->next = *to;
+	return 1;
+}
+
+/* Process items [from, to) of r, then count them done (takes p->mu). */
+static void
+process(struct pool *p, struct round *r, size_t from, size_t to, int id)
+{
+	size_t i;
+
+	for (i = from; i < to; i++)
+		p->fn(&r->items[i], p->arg, id);
+	pthread_mutex_lock(&p->mu);
+	r->done += to - from;
+	if (r->done == r->n)
+		pthread_cond_signal(&p->finished);
+	pthread_mutex_unlock(&p->mu);
+}
+
 static void *
 worker_main(void *arg)
 {
 	struct worker *w = arg;
 	struct pool *p = w->pool;
 	struct round *r;
-	size_t i, from, to;
+	size_t from, to;
 
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
-		while (!p->quit && (p->cur == NULL || p->cur->next == p->cur->n))
+		while (!p->quit && !grab(p, &r, &from, &to))
 			pthread_cond_wait(&p->work, &p->mu);
 		if (p->quit)
 			break;
-		r = p->cur;
-		from = r->next;
-		to = from + GRAB < r->n ? from + GRAB : r->n;
-		r->next = to;
 		pthread_mutex_unlock(&p->mu);
-		for (i = from; i < to; i++)
-			p->fn(&r->items[i], p->arg, w->id);
+		process(p, r, from, to, w->id);
 		pthread_mutex_lock(&p->mu);
-		r->done += to - from;
-		if (r->done == r->n)
-			pthread_cond_signal(&p->finished);
 	}
 	pthread_mutex_unlock(&p->mu);
 	return NULL;
+}
+
+/* Hand a round to the workers. */
+static void
+post(struct pool *p, struct round *r)
+{
+	pthread_mutex_lock(&p->mu);
+	p->cur = r;
+	pthread_cond_broadcast(&p->work);
+	pthread_mutex_unlock(&p->mu);
+}
+
+/* Help with round r from the main thread, then wait until it is done. */
+static void
+finish(struct pool *p, struct round *r, int id)
+{
+	struct round *got;
+	size_t from, to;
+
+	for (;;) {
+		pthread_mutex_lock(&p->mu);
+		if (!grab(p, &got, &from, &to)) {
+			while (r->done < r->n)
+				pthread_cond_wait(&p->finished, &p->mu);
+			p->cur = NULL;
+			pthread_mutex_unlock(&p->mu);
+			return;
+		}
+		pthread_mutex_unlock(&p->mu);
+		process(p, got, from, to, id);
+	}
 }
 
 /* Fill a round from the reader.  Returns the number of items read. */
@@ -124,8 +180,8 @@ pool_run(struct rec_reader *rd, int jobs, pool_fn fn, void *arg)
 {
 	struct pool p;
 	struct worker *w;
-	struct round *rounds, *r, *next;
-	int i, k;
+	struct round *rounds, *r, *next, *t;
+	int i, k, nthreads;
 
 	if (jobs <= 1) {
 		run_serial(rd, fn, arg);
@@ -138,35 +194,38 @@ pool_run(struct rec_reader *rd, int jobs, pool_fn fn, void *arg)
 	p.fn = fn;
 	p.arg = arg;
 	rounds = xcalloc(2, sizeof(*rounds));
-	w = xcalloc((size_t)jobs, sizeof(*w));
-	for (i = 0; i < jobs; i++) {
+	/*
+	 * jobs - 1 threads; the main thread is worker jobs - 1: it reads the
+	 * next round, helps with the current one, and writes it out while
+	 * the threads start on the next.
+	 */
+	nthreads = jobs - 1;
+	w = xcalloc((size_t)nthreads, sizeof(*w));
+	for (i = 0; i < nthreads; i++) {
 		w[i].pool = &p;
 		w[i].id = i;
 		if (pthread_create(&w[i].th, NULL, worker_main, &w[i]) != 0)
 			diag_fail(ETV_SYS, "cannot start worker threads");
 	}
 	r = &rounds[0];
-	read_round(rd, r);
-	for (k = 1; r->n > 0; k ^= 1) {
-		pthread_mutex_lock(&p.mu);
-		p.cur = r;
-		pthread_cond_broadcast(&p.work);
-		pthread_mutex_unlock(&p.mu);
-		next = &rounds[k];
+	next = &rounds[1];
+	if (read_round(rd, r) > 0)
+		post(&p, r);
+	while (r->n > 0) {
 		read_round(rd, next);
-		pthread_mutex_lock(&p.mu);
-		while (r->done < r->n)
-			pthread_cond_wait(&p.finished, &p.mu);
-		p.cur = NULL;
-		pthread_mutex_unlock(&p.mu);
+		finish(&p, r, jobs - 1);
+		if (next->n > 0)
+			post(&p, next);
 		flush_round(rd, r);
+		t = r;
 		r = next;
+		next = t;
 	}
 	pthread_mutex_lock(&p.mu);
 	p.quit = 1;
 	pthread_cond_broadcast(&p.work);
 	pthread_mutex_unlock(&p.mu);
-	for (i = 0; i < jobs; i++)
+	for (i = 0; i < nthreads; i++)
 		pthread_join(w[i].th, NULL);
 	for (k = 0; k < 2; k++)
 		for (i = 0; i < ROUND_ITEMS; i++)
