@@ -107,6 +107,35 @@ count_feature(struct hashembed_scratch *s, uint64_t h)
 		grow_table(s);
 }
 
+/*
+ * Hash a short feature.  Up to eight bytes (most n-grams and many words)
+ * are packed into a word and mixed (the murmur3 finaliser, which is a
+ * bijection, so distinct short features never collide); longer ones go
+ * through XXH3.
+ */
+static inline uint64_t
+feature_hash(const char *p, size_t n, size_t avail, uint64_t seed)
+{
+	uint64_t x = 0;
+
+	if (n > 8)
+		return hash64_seed(p, n, seed);
+	if (avail >= 8) {
+		/* One load: a short copy would stall store forwarding. */
+		memcpy(&x, p, 8);
+		if (n < 8)
+			x &= (1ULL << (8 * n)) - 1;
+	} else
+		memcpy(&x, p, n);
+	x ^= seed ^ ((uint64_t)n << 59);
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return x;
+}
+
 /* Is the code point part of a word: a letter, a digit or a mark? */
 static int
 word_char(int32_t cp)
@@ -145,8 +174,9 @@ char_grams(struct hashembed_scratch *s, const char *w, size_t wlen)
 	s->off[m] = wlen + 2;
 	for (n = 3; n <= 5; n++)
 		for (i = 0; i + n <= m; i++)
-			count_feature(s, hash64_seed(s->pad + s->off[i],
-			    s->off[i + n] - s->off[i], SEED_GRAM));
+			count_feature(s, feature_hash(s->pad + s->off[i],
+			    s->off[i + n] - s->off[i], s->padcap - s->off[i],
+			    SEED_GRAM));
 }
 
 /* Find the words of p[0..n) and count every feature. */
@@ -173,7 +203,8 @@ features(struct hashembed_scratch *s, const char *p, size_t n)
 				break;
 			i += adv;
 		}
-		pair[1] = hash64_seed(p + start, i - start, SEED_WORD);
+		pair[1] = feature_hash(p + start, i - start, n - start,
+		    SEED_WORD);
 		count_feature(s, pair[1]);
 		if (have_prev) {
 			pair[0] = prev;
@@ -228,7 +259,8 @@ hashembed_run(struct hashembed_scratch *s, const char *text, size_t len,
 		    1 + log((double)sl->count);
 		if (sl->key & 1)
 			w = -w;
-		out[(sl->key >> 1) % dims] += (float)w;
+		/* Bucket from the high half (multiply-shift), sign from bit 0. */
+		out[((sl->key >> 32) * dims) >> 32] += (float)w;
 		sl->key = 0;
 	}
 	nfeat = s->used;
