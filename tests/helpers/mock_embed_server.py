@@ -8,7 +8,8 @@ It listens on 127.0.0.1 on a random free port, writes that port to
 function of the text (see vector()), so callers can check which vector
 went to which record.
 
-The first --fail requests (all when --fail is -1) misbehave as --mode says:
+After the first --skip requests, the next --fail requests (all when --fail
+is -1) misbehave as --mode says:
   ok         answer correctly
   slow       answer correctly after --delay seconds
   jitter     answer correctly after a random delay of up to --delay
@@ -133,7 +134,8 @@ class Handler(BaseHTTPRequestHandler):
             st.batches.append(len(inputs))
             st.auth = self.headers.get("Authorization")
             st.dimensions = req.get("dimensions")
-        mode = a.mode if (a.fail < 0 or k <= a.fail) else "ok"
+        bad = k > a.skip and (a.fail < 0 or k <= a.skip + a.fail)
+        mode = a.mode if bad else "ok"
         if mode == "slow" or a.latency > 0:
             time.sleep(a.delay if mode == "slow" else a.latency)
         if mode == "jitter":
@@ -191,6 +193,7 @@ def main():
     p.add_argument("--port-file")
     p.add_argument("--mode", default="ok")
     p.add_argument("--fail", type=int, default=-1)
+    p.add_argument("--skip", type=int, default=0)
     p.add_argument("--delay", type=float, default=1.0)
     p.add_argument("--latency", type=float, default=0.0)
     p.add_argument("--retry-after", default="1")

@@ -5,7 +5,8 @@ vectors.  Standard library only.
   vecdiff.py ETV_OUTPUT REFERENCE TOLERANCE
 
 ETV_OUTPUT is JSON-lines with "embedding" (array or base64 float32);
-REFERENCE has one JSON array per line.  Prints the largest absolute
+REFERENCE has one vector per line (JSON array or base64 string).  Both
+are compared as float32.  Prints the largest absolute
 difference; exits 1 when it exceeds TOLERANCE or the counts differ.
 """
 
@@ -16,17 +17,19 @@ import sys
 
 
 def vec(v):
+    """The float32 values of an embedding, as Python floats."""
     if isinstance(v, str):
         raw = base64.b64decode(v)
-        return list(struct.unpack("<%df" % (len(raw) // 4), raw))
-    return v
+    else:
+        raw = struct.pack("<%df" % len(v), *v)
+    return list(struct.unpack("<%df" % (len(raw) // 4), raw))
 
 
 def main():
     with open(sys.argv[1]) as f:
         got = [vec(json.loads(l)["embedding"]) for l in f if l.strip()]
     with open(sys.argv[2]) as f:
-        ref = [json.loads(l) for l in f if l.strip()]
+        ref = [vec(json.loads(l)) for l in f if l.strip()]
     tol = float(sys.argv[3])
     if len(got) != len(ref):
         print("counts differ: %d and %d" % (len(got), len(ref)))
