@@ -22,9 +22,8 @@
 #include "lib/xmem.h"
 
 static const char usage_text[] =
-"usage: etv-embed [-hqvV] [-d dims] [-j jobs] [-m model] [--url url]\n"
-"                 [--cache file] [--prefix text] [--vector-format format]\n"
-"                 [option ...] [file ...]\n"
+"usage: etv-embed [-hqvV] [-d dims] [-j jobs] [-m model] [option ...] "
+    "[file ...]\n"
 "\n"
 "etv-embed -- add an embedding vector to every record\n"
 "\n"

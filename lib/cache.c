@@ -110,7 +110,8 @@ cache_get(struct cache *c, const char *model, const char *text,
 	v = xmalloc(n);
 	for (i = 0; i < n / 4; i++) {
 		u = (uint32_t)p[4 * i] | (uint32_t)p[4 * i + 1] << 8 |
-		    (uint32_t)p[4 * i + 2] << 16 | (uint32_t)p[4 * i + 3] << 24;
+		    (uint32_t)p[4 * i + 2] << 16 |
+		    (uint32_t)p[4 * i + 3] << 24;
 		memcpy(&v[i], &u, 4);
 	}
 	sqlite3_reset(c->get);

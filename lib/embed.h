@@ -25,7 +25,7 @@ enum embed_backend {
 struct embed_params {
 	size_t		 hash_dims;	/* --dims for hash (default 384) */
 	size_t		 dimensions;	/* --dimensions for openai, 0 = any */
-	size_t		 max_tokens;	/* model2vec truncation (default 512) */
+	size_t		 max_tokens;	/* model2vec truncation (512) */
 	const char	*url;		/* openai endpoint; borrowed */
 };
 

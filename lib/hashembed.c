@@ -255,11 +255,11 @@ hashembed_run(struct hashembed_scratch *s, const char *text, size_t len,
 	memset(out, 0, dims * sizeof(*out));
 	for (i = 0; i < s->used; i++) {
 		sl = &s->tab[s->order[i]];
-		w = sl->count < sizeof(ln) / sizeof(ln[0]) ? 1 + ln[sl->count] :
-		    1 + log((double)sl->count);
+		w = sl->count < sizeof(ln) / sizeof(ln[0]) ?
+		    1 + ln[sl->count] : 1 + log((double)sl->count);
 		if (sl->key & 1)
 			w = -w;
-		/* Bucket from the high half (multiply-shift), sign from bit 0. */
+		/* Bucket from the high half (multiply-shift), sign: bit 0. */
 		out[((sl->key >> 32) * dims) >> 32] += (float)w;
 		sl->key = 0;
 	}

@@ -280,7 +280,8 @@ parse_response(struct http_client *c, struct http_job *j, char *why,
 		d = vec_from_json(json_object_get(item, "embedding"), &v,
 		    &verr);
 		if (d < 0) {
-			snprintf(why, whylen, "response item %zu: %s", i, verr);
+			snprintf(why, whylen, "response item %zu: %s", i,
+			    verr);
 			goto bad;
 		}
 		if (j->dims == 0) {
@@ -296,8 +297,8 @@ parse_response(struct http_client *c, struct http_job *j, char *why,
 			j->vecs = xreallocarray(NULL, j->n * j->dims,
 			    sizeof(float));
 		} else if ((size_t)d != j->dims) {
-			snprintf(why, whylen, "response vectors differ in size "
-			    "(%zu and %ld)", j->dims, d);
+			snprintf(why, whylen, "response vectors differ in "
+			    "size (%zu and %ld)", j->dims, d);
 			goto bad;
 		}
 		memcpy(j->vecs + k * j->dims, v, j->dims * sizeof(float));

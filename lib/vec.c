@@ -135,7 +135,8 @@ float_text_fast(char *out, float f)
 		if (s > 34)
 			return -1;
 		/* 10^s as a 128-bit number. */
-		v = s <= 19 ? p10[s] : (unsigned __int128)p10[19] * p10[s - 19];
+		v = s <= 19 ? p10[s] :
+		    (unsigned __int128)p10[19] * p10[s - 19];
 		a = v * mm;
 		b = v * mp;
 		lo = (a >> q) + ((a & mask) != 0);

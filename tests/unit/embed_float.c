@@ -68,8 +68,8 @@ main(void)
 		u = (uint32_t)x;
 		/* Mostly the range of embeddings, some of everything. */
 		if (i % 4)
-			u = (u & 0x80ffffff) | (uint32_t)(0x30 + (x >> 40) % 14)
-			    << 24;
+			u = (u & 0x80ffffff) |
+			    (uint32_t)(0x30 + (x >> 40) % 14) << 24;
 		memcpy(&f, &u, 4);
 		if (!isfinite(f))
 			continue;
