@@ -34,6 +34,8 @@ struct model2vec_scratch {
 	struct wordpiece_scratch *ws;	/* tokenizer memory; owned */
 	int32_t		*ids;		/* token ids, max_tokens; owned */
 	double		*acc;		/* sum of rows, dims; owned */
+	uint32_t	*count;		/* occurrences per token id; owned */
+	int32_t		*uniq;		/* distinct ids, first seen first */
 };
 
 /* Element i of a 1-D tensor as a double. */
@@ -256,6 +258,9 @@ model2vec_scratch_new(const struct model2vec *m)
 	s->ws = wordpiece_scratch_new();
 	s->ids = xcalloc(m->max_tokens + 1, sizeof(*s->ids));
 	s->acc = xcalloc(m->dims, sizeof(*s->acc));
+	s->count = xcalloc(wordpiece_vocab_size(m->wp) + 1,
+	    sizeof(*s->count));
+	s->uniq = xcalloc(m->max_tokens + 1, sizeof(*s->uniq));
 	return s;
 }
 
@@ -267,6 +272,8 @@ model2vec_scratch_free(struct model2vec_scratch *s)
 	wordpiece_scratch_free(s->ws);
 	free(s->ids);
 	free(s->acc);
+	free(s->count);
+	free(s->uniq);
 	free(s);
 }
 
@@ -282,6 +289,14 @@ add_row(const struct model2vec *m, double *acc, size_t r, double w)
 
 	switch (m->emb->dtype) {
 	case SAFETENSORS_F32:
+		if (((uintptr_t)p & 3) == 0) {
+			/* Aligned (the usual case): a loop that vectorises. */
+			const float *row = (const float *)(const void *)p;
+
+			for (j = 0; j < d; j++)
+				acc[j] += w * (double)row[j];
+			break;
+		}
 		for (j = 0; j < d; j++) {
 			memcpy(&f, p + 4 * j, 4);
 			acc[j] += w * f;
@@ -312,15 +327,20 @@ size_t
 model2vec_run(const struct model2vec *m, struct model2vec_scratch *s,
     const char *text, size_t len, float *out)
 {
-	size_t n, i, r, j;
+	size_t n, i, r, j, nu;
 	double w, norm;
 
 	n = wordpiece_encode(m->wp, s->ws, text, len, 1, s->ids,
 	    m->max_tokens);
 	memset(s->acc, 0, m->dims * sizeof(*s->acc));
-	for (i = 0; i < n; i++) {
-		r = (size_t)s->ids[i];
-		w = m->weights ? element(m->weights, r) : 1;
+	/* Each distinct token once, times its count: text repeats words. */
+	for (i = 0, nu = 0; i < n; i++)
+		if (s->count[s->ids[i]]++ == 0)
+			s->uniq[nu++] = s->ids[i];
+	for (i = 0; i < nu; i++) {
+		r = (size_t)s->uniq[i];
+		w = (m->weights ? element(m->weights, r) : 1) * s->count[r];
+		s->count[r] = 0;
 		if (m->mapping)
 			r = (size_t)element(m->mapping, r);
 		if (r >= m->rows)

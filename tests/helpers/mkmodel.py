@@ -45,8 +45,13 @@ def vocab_list(n):
             seen.add(w)
     i = 0
     while len(toks) < n:
-        a, b, c = i % 27, (i // 27) % 27, (i // 729) % 27
-        w = SYLL[a] + SYLL[b] + (SYLL[c] if i >= 729 else "")
+        # i in base 27, two syllables at least: every i a new word.
+        w, k = "", i
+        while True:
+            w += SYLL[k % 27]
+            k //= 27
+            if k == 0 and len(w) >= 4:
+                break
         if i % 3 == 0:
             w = "##" + w
         if w not in seen:
