@@ -87,7 +87,7 @@ vec_base64_decode(const char *s, size_t n, unsigned char *out)
 
 /*
  * The shortest decimal that reads back as f, exactly, for the values
- * embeddings are made of: 1e-15 <= |f| < 1.  f = m * 2^e; the decimals
+ * embeddings are made of: 1e-10 <= |f| < 1.  f = m * 2^e; the decimals
  * that read back as f are those inside the rounding interval
  * [(4m - 2) * 2^(e-2), (4m + 2) * 2^(e-2)] (ends included when m is
  * even, as strtof rounds half to even; the lower end is 4m - 1 at a power
@@ -108,13 +108,14 @@ float_text_fast(char *out, float f)
 	    1000000000000000ULL, 10000000000000000ULL,
 	    100000000000000000ULL, 1000000000000000000ULL,
 	    10000000000000000000ULL };
-	unsigned __int128 a, b, v, mask, lo, hi, half, dv, d = 0, best = 0;
+	unsigned __int128 a, b, mask, lo, hi, half, dv, d, best = 0;
+	uint64_t v, dd;
 	uint32_t u, frac, m, mv, mp, mm;
 	int e8, q, s, best_s = -1, incl, n, x, k;
 	char dig[24], *o = out;
 	float af = fabsf(f);
 
-	if (!(af >= 1e-15f && af < 1.0f))
+	if (!(af >= 1e-10f && af < 1.0f))
 		return -1;
 	memcpy(&u, &f, 4);
 	e8 = (int)((u >> 23) & 0xff);
@@ -127,18 +128,20 @@ float_text_fast(char *out, float f)
 	incl = (m & 1) == 0;
 	mask = ((unsigned __int128)1 << q) - 1;
 	half = (unsigned __int128)1 << (q - 1);
-	/* Nine significant digits always fit; start there. */
-	s = 8 - (int)floorf(log10f(af));
+	/*
+	 * Start near nine significant digits, which always fit: log10 of f
+	 * estimated from its binary exponent (an estimate is enough, the
+	 * search moves either way).
+	 */
+	s = 8 - (((e8 - 127) * 1233) >> 12);
 	if (s < 0)
 		s = 0;
 	for (;;) {
-		if (s > 34)
+		if (s > 19)
 			return -1;
-		/* 10^s as a 128-bit number. */
-		v = s <= 19 ? p10[s] :
-		    (unsigned __int128)p10[19] * p10[s - 19];
-		a = v * mm;
-		b = v * mp;
+		v = p10[s];
+		a = (unsigned __int128)v * mm;
+		b = (unsigned __int128)v * mp;
 		lo = (a >> q) + ((a & mask) != 0);
 		if (!incl && (a & mask) == 0)
 			lo++;
@@ -146,7 +149,7 @@ float_text_fast(char *out, float f)
 		if (!incl && (b & mask) == 0)
 			hi--;
 		if (lo <= hi) {
-			a = v * mv;
+			a = (unsigned __int128)v * mv;
 			dv = a >> q;
 			if ((a & mask) > half || ((a & mask) == half &&
 			    (dv & 1)))
@@ -162,14 +165,15 @@ float_text_fast(char *out, float f)
 		else
 			s++;
 	}
-	d = best;
+	/* Below 10^10: 64-bit arithmetic from here on. */
+	dd = (uint64_t)best;
 	s = best_s;
-	while (d % 10 == 0 && d) {
-		d /= 10;
+	while (dd % 10 == 0 && dd) {
+		dd /= 10;
 		s--;
 	}
-	for (n = 0; d; d /= 10)
-		dig[n++] = (char)('0' + (int)(d % 10));
+	for (n = 0; dd; dd /= 10)
+		dig[n++] = (char)('0' + (int)(dd % 10));
 	/* dig holds the n digits, last first; x is the leading exponent. */
 	x = n - 1 - s;
 	if (signbit(f))
