@@ -183,8 +183,10 @@ read_line(struct rec_reader *rd, struct rec_item *it)
 	char *nl;
 
 	for (;;) {
-		nl = memchr(rd->rbuf + rd->rpos + scanned, '\n',
-		    rd->rend - rd->rpos - scanned);
+		/* memchr(NULL, c, 0) is undefined: nothing read yet. */
+		nl = rd->rend - rd->rpos > scanned ?
+		    memchr(rd->rbuf + rd->rpos + scanned, '\n',
+		    rd->rend - rd->rpos - scanned) : NULL;
 		if (nl)
 			break;
 		scanned = rd->rend - rd->rpos;
