@@ -318,6 +318,7 @@ struct batch {
 	const char	**texts;	/* inputs of the request; owned */
 	size_t		*lens;		/* their lengths; owned */
 	struct http_job	 job;		/* the request */
+	int		 submitted;	/* sent (or embedded) */
 	int		 finished;	/* every vector is known */
 	struct batch	*next;		/* queue link */
 };
@@ -461,6 +462,7 @@ submit(struct batch *b)
 {
 	size_t i;
 
+	b->submitted = 1;
 	if (b->ncall == 0) {
 		b->finished = 1;
 		return;
@@ -607,8 +609,8 @@ run_batches(struct rec_reader *rd)
 	} else
 		bl.scratch = embed_scratch_new(model);
 	for (;;) {
-		while (!bl.eof && bl.queued < maxq &&
-		    bl.inflight < (size_t)cfg.concurrency) {
+		/* Read ahead, so that parsing overlaps the requests. */
+		while (!bl.eof && bl.queued < maxq) {
 			if ((b = read_batch()) == NULL) {
 				bl.eof = 1;
 				break;
@@ -619,8 +621,15 @@ run_batches(struct rec_reader *rd)
 				bl.head = b;
 			bl.tail = b;
 			bl.queued++;
-			submit(b);
 		}
+		/* Send in input order while there is room. */
+		for (b = bl.head; b; b = b->next)
+			if (!b->submitted) {
+				if (bl.http && bl.inflight >=
+				    (size_t)cfg.concurrency)
+					break;
+				submit(b);
+			}
 		while ((b = bl.head) != NULL && b->finished &&
 		    !(needs_dims(b) && bl.inflight > 0)) {
 			write_batch(b);
@@ -632,9 +641,8 @@ run_batches(struct rec_reader *rd)
 		}
 		if (bl.head == NULL && bl.eof)
 			break;
-		if (bl.inflight > 0 && (bl.head == NULL ||
-		    !bl.head->finished || needs_dims(bl.head) ||
-		    bl.queued >= maxq || bl.eof))
+		/* The oldest batch waits for a request: wait for one. */
+		if (bl.head != NULL)
 			wait_one();
 	}
 	if (bl.cache)

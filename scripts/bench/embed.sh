@@ -152,7 +152,7 @@ done
 url="http://127.0.0.1:$(cat "$port")/v1"
 hn=$((n < 8000 ? n : 8000))
 head -n "$hn" "$texts" >"$work/http.jsonl"
-for cb in "4 64" "8 32"; do
+for cb in "4 64" "2 128"; do
 	c=${cb% *}
 	b=${cb#* }
 	ideal=$((c * b * 20))

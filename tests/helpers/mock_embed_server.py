@@ -205,6 +205,7 @@ def main():
     if a.vector is not None:
         print(json.dumps(vector(a.vector, a.dims)))
         return
+    ThreadingHTTPServer.request_queue_size = 128
     srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     srv.daemon_threads = True
     srv.state = State(a)
