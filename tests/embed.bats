@@ -480,3 +480,10 @@ for l in sys.argv[1:]:
 	[ "$output" = "$(cat "$BATS_TEST_TMPDIR/b")" ]
 	[[ "$stderr" == *"cache: 10 hits"* ]]
 }
+
+@test "embed: hash vectors are stable across builds and machines" {
+	# A change here changes every stored vector: bump HASHEMBED_VERSION.
+	run --separate-stderr etv-embed -d 16 "$F"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(cat fixtures/embed/hash-d16.jsonl)" ]
+}
