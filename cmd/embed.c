@@ -108,6 +108,8 @@ static struct {
 	size_t		 prefix_len;	/* its length */
 	int		 base64;	/* --vector-format base64 */
 	int		 reject_empty;	/* --on-empty reject */
+	int		 dims_given;	/* -d was given */
+	int		 max_tokens_given; /* --max-tokens was given */
 } cfg = {
 	.model = "hash",
 	.params = { 384, 0, 512, NULL },
@@ -675,6 +677,7 @@ main(int argc, char *argv[])
 		case 'd':
 			cfg.params.hash_dims = (size_t)opt_count("--dims",
 			    optarg, 1, 65536);
+			cfg.dims_given = 1;
 			break;
 		case 'j':
 			cfg.jobs = (int)opt_count("--jobs", optarg, 0, 256);
@@ -684,6 +687,7 @@ main(int argc, char *argv[])
 		case OPT_MAX_TOKENS:
 			cfg.params.max_tokens = (size_t)opt_count(
 			    "--max-tokens", optarg, 1, 1 << 20);
+			cfg.max_tokens_given = 1;
 			break;
 		case OPT_URL:
 			cfg.params.url = optarg;
@@ -744,6 +748,12 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 
+	/* Options that would be silently ignored are mistakes. */
+	if (cfg.dims_given && strcmp(cfg.model, "hash") != 0)
+		diag_usage("option '--dims' is for the hash model (use "
+		    "'--dimensions' with openai:)");
+	if (cfg.max_tokens_given && strncmp(cfg.model, "model2vec:", 10))
+		diag_usage("option '--max-tokens' needs a model2vec: model");
 	if ((r = embed_open(&model, cfg.model, &cfg.params, err,
 	    sizeof(err))) == ETV_USAGE)
 		diag_usage("%s", err);

@@ -206,6 +206,9 @@ start(struct http_client *c, struct http_job *j)
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
 	    c->p.timeout_ms < 10000 ? c->p.timeout_ms : 10000L);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+#if LIBCURL_VERSION_NUM >= 0x075500
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+#endif
 	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(e, CURLOPT_USERAGENT, "etv-embed");
 	j->easy = e;

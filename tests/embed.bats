@@ -181,6 +181,13 @@ r = json.loads(sys.argv[1]); print(len(r["embedding"]), r["embedding_model"])' \
 	[ "$status" -eq 2 ]
 	run --separate-stderr etv-embed --on-empty maybe </dev/null
 	[ "$status" -eq 2 ]
+	run --separate-stderr etv-embed -m openai:x -d 8 </dev/null
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"'--dims' is for the hash model"* ]]
+	run --separate-stderr etv-embed --max-tokens 8 </dev/null
+	[ "$status" -eq 2 ]
+	run --separate-stderr etv-embed --timeout 0 </dev/null
+	[ "$status" -eq 2 ]
 }
 
 @test "embed: model2vec matches the Python reference to 1e-6" {
