@@ -221,18 +221,21 @@ vec_float_text(char *out, float f)
 void
 vec_json_text(struct buf *b, const float *v, size_t n)
 {
-	char tmp[32];
 	size_t i;
-	int len;
+	char *o;
 
-	buf_addc(b, '[');
+	/* A number takes at most 31 bytes: room for all, then no checks. */
+	buf_grow(b, n * 32 + 3);
+	o = b->data + b->len;
+	*o++ = '[';
 	for (i = 0; i < n; i++) {
 		if (i)
-			buf_addc(b, ',');
-		len = vec_float_text(tmp, v[i]);
-		buf_add(b, tmp, (size_t)len);
+			*o++ = ',';
+		o += vec_float_text(o, v[i]);
 	}
-	buf_addc(b, ']');
+	*o++ = ']';
+	*o = '\0';
+	b->len = (size_t)(o - b->data);
 }
 
 void
