@@ -23,11 +23,25 @@ struct slot {
 	uint32_t	 count;		/* occurrences in the text */
 };
 
-struct hashembed_scratch {
-	struct slot	*tab;		/* open-addressing feature table */
-	size_t		 cap;		/* its size, a power of two */
+/* A counting hash set of 64-bit feature hashes. */
+struct table {
+	struct slot	*tab;		/* open-addressing slots; owned */
+	size_t		 cap;		/* their number, a power of two */
 	size_t		 used;		/* slots in use */
-	uint32_t	*order;		/* indexes of used slots, in order */
+	uint32_t	*order;		/* used slots in insertion order */
+};
+
+/* Where a distinct word of the text is, for its character n-grams. */
+struct word {
+	size_t		 start;		/* byte offset in the normalised text */
+	size_t		 len;		/* its length */
+};
+
+struct hashembed_scratch {
+	struct table	 feat;		/* every feature and its count */
+	struct table	 words;		/* distinct words and their counts */
+	struct word	*word;		/* words, in words.order order */
+	size_t		 wordcap;	/* entries allocated in word */
 	char		*norm;		/* lowered ASCII text; owned */
 	size_t		 normcap;	/* its size */
 	char		*pad;		/* " word " for character n-grams */
@@ -36,15 +50,22 @@ struct hashembed_scratch {
 	size_t		 offcap;	/* entries allocated in off */
 };
 
+static void
+table_init(struct table *t)
+{
+	t->cap = 1024;
+	t->tab = xcalloc(t->cap, sizeof(*t->tab));
+	t->order = xcalloc(t->cap, sizeof(*t->order));
+}
+
 struct hashembed_scratch *
 hashembed_scratch_new(void)
 {
 	struct hashembed_scratch *s;
 
 	s = xcalloc(1, sizeof(*s));
-	s->cap = 1024;
-	s->tab = xcalloc(s->cap, sizeof(*s->tab));
-	s->order = xcalloc(s->cap, sizeof(*s->order));
+	table_init(&s->feat);
+	table_init(&s->words);
 	return s;
 }
 
@@ -53,58 +74,69 @@ hashembed_scratch_free(struct hashembed_scratch *s)
 {
 	if (s == NULL)
 		return;
-	free(s->tab);
-	free(s->order);
+	free(s->feat.tab);
+	free(s->feat.order);
+	free(s->words.tab);
+	free(s->words.order);
+	free(s->word);
 	free(s->norm);
 	free(s->pad);
 	free(s->off);
 	free(s);
 }
 
-static void
-grow_table(struct hashembed_scratch *s)
+static inline size_t
+slot_of(const struct table *t, uint64_t h)
 {
-	struct slot *old = s->tab;
-	size_t oldcap = s->cap, i, j;
-
-	s->cap *= 2;
-	s->tab = xcalloc(s->cap, sizeof(*s->tab));
-	s->order = xreallocarray(s->order, s->cap, sizeof(*s->order));
-	s->used = 0;
-	for (i = 0; i < oldcap; i++) {
-		if (old[i].key == 0)
-			continue;
-		j = old[i].key & (s->cap - 1);
-		while (s->tab[j].key != 0)
-			j = (j + 1) & (s->cap - 1);
-		s->tab[j] = old[i];
-		s->order[s->used++] = (uint32_t)j;
-	}
-	free(old);
+	return (size_t)(h * 0x9e3779b97f4a7c15ULL >> 17) & (t->cap - 1);
 }
 
 static void
-count_feature(struct hashembed_scratch *s, uint64_t h)
+grow_table(struct table *t)
+{
+	struct slot *old = t->tab;
+	uint32_t *oldorder = t->order;
+	size_t i, j;
+
+	/* Rehash in insertion order, so that the order is kept. */
+	t->cap *= 2;
+	t->tab = xcalloc(t->cap, sizeof(*t->tab));
+	t->order = xcalloc(t->cap, sizeof(*t->order));
+	for (i = 0; i < t->used; i++) {
+		j = slot_of(t, old[oldorder[i]].key);
+		while (t->tab[j].key != 0)
+			j = (j + 1) & (t->cap - 1);
+		t->tab[j] = old[oldorder[i]];
+		t->order[i] = (uint32_t)j;
+	}
+	free(old);
+	free(oldorder);
+}
+
+/* Count c more of feature h.  Returns 1 when h is new. */
+static inline int
+count_feature(struct table *t, uint64_t h, uint32_t c)
 {
 	size_t j;
 
 	if (h == 0)
 		h = 1;
-	j = (h * 0x9e3779b97f4a7c15ULL >> 17) & (s->cap - 1);
+	j = slot_of(t, h);
 	for (;;) {
-		if (s->tab[j].key == h) {
-			s->tab[j].count++;
-			return;
+		if (t->tab[j].key == h) {
+			t->tab[j].count += c;
+			return 0;
 		}
-		if (s->tab[j].key == 0)
+		if (t->tab[j].key == 0)
 			break;
-		j = (j + 1) & (s->cap - 1);
+		j = (j + 1) & (t->cap - 1);
 	}
-	s->tab[j].key = h;
-	s->tab[j].count = 1;
-	s->order[s->used++] = (uint32_t)j;
-	if (s->used * 2 > s->cap)
-		grow_table(s);
+	t->tab[j].key = h;
+	t->tab[j].count = c;
+	t->order[t->used++] = (uint32_t)j;
+	if (t->used * 2 > t->cap)
+		grow_table(t);
+	return 1;
 }
 
 /*
@@ -149,9 +181,10 @@ word_char(int32_t cp)
 	return (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_NO);
 }
 
-/* Count the character 3- to 5-grams of " word ". */
+/* Count c times the character 3- to 5-grams of " word ". */
 static void
-char_grams(struct hashembed_scratch *s, const char *w, size_t wlen)
+char_grams(struct hashembed_scratch *s, const char *w, size_t wlen,
+    uint32_t c)
 {
 	size_t m = 0, i, n, adv;
 
@@ -174,17 +207,22 @@ char_grams(struct hashembed_scratch *s, const char *w, size_t wlen)
 	s->off[m] = wlen + 2;
 	for (n = 3; n <= 5; n++)
 		for (i = 0; i + n <= m; i++)
-			count_feature(s, feature_hash(s->pad + s->off[i],
-			    s->off[i + n] - s->off[i], s->padcap - s->off[i],
-			    SEED_GRAM));
+			count_feature(&s->feat, feature_hash(s->pad +
+			    s->off[i], s->off[i + n] - s->off[i],
+			    s->padcap - s->off[i], SEED_GRAM), c);
 }
 
-/* Find the words of p[0..n) and count every feature. */
+/*
+ * Find the words of p[0..n) and count every feature.  The character
+ * n-grams of a word are counted once per distinct word, times its count:
+ * the same counts as word by word, for much less work.
+ */
 static void
 features(struct hashembed_scratch *s, const char *p, size_t n)
 {
 	uint64_t pair[2], prev = 0;
-	size_t i = 0, start, adv;
+	size_t i = 0, start, adv, k;
+	struct slot *sl;
 	int32_t cp;
 	int have_prev = 0;
 
@@ -205,16 +243,30 @@ features(struct hashembed_scratch *s, const char *p, size_t n)
 		}
 		pair[1] = feature_hash(p + start, i - start, n - start,
 		    SEED_WORD);
-		count_feature(s, pair[1]);
+		count_feature(&s->feat, pair[1], 1);
 		if (have_prev) {
 			pair[0] = prev;
-			count_feature(s, hash64_seed(pair, sizeof(pair),
-			    SEED_PAIR));
+			count_feature(&s->feat, hash64_seed(pair, sizeof(pair),
+			    SEED_PAIR), 1);
 		}
 		prev = pair[1];
 		have_prev = 1;
-		char_grams(s, p + start, i - start);
+		if (count_feature(&s->words, pair[1], 1)) {
+			if (s->words.used > s->wordcap) {
+				s->wordcap = s->words.cap;
+				s->word = xreallocarray(s->word, s->wordcap,
+				    sizeof(*s->word));
+			}
+			s->word[s->words.used - 1].start = start;
+			s->word[s->words.used - 1].len = i - start;
+		}
 	}
+	for (k = 0; k < s->words.used; k++) {
+		sl = &s->words.tab[s->words.order[k]];
+		char_grams(s, p + s->word[k].start, s->word[k].len, sl->count);
+		sl->key = 0;
+	}
+	s->words.used = 0;
 }
 
 size_t
@@ -253,8 +305,8 @@ hashembed_run(struct hashembed_scratch *s, const char *text, size_t len,
 	free(folded);
 
 	memset(out, 0, dims * sizeof(*out));
-	for (i = 0; i < s->used; i++) {
-		sl = &s->tab[s->order[i]];
+	for (i = 0; i < s->feat.used; i++) {
+		sl = &s->feat.tab[s->feat.order[i]];
 		w = sl->count < sizeof(ln) / sizeof(ln[0]) ?
 		    1 + ln[sl->count] : 1 + log((double)sl->count);
 		if (sl->key & 1)
@@ -263,8 +315,8 @@ hashembed_run(struct hashembed_scratch *s, const char *text, size_t len,
 		out[((sl->key >> 32) * dims) >> 32] += (float)w;
 		sl->key = 0;
 	}
-	nfeat = s->used;
-	s->used = 0;
+	nfeat = s->feat.used;
+	s->feat.used = 0;
 	/* Normalise in double for a result that does not depend on order. */
 	w = 0;
 	for (i = 0; i < dims; i++)
