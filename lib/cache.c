@@ -61,8 +61,9 @@ cache_close(struct cache *c)
 {
 	if (c == NULL)
 		return;
+	/* Callers commit themselves and check; this is the last resort. */
 	if (c->intx)
-		(void)cache_commit(c);	/* errors reported by the caller's */
+		cache_commit(c);
 	sqlite3_finalize(c->get);
 	sqlite3_finalize(c->put);
 	sqlite3_close(c->db);

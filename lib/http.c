@@ -121,29 +121,26 @@ static size_t
 header_cb(char *p, size_t size, size_t n, void *arg)
 {
 	struct http_job *j = arg;
-	size_t len = size * n;
+	size_t len = size * n, off, k;
 	char val[128];
 	time_t t;
 	long v;
-	int ms = 0;
+	int ms;
 
 	if (len > 15 && strncasecmp(p, "retry-after-ms:", 15) == 0)
-		ms = 15;
+		ms = 1, off = 15;
 	else if (len > 12 && strncasecmp(p, "retry-after:", 12) == 0)
-		ms = 0;
+		ms = 0, off = 12;
 	else
 		return len;
-	{
-		size_t off = ms ? 15 : 12, k;
-
-		for (k = 0; off < len && k < sizeof(val) - 1; off++)
-			if (p[off] != '\r' && p[off] != '\n')
-				val[k++] = p[off];
-		val[k] = '\0';
-	}
+	for (k = 0; off < len && k < sizeof(val) - 1; off++)
+		if (p[off] != '\r' && p[off] != '\n')
+			val[k++] = p[off];
+	val[k] = '\0';
 	if (ms) {
 		if ((v = strtol(val, NULL, 10)) >= 0)
-			j->retry_after = v;
+			j->retry_after = v > RETRY_AFTER_MAX ? RETRY_AFTER_MAX :
+			    v;
 	} else if (strspn(val, " 0123456789") == strlen(val)) {
 		v = strtol(val, NULL, 10);
 		j->retry_after = v > RETRY_AFTER_MAX / 1000 ? RETRY_AFTER_MAX :
