@@ -21,6 +21,7 @@
 #define BACKOFF_MS	500		/* first retry delay */
 #define BACKOFF_MAX_MS	30000		/* longest backoff delay */
 #define RETRY_AFTER_MAX	600000		/* longest Retry-After we honour */
+#define MAX_RESPONSE	((size_t)1 << 30) /* larger answers are refused */
 
 struct http_client {
 	CURLM		*multi;		/* the multi handle; owned */
@@ -112,7 +113,12 @@ http_job_release(struct http_job *j)
 static size_t
 write_cb(char *p, size_t size, size_t n, void *arg)
 {
-	buf_add(arg, p, size * n);
+	struct buf *b = arg;
+
+	/* Returning less than given makes curl fail the transfer. */
+	if (b->len + size * n > MAX_RESPONSE)
+		return 0;
+	buf_add(b, p, size * n);
 	return size * n;
 }
 
