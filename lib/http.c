@@ -1,7 +1,6 @@
 /* http.c -- OpenAI-compatible /v1/embeddings client over libcurl multi */
 /* SPDX-License-Identifier: MIT */
 
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
