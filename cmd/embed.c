@@ -623,6 +623,13 @@ run_batches(struct rec_reader *rd)
 				bl.head = b;
 			bl.tail = b;
 			bl.queued++;
+			/*
+			 * Send at once when there is room (then every
+			 * earlier batch was sent too).
+			 */
+			if (bl.http == NULL ||
+			    bl.inflight < (size_t)cfg.concurrency)
+				submit(b);
 		}
 		/* Send in input order while there is room. */
 		for (b = bl.head; b; b = b->next)

@@ -138,28 +138,43 @@ echo "  one core: $m1 texts/s (target 20000);" \
     "-j $ncpu scales $(ratio "$mj" "$m1")x"
 
 echo "openai backend against the mock server (50 ms per request)"
-port=$work/port
-rm -f "$port"
-python3 "$helpers/mock_embed_server.py" --port-file "$port" --latency 0.05 \
-    --dims 256 --lifetime 120 &
-mock=$!
-trap 'kill "$mock" 2>/dev/null || true' EXIT INT TERM
+# Two servers: 256 dims for the chunks, 8 dims for short texts (which
+# shows the client's own pipelining, the mock's work being negligible).
+hn=8000
+python3 -c 'import sys
+lines = open(sys.argv[1]).readlines()
+for i in range(int(sys.argv[2])):
+    sys.stdout.write(lines[i % len(lines)])' "$texts" "$hn" \
+    >"$work/http.jsonl"
+python3 -c 'import json, sys
+for i in range(int(sys.argv[1])):
+    print(json.dumps({"id": str(i), "text": "short text %d" % i}))' "$hn" \
+    >"$work/short.jsonl"
+pids=
+for d in 256 8; do
+	rm -f "$work/port$d"
+	python3 "$helpers/mock_embed_server.py" --port-file "$work/port$d" \
+	    --latency 0.05 --dims "$d" --lifetime 300 &
+	pids="$pids $!"
+done
+# shellcheck disable=SC2086 # the list of process ids is split on purpose
+trap 'kill $pids 2>/dev/null || true' EXIT INT TERM
 i=0
-while [ ! -s "$port" ] && [ "$i" -lt 100 ]; do
+while { [ ! -s "$work/port256" ] || [ ! -s "$work/port8" ]; } &&
+    [ "$i" -lt 100 ]; do
 	sleep 0.1
 	i=$((i + 1))
 done
-url="http://127.0.0.1:$(cat "$port")/v1"
-hn=$((n < 8000 ? n : 8000))
-head -n "$hn" "$texts" >"$work/http.jsonl"
-for cb in "4 64" "2 128"; do
-	c=${cb% *}
-	b=${cb#* }
+for run in "chunks 256 http 4 64" "chunks 256 http 2 128" \
+    "short-texts 8 short 4 64"; do
+	# shellcheck disable=SC2086 # split into its five words on purpose
+	set -- $run
+	label=$1 d=$2 data=$3 c=$4 b=$5
 	ideal=$((c * b * 20))
-	timed "etv-embed -m openai, concurrency $c, batch $b" "$hn" "$etv" \
+	url="http://127.0.0.1:$(cat "$work/port$d")/v1"
+	timed "$label, concurrency $c, batch $b" "$hn" "$etv" \
 	    -m openai:mock --url "$url" --concurrency "$c" --batch "$b" \
-	    --vector-format base64 "$work/http.jsonl"
+	    --vector-format base64 "$work/$data.jsonl"
 	echo "  ideal $ideal texts/s: $(ratio "$last" "$ideal")x" \
 	    "(target 0.90x)"
 done
-kill "$mock" 2>/dev/null || true
