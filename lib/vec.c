@@ -85,11 +85,126 @@ vec_base64_decode(const char *s, size_t n, unsigned char *out)
 	return len;
 }
 
+/*
+ * The shortest decimal that reads back as f, exactly, for the values
+ * embeddings are made of: 1e-10 <= |f| < 1.  f = m * 2^e; the decimals
+ * that read back as f are those inside the rounding interval
+ * [(4m - 2) * 2^(e-2), (4m + 2) * 2^(e-2)] (ends included when m is
+ * even, as strtof rounds half to even; the lower end is 4m - 1 at a power
+ * of two).  For each number of decimals s, the multiples d * 10^-s in the
+ * interval are d in [ceil(lo * 10^s / 2^q), floor(hi * 10^s / 2^q)] with
+ * q = 2 - e, computed exactly in 128 bits.  Fewer decimals are tried
+ * while some multiple fits; the d nearest to f is then written.  Returns
+ * the length, or -1 when f is outside that range (the caller falls back
+ * to printf).
+ */
+static int
+float_text_fast(char *out, float f)
+{
+	static const uint64_t p10[] = { 1ULL, 10ULL, 100ULL, 1000ULL,
+	    10000ULL, 100000ULL, 1000000ULL, 10000000ULL, 100000000ULL,
+	    1000000000ULL, 10000000000ULL, 100000000000ULL,
+	    1000000000000ULL, 10000000000000ULL, 100000000000000ULL,
+	    1000000000000000ULL, 10000000000000000ULL,
+	    100000000000000000ULL, 1000000000000000000ULL,
+	    10000000000000000000ULL };
+	unsigned __int128 a, b, mask, lo, hi, half, dv, d, best = 0;
+	uint64_t v, dd;
+	uint32_t u, frac, m, mv, mp, mm;
+	int e8, q, s, best_s = -1, incl, n, x, k;
+	char dig[24], *o = out;
+	float af = fabsf(f);
+
+	if (!(af >= 1e-10f && af < 1.0f))
+		return -1;
+	memcpy(&u, &f, 4);
+	e8 = (int)((u >> 23) & 0xff);
+	frac = u & 0x7fffff;
+	m = frac | 0x800000;
+	q = 2 - (e8 - 150);
+	mv = 4 * m;
+	mp = mv + 2;
+	mm = mv - (frac == 0 && e8 > 1 ? 1 : 2);
+	incl = (m & 1) == 0;
+	mask = ((unsigned __int128)1 << q) - 1;
+	half = (unsigned __int128)1 << (q - 1);
+	/*
+	 * Start near nine significant digits, which always fit: log10 of f
+	 * estimated from its binary exponent (an estimate is enough, the
+	 * search moves either way).
+	 */
+	s = 8 - (((e8 - 127) * 1233) >> 12);
+	if (s < 0)
+		s = 0;
+	for (;;) {
+		if (s > 19)
+			return -1;
+		v = p10[s];
+		a = (unsigned __int128)v * mm;
+		b = (unsigned __int128)v * mp;
+		lo = (a >> q) + ((a & mask) != 0);
+		if (!incl && (a & mask) == 0)
+			lo++;
+		hi = b >> q;
+		if (!incl && (b & mask) == 0)
+			hi--;
+		if (lo <= hi) {
+			a = (unsigned __int128)v * mv;
+			dv = a >> q;
+			if ((a & mask) > half || ((a & mask) == half &&
+			    (dv & 1)))
+				dv++;
+			d = dv < lo ? lo : dv > hi ? hi : dv;
+			best = d;
+			best_s = s;
+			if (s == 0)
+				break;
+			s--;
+		} else if (best_s >= 0)
+			break;
+		else
+			s++;
+	}
+	/* Below 10^10: 64-bit arithmetic from here on. */
+	dd = (uint64_t)best;
+	s = best_s;
+	while (dd % 10 == 0 && dd) {
+		dd /= 10;
+		s--;
+	}
+	for (n = 0; dd; dd /= 10)
+		dig[n++] = (char)('0' + (int)(dd % 10));
+	/* dig holds the n digits, last first; x is the leading exponent. */
+	x = n - 1 - s;
+	if (signbit(f))
+		*o++ = '-';
+	if (x < -4) {
+		*o++ = dig[n - 1];
+		if (n > 1) {
+			*o++ = '.';
+			for (k = n - 2; k >= 0; k--)
+				*o++ = dig[k];
+		}
+		o += snprintf(o, 8, "e-%02d", -x);
+	} else {
+		*o++ = '0';
+		*o++ = '.';
+		for (k = x + 1; k < 0; k++)
+			*o++ = '0';
+		for (k = n - 1; k >= 0; k--)
+			*o++ = dig[k];
+		*o = '\0';
+	}
+	return (int)(o - out);
+}
+
 int
 vec_float_text(char *out, float f)
 {
 	int prec, n = 0;
 
+	if (f != 0 && (n = float_text_fast(out, f)) >= 0)
+		return n;
 	if (f == 0)
 		return snprintf(out, 32, signbit(f) ? "-0.0" : "0.0");
 	for (prec = 1; prec <= 9; prec++) {
@@ -106,18 +221,21 @@ vec_float_text(char *out, float f)
 void
 vec_json_text(struct buf *b, const float *v, size_t n)
 {
-	char tmp[32];
 	size_t i;
-	int len;
+	char *o;
 
-	buf_addc(b, '[');
+	/* A number takes at most 31 bytes: room for all, then no checks. */
+	buf_grow(b, n * 32 + 3);
+	o = b->data + b->len;
+	*o++ = '[';
 	for (i = 0; i < n; i++) {
 		if (i)
-			buf_addc(b, ',');
-		len = vec_float_text(tmp, v[i]);
-		buf_add(b, tmp, (size_t)len);
+			*o++ = ',';
+		o += vec_float_text(o, v[i]);
 	}
-	buf_addc(b, ']');
+	*o++ = ']';
+	*o = '\0';
+	b->len = (size_t)(o - b->data);
 }
 
 void

@@ -1,0 +1,330 @@
+/* hashembed.c -- the built-in embedder: signed feature hashing of text */
+/* SPDX-License-Identifier: MIT */
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <utf8proc.h>
+
+#include "lib/hash.h"
+#include "lib/hashembed.h"
+#include "lib/text.h"
+#include "lib/xmem.h"
+
+/* Seeds that keep the three kinds of feature apart. */
+#define SEED_WORD	0x57a1e0d1c3b2a190ULL
+#define SEED_PAIR	0x2b8f6e4d0c1a3957ULL
+#define SEED_GRAM	0x91d3c5b7a9e0f246ULL
+
+struct slot {
+	uint64_t	 key;		/* feature hash, 0 = empty slot */
+	uint32_t	 count;		/* occurrences in the text */
+};
+
+/* A counting hash set of 64-bit feature hashes. */
+struct table {
+	struct slot	*tab;		/* open-addressing slots; owned */
+	size_t		 cap;		/* their number, a power of two */
+	size_t		 used;		/* slots in use */
+	uint32_t	*order;		/* used slots in insertion order */
+};
+
+/* Where a distinct word of the text is, for its character n-grams. */
+struct word {
+	size_t		 start;		/* byte offset in the normalised text */
+	size_t		 len;		/* its length */
+};
+
+struct hashembed_scratch {
+	struct table	 feat;		/* every feature and its count */
+	struct table	 words;		/* distinct words and their counts */
+	struct word	*word;		/* words, in words.order order */
+	size_t		 wordcap;	/* entries allocated in word */
+	char		*norm;		/* lowered ASCII text; owned */
+	size_t		 normcap;	/* its size */
+	char		*pad;		/* " word " for character n-grams */
+	size_t		 padcap;	/* its size */
+	size_t		*off;		/* code point offsets in pad */
+	size_t		 offcap;	/* entries allocated in off */
+};
+
+static void
+table_init(struct table *t)
+{
+	t->cap = 1024;
+	t->tab = xcalloc(t->cap, sizeof(*t->tab));
+	t->order = xcalloc(t->cap, sizeof(*t->order));
+}
+
+struct hashembed_scratch *
+hashembed_scratch_new(void)
+{
+	struct hashembed_scratch *s;
+
+	s = xcalloc(1, sizeof(*s));
+	table_init(&s->feat);
+	table_init(&s->words);
+	return s;
+}
+
+void
+hashembed_scratch_free(struct hashembed_scratch *s)
+{
+	if (s == NULL)
+		return;
+	free(s->feat.tab);
+	free(s->feat.order);
+	free(s->words.tab);
+	free(s->words.order);
+	free(s->word);
+	free(s->norm);
+	free(s->pad);
+	free(s->off);
+	free(s);
+}
+
+static inline size_t
+slot_of(const struct table *t, uint64_t h)
+{
+	return (size_t)(h * 0x9e3779b97f4a7c15ULL >> 17) & (t->cap - 1);
+}
+
+static void
+grow_table(struct table *t)
+{
+	struct slot *old = t->tab;
+	uint32_t *oldorder = t->order;
+	size_t i, j;
+
+	/* Rehash in insertion order, so that the order is kept. */
+	t->cap *= 2;
+	t->tab = xcalloc(t->cap, sizeof(*t->tab));
+	t->order = xcalloc(t->cap, sizeof(*t->order));
+	for (i = 0; i < t->used; i++) {
+		j = slot_of(t, old[oldorder[i]].key);
+		while (t->tab[j].key != 0)
+			j = (j + 1) & (t->cap - 1);
+		t->tab[j] = old[oldorder[i]];
+		t->order[i] = (uint32_t)j;
+	}
+	free(old);
+	free(oldorder);
+}
+
+/* Count c more of feature h.  Returns 1 when h is new. */
+static inline int
+count_feature(struct table *t, uint64_t h, uint32_t c)
+{
+	size_t j;
+
+	if (h == 0)
+		h = 1;
+	j = slot_of(t, h);
+	for (;;) {
+		if (t->tab[j].key == h) {
+			t->tab[j].count += c;
+			return 0;
+		}
+		if (t->tab[j].key == 0)
+			break;
+		j = (j + 1) & (t->cap - 1);
+	}
+	t->tab[j].key = h;
+	t->tab[j].count = c;
+	t->order[t->used++] = (uint32_t)j;
+	if (t->used * 2 > t->cap)
+		grow_table(t);
+	return 1;
+}
+
+/*
+ * Hash a short feature.  Up to eight bytes (most n-grams and many words)
+ * are packed into a word and mixed (the murmur3 finaliser, which is a
+ * bijection, so distinct short features never collide); longer ones go
+ * through XXH3.
+ */
+static inline uint64_t
+feature_hash(const char *p, size_t n, size_t avail, uint64_t seed)
+{
+	uint64_t x = 0;
+
+	if (n > 8)
+		return hash64_seed(p, n, seed);
+	if (avail >= 8) {
+		/* One load: a short copy would stall store forwarding. */
+		memcpy(&x, p, 8);
+		if (n < 8)
+			x &= (1ULL << (8 * n)) - 1;
+	} else
+		memcpy(&x, p, n);
+	x ^= seed ^ ((uint64_t)n << 59);
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return x;
+}
+
+/* Is the code point part of a word: a letter, a digit or a mark? */
+static int
+word_char(int32_t cp)
+{
+	utf8proc_category_t c;
+
+	if (cp < 0x80)
+		return (cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9') ||
+		    (cp >= 'A' && cp <= 'Z');
+	c = utf8proc_category(cp);
+	return (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_NO);
+}
+
+/* Count c times the character 3- to 5-grams of " word ". */
+static void
+char_grams(struct hashembed_scratch *s, const char *w, size_t wlen,
+    uint32_t c)
+{
+	size_t m = 0, i, n, adv;
+
+	if (s->padcap < wlen + 2) {
+		s->padcap = wlen + 66;
+		s->pad = xrealloc(s->pad, s->padcap);
+		s->offcap = s->padcap + 1;
+		s->off = xreallocarray(s->off, s->offcap, sizeof(*s->off));
+	}
+	s->pad[0] = ' ';
+	memcpy(s->pad + 1, w, wlen);
+	s->pad[wlen + 1] = ' ';
+	for (i = 0; i < wlen + 2; i += adv) {
+		s->off[m++] = i;
+		if ((unsigned char)s->pad[i] < 0x80)
+			adv = 1;
+		else
+			(void)text_decode(s->pad + i, wlen + 2 - i, &adv);
+	}
+	s->off[m] = wlen + 2;
+	for (n = 3; n <= 5; n++)
+		for (i = 0; i + n <= m; i++)
+			count_feature(&s->feat, feature_hash(s->pad +
+			    s->off[i], s->off[i + n] - s->off[i],
+			    s->padcap - s->off[i], SEED_GRAM), c);
+}
+
+/*
+ * Find the words of p[0..n) and count every feature.  The character
+ * n-grams of a word are counted once per distinct word, times its count:
+ * the same counts as word by word, for much less work.
+ */
+static void
+features(struct hashembed_scratch *s, const char *p, size_t n)
+{
+	uint64_t pair[2], prev = 0;
+	size_t i = 0, start, adv, k;
+	struct slot *sl;
+	int32_t cp;
+	int have_prev = 0;
+
+	while (i < n) {
+		cp = (unsigned char)p[i] < 0x80 ? (adv = 1, p[i]) :
+		    text_decode(p + i, n - i, &adv);
+		if (!word_char(cp)) {
+			i += adv;
+			continue;
+		}
+		start = i;
+		while (i < n) {
+			cp = (unsigned char)p[i] < 0x80 ? (adv = 1, p[i]) :
+			    text_decode(p + i, n - i, &adv);
+			if (!word_char(cp))
+				break;
+			i += adv;
+		}
+		pair[1] = feature_hash(p + start, i - start, n - start,
+		    SEED_WORD);
+		count_feature(&s->feat, pair[1], 1);
+		if (have_prev) {
+			pair[0] = prev;
+			count_feature(&s->feat, hash64_seed(pair, sizeof(pair),
+			    SEED_PAIR), 1);
+		}
+		prev = pair[1];
+		have_prev = 1;
+		if (count_feature(&s->words, pair[1], 1)) {
+			if (s->words.used > s->wordcap) {
+				s->wordcap = s->words.cap;
+				s->word = xreallocarray(s->word, s->wordcap,
+				    sizeof(*s->word));
+			}
+			s->word[s->words.used - 1].start = start;
+			s->word[s->words.used - 1].len = i - start;
+		}
+	}
+	for (k = 0; k < s->words.used; k++) {
+		sl = &s->words.tab[s->words.order[k]];
+		char_grams(s, p + s->word[k].start, s->word[k].len, sl->count);
+		sl->key = 0;
+	}
+	s->words.used = 0;
+}
+
+size_t
+hashembed_run(struct hashembed_scratch *s, const char *text, size_t len,
+    float *out, size_t dims)
+{
+	static const double ln[] = { 0, 0, 0.6931471805599453,
+	    1.0986122886681098, 1.3862943611198906, 1.6094379124341003,
+	    1.791759469228055, 1.9459101090932196, 2.0794415416798357 };
+	const char *p = text;
+	char *folded = NULL;
+	size_t i, n = len, nfeat;
+	struct slot *sl;
+	double w;
+	int ascii = 1;
+
+	for (i = 0; i < len; i++)
+		if ((unsigned char)text[i] >= 0x80) {
+			ascii = 0;
+			break;
+		}
+	if (ascii) {
+		/* NFKC is the identity on ASCII; case folding lowers. */
+		if (s->normcap < len + 1) {
+			s->normcap = len + 256;
+			s->norm = xrealloc(s->norm, s->normcap);
+		}
+		for (i = 0; i < len; i++)
+			s->norm[i] = (char)(text[i] >= 'A' && text[i] <= 'Z' ?
+			    text[i] + 32 : text[i]);
+		p = s->norm;
+	} else if ((folded = text_normalize(text, len, TEXT_NFKC |
+	    TEXT_CASEFOLD, &n)) != NULL)
+		p = folded;
+	features(s, p, n);
+	free(folded);
+
+	memset(out, 0, dims * sizeof(*out));
+	for (i = 0; i < s->feat.used; i++) {
+		sl = &s->feat.tab[s->feat.order[i]];
+		w = sl->count < sizeof(ln) / sizeof(ln[0]) ?
+		    1 + ln[sl->count] : 1 + log((double)sl->count);
+		if (sl->key & 1)
+			w = -w;
+		/* Bucket from the high half (multiply-shift), sign: bit 0. */
+		out[((sl->key >> 32) * dims) >> 32] += (float)w;
+		sl->key = 0;
+	}
+	nfeat = s->feat.used;
+	s->feat.used = 0;
+	/* Normalise in double for a result that does not depend on order. */
+	w = 0;
+	for (i = 0; i < dims; i++)
+		w += (double)out[i] * out[i];
+	if (w > 0) {
+		w = 1 / sqrt(w);
+		for (i = 0; i < dims; i++)
+			out[i] = (float)(out[i] * w);
+	}
+	return nfeat;
+}

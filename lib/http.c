@@ -1,0 +1,465 @@
+/* http.c -- OpenAI-compatible /v1/embeddings client over libcurl multi */
+/* SPDX-License-Identifier: MIT */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <jansson.h>
+
+#include "lib/buf.h"
+#include "lib/diag.h"
+#include "lib/http.h"
+#include "lib/vec.h"
+#include "lib/xmem.h"
+
+#define BACKOFF_MS	500		/* first retry delay */
+#define BACKOFF_MAX_MS	30000		/* longest backoff delay */
+#define RETRY_AFTER_MAX	600000		/* longest Retry-After we honour */
+#define MAX_RESPONSE	((size_t)1 << 30) /* larger answers are refused */
+
+struct http_client {
+	CURLM		*multi;		/* the multi handle; owned */
+	struct curl_slist *headers;	/* request headers; owned */
+	char		*url;		/* full endpoint URL; owned */
+	struct http_params p;		/* the parameters (strings borrowed) */
+	struct http_job	*active;	/* in flight or waiting to retry */
+	struct http_job	*done;		/* finished, not yet returned */
+	size_t		 outstanding;	/* submitted, not yet returned */
+	size_t		 dims;		/* vector size seen so far, or 0 */
+	unsigned long	 requests;	/* requests made */
+	unsigned	 seed;		/* jitter state */
+};
+
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+struct http_client *
+http_new(const struct http_params *p)
+{
+	struct http_client *c;
+	struct buf b = BUF_INIT;
+	size_t n;
+
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
+		diag_fail(ETV_SYS, "cannot initialise libcurl");
+	c = xcalloc(1, sizeof(*c));
+	c->p = *p;
+	if ((c->multi = curl_multi_init()) == NULL)
+		diag_fail(ETV_SYS, "cannot initialise libcurl");
+	n = strlen(p->url);
+	while (n && p->url[n - 1] == '/')
+		n--;
+	buf_add(&b, p->url, n);
+	if (n < 11 || memcmp(p->url + n - 11, "/embeddings", 11) != 0)
+		buf_adds(&b, "/embeddings");
+	c->url = buf_detach(&b, NULL);
+	c->headers = curl_slist_append(NULL, "Content-Type: application/json");
+	c->headers = curl_slist_append(c->headers, "Accept: application/json");
+	c->headers = curl_slist_append(c->headers, "Expect:");
+	if (p->key && *p->key) {
+		buf_printf(&b, "Authorization: Bearer %s", p->key);
+		c->headers = curl_slist_append(c->headers, b.data);
+		/* Do not leave the key lying around in freed memory. */
+		memset(b.data, 0, b.len);
+		buf_release(&b);
+	}
+	if (c->headers == NULL)
+		diag_fail(ETV_SYS, "out of memory");
+	c->seed = (unsigned)getpid() ^ (unsigned)now_ms();
+	return c;
+}
+
+void
+http_free(struct http_client *c)
+{
+	struct http_job *j;
+
+	if (c == NULL)
+		return;
+	for (j = c->active; j; j = j->next)
+		if (j->easy) {
+			curl_multi_remove_handle(c->multi, j->easy);
+			curl_easy_cleanup(j->easy);
+			j->easy = NULL;
+		}
+	curl_multi_cleanup(c->multi);
+	curl_slist_free_all(c->headers);
+	free(c->url);
+	free(c);
+	curl_global_cleanup();
+}
+
+void
+http_job_release(struct http_job *j)
+{
+	buf_release(&j->body);
+	buf_release(&j->resp);
+	free(j->vecs);
+	j->vecs = NULL;
+}
+
+static size_t
+write_cb(char *p, size_t size, size_t n, void *arg)
+{
+	struct buf *b = arg;
+
+	/* Returning less than given makes curl fail the transfer. */
+	if (b->len + size * n > MAX_RESPONSE)
+		return 0;
+	buf_add(b, p, size * n);
+	return size * n;
+}
+
+/* Catch Retry-After (seconds or an HTTP date) and retry-after-ms. */
+static size_t
+header_cb(char *p, size_t size, size_t n, void *arg)
+{
+	struct http_job *j = arg;
+	size_t len = size * n, off, k;
+	char val[128];
+	time_t t;
+	long v;
+	int ms;
+
+	if (len > 15 && strncasecmp(p, "retry-after-ms:", 15) == 0)
+		ms = 1, off = 15;
+	else if (len > 12 && strncasecmp(p, "retry-after:", 12) == 0)
+		ms = 0, off = 12;
+	else
+		return len;
+	for (k = 0; off < len && k < sizeof(val) - 1; off++)
+		if (p[off] != '\r' && p[off] != '\n')
+			val[k++] = p[off];
+	val[k] = '\0';
+	if (ms) {
+		if ((v = strtol(val, NULL, 10)) >= 0)
+			j->retry_after = v > RETRY_AFTER_MAX ? RETRY_AFTER_MAX :
+			    v;
+	} else if (strspn(val, " 0123456789") == strlen(val)) {
+		v = strtol(val, NULL, 10);
+		j->retry_after = v > RETRY_AFTER_MAX / 1000 ? RETRY_AFTER_MAX :
+		    v * 1000;
+	} else if ((t = curl_getdate(val, NULL)) != -1) {
+		v = (long)(t - time(NULL));
+		j->retry_after = v <= 0 ? 0 : v > RETRY_AFTER_MAX / 1000 ?
+		    RETRY_AFTER_MAX : v * 1000;
+	}
+	return len;
+}
+
+static void
+build_body(const struct http_client *c, struct http_job *j)
+{
+	json_t *o, *in;
+	size_t i;
+	char *s;
+
+	o = json_object();
+	in = json_array();
+	for (i = 0; i < j->n; i++)
+		json_array_append_new(in, json_stringn(j->texts[i],
+		    j->lens[i]));
+	json_object_set_new(o, "model", json_string(c->p.model));
+	json_object_set_new(o, "input", in);
+	json_object_set_new(o, "encoding_format", json_string("base64"));
+	if (c->p.dimensions)
+		json_object_set_new(o, "dimensions",
+		    json_integer((json_int_t)c->p.dimensions));
+	if ((s = json_dumps(o, JSON_COMPACT)) == NULL)
+		diag_fail(ETV_SYS, "cannot encode a request");
+	json_decref(o);
+	buf_reset(&j->body);
+	buf_adds(&j->body, s);
+	free(s);
+}
+
+static void
+start(struct http_client *c, struct http_job *j)
+{
+	CURL *e;
+
+	if ((e = curl_easy_init()) == NULL)
+		diag_fail(ETV_SYS, "cannot create a curl handle");
+	buf_reset(&j->resp);
+	j->retry_after = -1;
+	j->retry_at = 0;
+	curl_easy_setopt(e, CURLOPT_URL, c->url);
+	curl_easy_setopt(e, CURLOPT_HTTPHEADER, c->headers);
+	curl_easy_setopt(e, CURLOPT_POSTFIELDS, j->body.data);
+	curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
+	    (curl_off_t)j->body.len);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, &j->resp);
+	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, header_cb);
+	curl_easy_setopt(e, CURLOPT_HEADERDATA, j);
+	curl_easy_setopt(e, CURLOPT_PRIVATE, j);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, c->p.timeout_ms);
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
+	    c->p.timeout_ms < 10000 ? c->p.timeout_ms : 10000L);
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+#if LIBCURL_VERSION_NUM >= 0x075500
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+#endif
+	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(e, CURLOPT_USERAGENT, "etv-embed");
+	j->easy = e;
+	j->attempts++;
+	c->requests++;
+	if (curl_multi_add_handle(c->multi, e) != CURLM_OK)
+		diag_fail(ETV_SYS, "cannot start a request");
+}
+
+void
+http_submit(struct http_client *c, struct http_job *j)
+{
+	j->ok = 0;
+	j->why[0] = '\0';
+	j->attempts = 0;
+	j->dims = 0;
+	free(j->vecs);
+	j->vecs = NULL;
+	build_body(c, j);
+	j->next = c->active;
+	c->active = j;
+	c->outstanding++;
+	start(c, j);
+}
+
+/*
+ * Check a 200 response and take its vectors.  Returns NULL, or the
+ * reason it is not acceptable.
+ */
+static const char *
+parse_response(struct http_client *c, struct http_job *j, char *why,
+    size_t whylen)
+{
+	json_t *doc, *data, *item, *idx;
+	const char *verr;
+	unsigned char *seen;
+	json_error_t jerr;
+	float *v = NULL;
+	long d;
+	size_t i, k;
+
+	doc = json_loadb(j->resp.data ? j->resp.data : "", j->resp.len, 0,
+	    &jerr);
+	if (doc == NULL) {
+		snprintf(why, whylen, "response is not JSON: %s", jerr.text);
+		return why;
+	}
+	data = json_object_get(doc, "data");
+	if (!json_is_array(data)) {
+		json_decref(doc);
+		return "response has no 'data' array";
+	}
+	if (json_array_size(data) != j->n) {
+		snprintf(why, whylen, "response has %zu embeddings for %zu "
+		    "inputs", json_array_size(data), j->n);
+		json_decref(doc);
+		return why;
+	}
+	seen = xcalloc(j->n, 1);
+	j->dims = 0;
+	json_array_foreach(data, i, item) {
+		idx = json_object_get(item, "index");
+		k = json_is_integer(idx) ? (size_t)json_integer_value(idx) : i;
+		if ((idx && !json_is_integer(idx)) ||
+		    (json_is_integer(idx) && json_integer_value(idx) < 0) ||
+		    k >= j->n || seen[k]) {
+			snprintf(why, whylen, "response has a bad or repeated "
+			    "index at position %zu", i);
+			goto bad;
+		}
+		seen[k] = 1;
+		d = vec_from_json(json_object_get(item, "embedding"), &v,
+		    &verr);
+		if (d < 0) {
+			snprintf(why, whylen, "response item %zu: %s", i,
+			    verr);
+			goto bad;
+		}
+		if (j->dims == 0) {
+			j->dims = (size_t)d;
+			if ((c->p.dimensions && j->dims != c->p.dimensions) ||
+			    (c->dims && j->dims != c->dims)) {
+				snprintf(why, whylen, "response vectors have "
+				    "%zu dimensions, expected %zu", j->dims,
+				    c->p.dimensions ? c->p.dimensions :
+				    c->dims);
+				goto bad;
+			}
+			j->vecs = xreallocarray(NULL, j->n * j->dims,
+			    sizeof(float));
+		} else if ((size_t)d != j->dims) {
+			snprintf(why, whylen, "response vectors differ in "
+			    "size (%zu and %ld)", j->dims, d);
+			goto bad;
+		}
+		memcpy(j->vecs + k * j->dims, v, j->dims * sizeof(float));
+		free(v);
+		v = NULL;
+	}
+	free(seen);
+	json_decref(doc);
+	c->dims = j->dims;
+	return NULL;
+bad:
+	free(v);
+	free(seen);
+	free(j->vecs);
+	j->vecs = NULL;
+	json_decref(doc);
+	return why;
+}
+
+/* A short, printable excerpt of an error body for messages. */
+static void
+excerpt(const struct buf *b, char *out, size_t n)
+{
+	size_t i, k = 0;
+
+	for (i = 0; b->data && i < b->len && k + 1 < n && k < 120; i++)
+		out[k++] = (b->data[i] >= 0x20 && b->data[i] < 0x7f) ?
+		    b->data[i] : ' ';
+	out[k] = '\0';
+}
+
+/* Handle a finished transfer: done, retry later, or failed. */
+static void
+finish(struct http_client *c, struct http_job *j, CURLcode res)
+{
+	char why[200], body[128];
+	const char *bad = NULL;
+	long status = 0, delay;
+	int retry = 0, i;
+
+	curl_easy_getinfo(j->easy, CURLINFO_RESPONSE_CODE, &status);
+	curl_multi_remove_handle(c->multi, j->easy);
+	curl_easy_cleanup(j->easy);
+	j->easy = NULL;
+	if (res != CURLE_OK) {
+		snprintf(why, sizeof(why), "%s", curl_easy_strerror(res));
+		bad = why;
+		retry = 1;
+	} else if (status != 200) {
+		excerpt(&j->resp, body, sizeof(body));
+		snprintf(why, sizeof(why), "HTTP %ld%s%s", status,
+		    *body ? ": " : "", body);
+		bad = why;
+		retry = status == 408 || status == 409 || status == 429 ||
+		    status >= 500;
+	} else if ((bad = parse_response(c, j, why, sizeof(why))) != NULL)
+		retry = 1;
+	if (bad == NULL) {
+		j->ok = 1;
+		goto done;
+	}
+	if (retry && j->attempts <= c->p.retries) {
+		if (j->retry_after >= 0)
+			delay = j->retry_after;
+		else {
+			delay = BACKOFF_MS;
+			for (i = 1; i < j->attempts &&
+			    delay < BACKOFF_MAX_MS; i++)
+				delay *= 2;
+			if (delay > BACKOFF_MAX_MS)
+				delay = BACKOFF_MAX_MS;
+			/* Jitter: somewhere in [delay/2, delay]. */
+			delay = delay / 2 + rand_r(&c->seed) % (delay / 2 + 1);
+		}
+		j->retry_at = now_ms() + delay;
+		if (j->retry_at == 0)
+			j->retry_at = 1;
+		diag_verbose(2, "request failed (%s), retrying in %ld ms",
+		    bad, delay);
+		return;
+	}
+	snprintf(j->why, sizeof(j->why), "%s (after %d attempt%s)", bad,
+	    j->attempts, j->attempts == 1 ? "" : "s");
+done:
+	/* Move from the active list to the done list. */
+	{
+		struct http_job **pp;
+
+		for (pp = &c->active; *pp && *pp != j; pp = &(*pp)->next)
+			;
+		if (*pp)
+			*pp = j->next;
+		j->next = c->done;
+		c->done = j;
+	}
+}
+
+struct http_job *
+http_wait(struct http_client *c)
+{
+	struct http_job *j;
+	long long now, next;
+	CURLMsg *msg;
+	int running, left;
+	long timeout;
+
+	for (;;) {
+		if ((j = c->done) != NULL) {
+			c->done = j->next;
+			j->next = NULL;
+			c->outstanding--;
+			return j;
+		}
+		if (c->active == NULL)
+			return NULL;
+		now = now_ms();
+		next = 0;
+		for (j = c->active; j; j = j->next)
+			if (j->easy == NULL && j->retry_at) {
+				if (j->retry_at <= now)
+					start(c, j);
+				else if (next == 0 || j->retry_at < next)
+					next = j->retry_at;
+			}
+		if (curl_multi_perform(c->multi, &running) != CURLM_OK)
+			diag_fail(ETV_SYS, "libcurl failed");
+		while ((msg = curl_multi_info_read(c->multi, &left)) != NULL) {
+			if (msg->msg != CURLMSG_DONE)
+				continue;
+			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE,
+			    (char **)&j);
+			finish(c, j, msg->data.result);
+		}
+		if (c->done)
+			continue;
+		now = now_ms();
+		next = 0;
+		for (j = c->active; j; j = j->next)
+			if (j->easy == NULL && j->retry_at &&
+			    (next == 0 || j->retry_at < next))
+				next = j->retry_at;
+		timeout = 1000;
+		if (next && next - now < timeout)
+			timeout = next - now < 0 ? 0 : (long)(next - now);
+		curl_multi_poll(c->multi, NULL, 0, (int)timeout, NULL);
+	}
+}
+
+size_t
+http_outstanding(const struct http_client *c)
+{
+	return c->outstanding;
+}
+
+unsigned long
+http_requests(const struct http_client *c)
+{
+	return c->requests;
+}
