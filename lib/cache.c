@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 #include <xxhash.h>
@@ -34,13 +35,21 @@ struct cache *
 cache_open(const char *path, char *err, size_t errlen)
 {
 	struct cache *c;
+	int rc, tries;
 
 	c = xcalloc(1, sizeof(*c));
 	if (sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
 		goto fail;
 	sqlite3_busy_timeout(c->db, 30000);
-	if (sqlite3_exec(c->db, schema, NULL, NULL, NULL) != SQLITE_OK ||
+	/*
+	 * Switching a new file to WAL can answer SQLITE_BUSY at once, without
+	 * the busy handler, while another process does the same: retry.
+	 */
+	for (tries = 0; (rc = sqlite3_exec(c->db, schema, NULL, NULL,
+	    NULL)) == SQLITE_BUSY && tries < 300; tries++)
+		usleep(100000);
+	if (rc != SQLITE_OK ||
 	    sqlite3_prepare_v2(c->db, "SELECT vec FROM embedding WHERE "
 	    "model = ?1 AND h1 = ?2 AND h2 = ?3", -1, &c->get, NULL) !=
 	    SQLITE_OK ||

@@ -7,11 +7,51 @@ build=${1:-build}
 PATH="$(cd "$build" && pwd):$PATH"
 export PATH
 out=$build/demo
+rm -rf "$out"
 mkdir -p "$out"
 
-echo "== etv extract README.md man/: one record per document"
-etv extract README.md man >"$out/docs.jsonl"
-etv extract -v README.md man 2>&1 >/dev/null | tail -n 1
-# Show each document's id, size, type and title, one per line.
-etv extract README.md man | sed -n \
-    's/^{"id":"\([^"]*\)".*"bytes":\([0-9]*\).*"type":"\([^"]*\)","title":\("[^"]*"\|null\).*/  \1  \2 bytes  \3  \4/p'
+step() { printf '\n== %s\n' "$*"; }
+
+step "etv extract README.md man: one record per document"
+etv extract -v README.md man >"$out/docs.jsonl"
+python3 - "$out/docs.jsonl" <<'PY'
+import json, sys
+for line in open(sys.argv[1], encoding="utf-8"):
+    r = json.loads(line)
+    m = r["meta"]
+    print("  %-22s %6d bytes  %-8s %s" % (r["id"], m["bytes"], m["type"],
+          m.get("title", "")))
+PY
+
+step "etv validate: every document has an id, a non-empty text and a hash"
+cat >"$out/doc.schema.json" <<'JSON'
+{"type": "object", "required": ["id", "text", "hash"],
+ "properties": {"id": {"type": "string"},
+                "text": {"type": "string", "minLength": 1},
+                "hash": {"type": "string", "pattern": "^xxh3:[0-9a-f]{16}$"}}}
+JSON
+etv validate -v -s "$out/doc.schema.json" --rejects "$out/bad.jsonl" \
+    "$out/docs.jsonl" >"$out/valid.jsonl"
+
+step "etv chunk --size 800 --overlap 80: chunks on natural boundaries"
+etv chunk -v --size 800 --overlap 80 "$out/valid.jsonl" >"$out/chunks.jsonl"
+
+step "etv embed: built-in hashing embedder, 384 dimensions"
+etv embed -v "$out/chunks.jsonl" >"$out/vectors.jsonl"
+
+step "etv index build: an HNSW index of the chunks"
+etv index build "$out/kb.etv" "$out/vectors.jsonl"
+etv index stats "$out/kb.etv"
+
+question="how do I keep a vector index fresh from cron?"
+step "etv index query: \"$question\""
+printf '{"id":"q1","text":"%s"}\n' "$question" | etv embed |
+    etv index query -k 3 "$out/kb.etv" >"$out/answer.jsonl"
+python3 - "$out/answer.jsonl" <<'PY'
+import json, sys
+for line in open(sys.argv[1], encoding="utf-8"):
+    for h in json.loads(line)["hits"]:
+        text = " ".join(h.get("text", "").split())[:70]
+        print("  %.3f  %-24s %s" % (h["score"], h["id"], text))
+PY
+printf '\nAll files are in %s/.\n' "$out"
