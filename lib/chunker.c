@@ -223,16 +223,28 @@ add_brk(struct chunker *c, size_t a, size_t b, uint32_t ca, uint32_t cb,
 	k->lvl = (unsigned char)lvl;
 }
 
+/* ASCII bytes that may end a sentence or a clause. */
+static const unsigned char endish[128] = {
+	['.'] = 1, ['!'] = 1, ['?'] = 1, ['"'] = 1, ['\''] = 1, [')'] = 1,
+	[']'] = 1, ['}'] = 1, ['*'] = 1, ['_'] = 1, [','] = 1, [';'] = 1,
+	[':'] = 1
+};
+
 /* The level of the gap [a, b) holding nl line breaks. */
 static int
 level(const struct chunker *c, size_t a, size_t b, int nl, int head)
 {
 	int sent;
+	unsigned char ch;
 
 	if (head)
 		return LV_SECT;
 	if (nl >= 2)
 		return LV_PARA;
+	/* Most words end in a letter: no sentence or clause end. */
+	ch = a > 0 ? (unsigned char)c->p[a - 1] : 0;
+	if (ch < 0x80 && !endish[ch])
+		return nl == 1 ? LV_LINE : LV_WORD;
 	sent = sentence_end(c->p, c->n, a);
 	if (nl == 1)
 		return sent ? LV_LINESENT : LV_LINE;
@@ -260,6 +272,25 @@ scan(struct chunker *c, size_t from, int markdown)
 	while (i < n) {
 		ch = (unsigned char)p[i];
 		ns = 0;
+		/*
+		 * Fast path: the rest of a word of printable ASCII, up to
+		 * the byte before any non-ASCII one (which could be a mark
+		 * joining that byte's cluster).
+		 */
+		if (in_word && ch > 0x20 && ch < 0x7f) {
+			for (k = i + 1; k < n && (unsigned char)p[k] > 0x20 &&
+			    (unsigned char)p[k] < 0x7f; k++)
+				;
+			if (k < n && (unsigned char)p[k] >= 0x80)
+				k--;
+			if (k > i) {
+				if (u != CHUNK_WORDS)
+					cum += (uint32_t)(k - i);
+				prev_ns = 0;
+				i = k;
+				continue;
+			}
+		}
 		if (ch < 0x80 && (i + 1 == n || (unsigned char)p[i + 1] < 0x80)) {
 			gl = ch == '\r' && i + 1 < n && p[i + 1] == '\n' ? 2 : 1;
 			sp = ch == ' ' || (ch >= '\t' && ch <= '\r');
