@@ -19,8 +19,8 @@
 #include "lib/xmem.h"
 
 #define USAGE \
-"usage: etv-chunk [-hmqvV] [-j jobs] [-o overlap] [-s size] [-t file]\n" \
-"                 [-u unit] [--min-size n] [--no-markdown] [file ...]\n"
+"usage: etv-chunk [-hmqvV] [-j jobs] [-o overlap] [-s size] [-t file] " \
+"[-u unit] [file ...]\n"
 
 static const char help[] = USAGE "\n"
 "etv-chunk -- split documents into retrieval-ready chunks\n"

@@ -194,7 +194,7 @@ for line in sys.stdin:
 	[ "$(jq -r 'select(.text | contains("```sh")) | .text' <<<"$output" | grep -c '^```')" -eq 2 ]
 	[ "$(jq -r 'select(.text | contains("| Debian")) | .text' <<<"$output" | grep -c '^|')" -eq 4 ]
 	# Without Markdown the same size cuts the code block.
-	[ "$(etv-chunk --no-markdown -s 60 --min-size 0 $F/guide.jsonl | jq -r 'select(.text | contains("```sh")) | .text' | grep -c '^```')" -eq 1 ]
+	[ "$(etv-chunk --no-markdown -s 40 --min-size 0 $F/guide.jsonl | jq -r 'select(.text | contains("```sh")) | .text' | grep -c '^```')" -eq 1 ]
 	# Front matter is skipped, and the other meta members are kept.
 	! grep -q 'title: Guide' <<<"$output"
 	[ "$(jq -r .meta.path <<<"$output" | sort -u)" = guide.md ]
