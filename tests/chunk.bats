@@ -349,6 +349,8 @@ print(json.dumps({"id": "word", "text": "ab" * 300000}))
 @test "chunk man page is clean and its synopsis matches the usage" {
 	run mandoc -Tlint -Wwarning ../man/etv-chunk.1
 	[ "$status" -eq 0 ]
-	run mandoc -Tascii ../man/etv-chunk.1
-	[[ "$output" == *"--tokenizer"* ]]
+	syn=$(mandoc -Tascii ../man/etv-chunk.1 | col -b |
+	    sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' | sed '1d;$d' | tr -s ' \t\n' ' ')
+	use=$(etv-chunk --help | head -1 | sed 's/^usage: //')
+	[ "$(echo $syn)" = "$(echo $use)" ]
 }
