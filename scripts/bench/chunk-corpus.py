@@ -53,19 +53,23 @@ def main():
     want = int(sys.argv[1]) << 20
     total = 0
     out = sys.stdout
-    sources = [('doc', p) for p in files('/usr/share/doc')]
-    sources += [('man', p) for p in files('/usr/share/man/man1')]
-    sources += [('man', p) for p in files('/usr/share/man/man8')]
-    for kind, path in sources:
-        text = text_of(path) if kind == 'doc' else man_text(path)
-        if not text or not text.strip():
-            continue
-        out.write(json.dumps({'id': path, 'text': text,
-                              'meta': {'source': path}},
-                             ensure_ascii=False) + '\n')
-        total += len(text.encode('utf-8'))
-        if total >= want:
-            break
+    # A quarter of the corpus from rendered man pages, the rest from
+    # /usr/share/doc (then man pages again if the docs run out).
+    parts = [('man', want // 4, ['/usr/share/man/man1', '/usr/share/man/man8']),
+             ('doc', want, ['/usr/share/doc']),
+             ('man', want, ['/usr/share/man/man5', '/usr/share/man/man3'])]
+    for kind, upto, tops in parts:
+        for top in tops:
+            for path in files(top):
+                if total >= upto:
+                    break
+                text = text_of(path) if kind == 'doc' else man_text(path)
+                if not text or not text.strip():
+                    continue
+                out.write(json.dumps({'id': path, 'text': text,
+                                      'meta': {'source': path}},
+                                     ensure_ascii=False) + '\n')
+                total += len(text.encode('utf-8'))
 
 
 main()
