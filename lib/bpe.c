@@ -641,6 +641,34 @@ split(struct bpe_work *w, const char *p, size_t n, int keep, int record)
 }
 
 size_t
+bpe_count_head(struct bpe_work *w, const char *p, size_t n,
+    const size_t *bounds, size_t nb, size_t base, size_t max, size_t *stop)
+{
+	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(w->md);
+	size_t off = 0, end, total = 0, ib = 0, k;
+	int rc;
+
+	*stop = 0;
+	for (k = 0; k < max && off < n; k++) {
+		rc = pcre2_match(w->b->re, (PCRE2_SPTR)p, n, off,
+		    PCRE2_NO_UTF_CHECK, w->md, w->mctx);
+		if (rc > 0 && ov[0] == off && ov[1] > off)
+			end = ov[1];
+		else
+			return total;	/* let the caller count it all */
+		total += piece(w, p + off, end - off, 0);
+		off = end;
+		while (ib < nb && bounds[ib] < base + off)
+			ib++;
+		if (ib < nb && bounds[ib] == base + off) {
+			*stop = off;
+			return total;
+		}
+	}
+	return total;
+}
+
+size_t
 bpe_encode(struct bpe_work *w, const char *p, size_t n, const uint32_t **ids)
 {
 	size_t k;

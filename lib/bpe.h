@@ -76,6 +76,20 @@ size_t	 bpe_pieces(struct bpe_work *w, const char *p, size_t n,
 	    const size_t **starts, const uint32_t **counts);
 
 /*
+ * Count the tokens of the first pieces of p[0..n), taken as a text of its
+ * own, until a piece ends at an offset that is in bounds[0..nb) (absolute
+ * offsets, ascending; base is the absolute offset of p), trying at most
+ * max pieces.  Returns the count and stores that piece's end (relative to
+ * p) in *stop; *stop is 0 when no piece ended on a bound.  This lets a
+ * caller that pre-tokenized a whole text count a slice of it from the
+ * whole text's pieces: once the slice's pieces meet the text's, they are
+ * the same up to the slice's last piece.
+ */
+size_t	 bpe_count_head(struct bpe_work *w, const char *p, size_t n,
+	    const size_t *bounds, size_t nb, size_t base, size_t max,
+	    size_t *stop);
+
+/*
  * Merge one piece by rank, for tests: the tiktoken algorithm (a linear
  * scan for the lowest-ranked pair) when linear is set, else the priority
  * queue used for long pieces.  Both must give the same tokens.  Returns

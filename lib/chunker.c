@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <utf8proc.h>
+
 #include "lib/chunker.h"
 #include "lib/diag.h"
 #include "lib/markdown.h"
@@ -57,6 +59,9 @@ struct chunker {
 	const size_t	*pst;		/* token piece starts (bpe_pieces) */
 	const uint32_t	*pcnt;		/* token piece counts */
 	size_t		 np;		/* pieces */
+	size_t		*pcum;		/* tokens before each piece (np + 1);
+					   owned */
+	size_t		 cappcum;	/* allocated entries of pcum */
 	size_t		 pa, pb;	/* piece cursors for ca, cb */
 	uint32_t	 suma, sumb;	/* token counts at the cursors */
 	const char	*p;		/* the text being split; borrowed */
@@ -82,6 +87,7 @@ chunker_free(struct chunker *c)
 	if (c == NULL)
 		return;
 	bpe_work_free(c->bw);
+	free(c->pcum);
 	free(c->br);
 	free(c->ch);
 	free(c->path);
@@ -168,10 +174,65 @@ units(const struct chunker *c, size_t raw)
 	return (raw + c->den - 1) / c->den;
 }
 
+/* The first piece starting at or after x. */
+static size_t
+piece_at(const struct chunker *c, size_t x)
+{
+	size_t lo = 0, hi = c->np, mid;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (c->pst[mid] < x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * The exact token count of p[x..y), a slice that ends at the end of a word,
+ * from the text's own pieces: pre-tokenize the slice's head until its
+ * pieces meet the text's, take the text's pieces from there, and
+ * pre-tokenize again the last piece when it runs past y.  The patterns
+ * look at no text before a match, and a match that ends before y looks at
+ * nothing past y (runs of white space, letters, digits or punctuation stop
+ * at the word's end), so this is the count of the slice as a text of its
+ * own.  Falls back to counting the whole slice when the head does not
+ * meet the text's pieces early.
+ */
+static size_t
+slice_tokens(struct chunker *c, size_t x, size_t y)
+{
+	size_t head, stop, ix, iy, endy, tail = 0, mid;
+
+	if (y - x < 256)
+		return bpe_count(c->bw, c->p + x, y - x);
+	ix = piece_at(c, x);
+	head = bpe_count_head(c->bw, c->p + x, y - x, c->pst + ix, c->np - ix,
+	    x, 8, &stop);
+	if (stop == 0)
+		return bpe_count(c->bw, c->p + x, y - x);
+	ix = piece_at(c, x + stop);
+	iy = piece_at(c, y) - 1;	/* the last piece starting before y */
+	endy = iy + 1 < c->np ? c->pst[iy + 1] : c->n;
+	if (endy <= y)
+		mid = c->pcum[iy + 1] - c->pcum[ix];
+	else {
+		if (c->pst[iy] < x + stop)
+			return bpe_count(c->bw, c->p + x, y - x);
+		mid = c->pcum[iy] - c->pcum[ix];
+		tail = bpe_count(c->bw, c->p + c->pst[iy], y - c->pst[iy]);
+	}
+	return head + mid + tail;
+}
+
 /* Exact size of p[x..y) in units. */
 static size_t
-span_size(const struct chunker *c, size_t x, size_t y)
+span_size(struct chunker *c, size_t x, size_t y)
 {
+	if (c->bw != NULL && c->np > 0)
+		return slice_tokens(c, x, y);
 	return units(c, raw_units(c, c->p + x, y - x));
 }
 
@@ -230,23 +291,47 @@ static const unsigned char endish[128] = {
 	[':'] = 1
 };
 
+/* Does the text at b start with a lowercase letter? */
+static int
+soft_next(const char *p, size_t n, size_t b)
+{
+	size_t adv;
+	int32_t cp;
+
+	if (b >= n)
+		return 0;
+	if ((unsigned char)p[b] < 0x80)
+		return p[b] >= 'a' && p[b] <= 'z';
+	cp = text_decode(p + b, n - b, &adv);
+	return cp >= 0 && utf8proc_category(cp) == UTF8PROC_CATEGORY_LL;
+}
+
 /* The level of the gap [a, b) holding nl line breaks. */
 static int
 level(const struct chunker *c, size_t a, size_t b, int nl, int head)
 {
-	int sent;
+	int sent, soft = 0;
 	unsigned char ch;
 
 	if (head)
 		return LV_SECT;
 	if (nl >= 2)
 		return LV_PARA;
-	/* Most words end in a letter: no sentence or clause end. */
 	ch = a > 0 ? (unsigned char)c->p[a - 1] : 0;
+	/*
+	 * A line break inside a sentence of wrapped prose (a line of 40
+	 * bytes or more ending in a letter or a comma, the next one starting
+	 * with a lowercase letter) is only white space.
+	 */
+	if (nl == 1 && (ch >= 0x80 || (unsigned)((ch | 0x20) - 'a') < 26 ||
+	    ch == ',') && a >= 40 && memchr(c->p + a - 40, '\n', 40) == NULL &&
+	    soft_next(c->p, c->n, b))
+		soft = 1;
+	/* Most words end in a letter: no sentence or clause end. */
 	if (ch < 0x80 && !endish[ch])
-		return nl == 1 ? LV_LINE : LV_WORD;
+		return nl == 1 && !soft ? LV_LINE : LV_WORD;
 	sent = sentence_end(c->p, c->n, a);
-	if (nl == 1)
+	if (nl == 1 && (sent || !soft))
 		return sent ? LV_LINESENT : LV_LINE;
 	if (sent)
 		return LV_SENT;
@@ -600,7 +685,7 @@ size_t
 chunker_split(struct chunker *c, const char *p, size_t n, int markdown,
     const struct chunk **out)
 {
-	size_t si, ej, prev, from = 0, sz;
+	size_t si, ej, prev, from = 0, sz, i;
 	long j;
 
 	c->p = p;
@@ -618,6 +703,14 @@ chunker_split(struct chunker *c, const char *p, size_t n, int markdown,
 		c->np = bpe_pieces(c->bw, p, n, &c->pst, &c->pcnt);
 		c->pa = c->pb = 0;
 		c->suma = c->sumb = 0;
+		if (c->np + 1 > c->cappcum) {
+			c->cappcum = c->np + 1;
+			c->pcum = xreallocarray(c->pcum, c->cappcum,
+			    sizeof(*c->pcum));
+		}
+		c->pcum[0] = 0;
+		for (i = 0; i < c->np; i++)
+			c->pcum[i + 1] = c->pcum[i] + c->pcnt[i];
 	}
 	scan(c, from, markdown);
 	if (c->nbr < 2)

@@ -16,7 +16,9 @@
  * starts after it), paragraph (a blank line), line ending a sentence,
  * line, sentence (sentence.h), clause, word (white space, or between two
  * characters of a script written without spaces: Han, kana, Thai, Lao,
- * Khmer, Myanmar).  A chunk starting at s ends at the boundary of the best
+ * Khmer, Myanmar).  A line break inside a sentence of wrapped prose (a
+ * line of 40 bytes or more ending in a letter or comma, the next starting
+ * with a lowercase letter) is white space.  A chunk starting at s ends at the boundary of the best
  * level that fits in `size` and leaves the chunk at least `min_size`
  * units long, the furthest one of that level; when no level leaves
  * min_size, it ends at the furthest boundary that fits.  A word longer

@@ -69,6 +69,15 @@ main(void)
 	expect(CHUNK_CHARS, 30, 20, 0, 0,
 	    "Short. And then a long sentence goes on and on.",
 	    "Short. And then a long|sentence goes on and on.");
+	/* A line break inside a sentence of wrapped prose is white space,
+	 * so the sentence end beats it; a short line's break is a line. */
+	expect(CHUNK_CHARS, 70, 0, 0, 0,
+	    "This is a long line of wrapped prose text that goes\non and on. "
+	    "Then more words follow here.",
+	    "This is a long line of wrapped prose text that goes\non and on.|"
+	    "Then more words follow here.");
+	expect(CHUNK_CHARS, 20, 0, 0, 0, "short line\nnext one. Then",
+	    "short line|next one. Then");
 	/* Clause before word. */
 	expect(CHUNK_CHARS, 25, 5, 0, 0, "alpha beta, gamma delta epsilon",
 	    "alpha beta,|gamma delta epsilon");
