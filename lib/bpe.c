@@ -23,7 +23,7 @@
 #define LINEAR_MAX	48
 
 /* Slots of the per-thread cache of piece token counts (a power of 2). */
-#define CACHE_SLOTS	8192
+#define CACHE_SLOTS	16384
 #define CACHE_MAXLEN	64
 
 /*
@@ -556,22 +556,25 @@ piece(struct bpe_work *w, const char *p, size_t n, int keep)
 
 	if (n == 0)
 		return 0;
-	if ((r = lookup(w->b, p, n)) != NORANK) {
-		if (keep)
-			emit(w, r);
-		return 1;
-	}
+	/* Counting only: most pieces are common words seen before. */
 	if (!keep && n <= CACHE_MAXLEN) {
 		h = hash64(p, n);
 		c = &w->cache[h & (CACHE_SLOTS - 1)];
 		if (c->len == n && c->h == h)
 			return c->count;
 	}
+	if ((r = lookup(w->b, p, n)) != NORANK) {
+		if (keep)
+			emit(w, r);
+		k = 1;
+		goto done;
+	}
 	if (n > UINT32_MAX - 2)
 		diag_fail(ETV_SYS, "piece of %zu bytes is too long", n);
 	work_room(w, n);
 	k = n <= LINEAR_MAX ? merge_linear(w, p, n, keep) :
 	    merge_heap(w, p, n, keep);
+done:
 	if (c != NULL) {
 		c->h = h;
 		c->len = (uint32_t)n;
