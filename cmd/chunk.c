@@ -228,6 +228,12 @@ chunk_item(struct rec_item *it, void *arg, int worker)
 		json_decref(rec);
 		return;
 	}
+	if (len > CHUNKER_MAX_TEXT) {
+		rec_reject(it, NULL, ETV_REJECT, "text of %zu bytes is over "
+		    "the %zu bytes etv-chunk takes", len, CHUNKER_MAX_TEXT);
+		json_decref(rec);
+		return;
+	}
 	md = cx->markdown >= 0 ? cx->markdown : is_markdown(rec);
 	w->docs++;
 	n = chunker_split(w->ck, text, len, md, &ch);

@@ -27,8 +27,6 @@ enum {
 	LV_COUNT
 };
 
-/* Largest text: offsets and unit counts are kept in 32 bits. */
-#define MAX_TEXT	((size_t)1 << 30)
 
 /*
  * A boundary: the white space between two words, [a, b).  A chunk that
@@ -693,7 +691,8 @@ chunker_split(struct chunker *c, const char *p, size_t n, int markdown,
 	c->nch = 0;
 	c->npath = 0;
 	*out = c->ch;
-	if (n >= MAX_TEXT)
+	/* Offsets and unit counts are kept in 32 bits. */
+	if (n > CHUNKER_MAX_TEXT)
 		diag_fail(ETV_SYS, "text of %zu bytes is too long to chunk", n);
 	if (markdown) {
 		md_scan(&c->md, p, n);

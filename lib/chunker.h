@@ -75,6 +75,9 @@ struct chunk_span {
 
 struct chunker;
 
+/* The longest text chunker_split() takes, in bytes (1 GiB - 1). */
+#define CHUNKER_MAX_TEXT	(((size_t)1 << 30) - 1)
+
 /*
  * A chunker with the given options (copied), for one thread.  The caller
  * frees it with chunker_free().  Exits with ETV_SYS on OOM.
@@ -83,7 +86,8 @@ struct chunker *chunker_new(const struct chunk_opts *);
 void	 chunker_free(struct chunker *);
 
 /*
- * Split p[0..n) (valid UTF-8, under 1 GiB).  With markdown set, front
+ * Split p[0..n) (valid UTF-8, at most CHUNKER_MAX_TEXT bytes: exits
+ * with ETV_SYS on a longer one).  With markdown set, front
  * matter is skipped, code blocks and tables are kept whole when they fit,
  * and each chunk gets the path of headings in force at its start.
  * Returns the number of chunks (0 for a text of only white space) and
