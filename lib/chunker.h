@@ -18,9 +18,11 @@
  * characters of a script written without spaces: Han, kana, Thai, Lao,
  * Khmer, Myanmar).  A line break inside a sentence of wrapped prose (a
  * line of 40 bytes or more ending in a letter or comma, the next starting
- * with a lowercase letter) is white space.  A chunk starting at s ends at the boundary of the best
- * level that fits in `size` and leaves the chunk at least `min_size`
- * units long, the furthest one of that level; when no level leaves
+ * with a lowercase letter) is white space.
+ *
+ * A chunk starting at s ends at the boundary of the best level that fits
+ * in `size` and leaves the chunk at least `min_size` units long, the
+ * furthest one of that level; when no level leaves
  * min_size, it ends at the furthest boundary that fits.  A word longer
  * than `size` is cut at grapheme boundaries into chunks flagged `forced`;
  * a single grapheme cluster longer than `size` becomes a forced chunk of

@@ -37,6 +37,14 @@ run() {
 	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }'
 }
 
+# quality NAME SOURCE CHUNKS SIZE [SIZES]: one line of quality figures.
+quality() {
+	name=$1
+	shift
+	"$PY" "$here/chunk-quality.py" "$@" | awk -v n="$name" '{
+	    printf "  %-22s %6d  %17.3f  %9d  %9.3f\n", n, $1, $2, $3, $4 }'
+}
+
 # The corpus: /usr/share/doc and rendered man pages as JSON-lines.
 corpus=$W/corpus-$MB.jsonl
 if [ ! -s "$corpus" ]; then
@@ -129,10 +137,8 @@ awk -v e1="$r_e1" -v e2="$r_e2" -v lc="$r_lc" -v fl="$r_floor" 'BEGIN {
 	printf "  floor / etv -j 1:     %.2fx   (target <= 1.5x)\n", fl / e1
 }'
 say "  quality                chunks  sentence/para-end  over-size  mean fill"
-q=$("$PY" "$here/chunk-quality.py" "$corpus" "$W/etv.jsonl" $SIZE)
-printf '  %-22s %s\n' "etv-chunk" "$q" | awk '{ printf "  %-22s %6d  %17.3f  %9d  %9.3f\n", $1, $2, $3, $4, $5 }'
-q=$("$PY" "$here/chunk-quality.py" "$corpus" "$W/lc.jsonl" $SIZE)
-printf '  %-22s %s\n' "LangChain" "$q" | awk '{ printf "  %-22s %6d  %17.3f  %9d  %9.3f\n", $1, $2, $3, $4, $5 }'
+quality etv-chunk "$corpus" "$W/etv.jsonl" $SIZE
+quality LangChain "$corpus" "$W/lc.jsonl" $SIZE
 
 say ""
 say "token mode: --size $TSIZE --overlap $TOVERLAP tokens, cl100k_base" \
@@ -165,9 +171,5 @@ for f in etv-tok lc-tok; do
 	    jq -r .tokens >"$W/$f.sizes"
 done
 say "  quality                chunks  sentence/para-end  over-size  mean fill"
-q=$("$PY" "$here/chunk-quality.py" "$tcorpus" "$W/etv-tok.jsonl" $TSIZE \
-    "$W/etv-tok.sizes")
-printf '  %-22s %s\n' "etv-chunk" "$q" | awk '{ printf "  %-22s %6d  %17.3f  %9d  %9.3f\n", $1, $2, $3, $4, $5 }'
-q=$("$PY" "$here/chunk-quality.py" "$tcorpus" "$W/lc-tok.jsonl" $TSIZE \
-    "$W/lc-tok.sizes")
-printf '  %-22s %s\n' "LangChain" "$q" | awk '{ printf "  %-22s %6d  %17.3f  %9d  %9.3f\n", $1, $2, $3, $4, $5 }'
+quality etv-chunk "$tcorpus" "$W/etv-tok.jsonl" $TSIZE "$W/etv-tok.sizes"
+quality LangChain "$tcorpus" "$W/lc-tok.jsonl" $TSIZE "$W/lc-tok.sizes"

@@ -1,4 +1,4 @@
-/* chunk_bpe.c -- unit tests of lib/bpe: rank files, merges, reference vectors */
+/* chunk_bpe.c -- unit tests of lib/bpe: rank files, merges, vectors */
 /* SPDX-License-Identifier: MIT */
 #include <stdio.h>
 #include <stdlib.h>
