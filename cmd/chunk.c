@@ -204,8 +204,8 @@ chunk_item(struct rec_item *it, void *arg, int worker)
 	const char *text, *why, *key, *docid;
 	json_t *rec, *idv, *meta = NULL, *v;
 	size_t len, idlen, n, i;
-	char hashbuf[HASH_TAG_LEN + 1], num[96];
-	int md, seen_meta = 0;
+	char hashbuf[HASH_TAG_LEN + 1], idbuf[HASH_TAG_LEN + 1], num[96];
+	int md, seen_meta = 0, put_meta;
 	struct buf *into;
 
 	if ((rec = rec_parse(it)) == NULL)
@@ -218,7 +218,7 @@ chunk_item(struct rec_item *it, void *arg, int worker)
 	idv = json_object_get(rec, opt.id_field);
 	if (idv == NULL) {
 		/* No id: the text's hash names the document. */
-		docid = hash_tag(hashbuf, text, len);
+		docid = hash_tag(idbuf, text, len);
 		idlen = HASH_TAG_LEN;
 	} else if (json_is_string(idv)) {
 		docid = json_string_value(idv);
@@ -261,6 +261,8 @@ chunk_item(struct rec_item *it, void *arg, int worker)
 		buf_addc(into, ':');
 		rec_dump(into, v);
 	}
+	/* A meta that is not an object is copied as it is, untouched. */
+	put_meta = md && (seen_meta || json_object_get(rec, "meta") == NULL);
 
 	for (i = 0; i < n; i++) {
 		buf_reset(&w->line);
@@ -283,7 +285,7 @@ chunk_item(struct rec_item *it, void *arg, int worker)
 			w->forced++;
 		}
 		buf_add(&w->line, w->pre.data, w->pre.len);
-		if (md)
+		if (put_meta)
 			add_meta(w, meta, text, &ch[i]);
 		if (seen_meta)
 			buf_add(&w->line, w->post.data, w->post.len);

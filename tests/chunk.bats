@@ -202,6 +202,15 @@ for line in sys.stdin:
 	[ "$status" -eq 0 ]
 }
 
+@test "chunk --markdown leaves a meta that is not an object alone" {
+	run --separate-stderr etv-chunk -m <<<'{"id":"m","text":"# T\n\nx","meta":"note"}'
+	[ "$status" -eq 0 ]
+	[ "$(jq -c .meta <<<"$output")" = '"note"' ]
+	[ "$(grep -o '"meta"' <<<"$output" | wc -l)" -eq 1 ]
+	run --separate-stderr etv-chunk -m <<<'{"id":"m","text":"# T\n\nx"}'
+	[ "$(jq -c .meta <<<"$output")" = '{"headings":["T"]}' ]
+}
+
 @test "chunk treats meta.type markdown as Markdown unless --no-markdown" {
 	run --separate-stderr etv-chunk -s 80 $F/guide.jsonl
 	[ "$(jq -c '.meta.headings' <<<"$output" | head -1)" = '["Install"]' ]
@@ -338,6 +347,9 @@ print(json.dumps({"id": "word", "text": "ab" * 300000}))
 	run --separate-stderr etv-chunk <<<'{"text":"hello"}'
 	[ "$(jq -r .doc_id <<<"$output")" = "xxh3:9555e8555c62dcfd" ]
 	[ "$(jq -r .id <<<"$output")" = "xxh3:9555e8555c62dcfd#0" ]
+	run --separate-stderr etv-chunk -s 5 --min-size 0 <<<'{"text":"hello world"}'
+	[ "$(jq -r .doc_id <<<"$output" | sort -u)" = "$(etv-chunk <<<'{"text":"hello world"}' | jq -r .hash)" ]
+	[ "$(jq -r .id <<<"$output" | sed -n 2p)" = "$(jq -r .doc_id <<<"$output" | sed -n 1p)#1" ]
 }
 
 @test "chunk hash is the xxh3 of the chunk text" {
