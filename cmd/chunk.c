@@ -216,6 +216,11 @@ add_meta(struct worker *w, const json_t *meta, const char *text,
 	json_decref(m);
 }
 
+/*
+ * Chunk one record (a pool_fn): parse it, split its text and write one
+ * line per chunk, its own fields first, then the source's other fields
+ * encoded once, in their order.
+ */
 static void
 chunk_item(struct rec_item *it, void *arg, int worker)
 {
@@ -317,6 +322,7 @@ chunk_item(struct rec_item *it, void *arg, int worker)
 	json_decref(rec);
 }
 
+/* The --unit argument; a usage error when it names no unit. */
 static enum chunk_unit
 parse_unit(const char *s)
 {
