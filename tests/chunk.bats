@@ -372,3 +372,20 @@ print(json.dumps({"id": "word", "text": "ab" * 300000}))
 	use=$(etv-chunk --help | head -1 | sed 's/^usage: //')
 	[ "$(echo $syn)" = "$(echo $use)" ]
 }
+
+@test "chunk reads CSV and honours the shared input options" {
+	run --separate-stderr etv-chunk --csv --delimiter ';' -s 15 --min-size 0 <<<$'id;text\nr1;"Hello there. General Kenobi."'
+	[ "$status" -eq 0 ]
+	[ "$(jq -r .text <<<"$output" | paste -sd'|')" = "Hello there.|General Kenobi." ]
+	long=$(head -c 300 /dev/zero | tr '\0' x)
+	run --separate-stderr etv-chunk --max-line 100 <<<$'{"id":"a","text":"ok"}\n{"id":"b","text":"'"$long"'"}'
+	[ "$status" -eq 3 ]
+	[[ "$stderr" == *"<stdin>:2: line is longer than --max-line"* ]]
+	run --separate-stderr etv-chunk --rejects "$BATS_TEST_TMPDIR/rj" --max-rejects 1 <<<$'{"id":"a","text":"ok"}\nbad\n{"id":"c","text":"ok"}'
+	[ "$status" -eq 0 ]
+	[ "$(jq -r .doc_id <<<"$output" | paste -sd' ')" = "a c" ]
+	[ "$(cat "$BATS_TEST_TMPDIR/rj")" = bad ]
+	# --unbuffered writes each record's chunks as they are made.
+	run --separate-stderr bash -c 'etv-chunk --unbuffered -s 5 --min-size 0 <<<"{\"id\":\"u\",\"text\":\"one two three\"}" | head -c 1000'
+	[ "$(wc -l <<<"$output")" -eq 3 ]
+}
