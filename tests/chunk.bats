@@ -385,7 +385,18 @@ print(json.dumps({"id": "word", "text": "ab" * 300000}))
 	[ "$status" -eq 0 ]
 	[ "$(jq -r .doc_id <<<"$output" | paste -sd' ')" = "a c" ]
 	[ "$(cat "$BATS_TEST_TMPDIR/rj")" = bad ]
-	# --unbuffered writes each record's chunks as they are made.
-	run --separate-stderr bash -c 'etv-chunk --unbuffered -s 5 --min-size 0 <<<"{\"id\":\"u\",\"text\":\"one two three\"}" | head -c 1000'
-	[ "$(wc -l <<<"$output")" -eq 3 ]
+	# --unbuffered writes each record's chunks while the input is still
+	# open.
+	mkfifo "$BATS_TEST_TMPDIR/f"
+	etv-chunk --unbuffered <"$BATS_TEST_TMPDIR/f" >"$BATS_TEST_TMPDIR/u" &
+	pid=$!
+	exec 3>"$BATS_TEST_TMPDIR/f"
+	echo '{"id":"u","text":"one two"}' >&3
+	for i in $(seq 100); do
+		[ -s "$BATS_TEST_TMPDIR/u" ] && break
+		sleep 0.1
+	done
+	[ -s "$BATS_TEST_TMPDIR/u" ]
+	exec 3>&-
+	wait "$pid"
 }
