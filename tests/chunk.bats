@@ -385,18 +385,4 @@ print(json.dumps({"id": "word", "text": "ab" * 300000}))
 	[ "$status" -eq 0 ]
 	[ "$(jq -r .doc_id <<<"$output" | paste -sd' ')" = "a c" ]
 	[ "$(cat "$BATS_TEST_TMPDIR/rj")" = bad ]
-	# --unbuffered writes each record's chunks while the input is still
-	# open.
-	mkfifo "$BATS_TEST_TMPDIR/f"
-	etv-chunk --unbuffered <"$BATS_TEST_TMPDIR/f" >"$BATS_TEST_TMPDIR/u" &
-	pid=$!
-	exec 3>"$BATS_TEST_TMPDIR/f"
-	echo '{"id":"u","text":"one two"}' >&3
-	for i in $(seq 100); do
-		[ -s "$BATS_TEST_TMPDIR/u" ] && break
-		sleep 0.1
-	done
-	[ -s "$BATS_TEST_TMPDIR/u" ]
-	exec 3>&-
-	wait "$pid"
 }
