@@ -27,25 +27,33 @@
 #define CACHE_MAXLEN	64
 
 /*
- * The pre-tokenizer patterns, as tiktoken writes them for PCRE-like
- * engines ("$" spelled "\z": the same here, as the run before it is
- * possessive).
+ * White space as tiktoken's regex engine (Rust's regex crate) has it: the
+ * Unicode White_Space property.  PCRE2's \s in UCP mode is the Z category
+ * and \t\n\v\f\r, which leaves out U+0085 (NEXT LINE).
+ */
+#define WS	"[\\s\\x{85}]"
+#define NWS	"[^\\s\\x{85}]"
+#define PUNCT	"[^\\s\\x{85}\\p{L}\\p{N}]"
+
+/*
+ * The pre-tokenizer patterns, as tiktoken writes them ("$" spelled "\z":
+ * the same here, as the run before it is possessive).
  */
 static const char *const patterns[] = {
 	[BPE_R50K] =
-	    "'(?:[sdmt]|ll|ve|re)| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+"
-	    "|\\s+(?!\\S)|\\s+",
+	    "'(?:[sdmt]|ll|ve|re)| ?\\p{L}+| ?\\p{N}+| ?" PUNCT "+"
+	    "|" WS "+(?!" NWS ")|" WS "+",
 	[BPE_CL100K] =
 	    "'(?i:[sdmt]|ll|ve|re)|[^\\r\\n\\p{L}\\p{N}]?+\\p{L}++"
-	    "|\\p{N}{1,3}+| ?[^\\s\\p{L}\\p{N}]++[\\r\\n]*+|\\s++\\z"
-	    "|\\s*[\\r\\n]|\\s+(?!\\S)|\\s",
+	    "|\\p{N}{1,3}+| ?" PUNCT "++[\\r\\n]*+|" WS "++\\z"
+	    "|" WS "*[\\r\\n]|" WS "+(?!" NWS ")|" WS,
 	[BPE_O200K] =
 	    "[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]*"
 	    "[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?"
 	    "|[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]+"
 	    "[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?"
-	    "|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n/]*|\\s*[\\r\\n]+"
-	    "|\\s+(?!\\S)|\\s+"
+	    "|\\p{N}{1,3}| ?" PUNCT "+[\\r\\n/]*|" WS "*[\\r\\n]+"
+	    "|" WS "+(?!" NWS ")|" WS "+"
 };
 
 static const char *const pattern_names[] = {

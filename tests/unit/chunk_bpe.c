@@ -87,7 +87,9 @@ small_tests(void)
 	const uint32_t *ids;
 	uint32_t *lin;
 	char s[300];
-	size_t n, k, k2, i, round;
+	size_t n, k, k2, i, round, np;
+	const size_t *starts;
+	const uint32_t *counts;
 	int fd;
 	static const uint32_t the[] = { 258 };
 	static const uint32_t sp_the[] = { 260 };
@@ -126,6 +128,10 @@ small_tests(void)
 	/* Pre-tokenizer: "the cat" is "the" and " cat". */
 	CHECK(bpe_count(w, "the cat", 7) == 1 + 4);
 	CHECK(bpe_count(w, "", 0) == 0);
+	/* U+0085 is white space, as in tiktoken's engine: "a", NEL,
+	 * NEL + "b" (a non-letter then letters). */
+	np = bpe_pieces(w, "a\xc2\x85\xc2\x85" "b", 6, &starts, &counts);
+	CHECK(np == 3 && starts[0] == 0 && starts[1] == 1 && starts[2] == 3);
 
 	/* Linear and heap merges agree on long random a/b strings. */
 	srand(7);
