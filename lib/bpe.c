@@ -76,6 +76,8 @@ struct bpe {
 	struct slot	*slots;		/* the rank table; owned */
 	size_t		 mask;		/* slot count - 1 */
 	size_t		 ntok;		/* tokens in the table */
+	uint32_t	*rlen;		/* token length by rank; owned */
+	size_t		 nrank;		/* entries in rlen (largest rank + 1) */
 	enum bpe_pattern pat;		/* which pre-tokenizer */
 	pcre2_code	*re;		/* the compiled pattern; owned */
 };
@@ -216,7 +218,7 @@ load(const char *path, int pat, char *err, size_t errlen)
 {
 	struct bpe *b;
 	char *data, *line, *end, *sp, *nl;
-	size_t len, nlines, lineno;
+	size_t len, nlines, lineno, i;
 	long dlen;
 	unsigned long rank;
 	int errcode;
@@ -272,6 +274,13 @@ load(const char *path, int pat, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: no tokens", path);
 		goto fail;
 	}
+	for (i = 0; i <= b->mask; i++)
+		if (b->slots[i].len > 0 && b->slots[i].rank >= b->nrank)
+			b->nrank = (size_t)b->slots[i].rank + 1;
+	b->rlen = xcalloc(b->nrank, sizeof(*b->rlen));
+	for (i = 0; i <= b->mask; i++)
+		if (b->slots[i].len > 0)
+			b->rlen[b->slots[i].rank] = b->slots[i].len;
 	free(data);
 	b->pat = pat >= 0 ? (enum bpe_pattern)pat :
 	    guess_pattern(path, b->ntok);
@@ -318,7 +327,14 @@ bpe_free(struct bpe *b)
 		pcre2_code_free(b->re);
 	free(b->pool);
 	free(b->slots);
+	free(b->rlen);
 	free(b);
+}
+
+size_t
+bpe_token_len(const struct bpe *b, uint32_t rank)
+{
+	return rank < b->nrank ? b->rlen[rank] : 0;
 }
 
 const char *

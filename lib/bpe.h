@@ -50,6 +50,9 @@ const char *bpe_pattern_name(const struct bpe *);
 /* Number of tokens in its rank table. */
 size_t	 bpe_vocab(const struct bpe *);
 
+/* The length in bytes of the token of a rank, or 0 for an unknown rank. */
+size_t	 bpe_token_len(const struct bpe *, uint32_t rank);
+
 /* Per-thread scratch state for encoding; free with bpe_work_free(). */
 struct bpe_work *bpe_work_new(const struct bpe *);
 void	 bpe_work_free(struct bpe_work *);

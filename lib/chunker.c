@@ -579,6 +579,64 @@ choose(struct chunker *c, size_t si, size_t lo, size_t *size)
 }
 
 /*
+ * force() with a tokenizer (force() follows): encode a window of the word once and cut
+ * after `size` of its tokens, at the grapheme boundary at or before that
+ * byte; the slice, counted on its own, may need a few graphemes less.
+ * The window grows until it holds `size` tokens or reaches the word's
+ * end.  This costs a few encodings per chunk where a binary search over
+ * the graphemes would cost a dozen.
+ */
+static void
+force_tokens(struct chunker *c, size_t x, size_t y)
+{
+	const uint32_t *ids;
+	size_t pos = x, win, wend, k, t, off, cut, sz, g, m, cap = 0;
+	size_t *gb = NULL;
+
+	while (pos < y) {
+		win = 8 * c->opt.size + 16;
+		for (;;) {
+			wend = y - pos > win ? pos + win : y;
+			while (wend > pos && wend < y &&
+			    ((unsigned char)c->p[wend] & 0xc0) == 0x80)
+				wend--;
+			k = bpe_encode(c->bw, c->p + pos, wend - pos, &ids);
+			if (k > c->opt.size || wend == y)
+				break;
+			win *= 2;
+		}
+		off = 0;
+		for (t = 0; t < k && t < c->opt.size; t++)
+			off += bpe_token_len(c->opt.bpe, ids[t]);
+		/* The grapheme boundaries up to pos + off. */
+		m = 0;
+		for (g = pos; g < y; ) {
+			g += text_grapheme(c->p + g, y - g);
+			if (g > pos + off && m > 0)
+				break;
+			if (m == cap) {
+				cap = cap ? 2 * cap : 256;
+				gb = xreallocarray(gb, cap, sizeof(*gb));
+			}
+			gb[m++] = g;
+			if (g > pos + off)
+				break;
+		}
+		/* The last boundary whose slice fits; one grapheme at least. */
+		for (;;) {
+			cut = gb[m - 1];
+			sz = span_size(c, pos, cut);
+			if (sz <= c->opt.size || m == 1)
+				break;
+			m--;
+		}
+		add_chunk(c, pos, cut, sz, 1);
+		pos = cut;
+	}
+	free(gb);
+}
+
+/*
  * Cut p[x..y), a word too long for the size, at grapheme boundaries into
  * forced chunks as full as they can be.
  */
@@ -588,13 +646,15 @@ force(struct chunker *c, size_t x, size_t y)
 	size_t pos = x, g, cut, sz, lo, hi, mid, m, cap = 0, *gb = NULL;
 	size_t most;
 
-	/*
-	 * A grapheme is at least one unit (a quarter of one for the token
-	 * estimate), and no token of a real vocabulary spans 32 of them.
-	 */
+	if (c->bw != NULL) {
+		force_tokens(c, x, y);
+		return;
+	}
+	/* A grapheme is at least one unit (a quarter of one for the token
+	 * estimate). */
 	most = c->opt.size + 1;
 	if (c->opt.unit == CHUNK_TOKENS)
-		most = (c->bw != NULL ? 32 : 4) * c->opt.size + 1;
+		most = 4 * c->opt.size + 1;
 
 	while (pos < y) {
 		/* Grapheme boundaries after pos, up to a bound on the
