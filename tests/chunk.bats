@@ -272,6 +272,11 @@ print(json.dumps({"id": "word", "text": "ab" * 300000}))
 	[ "$(jq -r .tokens <<<"$output")" = 9 ]
 	etv-chunk -t "$BATS_TEST_TMPDIR/tiny_cl100k.tiktoken" -s 40 -o 8 $F/prose.jsonl $F/unicode.jsonl >"$BATS_TEST_TMPDIR/o"
 	[ "$(jq -r 'select(.forced | not) | .tokens' "$BATS_TEST_TMPDIR/o" | sort -n | tail -1)" -le 40 ]
+	# A word far over the size is cut into full forced chunks.
+	python3 -c 'import json; print(json.dumps({"id": "w", "text": "thing" * 40000}))' |
+	    etv-chunk -t "$BATS_TEST_TMPDIR/tiny_cl100k.tiktoken" -s 100 >>"$BATS_TEST_TMPDIR/o"
+	[ "$(jq -r 'select(.doc_id == "w") | .tokens' "$BATS_TEST_TMPDIR/o" | sed '$d' | sort -n | head -1)" -ge 99 ]
+	[ "$(jq -r 'select(.doc_id == "w") | .tokens' "$BATS_TEST_TMPDIR/o" | sort -n | tail -1)" -eq 100 ]
 	# Each chunk's count is its own text's count.
 	jq -c '{id, text}' "$BATS_TEST_TMPDIR/o" |
 	    etv-chunk -t "$BATS_TEST_TMPDIR/tiny_cl100k.tiktoken" -s 100000 |
