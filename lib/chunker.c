@@ -579,9 +579,9 @@ choose(struct chunker *c, size_t si, size_t lo, size_t *size)
 }
 
 /*
- * force() with a tokenizer (force() follows): encode a window of the word once and cut
- * after `size` of its tokens, at the grapheme boundary at or before that
- * byte; the slice, counted on its own, may need a few graphemes less.
+ * force(), below, with a tokenizer: encode a window of the word once and
+ * cut after `size` of its tokens, at the grapheme boundary at or before
+ * that byte; the slice, counted on its own, may need a few graphemes less.
  * The window grows until it holds `size` tokens or reaches the word's
  * end.  This costs a few encodings per chunk where a binary search over
  * the graphemes would cost a dozen.
