@@ -8,6 +8,8 @@ set -eu
 pkgs="gcc make pkg-config libc6-dev libjansson-dev libutf8proc-dev libcsv-dev
 libxxhash-dev libpcre2-dev libcurl4-openssl-dev libsqlite3-dev bats
 bats-support bats-assert mandoc python3 ca-certificates"
+# jq reads the JSON-lines output in the test suites.
+pkgs="$pkgs jq"
 # Benchmarks compare etv with the tools a user would otherwise pick.
 bench="python3-sklearn python3-numpy python3-hnswlib python3-faiss
 python3-jsonschema nodejs npm hyperfine"
