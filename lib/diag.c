@@ -16,13 +16,19 @@ static const char *prog = "etv";
 static int	worst;
 
 void
-diag_init(const char *argv0)
+diag_init(char *argv0)
 {
-	const char *p;
+	char *p;
 
 	if (argv0 && *argv0) {
-		p = strrchr(argv0, '/');
-		prog = p ? p + 1 : argv0;
+		/*
+		 * getopt(3) names the program by argv[0] in its own messages;
+		 * shorten the string in place so that they too start with
+		 * "etv-chunk:", not "./build/etv-chunk:".
+		 */
+		if ((p = strrchr(argv0, '/')) != NULL && p[1] != '\0')
+			memmove(argv0, p + 1, strlen(p + 1) + 1);
+		prog = argv0;
 	}
 }
 

@@ -23,8 +23,11 @@ enum {
 extern int	diag_quiet;
 extern int	diag_verbosity;
 
-/* Remember the program name (basename of argv[0]).  Call first. */
-void	 diag_init(const char *argv0);
+/*
+ * Remember the program name: argv[0] is cut down to its base name in
+ * place, so that getopt's own messages use it too.  Call first.
+ */
+void	 diag_init(char *argv0);
 
 /* The program name, e.g. "etv-chunk". */
 const char *diag_prog(void);

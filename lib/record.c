@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -32,6 +33,7 @@ struct rec_reader {
 	size_t		 rcap;		/* its size */
 	size_t		 rpos, rend;	/* unread bytes are rbuf[rpos..rend) */
 	int		 reof;		/* fp is at end of file */
+	int		 rerr;		/* errno of a failed read, or 0 */
 	int		 values;	/* rec_accept_values() */
 	FILE		*rejects;	/* --rejects stream, or NULL */
 	unsigned long	 nread, nout, nrej; /* counts for -v */
@@ -102,6 +104,7 @@ next_file(struct rec_reader *rd)
 		rd->lineno = 0;
 		rd->rpos = rd->rend = 0;
 		rd->reof = 0;
+		rd->rerr = 0;
 		if (strcmp(name, "-") == 0) {
 			rd->fp = stdin;
 			rd->file = stdin_name;
@@ -121,9 +124,9 @@ next_file(struct rec_reader *rd)
 static void
 close_file(struct rec_reader *rd)
 {
-	if (rd->fp && ferror(rd->fp))
+	if (rd->fp && (rd->rerr || ferror(rd->fp)))
 		diag_error(ETV_SYS, "%s: read error: %s", rd->file,
-		    strerror(errno));
+		    strerror(rd->rerr ? rd->rerr : errno));
 	table_free(rd->table);
 	rd->table = NULL;
 	if (rd->fp && rd->fp != stdin)
@@ -160,7 +163,7 @@ item_reset(struct rec_item *it)
 static void
 fill(struct rec_reader *rd)
 {
-	size_t n;
+	ssize_t n;
 
 	if (rd->rpos > 0) {
 		memmove(rd->rbuf, rd->rbuf + rd->rpos, rd->rend - rd->rpos);
@@ -171,11 +174,23 @@ fill(struct rec_reader *rd)
 		rd->rcap = rd->rcap ? rd->rcap * 2 : 1 << 16;
 		rd->rbuf = xrealloc(rd->rbuf, rd->rcap);
 	}
-	n = fread(rd->rbuf + rd->rend, 1, rd->rcap - rd->rend, rd->fp);
-	rd->rend += n;
-	if (n == 0)
+	/*
+	 * read(2), not fread: it returns what a pipe holds now, so that an
+	 * interactive producer's line is handled (and, with --unbuffered,
+	 * written) at once instead of after 64 KiB more.
+	 */
+	do
+		n = read(fileno(rd->fp), rd->rbuf + rd->rend,
+		    rd->rcap - rd->rend);
+	while (n == -1 && errno == EINTR);
+	if (n <= 0) {
 		rd->reof = 1;
-	progress_add(rd->progress, 0, n);
+		if (n == -1)
+			rd->rerr = errno;
+		return;
+	}
+	rd->rend += (size_t)n;
+	progress_add(rd->progress, 0, (unsigned long long)n);
 }
 
 /*

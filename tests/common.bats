@@ -62,8 +62,10 @@ check_version() {
 }
 
 check_badopt() {
-	run --separate-stderr "$tool" --no-such-option
+	# Run by its full path: messages still start with the short name.
+	run --separate-stderr "$ETV_BUILD/$tool" --no-such-option
 	[ "$status" -eq 2 ] && [ -z "$output" ] &&
+	    [[ "$stderr" == "$tool: "* ]] &&
 	    [[ "$stderr" == *"Try '$tool --help'."* ]]
 }
 
