@@ -7,31 +7,33 @@
 #include <unistd.h>
 
 #include "lib/diag.h"
+#include "lib/opt.h"
 #include "lib/pool.h"
 #include "lib/record.h"
 #include "lib/xmem.h"
 
 /*
- * The main thread reads a round of lines while the workers process the
- * previous round, then writes that round out in order.  Two rounds
- * alternate, so reading, processing and writing overlap.
+ * A sliding window of items in input order.  The main thread reads lines
+ * into free slots, worker threads take the next unprocessed slots, and the
+ * main thread writes finished slots out in order, as soon as the oldest
+ * one is done: a slow record holds up the output but not the workers,
+ * which go on with the rest of the window.  The main thread also takes
+ * work when it has nothing to read or write.
  */
-#define ROUND_ITEMS	2048
-#define ROUND_BYTES	(8u << 20)
-#define GRAB		8	/* items a worker takes at a time */
-
-struct round {
-	struct rec_item	 items[ROUND_ITEMS]; /* lines and their results */
-	size_t		 n;		/* items in use */
-	size_t		 next;		/* next item to hand out */
-	size_t		 done;		/* items processed */
-};
+#define WINDOW		4096		/* items in flight at most */
+#define WINDOW_BYTES	(64u << 20)	/* input bytes in flight at most */
+#define READ_BATCH	64		/* lines read before waking workers */
+#define GRAB		8		/* items a worker takes at a time */
 
 struct pool {
-	pthread_mutex_t	 mu;		/* guards everything below */
-	pthread_cond_t	 work;		/* a round is ready, or quit */
-	pthread_cond_t	 finished;	/* a round is fully processed */
-	struct round	*cur;		/* round being processed, or NULL */
+	pthread_mutex_t	 mu;		/* guards the counters and ready[] */
+	pthread_cond_t	 work;		/* items to take, or quit */
+	pthread_cond_t	 done;		/* an item was processed */
+	struct rec_item	*ring;		/* WINDOW slots; owned */
+	unsigned char	*ready;		/* per slot: processed, not written */
+	unsigned long	 head;		/* next item to write */
+	unsigned long	 filled;	/* items read so far */
+	unsigned long	 taken;		/* items handed out so far */
 	int		 quit;		/* workers should exit */
 	pool_fn		 fn;		/* the per-item function */
 	void		*arg;		/* its argument */
@@ -52,36 +54,32 @@ pool_ncpu(void)
 }
 
 /*
- * Take the next few items of the current round, with p->mu held.  Returns
- * 0 when there is nothing left to take.
+ * With p->mu held: take up to GRAB unprocessed items, [*from, *to).
+ * Returns 0 when there are none.
  */
 static int
-grab(struct pool *p, struct round **rp, size_t *from, size_t *to)
+grab(struct pool *p, unsigned long *from, unsigned long *to)
 {
-	struct round *r = p->cur;
-
-	if (r == NULL || r->next == r->n)
+	if (p->taken == p->filled)
 		return 0;
-	*rp = r;
-	*from = r->next;
-	*to = *from + GRAB < r->n ? *from + GRAB : r->n;
-	r->next = *to;
+	*from = p->taken;
+	*to = p->filled - p->taken > GRAB ? p->taken + GRAB : p->filled;
+	p->taken = *to;
 	return 1;
 }
 
-/* Process items [from, to) of r, then count them done (takes p->mu). */
+/* Without p->mu: process items [from, to); returns with p->mu held. */
 static void
-process(struct pool *p, struct round *r, size_t from, size_t to, int id)
+process(struct pool *p, unsigned long from, unsigned long to, int id)
 {
-	size_t i;
+	unsigned long i;
 
 	for (i = from; i < to; i++)
-		p->fn(&r->items[i], p->arg, id);
+		p->fn(&p->ring[i % WINDOW], p->arg, id);
 	pthread_mutex_lock(&p->mu);
-	r->done += to - from;
-	if (r->done == r->n)
-		pthread_cond_signal(&p->finished);
-	pthread_mutex_unlock(&p->mu);
+	for (i = from; i < to; i++)
+		p->ready[i % WINDOW] = 1;
+	pthread_cond_signal(&p->done);
 }
 
 static void *
@@ -89,75 +87,19 @@ worker_main(void *arg)
 {
 	struct worker *w = arg;
 	struct pool *p = w->pool;
-	struct round *r;
-	size_t from, to;
+	unsigned long from, to;
 
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
-		while (!p->quit && !grab(p, &r, &from, &to))
+		while (!p->quit && !grab(p, &from, &to))
 			pthread_cond_wait(&p->work, &p->mu);
 		if (p->quit)
 			break;
 		pthread_mutex_unlock(&p->mu);
-		process(p, r, from, to, w->id);
-		pthread_mutex_lock(&p->mu);
+		process(p, from, to, w->id);
 	}
 	pthread_mutex_unlock(&p->mu);
 	return NULL;
-}
-
-/* Hand a round to the workers. */
-static void
-post(struct pool *p, struct round *r)
-{
-	pthread_mutex_lock(&p->mu);
-	p->cur = r;
-	pthread_cond_broadcast(&p->work);
-	pthread_mutex_unlock(&p->mu);
-}
-
-/* Help with round r from the main thread, then wait until it is done. */
-static void
-finish(struct pool *p, struct round *r, int id)
-{
-	struct round *got;
-	size_t from, to;
-
-	for (;;) {
-		pthread_mutex_lock(&p->mu);
-		if (!grab(p, &got, &from, &to)) {
-			while (r->done < r->n)
-				pthread_cond_wait(&p->finished, &p->mu);
-			p->cur = NULL;
-			pthread_mutex_unlock(&p->mu);
-			return;
-		}
-		pthread_mutex_unlock(&p->mu);
-		process(p, got, from, to, id);
-	}
-}
-
-/* Fill a round from the reader.  Returns the number of items read. */
-static size_t
-read_round(struct rec_reader *rd, struct round *r)
-{
-	size_t bytes = 0;
-
-	r->n = r->next = r->done = 0;
-	while (r->n < ROUND_ITEMS && bytes < ROUND_BYTES &&
-	    rec_getline(rd, &r->items[r->n]))
-		bytes += r->items[r->n++].len;
-	return r->n;
-}
-
-static void
-flush_round(struct rec_reader *rd, struct round *r)
-{
-	size_t i;
-
-	for (i = 0; i < r->n; i++)
-		if (rec_flush(rd, &r->items[i]))
-			exit(diag_finish());
 }
 
 static void
@@ -175,13 +117,72 @@ run_serial(struct rec_reader *rd, pool_fn fn, void *arg)
 	rec_item_release(&it);
 }
 
+/* The main thread's loop: read, write, help, or wait. */
+static void
+run_main(struct pool *p, struct rec_reader *rd, int id)
+{
+	unsigned long n, from, to;
+	size_t inflight = 0;
+	struct rec_item *it;
+	int eof = 0;
+	/*
+	 * With --unbuffered a line is read only when everything before it
+	 * is written: the next read may block on an interactive producer.
+	 */
+	int unbuffered = opt.unbuffered;
+
+	for (;;) {
+		/* Read a batch while the window has room (no lock: the slots
+		 * beyond p->filled are the main thread's alone). */
+		for (n = 0; !eof && n < READ_BATCH &&
+		    (!unbuffered || p->filled + n == p->head) &&
+		    p->filled + n - p->head < WINDOW &&
+		    (inflight < WINDOW_BYTES || p->filled + n == p->head);
+		    n++) {
+			it = &p->ring[(p->filled + n) % WINDOW];
+			if (!rec_getline(rd, it)) {
+				eof = 1;
+				break;
+			}
+			inflight += it->len;
+		}
+		pthread_mutex_lock(&p->mu);
+		if (n > 0) {
+			p->filled += n;
+			pthread_cond_broadcast(&p->work);
+		}
+		/* Write out what is done, oldest first. */
+		while (p->head < p->filled && p->ready[p->head % WINDOW]) {
+			it = &p->ring[p->head % WINDOW];
+			p->ready[p->head % WINDOW] = 0;
+			pthread_mutex_unlock(&p->mu);
+			inflight -= it->len;
+			if (rec_flush(rd, it))
+				exit(diag_finish());
+			pthread_mutex_lock(&p->mu);
+			p->head++;
+		}
+		if (eof && p->head == p->filled) {
+			pthread_mutex_unlock(&p->mu);
+			return;
+		}
+		if (grab(p, &from, &to)) {
+			pthread_mutex_unlock(&p->mu);
+			process(p, from, to, id);
+		} else if (eof || p->filled - p->head >= WINDOW ||
+		    inflight >= WINDOW_BYTES || (unbuffered &&
+		    p->head < p->filled))
+			pthread_cond_wait(&p->done, &p->mu);
+		pthread_mutex_unlock(&p->mu);
+	}
+}
+
 void
 pool_run(struct rec_reader *rd, int jobs, pool_fn fn, void *arg)
 {
 	struct pool p;
 	struct worker *w;
-	struct round *rounds, *r, *next, *t;
-	int i, k, nthreads;
+	int i, nthreads;
 
 	if (jobs <= 1) {
 		run_serial(rd, fn, arg);
@@ -190,15 +191,12 @@ pool_run(struct rec_reader *rd, int jobs, pool_fn fn, void *arg)
 	memset(&p, 0, sizeof(p));
 	pthread_mutex_init(&p.mu, NULL);
 	pthread_cond_init(&p.work, NULL);
-	pthread_cond_init(&p.finished, NULL);
+	pthread_cond_init(&p.done, NULL);
 	p.fn = fn;
 	p.arg = arg;
-	rounds = xcalloc(2, sizeof(*rounds));
-	/*
-	 * jobs - 1 threads; the main thread is worker jobs - 1: it reads the
-	 * next round, helps with the current one, and writes it out while
-	 * the threads start on the next.
-	 */
+	p.ring = xcalloc(WINDOW, sizeof(*p.ring));
+	p.ready = xcalloc(WINDOW, 1);
+	/* jobs - 1 threads; the main thread is worker jobs - 1. */
 	nthreads = jobs - 1;
 	w = xcalloc((size_t)nthreads, sizeof(*w));
 	for (i = 0; i < nthreads; i++) {
@@ -207,32 +205,19 @@ pool_run(struct rec_reader *rd, int jobs, pool_fn fn, void *arg)
 		if (pthread_create(&w[i].th, NULL, worker_main, &w[i]) != 0)
 			diag_fail(ETV_SYS, "cannot start worker threads");
 	}
-	r = &rounds[0];
-	next = &rounds[1];
-	if (read_round(rd, r) > 0)
-		post(&p, r);
-	while (r->n > 0) {
-		read_round(rd, next);
-		finish(&p, r, jobs - 1);
-		if (next->n > 0)
-			post(&p, next);
-		flush_round(rd, r);
-		t = r;
-		r = next;
-		next = t;
-	}
+	run_main(&p, rd, jobs - 1);
 	pthread_mutex_lock(&p.mu);
 	p.quit = 1;
 	pthread_cond_broadcast(&p.work);
 	pthread_mutex_unlock(&p.mu);
 	for (i = 0; i < nthreads; i++)
 		pthread_join(w[i].th, NULL);
-	for (k = 0; k < 2; k++)
-		for (i = 0; i < ROUND_ITEMS; i++)
-			rec_item_release(&rounds[k].items[i]);
-	free(rounds);
+	for (i = 0; i < WINDOW; i++)
+		rec_item_release(&p.ring[i]);
+	free(p.ring);
+	free(p.ready);
 	free(w);
 	pthread_cond_destroy(&p.work);
-	pthread_cond_destroy(&p.finished);
+	pthread_cond_destroy(&p.done);
 	pthread_mutex_destroy(&p.mu);
 }

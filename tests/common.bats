@@ -266,3 +266,25 @@ check_determinism() {
 	[ "$status" -eq 0 ]
 	[[ "$output" =~ ^etv\ \(etv\)\ [0-9.]+$ ]]
 }
+
+check_unbuffered() {
+	local fifo="$BATS_TEST_TMPDIR/in" out="$BATS_TEST_TMPDIR/out" i pid
+	rm -f "$fifo" "$out"
+	mkfifo "$fifo"
+	"$tool" "${args[@]}" --unbuffered <"$fifo" >"$out" &
+	pid=$!
+	exec 3>"$fifo"
+	head -n 1 "$good" >&3
+	# The record must come out while the producer still holds the pipe.
+	for i in $(seq 50); do
+		[ -s "$out" ] && break
+		sleep 0.1
+	done
+	[ -s "$out" ] || { exec 3>&-; wait "$pid"; return 1; }
+	exec 3>&-
+	wait "$pid"
+}
+
+@test "--unbuffered writes each record while the input is still open" {
+	each_tool check_unbuffered
+}
