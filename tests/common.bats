@@ -273,15 +273,15 @@ check_unbuffered() {
 	mkfifo "$fifo"
 	"$tool" "${args[@]}" --unbuffered <"$fifo" >"$out" &
 	pid=$!
-	exec 3>"$fifo"
-	head -n 1 "$good" >&3
+	exec 8>"$fifo"
+	head -n 1 "$good" >&8
 	# The record must come out while the producer still holds the pipe.
 	for i in $(seq 50); do
 		[ -s "$out" ] && break
 		sleep 0.1
 	done
-	[ -s "$out" ] || { exec 3>&-; wait "$pid"; return 1; }
-	exec 3>&-
+	[ -s "$out" ] || { exec 8>&-; wait "$pid"; return 1; }
+	exec 8>&-
 	wait "$pid"
 }
 
