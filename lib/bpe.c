@@ -11,6 +11,7 @@
 
 #include <pcre2.h>
 
+#include "lib/base64.h"
 #include "lib/bpe.h"
 #include "lib/diag.h"
 #include "lib/hash.h"
@@ -115,46 +116,6 @@ struct bpe_work {
 	struct centry	*cache;		/* piece count cache; owned */
 };
 
-static int
-b64val(int c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
-/* Decode base64 p[0..n) into out; returns the length or -1. */
-static long
-b64decode(const char *p, size_t n, char *out)
-{
-	unsigned long acc = 0;
-	long len = 0;
-	size_t i;
-	int bits = 0, v;
-
-	while (n > 0 && p[n - 1] == '=')
-		n--;
-	for (i = 0; i < n; i++) {
-		if ((v = b64val((unsigned char)p[i])) < 0)
-			return -1;
-		acc = (acc << 6) | (unsigned long)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			out[len++] = (char)((acc >> bits) & 0xff);
-		}
-	}
-	return len;
-}
-
 static uint32_t
 lookup(const struct bpe *b, const char *p, size_t n)
 {
@@ -252,8 +213,8 @@ load(const char *path, int pat, char *err, size_t errlen)
 			continue;
 		if ((sp = memchr(line, ' ', (size_t)(end - line))) == NULL)
 			goto bad;
-		dlen = b64decode(line, (size_t)(sp - line),
-		    b->pool + b->poollen);
+		dlen = base64_decode(line, (size_t)(sp - line),
+		    (unsigned char *)b->pool + b->poollen);
 		if (dlen <= 0)
 			goto bad;
 		errno = 0;

@@ -9,81 +9,10 @@
 
 #include <jansson.h>
 
+#include "lib/base64.h"
 #include "lib/buf.h"
 #include "lib/vec.h"
 #include "lib/xmem.h"
-
-static const char b64[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-void
-vec_base64_encode(struct buf *b, const void *src, size_t n)
-{
-	const unsigned char *p = src;
-	char *o;
-	size_t i;
-
-	buf_grow(b, (n + 2) / 3 * 4);
-	o = b->data + b->len;
-	for (i = 0; i + 2 < n; i += 3) {
-		*o++ = b64[p[i] >> 2];
-		*o++ = b64[((p[i] & 3) << 4) | (p[i + 1] >> 4)];
-		*o++ = b64[((p[i + 1] & 15) << 2) | (p[i + 2] >> 6)];
-		*o++ = b64[p[i + 2] & 63];
-	}
-	if (i < n) {
-		*o++ = b64[p[i] >> 2];
-		if (i + 1 < n) {
-			*o++ = b64[((p[i] & 3) << 4) | (p[i + 1] >> 4)];
-			*o++ = b64[(p[i + 1] & 15) << 2];
-		} else {
-			*o++ = b64[(p[i] & 3) << 4];
-			*o++ = '=';
-		}
-		*o++ = '=';
-	}
-	b->len = (size_t)(o - b->data);
-	b->data[b->len] = '\0';
-}
-
-static int
-b64val(int c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+' || c == '-')
-		return 62;
-	if (c == '/' || c == '_')
-		return 63;
-	return -1;
-}
-
-long
-vec_base64_decode(const char *s, size_t n, unsigned char *out)
-{
-	unsigned acc = 0;
-	long len = 0;
-	int bits = 0, v;
-	size_t i;
-
-	while (n && s[n - 1] == '=')
-		n--;
-	for (i = 0; i < n; i++) {
-		if ((v = b64val((unsigned char)s[i])) < 0)
-			return -1;
-		acc = (acc << 6) | (unsigned)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			out[len++] = (unsigned char)(acc >> bits);
-		}
-	}
-	return len;
-}
 
 /*
  * The shortest decimal that reads back as f, exactly, for the values
@@ -254,7 +183,7 @@ vec_base64_text(struct buf *b, const float *v, size_t n)
 		le[4 * i + 3] = (unsigned char)(u >> 24);
 	}
 	buf_addc(b, '"');
-	vec_base64_encode(b, le, n * 4);
+	base64_encode(b, le, n * 4);
 	buf_addc(b, '"');
 	free(le);
 }
@@ -300,7 +229,7 @@ vec_from_json(const json_t *v, float **out, const char **why)
 		s = json_string_value(v);
 		n = json_string_length(v);
 		raw = xmalloc(n / 4 * 3 + 3);
-		len = vec_base64_decode(s, n, raw);
+		len = base64_decode(s, n, raw);
 		if (len <= 0 || len % 4 != 0) {
 			free(raw);
 			*why = len == 0 ? "embedding is empty" :

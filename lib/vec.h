@@ -34,10 +34,6 @@ void	 vec_base64_text(struct buf *b, const float *, size_t n);
  */
 int	 vec_float_text(char *out, float f);
 
-/* Base64 (RFC 4648, with padding).  decode returns -1 on bad input. */
-void	 vec_base64_encode(struct buf *b, const void *, size_t n);
-long	 vec_base64_decode(const char *s, size_t n, unsigned char *out);
-
 /* L2 norm and in-place normalisation (a zero vector is left as is). */
 double	 vec_norm(const float *, size_t n);
 void	 vec_normalize(float *, size_t n);
