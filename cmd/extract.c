@@ -145,33 +145,14 @@ struct job {
 /* The item that carries streamed records through the reader. */
 static struct rec_item item = REC_ITEM_INIT;
 
-/* Set an item's raw line (what --rejects gets for it). */
-static void
-item_line(struct rec_item *it, const char *p, size_t n)
-{
-	if (it->cap < n + 1) {
-		free(it->line);
-		it->cap = n + 1 < 256 ? 256 : n + 1;
-		it->line = xmalloc(it->cap);
-	}
-	memcpy(it->line, p, n);
-	it->line[n] = '\0';
-	it->len = n;
-}
-
 /* Make an item ready for the next input unit. */
 static struct rec_item *
 item_start(struct rec_item *it, const char *file, unsigned long lineno)
 {
-	buf_reset(&it->out);
-	buf_reset(&it->rej);
-	buf_reset(&it->msg);
-	it->status = it->rej_status = it->fatal = 0;
-	it->nout = it->nrej = 0;
-	it->bad = NULL;
+	rec_item_reset(it);
 	it->file = file;
 	it->lineno = lineno;
-	item_line(it, "", 0);
+	rec_item_set(it, "", 0);
 	return it;
 }
 
@@ -440,7 +421,7 @@ extract_jsonl(struct rec_reader *rd, FILE *fp, const char *path,
 		if (skipped)
 			it->bad = "line is longer than --max-line";
 		else {
-			item_line(it, line, n);
+			rec_item_set(it, line, n);
 			if (lineno == 1 && n >= 3 &&
 			    memcmp(line, "\xef\xbb\xbf", 3) == 0)
 				it->bad = "byte order mark not allowed";
@@ -487,13 +468,13 @@ extract_csv(struct rec_reader *rd, FILE *fp, const char *path,
 			break;
 		}
 		if (r < 0) {
-			item_line(it, raw.data ? raw.data : "", raw.len);
+			rec_item_set(it, raw.data ? raw.data : "", raw.len);
 			rec_malformed(it, "%s", why);
 		} else {
 			s = json_dumps(row, JSON_COMPACT);
 			if (s == NULL)
 				diag_fail(ETV_SYS, "out of memory");
-			item_line(it, s, strlen(s));
+			rec_item_set(it, s, strlen(s));
 			free(s);
 			csv_record(it, row, rel, meta);
 			json_decref(row);
@@ -559,7 +540,7 @@ reject_encoding(struct rec_item *it, const char *rel, json_t *meta,
 	set(rec, "error", jstr(msg.data));
 	if ((s = json_dumps(rec, JSON_COMPACT)) == NULL)
 		diag_fail(ETV_SYS, "out of memory");
-	item_line(it, s, strlen(s));
+	rec_item_set(it, s, strlen(s));
 	free(s);
 	json_decref(rec);
 	rec_malformed(it, "%s", msg.data);
@@ -688,7 +669,7 @@ name_ok(struct rec_item *it, const char *path)
 
 	if (text_invalid(path, strlen(path)) < 0)
 		return 1;
-	item_line(it, "{\"error\":\"file name is not valid UTF-8\"}", 40);
+	rec_item_set(it, "{\"error\":\"file name is not valid UTF-8\"}", 40);
 	rec_malformed(it, "%s", why);
 	return 0;
 }

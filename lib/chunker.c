@@ -99,14 +99,6 @@ chunker_path(const struct chunker *c, const struct chunk *ch)
 	return c->path + ch->path;
 }
 
-static int
-is_space(int32_t c)
-{
-	return c == ' ' || (c >= '\t' && c <= '\r') || c == 0x85 ||
-	    c == 0x1680 || (c >= 0x2000 && c <= 0x200a) || c == 0x2028 ||
-	    c == 0x2029 || c == 0x202f || c == 0x205f || c == 0x3000;
-}
-
 /*
  * Scripts written without spaces between words: a boundary may fall
  * between any two of their characters.  CJK punctuation is included so
@@ -144,7 +136,7 @@ raw_units(const struct chunker *c, const char *p, size_t n)
 	case CHUNK_WORDS:
 		for (i = 0; i < n; i += adv) {
 			cp = text_decode(p + i, n - i, &adv);
-			if (is_space(cp))
+			if (text_is_space(cp))
 				in_word = 0;
 			else if (!in_word || is_nospace(cp)) {
 				k++;
@@ -381,7 +373,7 @@ scan(struct chunker *c, size_t from, int markdown)
 		} else {
 			cp = text_decode(p + i, n - i, &adv);
 			gl = text_grapheme(p + i, n - i);
-			sp = is_space(cp);
+			sp = text_is_space(cp);
 			ns = is_nospace(cp);
 			isnl = cp == '\n' || cp == '\r' || cp == 0x85 ||
 			    cp == 0x2028 || cp == 0x2029;
@@ -472,7 +464,7 @@ protect(struct chunker *c)
 		bl = &c->md.blocks[j];
 		bs = bl->start;
 		be = bl->end;
-		while (be > bs && is_space((unsigned char)c->p[be - 1]))
+		while (be > bs && text_is_space((unsigned char)c->p[be - 1]))
 			be--;
 		if (c->br[i].b != bs)
 			continue;

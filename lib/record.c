@@ -136,8 +136,8 @@ close_file(struct rec_reader *rd)
 	rd->fp = NULL;
 }
 
-static void
-item_set(struct rec_item *it, const char *p, size_t n)
+void
+rec_item_set(struct rec_item *it, const char *p, size_t n)
 {
 	if (it->cap < n + 1) {
 		it->cap = n + 1 < 256 ? 256 : n + 1;
@@ -149,8 +149,8 @@ item_set(struct rec_item *it, const char *p, size_t n)
 	it->len = n;
 }
 
-static void
-item_reset(struct rec_item *it)
+void
+rec_item_reset(struct rec_item *it)
 {
 	buf_reset(&it->out);
 	buf_reset(&it->rej);
@@ -226,13 +226,13 @@ read_line(struct rec_reader *rd, struct rec_item *it)
 	    rd->rend - rd->rpos;
 	rd->lineno++;
 	if (skipped || len > opt.max_line) {
-		item_set(it, "", 0);
+		rec_item_set(it, "", 0);
 		it->bad = "line is longer than --max-line";
 	} else {
 		if (len && rd->rbuf[rd->rpos + len - 1] == '\r')
-			item_set(it, rd->rbuf + rd->rpos, len - 1);
+			rec_item_set(it, rd->rbuf + rd->rpos, len - 1);
 		else
-			item_set(it, rd->rbuf + rd->rpos, len);
+			rec_item_set(it, rd->rbuf + rd->rpos, len);
 		if (rd->lineno == 1 && it->len >= 3 &&
 		    memcmp(it->line, "\xef\xbb\xbf", 3) == 0)
 			it->bad = "byte order mark not allowed";
@@ -268,10 +268,10 @@ read_row(struct rec_reader *rd, struct rec_item *it)
 		json_decref(o);
 		if (s == NULL)
 			diag_fail(ETV_SYS, "out of memory");
-		item_set(it, s, strlen(s));
+		rec_item_set(it, s, strlen(s));
 		free(s);
 	} else if (r == -1) {
-		item_set(it, raw.data ? raw.data : "", raw.len);
+		rec_item_set(it, raw.data ? raw.data : "", raw.len);
 		it->bad = why;
 	}
 	buf_release(&raw);
@@ -281,7 +281,7 @@ read_row(struct rec_reader *rd, struct rec_item *it)
 int
 rec_getline(struct rec_reader *rd, struct rec_item *it)
 {
-	item_reset(it);
+	rec_item_reset(it);
 	it->values = rd->values;
 	for (;;) {
 		if (rd->fp == NULL && next_file(rd) == -1)
@@ -476,7 +476,7 @@ rec_next(struct rec_reader *rd)
 	for (;;) {
 		if (rec_flush(rd, &rd->cur))
 			exit(diag_finish());
-		item_reset(&rd->cur);
+		rec_item_reset(&rd->cur);
 		if (!rec_getline(rd, &rd->cur))
 			return NULL;
 		if ((v = rec_parse(&rd->cur)) != NULL)

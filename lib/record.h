@@ -143,6 +143,14 @@ unsigned long rec_count(const struct rec_reader *);
 void	 rec_add_read(struct rec_reader *, unsigned long n,
 	    unsigned long long bytes);
 
+/*
+ * For tools that make items of their own (from whole files, say):
+ * rec_item_set replaces the item's line with a copy of p[0..n);
+ * rec_item_reset empties its buffers and statuses for the next input.
+ */
+void	 rec_item_set(struct rec_item *, const char *p, size_t n);
+void	 rec_item_reset(struct rec_item *);
+
 /* Free an item's memory; it is REC_ITEM_INIT again. */
 void	 rec_item_release(struct rec_item *);
 

@@ -49,14 +49,6 @@ next_cp(const char *p, size_t n, size_t at, size_t *adv)
 	return text_decode(p + at, n - at, adv);
 }
 
-static int
-is_space(int32_t c)
-{
-	return c == ' ' || (c >= '\t' && c <= '\r') || c == 0x85 ||
-	    c == 0x1680 || (c >= 0x2000 && c <= 0x200a) || c == 0x2028 ||
-	    c == 0x2029 || c == 0x202f || c == 0x205f || c == 0x3000;
-}
-
 /* Terminators that need no space after them (CJK text). */
 static int
 is_cjk_stop(int32_t c)
@@ -189,12 +181,12 @@ sentence_end(const char *p, size_t n, size_t at)
 		return 0;	/* the end is further on */
 	if (is_cjk_stop(t))
 		return 1;
-	if (nc >= 0 && !is_space(nc))
+	if (nc >= 0 && !text_is_space(nc))
 		return 0;	/* "3.14", "example.com" */
 	/* The first character of the next word. */
 	for (i = at; i < n; i += adv) {
 		nc = text_decode(p + i, n - i, &adv);
-		if (!is_space(nc))
+		if (!text_is_space(nc))
 			break;
 	}
 	if (i >= n)
@@ -208,7 +200,7 @@ sentence_end(const char *p, size_t n, size_t at)
 	if (t != '.')
 		return 1;
 	for (ws = s; ws > 0; ws--)
-		if (is_space((unsigned char)p[ws - 1]))
+		if (text_is_space((unsigned char)p[ws - 1]))
 			break;
 	return !not_an_end(p, ws, s, nc);
 }
@@ -228,7 +220,7 @@ sentence_clause_end(const char *p, size_t n, size_t at)
 		return 1;
 	case ',': case ';': case ':': case 0x060c: case 0x061b:
 	case 0x2014: case 0x2013:
-		return nc < 0 || is_space(nc);
+		return nc < 0 || text_is_space(nc);
 	}
 	return 0;
 }

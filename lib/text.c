@@ -217,3 +217,11 @@ text_latin1(const char *p, size_t n, size_t *lenp)
 		*lenp = (size_t)(q - out);
 	return out;
 }
+
+int
+text_is_space(int32_t c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r') || c == 0x85 ||
+	    c == 0x1680 || (c >= 0x2000 && c <= 0x200a) || c == 0x2028 ||
+	    c == 0x2029 || c == 0x202f || c == 0x205f || c == 0x3000;
+}

@@ -58,6 +58,12 @@ size_t	 text_cp_count(const char *p, size_t n);
 size_t	 text_grapheme_count(const char *p, size_t n);
 
 /*
+ * Is c white space (Unicode White_Space: ASCII blanks, NEL, the Zs
+ * spaces, line and paragraph separators)?
+ */
+int	 text_is_space(int32_t c);
+
+/*
  * Convert ISO-8859-1 bytes to UTF-8.  Returns a new NUL-terminated string
  * the caller frees with free(3) and its length in *lenp.
  */
