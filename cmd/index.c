@@ -938,7 +938,8 @@ hits_json(struct buf *b, const struct vf_index *ix, const struct vf_hit *h,
 		s = json_stringn_nocheck(p ? p : "", p ? len : 0);
 		rec_dump(b, s);
 		json_decref(s);
-		vec_float_text(num, h[i].score);
+		/* Seven significant digits: one conversion, not a search. */
+		snprintf(num, sizeof(num), "%.7g", (double)h[i].score);
 		buf_printf(b, ",\"score\":%s", num);
 		p = vf_str(sg, VF_FIELDS, h[i].row, &len);
 		if (p && len > 2 && p[0] == '{' && p[len - 1] == '}') {

@@ -14,8 +14,9 @@
 
 /*
  * Two binary heaps of hits: a min-heap of candidates still to expand and
- * a max-heap of the best results so far.  Ties are broken by node number
- * so that the order is a function of the distances alone.
+ * a max-heap of the best results so far.  They order by distance only:
+ * the sequence of operations, and so the result, is still a function of
+ * the input; hnsw_sort_hits breaks ties by node number for the output.
  */
 struct heap {
 	struct hnsw_hit	*h;		/* the elements; owned */
@@ -38,8 +39,11 @@ heap_reserve(struct heap *hp, size_t n)
 	}
 }
 
+/* a above b in the heap: farther for a max-heap, closer for a min-heap. */
+#define ABOVE(max, a, b) ((max) ? (a).dist > (b).dist : (a).dist < (b).dist)
+
 /* max = 1: the farthest on top; max = 0: the closest on top. */
-static void
+static inline void
 heap_push(struct heap *hp, struct hnsw_hit x, int max)
 {
 	size_t i, p;
@@ -49,7 +53,7 @@ heap_push(struct heap *hp, struct hnsw_hit x, int max)
 	i = hp->n++;
 	while (i > 0) {
 		p = (i - 1) / 2;
-		if (max ? !closer(hp->h[p], x) : !closer(x, hp->h[p]))
+		if (!ABOVE(max, x, hp->h[p]))
 			break;
 		hp->h[i] = hp->h[p];
 		i = p;
@@ -57,7 +61,7 @@ heap_push(struct heap *hp, struct hnsw_hit x, int max)
 	hp->h[i] = x;
 }
 
-static struct hnsw_hit
+static inline struct hnsw_hit
 heap_pop(struct heap *hp, int max)
 {
 	struct hnsw_hit top = hp->h[0], x;
@@ -71,10 +75,9 @@ heap_pop(struct heap *hp, int max)
 		c = 2 * i + 1;
 		if (c >= n)
 			break;
-		if (c + 1 < n && (max ? closer(hp->h[c], hp->h[c + 1]) :
-		    closer(hp->h[c + 1], hp->h[c])))
+		if (c + 1 < n && ABOVE(max, hp->h[c + 1], hp->h[c]))
 			c++;
-		if (max ? !closer(x, hp->h[c]) : !closer(hp->h[c], x))
+		if (!ABOVE(max, hp->h[c], x))
 			break;
 		hp->h[i] = hp->h[c];
 		i = c;
@@ -94,7 +97,20 @@ hit_cmp(const void *a, const void *b)
 void
 hnsw_sort_hits(struct hnsw_hit *h, size_t n)
 {
-	qsort(h, n, sizeof(*h), hit_cmp);
+	struct hnsw_hit x;
+	size_t i, j;
+
+	if (n > 48) {
+		qsort(h, n, sizeof(*h), hit_cmp);
+		return;
+	}
+	/* Short lists (link lists being pruned): insertion sort. */
+	for (i = 1; i < n; i++) {
+		x = h[i];
+		for (j = i; j > 0 && closer(x, h[j - 1]); j--)
+			h[j] = h[j - 1];
+		h[j] = x;
+	}
 }
 
 float
@@ -108,6 +124,21 @@ hnsw_dist(const struct hnsw_space *sp, uint32_t i, const float *q)
 }
 
 /*
+ * Ask for the vector of row i to be brought into the cache: the search
+ * first collects the unvisited neighbours of a node, prefetches them all,
+ * then computes their distances, so that the memory loads overlap.
+ */
+static inline void
+prefetch_row(const struct hnsw_space *sp, uint32_t i)
+{
+	const char *p = (const char *)(sp->vec + (size_t)i * sp->dims);
+	size_t n = sp->dims * sizeof(float), off;
+
+	for (off = 0; off < n && off < 512; off += 64)
+		__builtin_prefetch(p + off);
+}
+
+/*
  * The visited set: a stamp per node, cleared in O(1) by moving to the
  * next stamp.
  */
@@ -118,6 +149,8 @@ struct hnsw_search {
 	struct heap	 cand;		/* candidates (min-heap) */
 	struct heap	 res;		/* results (max-heap) */
 	uint32_t	*links;		/* a copy of one link list; owned */
+	uint32_t	*todo;		/* unvisited neighbours; owned */
+	uint32_t	 ntodo;		/* room in todo */
 };
 
 struct hnsw_search *
@@ -135,6 +168,7 @@ hnsw_search_free(struct hnsw_search *s)
 	free(s->cand.h);
 	free(s->res.h);
 	free(s->links);
+	free(s->todo);
 	free(s);
 }
 
@@ -201,7 +235,7 @@ hnsw_query(struct hnsw_search *s, const struct hnsw_graph *g,
 {
 	struct hnsw_hit c, x;
 	const uint32_t *ln;
-	uint32_t cur, cnt, j, e;
+	uint32_t cur, cnt, j, e, m;
 	float dcur, d, bound;
 	int changed;
 	unsigned lc;
@@ -246,12 +280,18 @@ hnsw_query(struct hnsw_search *s, const struct hnsw_graph *g,
 		if (c.dist > bound && s->res.n >= ef)
 			break;
 		ln = graph_links(g, c.node, 0, &cnt);
-		for (j = 0; j < cnt; j++) {
+		if (s->ntodo < cnt) {
+			s->ntodo = cnt;
+			s->todo = xreallocarray(s->todo, cnt, sizeof(*s->todo));
+		}
+		for (m = 0, j = 0; j < cnt; j++) {
 			if ((e = ln[j]) >= g->n || visit(s, e))
 				continue;
-			if (j + 1 < cnt && ln[j + 1] < g->n)
-				__builtin_prefetch(sp->vec +
-				    (size_t)ln[j + 1] * sp->dims);
+			prefetch_row(sp, e);
+			s->todo[m++] = e;
+		}
+		for (j = 0; j < m; j++) {
+			e = s->todo[j];
 			d = hnsw_dist(sp, e, q);
 			bound = s->res.n ? s->res.h[0].dist : INFINITY;
 			if (s->res.n < ef || d < bound) {
@@ -320,6 +360,7 @@ struct hnsw_build {
 	unsigned	 efc;		/* ef_construction */
 	pthread_mutex_t	*locks;		/* one per node; owned */
 	pthread_mutex_t	 glock;		/* guards entry and maxlevel */
+	int		 threads;	/* more than one thread: take locks */
 	uint32_t	 next;		/* next node to insert (threads) */
 	pthread_mutex_t	 nlock;		/* guards next */
 };
@@ -338,11 +379,13 @@ copy_links(struct hnsw_build *b, uint32_t i, unsigned lc, uint32_t *dst)
 {
 	uint32_t *ln, n;
 
-	pthread_mutex_lock(&b->locks[i]);
+	if (b->threads)
+		pthread_mutex_lock(&b->locks[i]);
 	ln = build_links(b, i, lc);
 	n = ln[0];
 	memcpy(dst, ln + 1, n * sizeof(*dst));
-	pthread_mutex_unlock(&b->locks[i]);
+	if (b->threads)
+		pthread_mutex_unlock(&b->locks[i]);
 	return n;
 }
 
@@ -366,7 +409,7 @@ build_search(struct hnsw_build *b, struct hnsw_search *s, uint32_t q,
 {
 	const float *qv = b->sp->vec + (size_t)q * b->sp->dims;
 	struct hnsw_hit c, x;
-	uint32_t cnt, j, e;
+	uint32_t cnt, j, e, m;
 	float d;
 
 	visit_begin(s, b->g.n);
@@ -381,9 +424,14 @@ build_search(struct hnsw_build *b, struct hnsw_search *s, uint32_t q,
 		if (c.dist > s->res.h[0].dist && s->res.n >= b->efc)
 			break;
 		cnt = copy_links(b, c.node, lc, s->links);
-		for (j = 0; j < cnt; j++) {
+		for (m = 0, j = 0; j < cnt; j++) {
 			if (visit(s, e = s->links[j]))
 				continue;
+			prefetch_row(b->sp, e);
+			s->links[m++] = e;
+		}
+		for (j = 0; j < m; j++) {
+			e = s->links[j];
 			d = hnsw_dist(b->sp, e, qv);
 			if (s->res.n < b->efc || d < s->res.h[0].dist) {
 				x.dist = d;
@@ -438,23 +486,27 @@ connect(struct hnsw_build *b, struct hnsw_search *s, uint32_t q,
 	uint32_t *ln, cap, i, j, e, best;
 	size_t n, kept, m;
 
+	/* Popping the max-heap from the back leaves tmp sorted. */
 	n = s->res.n;
-	memcpy(tmp, s->res.h, n * sizeof(*tmp));
-	hnsw_sort_hits(tmp, n);
+	for (i = (uint32_t)n; i-- > 0; )
+		tmp[i] = heap_pop(&s->res, 1);
 	best = tmp[0].node;
 	kept = select_neighbors(b, tmp, n, b->g.M);
-	pthread_mutex_lock(&b->locks[q]);
+	if (b->threads)
+		pthread_mutex_lock(&b->locks[q]);
 	ln = build_links(b, q, lc);
 	ln[0] = (uint32_t)kept;
 	for (i = 0; i < kept; i++)
 		ln[i + 1] = tmp[i].node;
-	pthread_mutex_unlock(&b->locks[q]);
+	if (b->threads)
+		pthread_mutex_unlock(&b->locks[q]);
 
 	cap = lc ? b->g.M : b->g.M0;
 	for (i = 0; i < kept; i++) {
 		e = tmp[i].node;
 		ev = b->sp->vec + (size_t)e * b->sp->dims;
-		pthread_mutex_lock(&b->locks[e]);
+		if (b->threads)
+			pthread_mutex_lock(&b->locks[e]);
 		ln = build_links(b, e, lc);
 		if (ln[0] < cap) {
 			ln[++ln[0]] = q;
@@ -475,7 +527,8 @@ connect(struct hnsw_build *b, struct hnsw_search *s, uint32_t q,
 			for (j = 0; j < m; j++)
 				ln[j + 1] = c[j].node;
 		}
-		pthread_mutex_unlock(&b->locks[e]);
+		if (b->threads)
+			pthread_mutex_unlock(&b->locks[e]);
 	}
 	return best;
 }
@@ -611,6 +664,7 @@ hnsw_build_new(const struct hnsw_space *sp, uint32_t n, unsigned M,
 		jobs = 1;
 	if ((uint32_t)jobs > n / 64 + 1)
 		jobs = (int)(n / 64 + 1);
+	b->threads = jobs > 1;
 	w = xcalloc((size_t)jobs, sizeof(*w));
 	for (t = 0; t < jobs; t++)
 		worker_init(&w[t], b);

@@ -14,6 +14,8 @@
  * and picks one when the program starts.
  */
 typedef float v16f __attribute__((vector_size(64)));
+typedef float v8f __attribute__((vector_size(32)));
+typedef float v4f __attribute__((vector_size(16)));
 
 /* The helpers are inlined: the ABI note about passing v16f does not apply. */
 #pragma GCC diagnostic ignored "-Wpsabi"
@@ -35,15 +37,20 @@ load16(const float *p)
 	return v;
 }
 
+/* Sum the lanes by halving, so that the adds run in parallel. */
 static inline float
 hsum(const v16f *v)
 {
-	float s = 0;
-	int i;
+	v8f a, b;
+	v4f c, d;
 
-	for (i = 0; i < 16; i++)
-		s += (*v)[i];
-	return s;
+	memcpy(&a, v, sizeof(a));
+	memcpy(&b, (const char *)v + sizeof(a), sizeof(b));
+	a += b;
+	memcpy(&c, &a, sizeof(c));
+	memcpy(&d, (const char *)&a + sizeof(c), sizeof(d));
+	c += d;
+	return (c[0] + c[2]) + (c[1] + c[3]);
 }
 
 CLONES float

@@ -1,0 +1,307 @@
+#!/bin/sh
+# index.sh -- etv-index against hnswlib and FAISS on the same vectors.
+# usage: scripts/bench/index.sh BUILD_DIR
+#
+# Data: a synthetic clustered set (BENCH_INDEX_N x BENCH_INDEX_DIMS,
+# default 200000 x 128) and, when BUILD_DIR has etv-embed, real vectors
+# made by etv-embed from the texts under /usr/share/common-licenses and
+# /usr/share/doc.  Ground truth is exact search.  For each engine, with the
+# same M and ef_construction, it prints build time, QPS at recall@10 of
+# 0.90, 0.95 and 0.99 (all single-threaded), peak memory, file size and
+# open time, then the exact-search QPS against FAISS IndexFlat and the
+# time of an `add` of 1000 vectors to a BENCH_INDEX_ADD_BASE-vector index
+# (default 1000000).  Needs /usr/bin/python3 with python3-numpy,
+# python3-hnswlib and python3-faiss (sh scripts/deps.sh --bench).
+set -eu
+
+B=$(cd "${1:-build}" && pwd)
+PY=/usr/bin/python3
+W=$B/bench/index
+mkdir -p "$W"
+export ETV_BUILD="$B" BENCH_DIR="$W"
+export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
+
+cat >"$W/bench.py" <<'EOF'
+import base64, json, os, resource, subprocess, sys, time
+import numpy as np
+
+B = os.environ["ETV_BUILD"]
+W = os.environ["BENCH_DIR"]
+ETV = os.path.join(B, "etv-index")
+M, EFC, K = 16, 200, 10
+EFS = [10, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512]
+TARGETS = [0.90, 0.95, 0.99]
+
+
+def run(cmd, stdin=None, stdout=subprocess.DEVNULL):
+    """Run a command; return (seconds, peak RSS in MiB)."""
+    t = time.perf_counter()
+    p = subprocess.Popen(cmd, stdin=stdin, stdout=stdout)
+    _, st, ru = os.wait4(p.pid, 0)
+    dt = time.perf_counter() - t
+    if st != 0:
+        sys.exit("bench: %s failed (%d)" % (cmd[:2], st))
+    return dt, ru.ru_maxrss / 1024.0
+
+
+def write_jsonl(path, x, prefix):
+    with open(path, "w") as f:
+        for i, v in enumerate(x):
+            f.write('{"id":"%s%d","embedding":"%s"}\n' % (
+                prefix, i, base64.b64encode(v.tobytes()).decode()))
+
+
+def clustered(n, d, seed):
+    rng = np.random.default_rng(seed)
+    c = rng.normal(size=(1000, d)).astype("float32")
+    x = c[rng.integers(0, 1000, n)] + rng.normal(
+        scale=0.75, size=(n, d)).astype("float32")
+    return x / np.linalg.norm(x, axis=1, keepdims=True)
+
+
+def truth(x, q):
+    gt = np.empty((len(q), K), dtype=np.int64)
+    for i in range(0, len(q), 256):
+        s = q[i:i + 256] @ x.T
+        gt[i:i + 256] = np.argsort(-s, axis=1)[:, :K]
+    return gt
+
+
+def recall(found, gt):
+    return float(np.mean([len(set(a) & set(b)) / K
+                          for a, b in zip(found, gt)]))
+
+
+def at_recall(points):
+    """QPS at each target: the fastest setting reaching it."""
+    out = []
+    for t in TARGETS:
+        ok = [qps for r, qps in points if r >= t]
+        out.append(max(ok) if ok else None)
+    return out
+
+
+def etv_query(idx, qfile, nq, extra):
+    out = os.path.join(W, "hits.jsonl")
+    with open(qfile) as fi, open(out, "w") as fo:
+        dt, rss = run([ETV, "query", "-k", str(K)] + extra + [idx],
+                      stdin=fi, stdout=fo)
+    found = []
+    with open(out) as f:
+        for line in f:
+            found.append([int(h["id"][1:]) for h in json.loads(line)["hits"]])
+    return nq / dt, found, rss
+
+
+def child(mode, name):
+    """Engine runs in a child process, so that its peak RSS is its own."""
+    out = subprocess.check_output([sys.executable,
+                                   os.path.join(W, "bench.py"), mode, name])
+    return json.loads(out)
+
+
+def anchor(mode, name):
+    import faiss
+    import hnswlib
+    faiss.omp_set_num_threads(1)
+    x = np.load(os.path.join(W, name + "-x.npy"))
+    q = np.load(os.path.join(W, name + "-q.npy"))
+    gt = np.load(os.path.join(W, name + "-gt.npy"))
+    res = {}
+    if mode == "hnswlib":
+        p = hnswlib.Index("ip", x.shape[1])
+        t = time.perf_counter()
+        p.init_index(len(x), M=M, ef_construction=EFC, random_seed=100)
+        p.add_items(x, np.arange(len(x)), num_threads=1)
+        res["build"] = time.perf_counter() - t
+        pts = []
+        for ef in EFS:
+            p.set_ef(ef)
+            t = time.perf_counter()
+            lab, _ = p.knn_query(q, K, num_threads=1)
+            pts.append((recall(lab, gt), len(q) / (time.perf_counter() - t)))
+        res["points"] = pts
+        f = os.path.join(W, name + ".hnswlib")
+        p.save_index(f)
+        res["bytes"] = os.path.getsize(f)
+        del p
+        t = time.perf_counter()
+        p = hnswlib.Index("ip", x.shape[1])
+        p.load_index(f)
+        p.set_ef(64)
+        p.knn_query(q[:1], K, num_threads=1)
+        res["open"] = time.perf_counter() - t
+    elif mode == "faiss-hnsw":
+        ix = faiss.IndexHNSWFlat(x.shape[1], M, faiss.METRIC_INNER_PRODUCT)
+        ix.hnsw.efConstruction = EFC
+        t = time.perf_counter()
+        ix.add(x)
+        res["build"] = time.perf_counter() - t
+        pts = []
+        for ef in EFS:
+            ix.hnsw.efSearch = ef
+            t = time.perf_counter()
+            _, lab = ix.search(q, K)
+            pts.append((recall(lab, gt), len(q) / (time.perf_counter() - t)))
+        res["points"] = pts
+        f = os.path.join(W, name + ".faiss")
+        faiss.write_index(ix, f)
+        res["bytes"] = os.path.getsize(f)
+        t = time.perf_counter()
+        faiss.read_index(f).search(q[:1], K)
+        res["open"] = time.perf_counter() - t
+    elif mode == "faiss-flat":
+        ix = faiss.IndexFlatIP(x.shape[1])
+        ix.add(x)
+        t = time.perf_counter()
+        _, lab = ix.search(q, K)
+        res["qps"] = len(q) / (time.perf_counter() - t)
+        res["recall"] = recall(lab, gt)
+    res["rss"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    print(json.dumps(res))
+
+
+def fmt(v, unit=""):
+    return "-" if v is None else ("%.0f%s" % (v, unit) if v >= 100
+                                  else "%.2f%s" % (v, unit))
+
+
+def ratio(a, b):
+    return "-" if a is None or b is None or b == 0 else "%.2fx" % (a / b)
+
+
+def bench_set(name, x, q):
+    n, d = x.shape
+    print("\n== %s: %d x %d, %d queries, M=%d ef_construction=%d, k=%d"
+          % (name, n, d, len(q), M, EFC, K))
+    gt = truth(x, q)
+    for suffix, arr in (("x", x), ("q", q), ("gt", gt)):
+        np.save(os.path.join(W, "%s-%s.npy" % (name, suffix)), arr)
+    base = os.path.join(W, name + "-base.jsonl")
+    qf = os.path.join(W, name + "-q.jsonl")
+    write_jsonl(base, x, "b")
+    write_jsonl(qf, q, "q")
+    idx = os.path.join(W, name + ".etv")
+    bt, brss = run([ETV, "build", "--store", "", "-M", str(M),
+                    "--ef-construction", str(EFC), "-j", "1", idx, base])
+    pts = []
+    qrss = 0
+    for ef in EFS:
+        qps, found, rss = etv_query(idx, qf, len(q), ["--ef", str(ef)])
+        qrss = max(qrss, rss)
+        pts.append((recall(found, gt), qps))
+    one = os.path.join(W, name + "-one.jsonl")
+    with open(qf) as f, open(one, "w") as o:
+        o.write(f.readline())
+    with open(one) as fi:
+        ot, _ = run([ETV, "query", idx], stdin=fi)
+    etv = {"build": bt, "points": pts, "bytes": os.path.getsize(idx),
+           "open": ot, "rss": max(brss, qrss)}
+    eqps, efound, _ = etv_query(idx, qf, len(q), ["--exact"])
+    hn = child("hnswlib", name)
+    fh = child("faiss-hnsw", name)
+    ff = child("faiss-flat", name)
+
+    print("%-12s %9s %9s %9s %9s %9s %10s %9s" % (
+        "engine", "build s", "qps@.90", "qps@.95", "qps@.99", "rss MiB",
+        "file MiB", "open s"))
+    for label, r in (("etv-index", etv), ("hnswlib", hn),
+                     ("faiss-hnsw", fh)):
+        a = at_recall(r["points"])
+        print("%-12s %9s %9s %9s %9s %9s %10s %9s" % (
+            label, fmt(r["build"]), fmt(a[0]), fmt(a[1]), fmt(a[2]),
+            fmt(r["rss"]), fmt(r["bytes"] / 1048576.0), "%.4f" % r["open"]))
+    a, h = at_recall(etv["points"]), at_recall(hn["points"])
+    print("etv/hnswlib: build time %s (target <= 1.20x), QPS %s %s %s "
+          "(target >= 1.00x)" % (
+              ratio(etv["build"], hn["build"]), ratio(a[0], h[0]),
+              ratio(a[1], h[1]), ratio(a[2], h[2])))
+    print("recall/QPS by ef (etv | hnswlib):")
+    for ef, (er, eq), (hr, hq) in zip(EFS, etv["points"], hn["points"]):
+        print("  ef %4d  %.4f %8.0f | %.4f %8.0f" % (ef, er, eq, hr, hq))
+    print("exact search: etv %s qps (recall %.4f), FAISS IndexFlat %s qps "
+          "(recall %.4f), ratio %s (target >= 0.80x)" % (
+              fmt(eqps), recall(efound, gt), fmt(ff["qps"]), ff["recall"],
+              ratio(eqps, ff["qps"])))
+
+
+def real_vectors():
+    embed = os.path.join(B, "etv-embed")
+    if not os.access(embed, os.X_OK):
+        print("\n== real vectors: skipped (no etv-embed in %s)" % B)
+        return
+    texts = []
+    for root in ("/usr/share/common-licenses", "/usr/share/doc"):
+        for dp, _, fs in sorted(os.walk(root)):
+            for fn in sorted(fs):
+                p = os.path.join(dp, fn)
+                if fn.endswith(".gz") or os.path.islink(p):
+                    continue
+                try:
+                    with open(p, encoding="utf-8") as f:
+                        body = f.read()
+                except (UnicodeDecodeError, OSError):
+                    continue
+                for para in body.split("\n\n"):
+                    para = " ".join(para.split())
+                    if len(para) >= 40:
+                        texts.append(para[:2000])
+    texts = sorted(set(texts))
+    src = os.path.join(W, "real-text.jsonl")
+    with open(src, "w") as f:
+        for i, t in enumerate(texts):
+            f.write(json.dumps({"id": "t%d" % i, "text": t}) + "\n")
+    emb = os.path.join(W, "real-emb.jsonl")
+    with open(src) as fi, open(emb, "w") as fo:
+        if subprocess.call([embed], stdin=fi, stdout=fo) != 0:
+            print("\n== real vectors: skipped (etv-embed failed)")
+            return
+    vecs = []
+    with open(emb) as f:
+        for line in f:
+            e = json.loads(line)["embedding"]
+            if isinstance(e, str):
+                vecs.append(np.frombuffer(base64.b64decode(e), "<f4"))
+            else:
+                vecs.append(np.array(e, dtype="float32"))
+    x = np.stack(vecs).astype("float32")
+    x /= np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
+    rng = np.random.default_rng(7)
+    sel = rng.permutation(len(x))
+    nq = min(1000, len(x) // 10)
+    bench_set("real", np.ascontiguousarray(x[sel[nq:]]),
+              np.ascontiguousarray(x[sel[:nq]]))
+
+
+def bench_add():
+    n = int(os.environ.get("BENCH_INDEX_ADD_BASE", "1000000"))
+    d = int(os.environ.get("BENCH_INDEX_DIMS", "128"))
+    print("\n== add: 1000 vectors to a %d x %d index" % (n, d))
+    x = clustered(n + 1000, d, 3)
+    base = os.path.join(W, "add-base.jsonl")
+    new = os.path.join(W, "add-new.jsonl")
+    write_jsonl(base, x[:n], "b")
+    write_jsonl(new, x[n:], "n")
+    idx = os.path.join(W, "add.etv")
+    jobs = str(os.cpu_count() or 1)
+    bt, _ = run([ETV, "build", "--store", "", "-j", jobs, idx, base])
+    print("build (-j %s): %.1f s" % (jobs, bt))
+    at, rss = run([ETV, "add", idx, new])
+    print("add 1000: %.3f s, peak RSS %.1f MiB (target < 1 s)" % (at, rss))
+    os.unlink(base)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1:
+        anchor(sys.argv[1], sys.argv[2])
+        sys.exit(0)
+    n = int(os.environ.get("BENCH_INDEX_N", "200000"))
+    d = int(os.environ.get("BENCH_INDEX_DIMS", "128"))
+    nq = int(os.environ.get("BENCH_INDEX_Q", "1000"))
+    x = clustered(n + nq, d, 1)
+    bench_set("synthetic", x[:n], x[n:])
+    real_vectors()
+    bench_add()
+EOF
+
+"$PY" "$W/bench.py"
