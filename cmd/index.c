@@ -368,6 +368,17 @@ check_vector(struct rec_item *it, json_t *rec, const struct vf_meta *m,
 	return 0;
 }
 
+/*
+ * Normalise for cosine, leaving a vector that is already of unit length
+ * as it is, so that dumped vectors rebuild the same index.
+ */
+static void
+unit_vector(float *v, size_t n)
+{
+	if (fabs(vec_norm(v, n) - 1.0) > 1e-6)
+		vec_normalize(v, n);
+}
+
 /* State of a run that writes: build, add, sync, delete. */
 struct ingest {
 	struct vf_index	*ix;		/* the index, NULL when new */
@@ -514,7 +525,7 @@ ingest_record(struct ingest *in, struct rec_item *it, json_t *rec)
 	if (check_vector(it, rec, &in->meta, d, model) == -1)
 		goto out;
 	if (in->meta.metric == VF_COSINE)
-		vec_normalize(vec, (size_t)d);
+		unit_vector(vec, (size_t)d);
 	stored_fields(&in->fields, rec, in->meta.store);
 	if (in->ids) {
 		set_add(in->ids, id, idlen);
@@ -741,8 +752,12 @@ run_write(int argc, char **argv)
 			in.w = vf_writer_new(in.meta.dims);
 		sync_prune(&in);
 	}
-	/* A malformed record stops the run before anything is written. */
-	if (diag_worst() < ETV_DATA && !(cfg.verb == V_DELETE && in.create))
+	/*
+	 * A malformed record without --rejects has ended the run already,
+	 * before anything was written; an input that could not be read
+	 * stops it here.
+	 */
+	if (diag_worst() < ETV_SYS && !(cfg.verb == V_DELETE && in.create))
 		ingest_commit(&in);
 	diag_verbose(1, "added %lu, replaced %lu, unchanged %lu, deleted %lu"
 	    "%s", count.added, count.replaced, count.unchanged,
@@ -972,7 +987,7 @@ query_item(struct rec_item *it, void *arg, int worker)
 	if (bad || check_vector(it, rec, &ix->meta, d, model) == -1)
 		goto out;
 	if (ix->meta.metric == VF_COSINE)
-		vec_normalize(vec, (size_t)d);
+		unit_vector(vec, (size_t)d);
 	n = vf_query(w->vs, ix, vec, (size_t)cfg.k, qy->ef, cfg.exact,
 	    cfg.nfilters ? filter_accept : NULL, w, w->hits);
 	/* Splice "hits" into the original bytes (replacing an old one). */
@@ -1313,8 +1328,10 @@ main(int argc, char *argv[])
 		if (!(applies[i].verbs & verb))
 			diag_usage("option '%s' does not apply to '%s'",
 			    applies[i].name, argv[0]);
+		/* sync --by names the grouping; it is checked on its own. */
 		if (applies[i].code != 'j' && applies[i].code != O_EXACT &&
-		    (applies[i].verbs & V_CREATES))
+		    (applies[i].verbs & V_CREATES) &&
+		    !(applies[i].code == O_BY && verb == V_SYNC))
 			cfg.given |= V_CREATES;
 		if (applies[i].code == O_EXACT && (verb & V_CREATES))
 			cfg.given |= V_CREATES;

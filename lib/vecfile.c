@@ -189,7 +189,7 @@ parse_head(const unsigned char *p, struct vf_meta *m, const char **why)
 		*why = "header checksum mismatch";
 		return -1;
 	}
-	if (h.dims == 0 || h.metric > VF_L2 || h.M > 4096) {
+	if (h.metric > VF_L2 || h.M > 4096) {
 		*why = "corrupt header";
 		return -1;
 	}
@@ -249,7 +249,8 @@ check_seg(const struct disk_seg *d, const struct vf_meta *m, uint64_t avail,
 	    d->ntomb > UINT32_MAX || (d->M != 0 && d->M != m->M) ||
 	    d->maxlevel > HNSW_MAXLEVEL || d->nup > avail)
 		return -1;
-	if (d->idcap & (d->idcap - 1) || (n > 0 && d->idcap < n) ||
+	if ((m->dims == 0 && n > 0) || d->idcap & (d->idcap - 1) ||
+	    (n > 0 && d->idcap < n) ||
 	    d->idcap > avail)
 		return -1;
 	if (d->M && n > 0 ? d->entry >= n : d->entry != HNSW_NONE)
