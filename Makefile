@@ -67,7 +67,7 @@ deps:
 # The set-up is part of check and demo, so that both work on a fresh machine.
 check: deps
 	@$(MAKE) --no-print-directory all
-	ETV_BUILD=$(CURDIR)/$(B) $(BATS) tests
+	ETV_BUILD=$(CURDIR)/$(B) ETV_SANITIZE=$(SANITIZE) $(BATS) tests
 
 demo: deps
 	@$(MAKE) --no-print-directory all
@@ -79,9 +79,9 @@ bench: deps
 
 lint: all
 	mandoc -Tlint -Wwarning man/*.1 man/*.7
-	$(MAKE) --no-print-directory clean-build B=build-lint >/dev/null
+	rm -rf build-lint
 	$(MAKE) --no-print-directory all BUILD=build-lint CFLAGS='-O2 -Werror'
-	shellcheck -s sh scripts/*.sh scripts/bench/*.sh
+	shellcheck -s sh $$(ls scripts/*.sh scripts/bench/*.sh 2>/dev/null)
 	sh scripts/check-usage.sh $(B)
 
 install: all
@@ -98,10 +98,7 @@ uninstall:
 	for m in $(MAN1); do rm -f $(DESTDIR)$(MANDIR)/man1/$${m##*/}; done
 	for m in $(MAN7); do rm -f $(DESTDIR)$(MANDIR)/man7/$${m##*/}; done
 
-clean-build:
-	rm -rf $(B)
-
 clean:
 	rm -rf build build-san build-lint
 
-.PHONY: all deps check demo bench lint install uninstall clean clean-build
+.PHONY: all deps check demo bench lint install uninstall clean

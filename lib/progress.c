@@ -88,7 +88,10 @@ progress_free(struct progress *p)
 {
 	if (p == NULL)
 		return;
+	/* On a terminal the line goes; in a log the final count stays. */
 	if (p->drawn && p->tty)
 		fputs("\r\033[K", stderr);
+	else if (!p->tty)
+		draw(p, now());
 	free(p);
 }

@@ -20,7 +20,10 @@ struct progress *progress_new(unsigned long long total);
 void	 progress_add(struct progress *, unsigned long records,
 	    unsigned long long bytes);
 
-/* Erase the line and free the meter.  NULL is accepted. */
+/*
+ * Free the meter: on a terminal the line is erased; otherwise (--progress
+ * into a file or pipe) a final line is written.  NULL is accepted.
+ */
 void	 progress_free(struct progress *);
 
 #endif

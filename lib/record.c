@@ -183,8 +183,8 @@ read_line(struct rec_reader *rd, struct rec_item *it)
 	char *nl;
 
 	for (;;) {
-		nl = memchr(rd->rbuf + rd->rpos + scanned, '\n',
-		    rd->rend - rd->rpos - scanned);
+		nl = rd->rend > rd->rpos + scanned ? memchr(rd->rbuf + rd->rpos +
+		    scanned, '\n', rd->rend - rd->rpos - scanned) : NULL;
 		if (nl)
 			break;
 		scanned = rd->rend - rd->rpos;

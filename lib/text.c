@@ -113,8 +113,13 @@ text_normalize(const char *p, size_t n, int forms, size_t *lenp)
 		diag_fail(ETV_SYS, "out of memory");
 	if (r < 0)
 		return NULL;
+	/*
+	 * With STRIPMARK utf8proc's count can include the removed marks'
+	 * slots; the string itself is right and NUL-terminated.
+	 */
 	if (lenp)
-		*lenp = (size_t)r;
+		*lenp = forms & TEXT_STRIPMARK ? strnlen((char *)out,
+		    (size_t)r) : (size_t)r;
 	return (char *)out;
 }
 

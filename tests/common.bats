@@ -1,0 +1,261 @@
+#!/usr/bin/env bats
+# common.bats -- the contract every etv tool keeps (DESIGN.md, etv(7)):
+# help, version, usage errors, stdin, empty input, malformed input,
+# rejects, write failures, SIGPIPE, CRLF, final newline, invalid UTF-8.
+# It runs over every etv-* executable in the build directory, so a new
+# tool is covered as soon as it is built.
+
+load test_helper
+
+# Arguments that make a tool read records on stdin and write records on
+# stdout.  Most tools need none; etv-index answers queries over an index
+# built from the same sample records in setup.
+contract_args() {
+	case $1 in
+	etv-index) printf '%s\n' query "$BATS_TEST_TMPDIR/contract.etv" ;;
+	esac
+}
+
+setup() {
+	good="$BATS_TEST_TMPDIR/good.jsonl"
+	cat >"$good" <<-'EOT'
+	{"id":"d1","text":"Hello world. This is the first document.","embedding":[1.0,0.0,0.0],"meta":{"lang":"en"}}
+	{"id":"d2","text":"A second one, with other words in it.","embedding":[0.0,1.0,0.0],"meta":{"lang":"en"}}
+	{"id":"d3","text":"Le troisième document est en français.","embedding":[0.0,0.0,1.0],"meta":{"lang":"fr"}}
+	EOT
+	if [ -x "$ETV_BUILD/etv-index" ]; then
+		etv-index build "$BATS_TEST_TMPDIR/contract.etv" <"$good" \
+		    >/dev/null 2>&1 || true
+	fi
+}
+
+# each_tool CMD...: run CMD with $tool and $args set for every tool; stop
+# at the first failure, naming the tool.
+each_tool() {
+	local t n=0
+	for t in $(etv_tools); do
+		tool=$t
+		mapfile -t args < <(contract_args "$t")
+		"$@" || { echo "failed for $t"; return 1; }
+		n=$((n + 1))
+	done
+	[ "$n" -gt 0 ]
+}
+
+check_help() {
+	run --separate-stderr "$tool" --help
+	[ "$status" -eq 0 ] && [ -z "$stderr" ] &&
+	    [[ "${lines[0]}" == "usage: $tool"* ]]
+}
+
+@test "--help prints usage on stdout and exits 0" {
+	each_tool check_help
+}
+
+check_version() {
+	run --separate-stderr "$tool" --version
+	[ "$status" -eq 0 ] && [[ "$output" =~ ^$tool\ \(etv\)\ [0-9]+\.[0-9]+\.[0-9]+$ ]]
+}
+
+@test "--version prints 'tool (etv) X.Y.Z'" {
+	each_tool check_version
+}
+
+check_badopt() {
+	run --separate-stderr "$tool" --no-such-option
+	[ "$status" -eq 2 ] && [ -z "$output" ] &&
+	    [[ "$stderr" == *"Try '$tool --help'."* ]]
+}
+
+@test "an unknown option is a usage error (status 2)" {
+	each_tool check_badopt
+}
+
+check_dash() {
+	local a b
+	a=$("$tool" "${args[@]}" <"$good") &&
+	b=$("$tool" "${args[@]}" - <"$good") &&
+	[ -n "$a" ] && [ "$a" = "$b" ]
+}
+
+@test "'-' reads stdin, the same as no operand" {
+	each_tool check_dash
+}
+
+check_empty() {
+	run --separate-stderr "$tool" "${args[@]}" </dev/null
+	[ "$status" -eq 0 ] && [ -z "$output" ]
+}
+
+@test "empty input gives empty output and status 0" {
+	each_tool check_empty
+}
+
+check_malformed() {
+	local f="$BATS_TEST_TMPDIR/bad.jsonl"
+	{ head -n 1 "$good"; echo '{"id":"x",'; tail -n 1 "$good"; } >"$f"
+	run --separate-stderr "$tool" "${args[@]}" "$f"
+	[ "$status" -eq 3 ] && [[ "$stderr" == "$tool: $f:2: "* ]]
+}
+
+@test "a malformed line stops the run with status 3 and FILE:LINE" {
+	each_tool check_malformed
+}
+
+check_notobject() {
+	run --separate-stderr "$tool" "${args[@]}" <<<'[1,2,3]'
+	[ "$status" -eq 3 ] && [[ "$stderr" == "$tool: <stdin>:1: "* ]]
+}
+
+@test "a line that is not an object is malformed" {
+	each_tool check_notobject
+}
+
+check_rejects() {
+	local f="$BATS_TEST_TMPDIR/bad.jsonl" r="$BATS_TEST_TMPDIR/rej"
+	local all
+	{ head -n 1 "$good"; echo 'not json'; tail -n 2 "$good"; } >"$f"
+	all=$("$tool" "${args[@]}" <"$good")
+	run --separate-stderr "$tool" "${args[@]}" --rejects "$r" "$f"
+	# Status 3 (a malformed line was seen), yet the run went on: the
+	# good records all came out and the bad line is in the rejects file.
+	[ "$status" -eq 3 ] && [ "$(cat "$r")" = "not json" ] &&
+	    [ "$output" = "$all" ]
+}
+
+@test "--rejects keeps the run going and loses nothing" {
+	each_tool check_rejects
+}
+
+check_maxrejects() {
+	local f="$BATS_TEST_TMPDIR/bad.jsonl" r="$BATS_TEST_TMPDIR/rej"
+	{ cat "$good"; echo 'not json'; } >"$f"
+	run --separate-stderr "$tool" "${args[@]}" --rejects "$r" \
+	    --max-rejects 1 "$f"
+	[ "$status" -eq 0 ] || return 1
+	run --separate-stderr "$tool" "${args[@]}" --rejects "$r" \
+	    --max-rejects 10% "$f"
+	[ "$status" -eq 3 ]
+}
+
+@test "--max-rejects N and P% forgive a few rejected lines" {
+	each_tool check_maxrejects
+}
+
+check_devfull() {
+	[ -w /dev/full ] || return 0
+	run --separate-stderr bash -c '"$@" >/dev/full' _ "$tool" \
+	    "${args[@]}" "$good"
+	[ "$status" -eq 4 ] && [[ "$stderr" == "$tool: "*"write error"* ]]
+}
+
+@test "a failed write to stdout is status 4" {
+	[ -w /dev/full ] || skip "no /dev/full"
+	each_tool check_devfull
+}
+
+check_sigpipe() {
+	local big="$BATS_TEST_TMPDIR/big.jsonl"
+	[ -f "$big" ] || for _ in $(seq 3000); do cat "$good"; done >"$big"
+	run --separate-stderr bash -c \
+	    '"$@" <"'"$big"'" | head -n 1 >/dev/null; echo "${PIPESTATUS[0]}"' \
+	    _ "$tool" "${args[@]}"
+	[ "$output" = 141 ] && [ -z "$stderr" ]
+}
+
+@test "a closed pipe ends the tool quietly (SIGPIPE)" {
+	each_tool check_sigpipe
+}
+
+check_crlf() {
+	local a b
+	a=$("$tool" "${args[@]}" <"$good") &&
+	b=$(sed 's/$/\r/' "$good" | "$tool" "${args[@]}") &&
+	[ "$a" = "$b" ]
+}
+
+@test "CRLF line ends are accepted" {
+	each_tool check_crlf
+}
+
+check_nofinal() {
+	local a b
+	a=$("$tool" "${args[@]}" <"$good") &&
+	b=$(printf '%s' "$(cat "$good")" | "$tool" "${args[@]}") &&
+	[ "$a" = "$b" ]
+}
+
+@test "a last line without a newline is read" {
+	each_tool check_nofinal
+}
+
+check_utf8() {
+	run --separate-stderr "$tool" "${args[@]}" \
+	    < <(printf '{"id":"u","text":"caf\xe9 \xff"}\n')
+	[ "$status" -eq 3 ] && [[ "$stderr" == "$tool: <stdin>:1: "* ]]
+}
+
+@test "invalid UTF-8 is malformed input (status 3)" {
+	each_tool check_utf8
+}
+
+check_bom() {
+	run --separate-stderr "$tool" "${args[@]}" \
+	    < <(printf '\xef\xbb\xbf'; cat "$good")
+	[ "$status" -eq 3 ] && [[ "$stderr" == "$tool: <stdin>:1: "* ]]
+}
+
+@test "a byte order mark is malformed input" {
+	each_tool check_bom
+}
+
+check_missing() {
+	run --separate-stderr "$tool" "${args[@]}" "$BATS_TEST_TMPDIR/nope"
+	[ "$status" -eq 4 ] && [[ "$stderr" == *"nope"* ]]
+}
+
+@test "an operand that cannot be opened is status 4" {
+	each_tool check_missing
+}
+
+check_determinism() {
+	local a b
+	a=$("$tool" "${args[@]}" <"$good") &&
+	b=$("$tool" "${args[@]}" <"$good") &&
+	[ "$a" = "$b" ]
+}
+
+@test "the same input gives the same output" {
+	each_tool check_determinism
+}
+
+@test "etv runs a tool by its short name" {
+	local t
+	for t in $(etv_tools); do
+		run --separate-stderr etv "${t#etv-}" --version
+		[ "$status" -eq 0 ] && [[ "$output" == "$t (etv) "* ]] ||
+		    { echo "etv ${t#etv-}: $status $stderr"; return 1; }
+	done
+}
+
+@test "etv --help lists the installed tools with their purpose" {
+	run --separate-stderr etv --help
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == "usage: etv "* ]]
+	local t
+	for t in $(etv_tools); do
+		grep -q "^  ${t#etv-} " <<<"$output" ||
+		    { echo "not listed: $t"; return 1; }
+	done
+}
+
+@test "etv with an unknown tool or no tool is a usage error" {
+	run --separate-stderr etv no-such-tool
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == "etv: 'no-such-tool' is not an etv tool"* ]]
+	run --separate-stderr etv
+	[ "$status" -eq 2 ]
+	run --separate-stderr etv --version
+	[ "$status" -eq 0 ]
+	[[ "$output" =~ ^etv\ \(etv\)\ [0-9.]+$ ]]
+}

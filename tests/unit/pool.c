@@ -1,0 +1,91 @@
+/* pool.c -- unit tests of lib/pool.c: -j N output equals -j 1 output */
+/* SPDX-License-Identifier: MIT */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "lib/hash.h"
+#include "lib/iox.h"
+#include "lib/pool.h"
+#include "lib/record.h"
+#include "tests/unit/unit.h"
+
+static char in[] = "/tmp/etv-unit-poolXXXXXX";
+
+/* Uneven work: records emit 0, 1 or 2 lines and some hash their text. */
+static void
+work(struct rec_item *it, void *arg, int worker)
+{
+	json_t *r, *add;
+	char tag[HASH_TAG_LEN + 1];
+	int i, n;
+
+	(void)arg;
+	(void)worker;
+	if ((r = rec_parse(it)) == NULL)
+		return;
+	n = (int)(json_integer_value(json_object_get(r, "i")) % 3);
+	for (i = 0; i < n; i++) {
+		hash_tag(tag, it->line, it->len);
+		add = json_pack("{s:s,s:i}", "h", tag, "k", i);
+		rec_emit_merged(it, r, add);
+		json_decref(add);
+	}
+	json_decref(r);
+}
+
+/* Run the pool with jobs threads, stdout captured; return the output. */
+static char *
+run(int jobs, size_t *len)
+{
+	static char *argv[] = { in };
+	char out[] = "/tmp/etv-unit-pooloutXXXXXX";
+	struct rec_reader *rd;
+	int fd, saved;
+	char *s;
+
+	fd = mkstemp(out);
+	fflush(stdout);
+	saved = dup(1);
+	dup2(fd, 1);
+	rd = rec_open(1, argv);
+	pool_run(rd, jobs, work, NULL);
+	rec_close(rd);
+	fflush(stdout);
+	dup2(saved, 1);
+	close(saved);
+	close(fd);
+	s = iox_slurp(out, len);
+	unlink(out);
+	return s;
+}
+
+int
+main(void)
+{
+	char *a, *b;
+	size_t na, nb;
+	FILE *fp;
+	int fd, i, jobs;
+
+	fd = mkstemp(in);
+	fp = fdopen(fd, "w");
+	for (i = 0; i < 20000; i++)
+		fprintf(fp, "{\"i\":%d,\"pad\":\"%*s\"}\n", i, i % 97, "");
+	fclose(fp);
+	a = run(1, &na);
+	CHECK(a != NULL && na > 0);
+	for (jobs = 2; jobs <= 5; jobs += 3) {
+		b = run(jobs, &nb);
+		CHECK(b != NULL && na == nb && memcmp(a, b, na) == 0);
+		free(b);
+	}
+	CHECK(pool_ncpu() >= 1);
+	free(a);
+	unlink(in);
+	return unit_done("pool");
+}

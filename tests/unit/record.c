@@ -1,0 +1,162 @@
+/* record.c -- unit tests of lib/record.c: line reading, parsing, splicing */
+/* SPDX-License-Identifier: MIT */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "lib/opt.h"
+#include "lib/record.h"
+#include "tests/unit/unit.h"
+
+static char path[] = "/tmp/etv-unit-recordXXXXXX";
+
+static void
+write_input(const char *bytes, size_t n)
+{
+	FILE *fp = fopen(path, "wb");
+
+	fwrite(bytes, 1, n, fp);
+	fclose(fp);
+}
+
+static struct rec_reader *
+reader(void)
+{
+	static char *argv[] = { path };
+
+	return rec_open(1, argv);
+}
+
+static void
+test_lines(void)
+{
+	static const char in[] = "{\"a\":1}\r\n\n   \n{\"b\":2}\n{\"c\":3}";
+	struct rec_item it = REC_ITEM_INIT;
+	struct rec_reader *rd;
+
+	write_input(in, sizeof(in) - 1);
+	rd = reader();
+	CHECK(rec_getline(rd, &it) == 1);
+	CHECK_MEM(it.line, it.len, "{\"a\":1}");	/* CR dropped */
+	CHECK(it.lineno == 1);
+	CHECK(rec_getline(rd, &it) == 1);
+	CHECK(it.lineno == 4);				/* blanks counted */
+	CHECK(rec_getline(rd, &it) == 1);
+	CHECK_MEM(it.line, it.len, "{\"c\":3}");	/* no final \n */
+	CHECK(rec_getline(rd, &it) == 0);
+	CHECK(rec_count(rd) == 3);
+	rec_item_release(&it);
+	rec_close(rd);
+}
+
+static void
+test_long_line(void)
+{
+	struct rec_item it = REC_ITEM_INIT;
+	struct rec_reader *rd;
+	char *big;
+	json_t *v;
+
+	big = malloc(300001);
+	memset(big, ' ', 300000);
+	memcpy(big, "{\"a\":\"", 6);
+	memcpy(big + 299990, "\"}\n{\"b\":1}", 10);
+	write_input(big, 300000);
+	opt.max_line = 100000;
+	opt.rejects = "/dev/null";
+	rd = reader();
+	CHECK(rec_getline(rd, &it) == 1);
+	CHECK(it.bad != NULL && it.lineno == 1);
+	CHECK(rec_parse(&it) == NULL);
+	CHECK(it.nrej == 1 && !it.fatal);
+	CHECK(rec_getline(rd, &it) == 1);
+	CHECK(it.lineno == 2);
+	v = rec_parse(&it);
+	CHECK(v != NULL);
+	json_decref(v);
+	rec_item_release(&it);
+	rec_close(rd);
+	opt.max_line = (size_t)256 << 20;
+	opt.rejects = NULL;
+	free(big);
+}
+
+static void
+test_parse(void)
+{
+	struct rec_item it = REC_ITEM_INIT;
+	json_t *v;
+
+	it.file = "t";
+	it.lineno = 7;
+	it.line = strdup("{\"a\":1,\"a\":2}");
+	it.len = strlen(it.line);
+	CHECK(rec_parse(&it) == NULL && it.fatal);
+	CHECK(strstr(it.msg.data, ": t:7: ") != NULL);
+	rec_item_release(&it);
+	it.file = "t";
+	it.line = strdup("\"just a string\"");
+	it.len = strlen(it.line);
+	CHECK(rec_parse(&it) == NULL);
+	it.values = 1;
+	it.fatal = 0;
+	v = rec_parse(&it);
+	CHECK(json_is_string(v));
+	json_decref(v);
+	rec_item_release(&it);
+}
+
+static void
+test_merged(void)
+{
+	struct rec_item it = REC_ITEM_INIT;
+	json_t *orig, *add;
+
+	it.line = strdup("{\"x\":1.50,\"s\":\"\\u00e9\"} ");
+	it.len = strlen(it.line);
+	orig = rec_parse(&it);
+	add = json_pack("{s:s,s:i}", "h", "v", "n", 2);
+	rec_emit_merged(&it, orig, add);
+	/* Original bytes kept: 1.50 and the \u escape survive. */
+	CHECK(strcmp(it.out.data,
+	    "{\"x\":1.50,\"s\":\"\\u00e9\",\"h\":\"v\",\"n\":2}\n") == 0);
+	buf_reset(&it.out);
+	json_decref(add);
+	/* A key that exists forces a re-encode with the new value. */
+	add = json_pack("{s:i}", "x", 3);
+	rec_emit_merged(&it, orig, add);
+	CHECK(strcmp(it.out.data, "{\"x\":3,\"s\":\"\xc3\xa9\"}\n") == 0);
+	json_decref(add);
+	json_decref(orig);
+	free(it.line);
+	it.line = strdup("{}");
+	it.len = 2;
+	buf_reset(&it.out);
+	orig = rec_parse(&it);
+	add = json_pack("{s:i}", "n", 1);
+	rec_emit_merged(&it, orig, add);
+	CHECK(strcmp(it.out.data, "{\"n\":1}\n") == 0);
+	json_decref(add);
+	json_decref(orig);
+	rec_item_release(&it);
+}
+
+int
+main(void)
+{
+	int fd;
+
+	if ((fd = mkstemp(path)) == -1)
+		return 2;
+	close(fd);
+	test_lines();
+	test_long_line();
+	test_parse();
+	test_merged();
+	unlink(path);
+	return unit_done("record");
+}
