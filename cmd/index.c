@@ -149,7 +149,7 @@ static struct {
 	size_t		 nfilters;	/* their number */
 	long		 verify;	/* --verify-recall */
 	long		 jobs;		/* -j */
-	int		 given;		/* creation options given (V_CREATES) */
+	int		 given;	/* creation options given (V_CREATES) */
 } cfg = { 0, NULL, VF_COSINE, 0, 16, 200, "text,meta", NULL, 0, 10, 0,
     NULL, 0, 0, 1, 0 };
 
@@ -504,8 +504,8 @@ ingest_record(struct ingest *in, struct rec_item *it, json_t *rec)
 			group = json_string_value(v);
 			glen = json_string_length(v);
 		} else if (json_is_integer(v)) {
-			glen = (size_t)snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT,
-			    json_integer_value(v));
+			glen = (size_t)snprintf(num, sizeof(num),
+			    "%" JSON_INTEGER_FORMAT, json_integer_value(v));
 			group = num;
 		} else {
 			rec_malformed(it, "field '%s' is not a string",

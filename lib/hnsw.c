@@ -282,7 +282,8 @@ hnsw_query(struct hnsw_search *s, const struct hnsw_graph *g,
 		ln = graph_links(g, c.node, 0, &cnt);
 		if (s->ntodo < cnt) {
 			s->ntodo = cnt;
-			s->todo = xreallocarray(s->todo, cnt, sizeof(*s->todo));
+			s->todo = xreallocarray(s->todo, cnt,
+			    sizeof(*s->todo));
 		}
 		for (m = 0, j = 0; j < cnt; j++) {
 			if ((e = ln[j]) >= g->n || visit(s, e))
@@ -463,7 +464,8 @@ select_neighbors(struct hnsw_build *b, struct hnsw_hit *cand, size_t n,
 		cv = b->sp->vec + (size_t)cand[i].node * b->sp->dims;
 		good = 1;
 		for (j = 0; j < kept; j++)
-			if (hnsw_dist(b->sp, cand[j].node, cv) < cand[i].dist) {
+			if (hnsw_dist(b->sp, cand[j].node, cv) <
+			    cand[i].dist) {
 				good = 0;
 				break;
 			}

@@ -28,11 +28,11 @@ struct hnsw_graph {
 	uint32_t	 M;		/* links per node above level 0 */
 	uint32_t	 M0;		/* links per node at level 0 (2 M) */
 	uint32_t	 maxlevel;	/* level of the entry point */
-	uint32_t	 entry;		/* entry point, HNSW_NONE when n is 0 */
+	uint32_t	 entry;	/* entry point, HNSW_NONE when n is 0 */
 	const uint8_t	*level;		/* top level of each node; n bytes */
 	const uint32_t	*l0;		/* n blocks of M0 + 1: count, links */
 	const uint64_t	*upoff;		/* n: where the node's blocks start */
-	const uint32_t	*up;		/* blocks of M + 1 for levels 1 .. top */
+	const uint32_t	*up;	/* blocks of M + 1 for levels 1 .. top */
 	uint64_t	 nup;		/* number of uint32_t in up */
 };
 

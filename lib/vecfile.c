@@ -57,7 +57,7 @@ struct disk_commit {
 	char		 magic[8];	/* commit_magic */
 	uint64_t	 seq;		/* sequence number, from 1 */
 	uint64_t	 length;	/* committed file length */
-	uint64_t	 last;		/* offset of the newest segment, 0 none */
+	uint64_t	 last;	/* offset of the newest segment, 0 none */
 	uint64_t	 nseg;		/* number of segments */
 	uint64_t	 sum;		/* xxh3 of the fields above */
 };
@@ -75,7 +75,7 @@ struct disk_seg {
 	uint64_t	 size;		/* bytes, this header included */
 	uint64_t	 n;		/* rows */
 	uint64_t	 ntomb;		/* tombstones */
-	uint64_t	 nup;		/* uint32_t in the upper graph blocks */
+	uint64_t	 nup;	/* uint32_t in the upper graph blocks */
 	uint64_t	 idcap;		/* id table slots */
 	uint32_t	 M;		/* graph links, 0 = no graph */
 	uint32_t	 maxlevel;	/* graph top level */
@@ -83,7 +83,7 @@ struct disk_seg {
 	uint32_t	 pad;		/* zero */
 	uint64_t	 off[NSEC];	/* section offsets from the segment */
 	uint64_t	 len[NSEC];	/* section lengths */
-	uint64_t	 datasum;	/* xxh3 of the bytes after the header */
+	uint64_t	 datasum;	/* xxh3 of the bytes after it */
 	uint64_t	 hdrsum;	/* xxh3 of the header before this */
 };
 
@@ -680,7 +680,7 @@ struct vf_writer {
 	struct buf	 strs;		/* string bytes of all rows */
 	uint32_t	*tab;		/* id table: row + 1; owned */
 	uint64_t	 tabcap;	/* its slots, a power of two */
-	uint64_t	*tomb;		/* tombstones, seg << 32 | row; owned */
+	uint64_t	*tomb;	/* tombstones, seg << 32 | row; owned */
 	uint32_t	 ntomb;		/* tombstones */
 	uint32_t	 tombcap;	/* allocated */
 };
@@ -785,8 +785,8 @@ vf_writer_add(struct vf_writer *w, const char *id, size_t idlen,
 	} else {
 		if (w->n == w->cap) {
 			w->cap = w->cap ? w->cap * 2 : 256;
-			w->vec = xreallocarray(w->vec, (size_t)w->cap * w->dims,
-			    sizeof(float));
+			w->vec = xreallocarray(w->vec,
+			    (size_t)w->cap * w->dims, sizeof(float));
 			w->rows = xreallocarray(w->rows, w->cap,
 			    sizeof(*w->rows));
 		}

@@ -45,12 +45,12 @@ enum {
 struct vf_meta {
 	uint32_t	 dims;		/* floats per vector */
 	int		 metric;	/* VF_COSINE, VF_DOT or VF_L2 */
-	uint32_t	 M;		/* HNSW links per node; 0 = exact only */
+	uint32_t	 M;	/* HNSW links per node; 0 = exact only */
 	uint32_t	 efc;		/* HNSW ef_construction */
 	uint64_t	 seed;		/* HNSW level generator seed */
-	char		*model;		/* embedding_model, "" when unknown; owned */
-	char		*store;		/* stored fields, comma-separated; owned */
-	char		*by;		/* field grouping rows for sync; owned */
+	char		*model;	/* embedding_model, "" when unknown; owned */
+	char		*store;	/* stored fields, comma-separated; owned */
+	char		*by;	/* field grouping rows for sync; owned */
 };
 
 /* One segment as mapped. */
@@ -67,7 +67,7 @@ struct vf_seg {
 	uint64_t	 idcap;		/* its slots, a power of two or 0 */
 	const uint32_t	*tomb;		/* ntomb pairs (segment, row) */
 	struct hnsw_graph g;		/* its graph (n 0 when exact) */
-	uint64_t	 datasum;	/* checksum of the data, from the header */
+	uint64_t	 datasum;	/* checksum of its data */
 	uint8_t		*dead;		/* bit per row deleted later; owned */
 	uint32_t	 ndead;		/* rows marked in dead */
 };

@@ -41,7 +41,8 @@ make(uint32_t n, size_t d, int norm)
 		k = (size_t)(rnd() * 50);
 		s = 0;
 		for (j = 0; j < d; j++) {
-			v[i * d + j] = c[k * d + j] + (float)(rnd() - 0.5) * 0.6f;
+			v[i * d + j] = c[k * d + j] +
+			    (float)(rnd() - 0.5) * 0.6f;
 			s += v[i * d + j] * v[i * d + j];
 		}
 		if (norm)
