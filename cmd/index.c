@@ -48,6 +48,7 @@ USAGE
 "  --exact             build: no graph; query: scan every vector\n"
 "  -M N                HNSW links per node (default 16)\n"
 "  --ef-construction N HNSW build candidate list (default 200)\n"
+"  --quantize i8       walk the graph on int8 codes, re-score in float32\n"
 "  --store FIELDS      fields kept for results (default text,meta)\n"
 "  --by FIELD          field grouping records for sync (default doc_id)\n"
 "  --prune             sync: also remove groups not read at all\n"
@@ -84,7 +85,7 @@ static const struct {
 
 enum {
 	O_METRIC = OPT_TOOL_FIRST, O_HNSW, O_EXACT, O_EFC, O_STORE, O_BY,
-	O_PRUNE, O_EF, O_FILTER, O_VERIFY
+	O_PRUNE, O_EF, O_FILTER, O_VERIFY, O_QUANTIZE
 };
 
 static const struct option longopts[] = {
@@ -92,6 +93,7 @@ static const struct option longopts[] = {
 	{ "hnsw",	no_argument,		NULL,	O_HNSW },
 	{ "exact",	no_argument,		NULL,	O_EXACT },
 	{ "ef-construction", required_argument,	NULL,	O_EFC },
+	{ "quantize",	required_argument,	NULL,	O_QUANTIZE },
 	{ "store",	required_argument,	NULL,	O_STORE },
 	{ "by",		required_argument,	NULL,	O_BY },
 	{ "prune",	no_argument,		NULL,	O_PRUNE },
@@ -115,6 +117,7 @@ static const struct {
 	{ O_HNSW, "--hnsw", V_CREATES },
 	{ 'M', "-M", V_CREATES },
 	{ O_EFC, "--ef-construction", V_CREATES },
+	{ O_QUANTIZE, "--quantize", V_CREATES },
 	{ O_STORE, "--store", V_CREATES },
 	{ O_BY, "--by", V_CREATES },
 	{ O_PRUNE, "--prune", V_SYNC },
@@ -140,6 +143,7 @@ static struct {
 	int		 exact;		/* --exact */
 	long		 M;		/* -M */
 	long		 efc;		/* --ef-construction */
+	int		 quant;		/* --quantize: VF_QNONE or VF_QI8 */
 	const char	*store;		/* --store */
 	const char	*by;		/* --by, NULL when not given */
 	int		 prune;		/* --prune */
@@ -150,8 +154,8 @@ static struct {
 	long		 verify;	/* --verify-recall */
 	long		 jobs;		/* -j */
 	int		 given;	/* creation options given (V_CREATES) */
-} cfg = { 0, NULL, VF_COSINE, 0, 16, 200, "text,meta", NULL, 0, 10, 0,
-    NULL, 0, 0, 1, 0 };
+} cfg = { 0, NULL, VF_COSINE, 0, 16, 200, VF_QNONE, "text,meta", NULL, 0,
+    10, 0, NULL, 0, 0, 1, 0 };
 
 /* Member names the tool reads besides the id. */
 static const char emb_field[] = "embedding";
@@ -678,6 +682,7 @@ check_given(const struct vf_meta *m)
 		return;
 	if (cfg.metric != m->metric || (cfg.exact ? 0 : (uint32_t)cfg.M) !=
 	    m->M || (m->M && (uint32_t)cfg.efc != m->efc) ||
+	    (cfg.exact ? VF_QNONE : cfg.quant) != m->quant ||
 	    strcmp(cfg.store, m->store) != 0 ||
 	    (cfg.by && strcmp(cfg.by, m->by) != 0))
 		diag_usage("'%s' exists with other settings (metric %s, M %u, "
@@ -723,6 +728,7 @@ run_write(int argc, char **argv)
 		in.meta.M = cfg.exact ? 0 : (uint32_t)cfg.M;
 		in.meta.efc = (uint32_t)cfg.efc;
 		in.meta.seed = 42;
+		in.meta.quant = cfg.exact ? VF_QNONE : cfg.quant;
 		in.meta.model = xstrdup("");
 		in.meta.store = xstrdup(cfg.store);
 		in.meta.by = xstrdup(cfg.by ? cfg.by : "doc_id");
@@ -1109,6 +1115,7 @@ run_stats(void)
 	struct buf b = BUF_INIT;
 	json_t *o, *store, *segs;
 	const char *p, *e;
+	char *text;
 	size_t used;
 	uint32_t s;
 	double rc;
@@ -1131,6 +1138,8 @@ run_stats(void)
 		json_object_set_new(o, "M", json_integer(ix->meta.M));
 		json_object_set_new(o, "ef_construction",
 		    json_integer(ix->meta.efc));
+		json_object_set_new(o, "quantize", json_string(
+		    ix->meta.quant == VF_QI8 ? "i8" : "none"));
 	}
 	store = json_array();
 	for (p = ix->meta.store; *p; p = *e ? e + 1 : e) {
@@ -1161,15 +1170,17 @@ run_stats(void)
 	if (cfg.verify > 0) {
 		rc = verify_recall(ix, cfg.verify, &used);
 		buf_printf(&b, "recall_at_%ld", cfg.k);
-		json_object_set_new(o, b.data, json_real(
-		    floor(rc * 10000 + 0.5) / 10000));
+		json_object_set_new(o, b.data, json_real(rc));
 		json_object_set_new(o, "recall_queries",
 		    json_integer((json_int_t)used));
 	}
-	buf_reset(&b);
-	rec_dump(&b, o);
-	buf_addc(&b, '\n');
-	iox_write(stdout, b.data, b.len);
+	/* Six digits, so that a recall reads 0.9997, not 0.99970000000000003. */
+	if ((text = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(6))) ==
+	    NULL)
+		diag_fail(ETV_SYS, "out of memory");
+	iox_write(stdout, text, strlen(text));
+	iox_write(stdout, "\n", 1);
+	free(text);
 	buf_release(&b);
 	json_decref(o);
 	vf_close(ix);
@@ -1266,6 +1277,15 @@ main(int argc, char *argv[])
 				    "dot or l2, got '%s'", optarg);
 			break;
 		case O_HNSW:
+			break;
+		case O_QUANTIZE:
+			if (strcmp(optarg, "i8") == 0)
+				cfg.quant = VF_QI8;
+			else if (strcmp(optarg, "none") == 0)
+				cfg.quant = VF_QNONE;
+			else
+				diag_usage("option '--quantize' needs i8 or "
+				    "none, got '%s'", optarg);
 			break;
 		case O_EXACT:
 			cfg.exact = 1;

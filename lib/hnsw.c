@@ -117,6 +117,15 @@ float
 hnsw_dist(const struct hnsw_space *sp, uint32_t i, const float *q)
 {
 	const float *v = sp->vec + (size_t)i * sp->dims;
+	float d;
+
+	if (sp->qcode != NULL) {
+		d = sp->q8scale[i] * sp->qscale * (float)vecdist_dot_i8(
+		    sp->q8 + (size_t)i * sp->dims, sp->qcode, sp->dims);
+		if (sp->metric == HNSW_L2)
+			return sp->q8norm[i] + sp->qnorm - 2 * d;
+		return 1.0f - d;
+	}
 
 	if (sp->metric == HNSW_L2)
 		return vecdist_l2sq(v, q, sp->dims);
@@ -133,6 +142,11 @@ prefetch_row(const struct hnsw_space *sp, uint32_t i)
 {
 	const char *p = (const char *)(sp->vec + (size_t)i * sp->dims);
 	size_t n = sp->dims * sizeof(float), off;
+
+	if (sp->qcode != NULL) {
+		p = (const char *)(sp->q8 + (size_t)i * sp->dims);
+		n = sp->dims;
+	}
 
 	for (off = 0; off < n && off < 512; off += 64)
 		__builtin_prefetch(p + off);

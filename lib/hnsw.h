@@ -36,11 +36,22 @@ struct hnsw_graph {
 	uint64_t	 nup;		/* number of uint32_t in up */
 };
 
-/* The vectors a graph is built over: row i is vec + i * dims. */
+/*
+ * The vectors a graph is built over: row i is vec + i * dims.  A search
+ * may instead compare int8 codes (vecdist_quantize) when qcode is set:
+ * then the distances are approximate and the caller re-scores.  Zero the
+ * struct before filling it.
+ */
 struct hnsw_space {
 	const float	*vec;		/* n rows of dims floats; borrowed */
 	size_t		 dims;		/* floats per row */
 	int		 metric;	/* HNSW_IP or HNSW_L2 */
+	const int8_t	*q8;		/* n rows of int8 codes, or NULL */
+	const float	*q8scale;	/* per row: the codes' scale */
+	const float	*q8norm;	/* per row: |row|^2 (HNSW_L2) */
+	const int8_t	*qcode;		/* the query's codes: use q8 */
+	float		 qscale;	/* the query's scale */
+	float		 qnorm;		/* |query|^2 (HNSW_L2) */
 };
 
 /* A search result: a node and its distance to the query. */
@@ -49,7 +60,10 @@ struct hnsw_hit {
 	uint32_t	 node;		/* node number */
 };
 
-/* The distance between row i of the space and q. */
+/*
+ * The distance between row i of the space and q (with qcode set, the
+ * int8 estimate, and q is not read).
+ */
 float	 hnsw_dist(const struct hnsw_space *, uint32_t i, const float *q);
 
 /*

@@ -4,6 +4,7 @@
 #define ETV_VECDIST_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * The inner product and the squared Euclidean distance of two vectors of
@@ -15,5 +16,13 @@
  */
 float	 vecdist_dot(const float *a, const float *b, size_t n);
 float	 vecdist_l2sq(const float *a, const float *b, size_t n);
+
+/*
+ * Scalar quantisation to int8: out[i] = round(v[i] / scale), with scale
+ * = max |v[i]| / 127, which is returned (0 for a zero vector).  Then
+ * v . w is about scale_v * scale_w * vecdist_dot_i8(codes_v, codes_w).
+ */
+float	 vecdist_quantize(const float *v, size_t n, int8_t *out);
+int32_t	 vecdist_dot_i8(const int8_t *a, const int8_t *b, size_t n);
 
 #endif

@@ -19,6 +19,7 @@
 #include "lib/hash.h"
 #include "lib/hnsw.h"
 #include "lib/iox.h"
+#include "lib/vecdist.h"
 #include "lib/vecfile.h"
 #include "lib/xmem.h"
 
@@ -49,7 +50,7 @@ struct disk_head {
 	uint32_t	 model_len;	/* bytes of the model name */
 	uint32_t	 store_len;	/* bytes of the stored field list */
 	uint32_t	 by_len;	/* bytes of the group field name */
-	uint32_t	 pad;		/* zero */
+	uint32_t	 quant;		/* VF_QNONE or VF_QI8 */
 };
 
 /* A commit slot. */
@@ -65,7 +66,8 @@ struct disk_commit {
 /* Sections of a segment, in file order. */
 enum {
 	S_VEC, S_IDOFF, S_ID, S_GOFF, S_G, S_HOFF, S_H, S_FOFF, S_F,
-	S_IDTAB, S_LEVEL, S_L0, S_UPOFF, S_UP, S_TOMB, NSEC
+	S_IDTAB, S_LEVEL, S_L0, S_UPOFF, S_UP, S_TOMB, S_Q8, S_Q8S, S_Q8N,
+	NSEC
 };
 
 /* A segment header. */
@@ -80,7 +82,7 @@ struct disk_seg {
 	uint32_t	 M;		/* graph links, 0 = no graph */
 	uint32_t	 maxlevel;	/* graph top level */
 	uint32_t	 entry;		/* graph entry point */
-	uint32_t	 pad;		/* zero */
+	uint32_t	 quant;		/* VF_QI8: S_Q8* sections are set */
 	uint64_t	 off[NSEC];	/* section offsets from the segment */
 	uint64_t	 len[NSEC];	/* section lengths */
 	uint64_t	 datasum;	/* xxh3 of the bytes after it */
@@ -189,7 +191,7 @@ parse_head(const unsigned char *p, struct vf_meta *m, const char **why)
 		*why = "header checksum mismatch";
 		return -1;
 	}
-	if (h.metric > VF_L2 || h.M > 4096) {
+	if (h.metric > VF_L2 || h.M > 4096 || h.quant > VF_QI8) {
 		*why = "corrupt header";
 		return -1;
 	}
@@ -198,6 +200,7 @@ parse_head(const unsigned char *p, struct vf_meta *m, const char **why)
 	m->M = h.M;
 	m->efc = h.efc;
 	m->seed = h.seed;
+	m->quant = (int)h.quant;
 	p += sizeof(h);
 	m->model = xmemdup(p, h.model_len);
 	m->store = xmemdup(p + h.model_len, h.store_len);
@@ -220,6 +223,7 @@ make_head(unsigned char *p, const struct vf_meta *m)
 	h.M = m->M;
 	h.efc = m->efc;
 	h.seed = m->seed;
+	h.quant = (uint32_t)m->quant;
 	h.model_len = (uint32_t)strlen(m->model);
 	h.store_len = (uint32_t)strlen(m->store);
 	h.by_len = (uint32_t)strlen(m->by);
@@ -268,6 +272,10 @@ check_seg(const struct disk_seg *d, const struct vf_meta *m, uint64_t avail,
 	want[S_UPOFF] = d->M ? n * 8 : 0;
 	want[S_UP] = d->M ? d->nup * 4 : 0;
 	want[S_TOMB] = d->ntomb * 8;
+	if (d->quant != (uint32_t)m->quant)
+		return -1;
+	want[S_Q8] = d->quant ? n * m->dims : 0;
+	want[S_Q8S] = want[S_Q8N] = d->quant ? n * 4 : 0;
 	for (i = 0; i < NSEC; i++) {
 		if (d->len[i] != want[i] || d->off[i] % ALIGN != 0 ||
 		    d->off[i] < SEG_HDR || d->off[i] > d->size ||
@@ -310,6 +318,11 @@ map_seg(struct vf_seg *s, const unsigned char *base, const struct disk_seg *d,
 	s->g.upoff = (const uint64_t *)(base + d->off[S_UPOFF]);
 	s->g.up = (const uint32_t *)(base + d->off[S_UP]);
 	s->g.nup = d->nup;
+	if (d->quant) {
+		s->q8 = (const int8_t *)(base + d->off[S_Q8]);
+		s->q8scale = (const float *)(base + d->off[S_Q8S]);
+		s->q8norm = (const float *)(base + d->off[S_Q8N]);
+	}
 }
 
 void
@@ -549,6 +562,8 @@ struct vf_search {
 	struct hnsw_hit	*tmp;		/* hits of one segment; owned */
 	struct vf_hit	*all;		/* hits of all segments; owned */
 	size_t		 cap;		/* k they have room for */
+	int8_t		*qcode;		/* the query's int8 codes; owned */
+	size_t		 qdims;		/* room in qcode */
 	size_t		 allcap;	/* room in all */
 };
 
@@ -567,6 +582,7 @@ vf_search_free(struct vf_search *s)
 	if (s == NULL)
 		return;
 	hnsw_search_free(s->hs);
+	free(s->qcode);
 	free(s->tmp);
 	free(s->all);
 	free(s);
@@ -611,22 +627,33 @@ vf_query(struct vf_search *vs, const struct vf_index *ix, const float *q,
 	struct accept_ctx ac;
 	const struct vf_seg *s;
 	hnsw_accept acc;
-	size_t n, nall = 0, i;
+	size_t n, nall = 0, i, want;
 	uint32_t g;
 
 	if (k == 0)
 		return 0;
-	if (vs->cap < k) {
-		vs->cap = k;
-		vs->tmp = xreallocarray(vs->tmp, k, sizeof(*vs->tmp));
+	/* Quantised: each graph search returns ef candidates to re-score. */
+	want = ix->meta.quant && !exact && ef > k ? ef : k;
+	if (vs->cap < want) {
+		vs->cap = want;
+		vs->tmp = xreallocarray(vs->tmp, want, sizeof(*vs->tmp));
 	}
 	if (vs->allcap < k * (ix->nseg ? ix->nseg : 1)) {
 		vs->allcap = k * (ix->nseg ? ix->nseg : 1);
 		vs->all = xreallocarray(vs->all, vs->allcap,
 		    sizeof(*vs->all));
 	}
+	memset(&sp, 0, sizeof(sp));
 	sp.dims = ix->meta.dims;
 	sp.metric = ix->meta.metric == VF_L2 ? HNSW_L2 : HNSW_IP;
+	if (ix->meta.quant && !exact) {
+		if (vs->qdims < sp.dims) {
+			vs->qdims = sp.dims;
+			vs->qcode = xrealloc(vs->qcode, sp.dims);
+		}
+		sp.qscale = vecdist_quantize(q, sp.dims, vs->qcode);
+		sp.qnorm = vecdist_dot(q, q, sp.dims);
+	}
 	ac.ix = ix;
 	ac.fn = fn;
 	ac.arg = arg;
@@ -638,7 +665,21 @@ vf_query(struct vf_search *vs, const struct vf_index *ix, const float *q,
 		ac.seg = g;
 		acc = fn == NULL && s->ndead == 0 ? NULL : accept_row;
 		n = 0;
-		if (!exact && s->g.n > 0)
+		if (!exact && s->g.n > 0 && s->q8 != NULL) {
+			sp.q8 = s->q8;
+			sp.q8scale = s->q8scale;
+			sp.q8norm = s->q8norm;
+			sp.qcode = vs->qcode;
+			n = hnsw_query(vs->hs, &s->g, &sp, q, want, ef, acc,
+			    &ac, vs->tmp);
+			sp.qcode = NULL;
+			for (i = 0; i < n; i++)
+				vs->tmp[i].dist = hnsw_dist(&sp,
+				    vs->tmp[i].node, q);
+			hnsw_sort_hits(vs->tmp, n);
+			if (n > k)
+				n = k;
+		} else if (!exact && s->g.n > 0)
 			n = hnsw_query(vs->hs, &s->g, &sp, q, k, ef, acc, &ac,
 			    vs->tmp);
 		if (exact || s->g.n == 0 ||
@@ -881,6 +922,8 @@ write_seg(int fd, uint64_t at, uint64_t prev, const struct vf_meta *m,
 	struct hnsw_space sp;
 	struct hnsw_build *hb = NULL;
 	const struct hnsw_graph *g = NULL;
+	int8_t *codes;
+	float f;
 	struct sink k;
 	uint64_t idcap = 0, j, o, mask;
 	uint32_t *tab, i, nt = 0;
@@ -898,7 +941,9 @@ write_seg(int fd, uint64_t at, uint64_t prev, const struct vf_meta *m,
 				w->tomb[nt++] = w->tomb[i];
 	}
 	d.ntomb = nt;
+	d.quant = (uint32_t)m->quant;
 	if (m->M && w->n) {
+		memset(&sp, 0, sizeof(sp));
 		sp.vec = w->vec;
 		sp.dims = w->dims;
 		sp.metric = m->metric == VF_L2 ? HNSW_L2 : HNSW_IP;
@@ -988,6 +1033,30 @@ write_seg(int fd, uint64_t at, uint64_t prev, const struct vf_meta *m,
 		pair[1] = (uint32_t)w->tomb[i];
 		sink_put(&k, pair, 8);
 	}
+
+	/* int8 codes, their scales and the squared norms of the rows. */
+	codes = xmalloc(w->dims ? w->dims : 1);
+	for (t = S_Q8; t <= S_Q8N; t++) {
+		sink_pad(&k, at);
+		d.off[t] = k.pos + k.len - at;
+		d.len[t] = 0;
+		if (!m->quant)
+			continue;
+		d.len[t] = t == S_Q8 ? (uint64_t)w->n * w->dims :
+		    (uint64_t)w->n * 4;
+		for (i = 0; i < w->n; i++) {
+			const float *v = w->vec + (size_t)i * w->dims;
+
+			f = vecdist_quantize(v, w->dims, codes);
+			if (t == S_Q8N)
+				f = vecdist_dot(v, v, w->dims);
+			if (t == S_Q8)
+				sink_put(&k, codes, w->dims);
+			else
+				sink_put(&k, &f, 4);
+		}
+	}
+	free(codes);
 	sink_pad(&k, at);
 	sink_flush(&k);
 	d.size = k.pos - at;

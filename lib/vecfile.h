@@ -19,7 +19,8 @@
  *   4096   segment, segment, ...
  *
  * A segment holds rows (vector, id, group key, content hash, stored
- * fields as JSON), a hash table of its ids, its own HNSW graph, and
+ * fields as JSON), a hash table of its ids, its own HNSW graph, int8
+ * codes of the vectors when the index is quantised, and
  * tombstones (segment, row) for rows of earlier segments that it deletes
  * or replaces.  Its header carries a checksum of itself and one of its
  * data.  Every number is little-endian.
@@ -41,6 +42,11 @@ enum {
 	VF_L2 = 2	/* Euclidean distance */
 };
 
+enum {
+	VF_QNONE = 0,	/* graph searches compare float32 vectors */
+	VF_QI8 = 1	/* ... int8 codes, then re-score in float32 */
+};
+
 /* What an index is: fixed when it is created. */
 struct vf_meta {
 	uint32_t	 dims;		/* floats per vector */
@@ -48,6 +54,7 @@ struct vf_meta {
 	uint32_t	 M;	/* HNSW links per node; 0 = exact only */
 	uint32_t	 efc;		/* HNSW ef_construction */
 	uint64_t	 seed;		/* HNSW level generator seed */
+	int		 quant;		/* VF_QNONE or VF_QI8 */
 	char		*model;	/* embedding_model, "" when unknown; owned */
 	char		*store;	/* stored fields, comma-separated; owned */
 	char		*by;	/* field grouping rows for sync; owned */
@@ -67,6 +74,9 @@ struct vf_seg {
 	uint64_t	 idcap;		/* its slots, a power of two or 0 */
 	const uint32_t	*tomb;		/* ntomb pairs (segment, row) */
 	struct hnsw_graph g;		/* its graph (n 0 when exact) */
+	const int8_t	*q8;		/* int8 codes of the rows, or NULL */
+	const float	*q8scale;	/* their scales */
+	const float	*q8norm;	/* |row|^2 per row */
 	uint64_t	 datasum;	/* checksum of its data */
 	uint8_t		*dead;		/* bit per row deleted later; owned */
 	uint32_t	 ndead;		/* rows marked in dead */
@@ -170,7 +180,9 @@ void	 vf_search_free(struct vf_search *);
  * segment is searched with its graph and a candidate list of ef, or by a
  * full scan when exact is set or it has no graph; when a graph search
  * comes back with fewer than k hits the segment is scanned, so k hits
- * come back whenever k rows pass the filter.  Writes up to k hits to out
+ * come back whenever k rows pass the filter.  With VF_QI8 the graph is
+ * walked comparing int8 codes and the ef candidates found are re-scored
+ * with the float32 vectors.  Writes up to k hits to out
  * and returns their number.
  */
 size_t	 vf_query(struct vf_search *, const struct vf_index *,

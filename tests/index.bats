@@ -112,6 +112,27 @@ assert r["id"] == "d6#0" and "embedding" in r' "$output"
 	python3 -c 'import json,sys; assert json.loads(sys.argv[1])["recall_at_10"] >= 0.95' "$output"
 }
 
+@test "index: --quantize i8 walks the graph on codes and re-scores" {
+	python3 "$GEN" 3000 24 --clusters 40 >"$T/big.jsonl"
+	etv-index build --quantize i8 "$T/q.etv" "$T/big.jsonl"
+	run --separate-stderr etv-index stats --verify-recall 100 "$T/q.etv"
+	[ "$(jf quantize <<<"$output")" = i8 ]
+	python3 -c 'import json,sys; assert json.loads(sys.argv[1])["recall_at_10"] >= 0.95' "$output"
+	etv-index build "$T/f.etv" "$T/big.jsonl"
+	[ "$(wc -c <"$T/q.etv")" -gt "$(wc -c <"$T/f.etv")" ]
+	# Scores are full precision: the same as without quantisation.
+	head -20 "$T/big.jsonl" | etv-index query -k 1 "$T/q.etv" >"$T/o1"
+	head -20 "$T/big.jsonl" | etv-index query -k 1 "$T/f.etv" >"$T/o2"
+	cmp "$T/o1" "$T/o2"
+	python3 "$GEN" 5 24 --prefix new >"$T/new.jsonl"
+	etv-index add "$T/q.etv" "$T/new.jsonl"
+	head -1 "$T/new.jsonl" | etv-index query -k 1 "$T/q.etv" \
+	    | hit_ids >"$T/h"
+	[ "$(cat "$T/h")" = "new0#0" ]
+	run --separate-stderr etv-index build --quantize i4 "$T/z.etv"
+	[ "$status" -eq 2 ]
+}
+
 @test "index: add skips unchanged ids, replaces changed ones, appends new" {
 	etv-index build "$T/x.etv" "$T/a.jsonl"
 	cp "$T/x.etv" "$T/before.etv"

@@ -104,6 +104,7 @@ main(void)
 	size_t i;
 	int metric;
 
+	memset(&sp, 0, sizeof(sp));
 	/* Kernels against a plain loop, at lengths around the unrolling. */
 	for (i = 0; i < 37; i++) {
 		x[i] = (float)(i % 7) - 3.0f;
@@ -118,6 +119,24 @@ main(void)
 		}
 		CHECK(fabs(vecdist_dot(x, y, len) - dot) < 1e-4);
 		CHECK(fabs(vecdist_l2sq(x, y, len) - l2) < 1e-4);
+	}
+
+	/* The int8 kernel against a plain loop; quantisation round trip. */
+	for (size_t len = 0; len <= 70; len += 7) {
+		int8_t a[70], c[70];
+		float f[70], sc;
+		int32_t dot = 0;
+
+		for (i = 0; i < len; i++) {
+			a[i] = (int8_t)((int)(i * 37 % 255) - 127);
+			c[i] = (int8_t)(127 - (int)(i * 11 % 255));
+			dot += (int32_t)a[i] * c[i];
+			f[i] = (float)i - 20.5f;
+		}
+		CHECK(vecdist_dot_i8(a, c, len) == dot);
+		sc = vecdist_quantize(f, len, a);
+		for (i = 0; i < len; i++)
+			CHECK(fabs(a[i] * sc - f[i]) <= sc / 2 + 1e-6);
 	}
 
 	for (metric = HNSW_IP; metric <= HNSW_L2; metric++) {

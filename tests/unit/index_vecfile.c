@@ -61,7 +61,7 @@ main(void)
 {
 	char path[] = "/tmp/etv-vecfile-XXXXXX";
 	char file[64];
-	struct vf_meta m = { DIMS, VF_L2, 8, 40, 42, NULL, NULL, NULL };
+	struct vf_meta m = { DIMS, VF_L2, 8, 40, 42, VF_QNONE, NULL, NULL, NULL };
 	struct vf_index *ix;
 	struct vf_writer *w;
 	struct vf_search *vs;
