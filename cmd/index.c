@@ -938,6 +938,31 @@ check_filters(const struct vf_meta *m)
 	}
 }
 
+/*
+ * Append s as a JSON string.  Ids seldom need escapes: copy those that
+ * do not, let jansson encode the others.
+ */
+static void
+add_json_string(struct buf *b, const char *p, size_t n)
+{
+	json_t *s;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)p[i] < 0x20 || p[i] == '"' ||
+		    p[i] == '\\' || (unsigned char)p[i] >= 0x7f)
+			break;
+	if (i == n) {
+		buf_addc(b, '"');
+		buf_add(b, p, n);
+		buf_addc(b, '"');
+		return;
+	}
+	s = json_stringn_nocheck(p, n);
+	rec_dump(b, s);
+	json_decref(s);
+}
+
 /* Append the hits array for one query to b. */
 static void
 hits_json(struct buf *b, const struct vf_index *ix, const struct vf_hit *h,
@@ -947,7 +972,6 @@ hits_json(struct buf *b, const struct vf_index *ix, const struct vf_hit *h,
 	const char *p;
 	char num[32];
 	size_t i, len;
-	json_t *s;
 
 	buf_adds(b, "\"hits\":[");
 	for (i = 0; i < n; i++) {
@@ -956,9 +980,11 @@ hits_json(struct buf *b, const struct vf_index *ix, const struct vf_hit *h,
 			buf_addc(b, ',');
 		buf_adds(b, "{\"id\":");
 		p = vf_str(sg, VF_ID, h[i].row, &len);
-		s = json_stringn_nocheck(p ? p : "", p ? len : 0);
-		rec_dump(b, s);
-		json_decref(s);
+		if (p == NULL) {
+			p = "";
+			len = 0;
+		}
+		add_json_string(b, p, len);
 		/* Seven significant digits: one conversion, not a search. */
 		snprintf(num, sizeof(num), "%.7g", (double)h[i].score);
 		buf_printf(b, ",\"score\":%s", num);
