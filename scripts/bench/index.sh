@@ -36,25 +36,27 @@ TARGETS = [0.90, 0.95, 0.99]
 
 
 TIME = "/usr/bin/time"
+CLOCK = time.process_time
 
 
-def run(cmd, stdin=None, stdout=subprocess.DEVNULL):
+def run(cmd, stdin=None, stdout=subprocess.DEVNULL, cpu=False):
     """Run a command; return (seconds, peak RSS in MiB).
 
-    The peak RSS comes from time(1) in between: a child forked from this
-    (large) Python process would be charged with its pages."""
+    With cpu, the seconds are user + system CPU time rather than wall
+    time: single-threaded runs on a shared machine are compared by the
+    work they do, as the anchors' are (time.process_time).  The figures
+    come from time(1) in between: a child forked from this (large)
+    Python process would be charged with its pages."""
     rf = os.path.join(W, "rss")
-    pre = [TIME, "-f", "%M", "-o", rf] if os.access(TIME, os.X_OK) else []
+    pre = [TIME, "-f", "%U %S %M", "-o", rf]
     t = time.perf_counter()
     st = subprocess.call(pre + cmd, stdin=stdin, stdout=stdout)
     dt = time.perf_counter() - t
     if st != 0:
         sys.exit("bench: %s failed (%d)" % (cmd[:2], st))
-    rss = float("nan")
-    if pre:
-        with open(rf) as f:
-            rss = float(f.read().split()[-1]) / 1024.0
-    return dt, rss
+    with open(rf) as f:
+        u, sy, m = f.read().split()[-3:]
+    return (float(u) + float(sy) if cpu else dt), float(m) / 1024.0
 
 
 def write_jsonl(path, x, prefix):
@@ -100,7 +102,7 @@ def etv_query(idx, qfile, nq, extra):
     for _ in range(REPEAT):
         with open(qfile) as fi, open(out, "w") as fo:
             t, r = run([ETV, "query", "-k", str(K)] + extra + [idx],
-                       stdin=fi, stdout=fo)
+                       stdin=fi, stdout=fo, cpu=True)
         dt, rss = min(dt, t), max(rss, r)
     found = []
     with open(out) as f:
@@ -131,18 +133,18 @@ def anchor(mode, name):
     res = {}
     if mode == "hnswlib":
         p = hnswlib.Index("ip", x.shape[1])
-        t = time.perf_counter()
+        t = CLOCK()
         p.init_index(len(x), M=M, ef_construction=EFC, random_seed=100)
         p.add_items(x, np.arange(len(x)), num_threads=1)
-        res["build"] = time.perf_counter() - t
+        res["build"] = CLOCK() - t
         pts = []
         for ef in EFS:
             p.set_ef(ef)
             dt = float("inf")
             for _ in range(REPEAT):
-                t = time.perf_counter()
+                t = CLOCK()
                 lab, _ = p.knn_query(q, K, num_threads=1)
-                dt = min(dt, time.perf_counter() - t)
+                dt = min(dt, CLOCK() - t)
             pts.append((recall(lab, gt), len(q) / dt))
         res["points"] = pts
         f = os.path.join(W, name + ".hnswlib")
@@ -158,17 +160,17 @@ def anchor(mode, name):
     elif mode == "faiss-hnsw":
         ix = faiss.IndexHNSWFlat(x.shape[1], M, faiss.METRIC_INNER_PRODUCT)
         ix.hnsw.efConstruction = EFC
-        t = time.perf_counter()
+        t = CLOCK()
         ix.add(x)
-        res["build"] = time.perf_counter() - t
+        res["build"] = CLOCK() - t
         pts = []
         for ef in EFS:
             ix.hnsw.efSearch = ef
             dt = float("inf")
             for _ in range(REPEAT):
-                t = time.perf_counter()
+                t = CLOCK()
                 _, lab = ix.search(q, K)
-                dt = min(dt, time.perf_counter() - t)
+                dt = min(dt, CLOCK() - t)
             pts.append((recall(lab, gt), len(q) / dt))
         res["points"] = pts
         f = os.path.join(W, name + ".faiss")
@@ -182,9 +184,9 @@ def anchor(mode, name):
         ix.add(x)
         dt = float("inf")
         for _ in range(REPEAT):
-            t = time.perf_counter()
+            t = CLOCK()
             _, lab = ix.search(q, K)
-            dt = min(dt, time.perf_counter() - t)
+            dt = min(dt, CLOCK() - t)
         res["qps"] = len(q) / dt
         res["recall"] = recall(lab, gt)
     print(json.dumps(res))
@@ -212,7 +214,8 @@ def bench_set(name, x, q):
     write_jsonl(qf, q, "q")
     idx = os.path.join(W, name + ".etv")
     bt, brss = run([ETV, "build", "--store", "", "-M", str(M),
-                    "--ef-construction", str(EFC), "-j", "1", idx, base])
+                    "--ef-construction", str(EFC), "-j", "1", idx, base],
+                   cpu=True)
     pts = []
     qrss = 0
     for ef in EFS:
@@ -230,7 +233,7 @@ def bench_set(name, x, q):
     idq = os.path.join(W, name + "-i8.etv")
     qt, qrss8 = run([ETV, "build", "--store", "", "-M", str(M),
                      "--ef-construction", str(EFC), "--quantize", "i8",
-                     "-j", "1", idq, base])
+                     "-j", "1", idq, base], cpu=True)
     pq = []
     for ef in EFS:
         qps, found, rss = etv_query(idq, qf, len(q), ["--ef", str(ef)])
@@ -245,6 +248,7 @@ def bench_set(name, x, q):
     fh = child("faiss-hnsw", name)
     ff = child("faiss-flat", name)
 
+    print("(build s and qps: CPU time, one thread; open s: wall time)")
     print("%-12s %9s %9s %9s %9s %9s %10s %9s" % (
         "engine", "build s", "qps@.90", "qps@.95", "qps@.99", "rss MiB",
         "file MiB", "open s"))
