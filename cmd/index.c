@@ -489,6 +489,29 @@ ingest_record(struct ingest *in, struct rec_item *it, json_t *rec)
 		rec_malformed(it, "%s", why);
 		return;
 	}
+	if ((v = jsonx_path(rec, in->meta.by)) != NULL) {
+		if (json_is_string(v)) {
+			group = json_string_value(v);
+			glen = json_string_length(v);
+		} else if (json_is_integer(v)) {
+			glen = (size_t)snprintf(num, sizeof(num),
+			    "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+			group = num;
+		} else {
+			rec_malformed(it, "field '%s' is not a string",
+			    in->meta.by);
+			return;
+		}
+	}
+	/*
+	 * sync: a record read counts as seen even when it is rejected below,
+	 * so that its old row is kept rather than pruned.
+	 */
+	if (in->ids) {
+		set_add(in->ids, id, idlen);
+		gk = group_of(id, idlen, group, glen, &gklen);
+		set_add(in->groups, gk, gklen);
+	}
 	if ((d = record_vector(it, rec, &vec)) < 0)
 		return;
 	model = record_model(it, rec, &bad);
@@ -502,20 +525,6 @@ ingest_record(struct ingest *in, struct rec_item *it, json_t *rec)
 		}
 		hash = json_string_value(v);
 		hlen = json_string_length(v);
-	}
-	if ((v = jsonx_path(rec, in->meta.by)) != NULL) {
-		if (json_is_string(v)) {
-			group = json_string_value(v);
-			glen = json_string_length(v);
-		} else if (json_is_integer(v)) {
-			glen = (size_t)snprintf(num, sizeof(num),
-			    "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-			group = num;
-		} else {
-			rec_malformed(it, "field '%s' is not a string",
-			    in->meta.by);
-			goto out;
-		}
 	}
 	/* A new index takes its dimensions and model from the first record. */
 	if (in->meta.dims == 0) {
@@ -531,11 +540,6 @@ ingest_record(struct ingest *in, struct rec_item *it, json_t *rec)
 	if (in->meta.metric == VF_COSINE)
 		unit_vector(vec, (size_t)d);
 	stored_fields(&in->fields, rec, in->meta.store);
-	if (in->ids) {
-		set_add(in->ids, id, idlen);
-		gk = group_of(id, idlen, group, glen, &gklen);
-		set_add(in->groups, gk, gklen);
-	}
 	if (!in->create && vf_find(in->ix, id, idlen, &s, &r)) {
 		if (!vf_writer_has(in->w, id, idlen) &&
 		    same_row(in->ix, s, r, hash, hlen, group, glen,

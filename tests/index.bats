@@ -225,6 +225,21 @@ ids = sorted(json.loads(l)["id"] for l in sys.stdin)
 assert ids == ["d1#0", "d1#1", "d2#3"], ids'
 }
 
+@test "index: sync keeps the old row of a record it rejects" {
+	python3 "$GEN" 8 16 --docs 2 >"$T/docs.jsonl"	# d0, d1: 4 chunks
+	etv-index build "$T/x.etv" "$T/docs.jsonl"
+	# d0#1 comes back from another model: rejected, its old row stays.
+	grep '"doc_id":"d0"' "$T/docs.jsonl" | head -1 >"$T/s.jsonl"
+	python3 "$GEN" 8 16 --docs 2 --model other | grep '"id":"d0#1"' \
+	    >>"$T/s.jsonl"
+	run --separate-stderr etv-index sync --prune "$T/x.etv" "$T/s.jsonl"
+	[ "$status" -eq 1 ]
+	etv-index dump "$T/x.etv" | python3 -c '
+import json, sys
+ids = sorted(json.loads(l)["id"] for l in sys.stdin)
+assert ids == ["d0#0", "d0#1"], ids'
+}
+
 @test "index: sync --by must be the field the index was built with" {
 	etv-index build "$T/x.etv" "$T/a.jsonl"
 	run --separate-stderr etv-index sync --by source "$T/x.etv" \
