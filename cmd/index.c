@@ -944,9 +944,10 @@ check_filters(const struct vf_meta *m)
 
 /*
  * Append s as a JSON string.  Ids seldom need escapes: copy those that
- * do not, let jansson encode the others.
+ * do not, let jansson encode the others.  Returns -1 when s is not UTF-8
+ * (a damaged file).
  */
-static void
+static int
 add_json_string(struct buf *b, const char *p, size_t n)
 {
 	json_t *s;
@@ -960,15 +961,21 @@ add_json_string(struct buf *b, const char *p, size_t n)
 		buf_addc(b, '"');
 		buf_add(b, p, n);
 		buf_addc(b, '"');
-		return;
+		return 0;
 	}
-	s = json_stringn_nocheck(p, n);
+	if ((s = json_stringn(p, n)) == NULL)
+		return -1;
 	rec_dump(b, s);
 	json_decref(s);
+	return 0;
 }
 
-/* Append the hits array for one query to b. */
-static void
+/*
+ * Append the hits array for one query to b.  The data of a file is
+ * checked by stats, not by every query, so what goes out is checked
+ * here: returns -1 when a row's id or stored fields are damaged.
+ */
+static int
 hits_json(struct buf *b, const struct vf_index *ix, const struct vf_hit *h,
     size_t n)
 {
@@ -976,6 +983,7 @@ hits_json(struct buf *b, const struct vf_index *ix, const struct vf_hit *h,
 	const char *p;
 	char num[32];
 	size_t i, len;
+	json_t *f;
 
 	buf_adds(b, "\"hits\":[");
 	for (i = 0; i < n; i++) {
@@ -984,22 +992,32 @@ hits_json(struct buf *b, const struct vf_index *ix, const struct vf_hit *h,
 			buf_addc(b, ',');
 		buf_adds(b, "{\"id\":");
 		p = vf_str(sg, VF_ID, h[i].row, &len);
-		if (p == NULL) {
-			p = "";
-			len = 0;
-		}
-		add_json_string(b, p, len);
+		if (p == NULL || add_json_string(b, p, len) == -1)
+			return -1;
 		/* Seven significant digits: one conversion, not a search. */
-		snprintf(num, sizeof(num), "%.7g", (double)h[i].score);
+		if (isfinite(h[i].score))
+			snprintf(num, sizeof(num), "%.7g",
+			    (double)h[i].score);
+		else
+			snprintf(num, sizeof(num), "null");
 		buf_printf(b, ",\"score\":%s", num);
-		p = vf_str(sg, VF_FIELDS, h[i].row, &len);
-		if (p && len > 2 && p[0] == '{' && p[len - 1] == '}') {
+		if ((p = vf_str(sg, VF_FIELDS, h[i].row, &len)) == NULL ||
+		    len < 2)
+			return -1;
+		if (len > 2) {
+			f = json_loadb(p, len, 0, NULL);
+			if (!json_is_object(f)) {
+				json_decref(f);
+				return -1;
+			}
+			json_decref(f);
 			buf_addc(b, ',');
 			buf_add(b, p + 1, len - 2);
 		}
 		buf_addc(b, '}');
 	}
 	buf_addc(b, ']');
+	return 0;
 }
 
 static void
@@ -1046,9 +1064,15 @@ query_item(struct rec_item *it, void *arg, int worker)
 		buf_add(&o, line, (size_t)(end - 1 - line));
 		if (json_object_size(rec) > 0)
 			buf_addc(&o, ',');
-		hits_json(&o, ix, w->hits, n);
-		buf_addc(&o, '}');
-		rec_emit_raw(it, o.data, o.len);
+		if (hits_json(&o, ix, w->hits, n) == -1) {
+			diag_format(&it->msg, NULL, 0, "'%s': corrupt index: "
+			    "damaged id or stored fields", ix->path);
+			it->status = ETV_SYS;
+			it->fatal = 1;
+		} else {
+			buf_addc(&o, '}');
+			rec_emit_raw(it, o.data, o.len);
+		}
 		buf_release(&o);
 	}
 out:

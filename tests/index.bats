@@ -386,9 +386,14 @@ for k in range(30):
 	# Under ASan/UBSan (make SANITIZE=1) a bad read would be reported.
 	for k in $(seq 0 29); do
 		etv-index query -k 5 "$T/x.etv.$k" "$T/a.jsonl" \
-		    >/dev/null 2>"$T/err" && st=0 || st=$?
+		    >"$T/out" 2>"$T/err" && st=0 || st=$?
 		[ "$st" -eq 0 ] || [ "$st" -eq 4 ] ||
 		    { echo "copy $k: status $st"; cat "$T/err"; false; }
+		# What does come out is valid JSON.
+		python3 -c '
+import json, sys
+for line in open(sys.argv[1], "rb"):
+    json.loads(line)' "$T/out"
 		! grep -q 'Sanitizer\|runtime error' "$T/err"
 		etv-index dump "$T/x.etv.$k" >/dev/null 2>"$T/err" && st=0 ||
 		    st=$?
