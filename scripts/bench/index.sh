@@ -48,15 +48,18 @@ def run(cmd, stdin=None, stdout=subprocess.DEVNULL, cpu=False):
     come from time(1) in between: a child forked from this (large)
     Python process would be charged with its pages."""
     rf = os.path.join(W, "rss")
-    pre = [TIME, "-f", "%U %S %M", "-o", rf]
     t = time.perf_counter()
-    st = subprocess.call(pre + cmd, stdin=stdin, stdout=stdout)
+    p = subprocess.Popen([TIME, "-f", "%M", "-o", rf] + cmd, stdin=stdin,
+                         stdout=stdout)
+    # wait4 counts the CPU time of time(1) and of the command it waited
+    # for, in microseconds (time(1) itself prints only hundredths).
+    _, st, ru = os.wait4(p.pid, 0)
     dt = time.perf_counter() - t
     if st != 0:
         sys.exit("bench: %s failed (%d)" % (cmd[:2], st))
     with open(rf) as f:
-        u, sy, m = f.read().split()[-3:]
-    return (float(u) + float(sy) if cpu else dt), float(m) / 1024.0
+        m = f.read().split()[-1]
+    return (ru.ru_utime + ru.ru_stime if cpu else dt), float(m) / 1024.0
 
 
 def write_jsonl(path, x, prefix):
