@@ -1,0 +1,1451 @@
+/* etv-index -- a persistent vector index file: build, upsert, sync, query */
+/* SPDX-License-Identifier: MIT */
+
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "lib/buf.h"
+#include "lib/diag.h"
+#include "lib/iox.h"
+#include "lib/jsonx.h"
+#include "lib/opt.h"
+#include "lib/pool.h"
+#include "lib/record.h"
+#include "lib/vec.h"
+#include "lib/vecfile.h"
+#include "lib/xmem.h"
+
+#define USAGE \
+"usage: etv-index build|add|sync|delete|query [options] INDEX [file ...]\n" \
+"       etv-index stats|dump|compact [options] INDEX\n" \
+"       etv-index merge [options] OUT IN ...\n"
+
+static const char help_text[] =
+USAGE
+"\n"
+"etv-index -- a persistent vector index file: build, upsert, sync, query\n"
+"\n"
+"Verbs:\n"
+"  build     new index from the records read (replaces INDEX)\n"
+"  add       upsert records by id (creates INDEX when missing)\n"
+"  sync      make the index hold exactly the records read for each group\n"
+"  delete    remove the ids (records or JSON strings) read\n"
+"  query     add 'hits' to each record, by its embedding\n"
+"  stats     counts, dims, metric, model, segments, bytes; checks sums\n"
+"  dump      the live records back as JSON-lines\n"
+"  compact   rewrite into one segment, reclaiming deleted rows\n"
+"  merge     join the indexes IN ... into OUT\n"
+"\n"
+"Options:\n"
+"  --metric M          cosine (default), dot or l2 (new index)\n"
+"  --hnsw              HNSW graph for approximate search (default)\n"
+"  --exact             build: no graph; query: scan every vector\n"
+"  -M N                HNSW links per node (default 16)\n"
+"  --ef-construction N HNSW build candidate list (default 200)\n"
+"  --quantize i8       walk the graph on int8 codes, re-score in float32\n"
+"  --store FIELDS      fields kept for results (default text,meta)\n"
+"  --by FIELD          field grouping records for sync (default doc_id)\n"
+"  --prune             sync: also remove groups not read at all\n"
+"  -k N                hits per query (default 10)\n"
+"  --ef N              query candidate list (default max(k, 64))\n"
+"  --filter EXPR       query: FIELD=VALUE or FIELD in [V1,V2,...];\n"
+"                      repeat to require all\n"
+"  --verify-recall N   stats: recall@k of HNSW against exact search\n"
+"                      on N sampled vectors\n"
+"  -j N                threads (graph build, queries; default 1)\n"
+"  --id-field NAME     field holding the identifier (default 'id')\n"
+OPT_INPUT_HELP
+OPT_COMMON_HELP;
+
+enum verb {
+	V_BUILD = 1 << 0, V_ADD = 1 << 1, V_SYNC = 1 << 2,
+	V_DELETE = 1 << 3, V_QUERY = 1 << 4, V_STATS = 1 << 5,
+	V_DUMP = 1 << 6, V_COMPACT = 1 << 7, V_MERGE = 1 << 8
+};
+
+static const struct {
+	const char	*name;		/* the verb as typed */
+	int		 verb;		/* its bit */
+} verbs[] = {
+	{ "build", V_BUILD }, { "add", V_ADD }, { "sync", V_SYNC },
+	{ "delete", V_DELETE }, { "query", V_QUERY }, { "stats", V_STATS },
+	{ "dump", V_DUMP }, { "compact", V_COMPACT }, { "merge", V_MERGE }
+};
+
+/* Verbs that read records, and verbs that may create an index. */
+#define V_READS		(V_BUILD | V_ADD | V_SYNC | V_DELETE | V_QUERY)
+#define V_CREATES	(V_BUILD | V_ADD | V_SYNC)
+#define V_GRAPH		(V_CREATES | V_COMPACT | V_MERGE)
+
+enum {
+	O_METRIC = OPT_TOOL_FIRST, O_HNSW, O_EXACT, O_EFC, O_STORE, O_BY,
+	O_PRUNE, O_EF, O_FILTER, O_VERIFY, O_QUANTIZE
+};
+
+static const struct option longopts[] = {
+	{ "metric",	required_argument,	NULL,	O_METRIC },
+	{ "hnsw",	no_argument,		NULL,	O_HNSW },
+	{ "exact",	no_argument,		NULL,	O_EXACT },
+	{ "ef-construction", required_argument,	NULL,	O_EFC },
+	{ "quantize",	required_argument,	NULL,	O_QUANTIZE },
+	{ "store",	required_argument,	NULL,	O_STORE },
+	{ "by",		required_argument,	NULL,	O_BY },
+	{ "prune",	no_argument,		NULL,	O_PRUNE },
+	{ "ef",		required_argument,	NULL,	O_EF },
+	{ "filter",	required_argument,	NULL,	O_FILTER },
+	{ "verify-recall", required_argument,	NULL,	O_VERIFY },
+	{ "jobs",	required_argument,	NULL,	'j' },
+	{ "id-field",	required_argument,	NULL,	OPT_ID_FIELD },
+	OPT_INPUT_LONGOPTS,
+	OPT_COMMON_LONGOPTS,
+	{ NULL,		0,			NULL,	0 }
+};
+
+/* Which verbs each of the tool's own options applies to. */
+static const struct {
+	int		 code;		/* option code */
+	const char	*name;		/* as typed, for messages */
+	int		 verbs;		/* V_* bits */
+} applies[] = {
+	{ O_METRIC, "--metric", V_CREATES },
+	{ O_HNSW, "--hnsw", V_CREATES },
+	{ 'M', "-M", V_CREATES },
+	{ O_EFC, "--ef-construction", V_CREATES },
+	{ O_QUANTIZE, "--quantize", V_CREATES },
+	{ O_STORE, "--store", V_CREATES },
+	{ O_BY, "--by", V_CREATES },
+	{ O_PRUNE, "--prune", V_SYNC },
+	{ 'k', "-k", V_QUERY | V_STATS },
+	{ O_EF, "--ef", V_QUERY | V_STATS },
+	{ O_FILTER, "--filter", V_QUERY },
+	{ O_VERIFY, "--verify-recall", V_STATS },
+	{ O_EXACT, "--exact", V_CREATES | V_QUERY },
+	{ 'j', "-j", V_GRAPH | V_QUERY }
+};
+
+/* One --filter clause: a field path and the values it may take. */
+struct filter {
+	char		*path;		/* "meta.lang"; owned */
+	int		 root;		/* 0 stored field, 1 id, 2 group */
+	json_t		*vals;		/* array of accepted values; owned */
+};
+
+static struct {
+	int		 verb;		/* V_* */
+	const char	*path;		/* INDEX, or OUT for merge */
+	int		 metric;	/* --metric, VF_COSINE by default */
+	int		 exact;		/* --exact */
+	long		 M;		/* -M */
+	long		 efc;		/* --ef-construction */
+	int		 quant;		/* --quantize: VF_QNONE or VF_QI8 */
+	const char	*store;		/* --store */
+	const char	*by;		/* --by, NULL when not given */
+	int		 prune;		/* --prune */
+	long		 k;		/* -k */
+	long		 ef;		/* --ef, 0 = max(k, 64) */
+	struct filter	*filters;	/* --filter clauses; owned */
+	size_t		 nfilters;	/* their number */
+	long		 verify;	/* --verify-recall */
+	long		 jobs;		/* -j */
+	int		 given;	/* creation options given (V_CREATES) */
+} cfg = { 0, NULL, VF_COSINE, 0, 16, 200, VF_QNONE, "text,meta", NULL, 0,
+    10, 0, NULL, 0, 0, 1, 0 };
+
+/* Member names the tool reads besides the id. */
+static const char emb_field[] = "embedding";
+static const char model_field[] = "embedding_model";
+static const char hash_field[] = "hash";
+
+/* Counts for -v. */
+static struct {
+	unsigned long	 added;		/* new ids */
+	unsigned long	 replaced;	/* ids whose content changed */
+	unsigned long	 unchanged;	/* ids already there, same content */
+	unsigned long	 deleted;	/* rows removed */
+	unsigned long	 absent;	/* ids to delete that were not there */
+} count;
+
+static void
+fail_open(const char *path, int r, const char *why)
+{
+	if (r == VF_ECORRUPT)
+		diag_fail(ETV_SYS, "'%s': corrupt index: %s", path, why);
+	diag_fail(ETV_SYS, "cannot open '%s': %s", path, strerror(errno));
+}
+
+/* Open an index or exit: status 4 for a missing or corrupt file. */
+static struct vf_index *
+open_or_die(const char *path, int flags)
+{
+	struct vf_index *ix;
+	const char *why = NULL;
+	int r;
+
+	if ((r = vf_open(&ix, path, flags, &why)) != VF_OK)
+		fail_open(path, r, why);
+	return ix;
+}
+
+static void
+verify_or_die(const struct vf_index *ix)
+{
+	const char *why;
+
+	if (vf_verify(ix, &why) != VF_OK)
+		diag_fail(ETV_SYS, "'%s': corrupt index: %s", ix->path, why);
+}
+
+/* Parse --store: a comma-separated list of field names. */
+static void
+check_store(const char *s)
+{
+	const char *p;
+
+	for (p = s; *p; p++)
+		if (*p == ',' && (p == s || p[1] == '\0' || p[1] == ','))
+			diag_usage("option '--store' has an empty field name");
+}
+
+/* Whether name is in the comma-separated list. */
+static int
+in_list(const char *list, const char *name, size_t len)
+{
+	const char *p = list, *e;
+
+	while (*p) {
+		e = strchr(p, ',');
+		if (e == NULL)
+			e = p + strlen(p);
+		if ((size_t)(e - p) == len && memcmp(p, name, len) == 0)
+			return 1;
+		p = *e ? e + 1 : e;
+	}
+	return 0;
+}
+
+/*
+ * Parse one --filter: "PATH=VALUE" or "PATH in [V1,V2]" (brackets
+ * optional).  A value that reads as a JSON scalar is that scalar
+ * ("3", "true", "\"x\""); anything else is a string.
+ */
+static void
+parse_filter(const char *expr)
+{
+	struct filter f;
+	const char *eq, *list, *p, *e;
+	json_t *v;
+	char *item;
+	size_t n;
+
+	memset(&f, 0, sizeof(f));
+	f.vals = json_array();
+	if ((eq = strstr(expr, " in ")) != NULL) {
+		list = eq + 4;
+	} else if ((eq = strchr(expr, '=')) != NULL) {
+		list = eq + 1;
+	} else
+		diag_usage("option '--filter' needs FIELD=VALUE or "
+		    "FIELD in [V1,...], got '%s'", expr);
+	n = (size_t)(eq - expr);
+	while (n > 0 && expr[n - 1] == ' ')
+		n--;
+	while (*expr == ' ' && n > 0) {
+		expr++;
+		n--;
+	}
+	if (n == 0)
+		diag_usage("option '--filter' has no field name: '%s'", expr);
+	f.path = xmemdup(expr, n);
+	while (*list == ' ')
+		list++;
+	n = strlen(list);
+	while (n > 0 && list[n - 1] == ' ')
+		n--;
+	if (eq[0] == ' ' && n >= 2 && ((list[0] == '[' &&
+	    list[n - 1] == ']') || (list[0] == '(' && list[n - 1] == ')'))) {
+		list++;
+		n -= 2;
+	}
+	for (p = list; ; p = e + 1) {
+		if (eq[0] == ' ') {
+			for (e = p; e < list + n && *e != ','; e++)
+				if (*e == '"')
+					for (e++; e < list + n && *e != '"';
+					    e++)
+						if (*e == '\\' && e + 1 <
+						    list + n)
+							e++;
+		} else
+			e = list + n;
+		while (p < e && *p == ' ')
+			p++;
+		item = xmemdup(p, (size_t)(e - p));
+		for (n = strlen(item); n > 0 && item[n - 1] == ' '; n--)
+			item[n - 1] = '\0';
+		v = json_loads(item, JSON_DECODE_ANY, NULL);
+		if (v == NULL || json_is_object(v) || json_is_array(v)) {
+			json_decref(v);
+			v = json_string(item);
+			if (v == NULL)
+				diag_usage("option '--filter': value is not "
+				    "UTF-8");
+		}
+		json_array_append_new(f.vals, v);
+		free(item);
+		n = strlen(list);
+		while (n > 0 && list[n - 1] == ' ')
+			n--;
+		if (eq[0] == ' ' && n >= 2 && (list[n - 1] == ']' ||
+		    list[n - 1] == ')') && list[-1] != ' ')
+			n--;
+		if (e >= list + n || eq[0] != ' ')
+			break;
+	}
+	cfg.filters = xreallocarray(cfg.filters, cfg.nfilters + 1,
+	    sizeof(*cfg.filters));
+	cfg.filters[cfg.nfilters++] = f;
+}
+
+/*
+ * Read a record's embedding into a new vector.  Returns its dimensions,
+ * or -1 after reporting the record as malformed.
+ */
+static long
+record_vector(struct rec_item *it, json_t *rec, float **vp)
+{
+	const char *why;
+	json_t *e;
+	long d;
+
+	if ((e = json_object_get(rec, emb_field)) == NULL)
+		return rec_malformed(it, "field '%s' is missing", emb_field),
+		    -1;
+	if ((d = vec_from_json(e, vp, &why)) < 0)
+		return rec_malformed(it, "field '%s': %s", emb_field, why), -1;
+	return d;
+}
+
+/*
+ * The record's embedding_model: NULL when absent, "" and a malformed
+ * report when it is not a string.
+ */
+static const char *
+record_model(struct rec_item *it, json_t *rec, int *bad)
+{
+	json_t *m = json_object_get(rec, model_field);
+
+	*bad = 0;
+	if (m == NULL)
+		return NULL;
+	if (!json_is_string(m)) {
+		rec_malformed(it, "field '%s' is not a string", model_field);
+		*bad = 1;
+		return NULL;
+	}
+	return json_string_value(m);
+}
+
+/*
+ * Check a vector against the index: dimensions and model.  Returns 0, or
+ * -1 after rejecting the record (status 1, or the rejects file).
+ */
+static int
+check_vector(struct rec_item *it, json_t *rec, const struct vf_meta *m,
+    long d, const char *model)
+{
+	if ((uint32_t)d != m->dims) {
+		rec_reject(it, NULL, ETV_REJECT, "embedding has %ld "
+		    "dimensions, the index has %u", d, m->dims);
+		return -1;
+	}
+	if (model && *m->model && strcmp(model, m->model) != 0) {
+		rec_reject(it, NULL, ETV_REJECT, "embedding_model '%s' does "
+		    "not match the index's '%s'", model, m->model);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Normalise for cosine, leaving a vector that is already of unit length
+ * as it is, so that dumped vectors rebuild the same index.
+ */
+static void
+unit_vector(float *v, size_t n)
+{
+	if (fabs(vec_norm(v, n) - 1.0) > 1e-6)
+		vec_normalize(v, n);
+}
+
+/* State of a run that writes: build, add, sync, delete. */
+struct ingest {
+	struct vf_index	*ix;		/* the index, NULL when new */
+	struct vf_meta	 meta;		/* what a new index will be */
+	int		 create;	/* write a new file, not a segment */
+	struct vf_writer *w;		/* the new rows; owned */
+	json_t		*ids;		/* sync: ids read (a set) */
+	json_t		*groups;	/* sync: groups read (a set) */
+	struct buf	 fields;	/* scratch: stored fields */
+};
+
+/* The group of a row: its group field, else the id before its last '#'. */
+static const char *
+group_of(const char *id, size_t idlen, const char *g, size_t glen,
+    size_t *lenp)
+{
+	const char *h;
+
+	if (glen > 0) {
+		*lenp = glen;
+		return g;
+	}
+	h = idlen ? memchr(id, '#', idlen) : NULL;
+	while (h && memchr(h + 1, '#', idlen - (size_t)(h + 1 - id)))
+		h = memchr(h + 1, '#', idlen - (size_t)(h + 1 - id));
+	*lenp = h ? (size_t)(h - id) : idlen;
+	return id;
+}
+
+/* Stored fields of rec as a compact JSON object, into b. */
+static void
+stored_fields(struct buf *b, json_t *rec, const char *store)
+{
+	const char *key;
+	json_t *v;
+	int first = 1;
+
+	buf_reset(b);
+	buf_addc(b, '{');
+	json_object_foreach(rec, key, v) {
+		if (!in_list(store, key, strlen(key)))
+			continue;
+		if (!first)
+			buf_addc(b, ',');
+		first = 0;
+		{
+			json_t *k = json_string(key);
+
+			rec_dump(b, k);
+			json_decref(k);
+		}
+		buf_addc(b, ':');
+		rec_dump(b, v);
+	}
+	buf_addc(b, '}');
+}
+
+/* Whether an existing row holds the same content as the new one. */
+static int
+same_row(const struct vf_index *ix, uint32_t s, uint32_t r,
+    const char *hash, size_t hlen, const char *group, size_t glen,
+    const struct buf *fields, const float *vec)
+{
+	const struct vf_seg *sg = &ix->seg[s];
+	const char *p;
+	size_t n;
+
+	if ((p = vf_str(sg, VF_GROUP, r, &n)) == NULL || n != glen ||
+	    memcmp(p, group, n) != 0)
+		return 0;
+	if ((p = vf_str(sg, VF_HASH, r, &n)) == NULL || n != hlen ||
+	    memcmp(p, hash, n) != 0)
+		return 0;
+	if (hlen > 0)
+		return 1;
+	if ((p = vf_str(sg, VF_FIELDS, r, &n)) == NULL || n != fields->len ||
+	    memcmp(p, fields->data, n) != 0)
+		return 0;
+	return memcmp(vf_vec(ix, s, r), vec, ix->meta.dims *
+	    sizeof(float)) == 0;
+}
+
+/* Add a json set member. */
+static void
+set_add(json_t *set, const char *s, size_t n)
+{
+	json_object_setn_new_nocheck(set, s, n, json_true());
+}
+
+/* Upsert one record (build, add, sync). */
+static void
+ingest_record(struct ingest *in, struct rec_item *it, json_t *rec)
+{
+	const char *id, *why, *model, *hash = "", *group = "", *gk;
+	char num[64];
+	size_t idlen, hlen = 0, glen = 0, gklen;
+	uint32_t s, r;
+	float *vec = NULL;
+	json_t *v;
+	long d;
+	int bad;
+
+	if ((id = jsonx_string(rec, opt.id_field, &idlen, &why)) == NULL) {
+		rec_malformed(it, "%s", why);
+		return;
+	}
+	if ((v = jsonx_path(rec, in->meta.by)) != NULL) {
+		if (json_is_string(v)) {
+			group = json_string_value(v);
+			glen = json_string_length(v);
+		} else if (json_is_integer(v)) {
+			glen = (size_t)snprintf(num, sizeof(num),
+			    "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+			group = num;
+		} else {
+			rec_malformed(it, "field '%s' is not a string",
+			    in->meta.by);
+			return;
+		}
+	}
+	/*
+	 * sync: a record read counts as seen even when it is rejected below,
+	 * so that its old row is kept rather than pruned.
+	 */
+	if (in->ids) {
+		set_add(in->ids, id, idlen);
+		gk = group_of(id, idlen, group, glen, &gklen);
+		set_add(in->groups, gk, gklen);
+	}
+	if ((d = record_vector(it, rec, &vec)) < 0)
+		return;
+	model = record_model(it, rec, &bad);
+	if (bad)
+		goto out;
+	if ((v = json_object_get(rec, hash_field)) != NULL) {
+		if (!json_is_string(v)) {
+			rec_malformed(it, "field '%s' is not a string",
+			    hash_field);
+			goto out;
+		}
+		hash = json_string_value(v);
+		hlen = json_string_length(v);
+	}
+	/* A new index takes its dimensions and model from the first record. */
+	if (in->meta.dims == 0) {
+		in->meta.dims = (uint32_t)d;
+		if (model && *in->meta.model == '\0') {
+			free(in->meta.model);
+			in->meta.model = xstrdup(model);
+		}
+		in->w = vf_writer_new(in->meta.dims);
+	}
+	if (check_vector(it, rec, &in->meta, d, model) == -1)
+		goto out;
+	if (in->meta.metric == VF_COSINE)
+		unit_vector(vec, (size_t)d);
+	stored_fields(&in->fields, rec, in->meta.store);
+	if (!in->create && vf_find(in->ix, id, idlen, &s, &r)) {
+		if (!vf_writer_has(in->w, id, idlen) &&
+		    same_row(in->ix, s, r, hash, hlen, group, glen,
+		    &in->fields, vec)) {
+			count.unchanged++;
+			goto out;
+		}
+		if (!vf_writer_has(in->w, id, idlen))
+			count.replaced++;
+		vf_writer_tomb(in->w, s, r);
+	} else if (!vf_writer_has(in->w, id, idlen))
+		count.added++;
+	vf_writer_add(in->w, id, idlen, group, glen, hash, hlen,
+	    in->fields.data, in->fields.len, vec);
+out:
+	free(vec);
+}
+
+/* Remove one id (delete): a record with an id, or a JSON string. */
+static void
+delete_record(struct ingest *in, struct rec_item *it, json_t *rec)
+{
+	const char *id, *why;
+	size_t idlen;
+	uint32_t s, r;
+
+	if (json_is_string(rec)) {
+		id = json_string_value(rec);
+		idlen = json_string_length(rec);
+	} else if (!json_is_object(rec)) {
+		rec_malformed(it, "expected a record or a JSON string id, "
+		    "got %s", jsonx_type_name(rec));
+		return;
+	} else if ((id = jsonx_string(rec, opt.id_field, &idlen, &why)) ==
+	    NULL) {
+		rec_malformed(it, "%s", why);
+		return;
+	}
+	if (json_object_getn(in->ids, id, idlen) != NULL)
+		return;		/* named twice */
+	set_add(in->ids, id, idlen);
+	if (in->w && vf_find(in->ix, id, idlen, &s, &r)) {
+		vf_writer_tomb(in->w, s, r);
+		count.deleted++;
+	} else
+		count.absent++;
+}
+
+/*
+ * sync: every live row whose group was read but whose id was not, and
+ * with --prune every row whose group was not read, is deleted.
+ */
+static void
+sync_prune(struct ingest *in)
+{
+	const struct vf_seg *sg;
+	const char *id, *g, *gk;
+	size_t idlen, glen, gklen;
+	uint32_t s, r;
+	int named;
+
+	for (s = 0; s < in->ix->nseg; s++) {
+		sg = &in->ix->seg[s];
+		for (r = 0; r < sg->n; r++) {
+			if (vf_dead(sg, r))
+				continue;
+			if ((id = vf_str(sg, VF_ID, r, &idlen)) == NULL ||
+			    (g = vf_str(sg, VF_GROUP, r, &glen)) == NULL)
+				diag_fail(ETV_SYS, "'%s': corrupt index: "
+				    "bad string table", in->ix->path);
+			gk = group_of(id, idlen, g, glen, &gklen);
+			named = json_object_getn(in->groups, gk, gklen) !=
+			    NULL;
+			if (named ? json_object_getn(in->ids, id, idlen) ==
+			    NULL : cfg.prune) {
+				vf_writer_tomb(in->w, s, r);
+				count.deleted++;
+			}
+		}
+	}
+}
+
+/* Write out what an ingest collected. */
+static void
+ingest_commit(struct ingest *in)
+{
+	int r;
+
+	if (in->create) {
+		if (in->w == NULL)
+			in->w = vf_writer_new(in->meta.dims);
+		r = vf_create(cfg.path, &in->meta, in->w, (int)cfg.jobs);
+	} else {
+		if (in->w == NULL || (vf_writer_rows(in->w) == 0 &&
+		    vf_writer_tombs(in->w) == 0))
+			return;
+		r = vf_append(in->ix, in->w, (int)cfg.jobs);
+	}
+	if (r != VF_OK)
+		diag_fail(ETV_SYS, "cannot write '%s': %s", cfg.path,
+		    strerror(errno));
+}
+
+/* Copy every live row of ix into w (compact, merge). */
+static void
+copy_rows(struct vf_writer *w, const struct vf_index *ix)
+{
+	const struct vf_seg *sg;
+	const char *p[4];
+	size_t n[4];
+	uint32_t s, r;
+	int t;
+
+	for (s = 0; s < ix->nseg; s++) {
+		sg = &ix->seg[s];
+		for (r = 0; r < sg->n; r++) {
+			if (vf_dead(sg, r))
+				continue;
+			for (t = 0; t < 4; t++)
+				if ((p[t] = vf_str(sg, t, r, &n[t])) == NULL)
+					diag_fail(ETV_SYS, "'%s': corrupt "
+					    "index: bad string table",
+					    ix->path);
+			vf_writer_add(w, p[0], n[0], p[1], n[1], p[2], n[2],
+			    p[3], n[3], vf_vec(ix, s, r));
+		}
+	}
+}
+
+static void
+meta_copy(struct vf_meta *dst, const struct vf_meta *src)
+{
+	*dst = *src;
+	dst->model = xstrdup(src->model);
+	dst->store = xstrdup(src->store);
+	dst->by = xstrdup(src->by);
+}
+
+/* The creation options must agree with an existing index. */
+static void
+check_given(const struct vf_meta *m)
+{
+	if (!(cfg.given & V_CREATES))
+		return;
+	if (cfg.metric != m->metric || (cfg.exact ? 0 : (uint32_t)cfg.M) !=
+	    m->M || (m->M && (uint32_t)cfg.efc != m->efc) ||
+	    (cfg.exact ? VF_QNONE : cfg.quant) != m->quant ||
+	    strcmp(cfg.store, m->store) != 0 ||
+	    (cfg.by && strcmp(cfg.by, m->by) != 0))
+		diag_usage("'%s' exists with other settings (metric %s, M %u, "
+		    "store '%s', by '%s'); they are fixed when an index is "
+		    "built", cfg.path, vf_metric_name(m->metric), m->M,
+		    m->store, m->by);
+}
+
+/* build, add, sync, delete. */
+static void
+run_write(int argc, char **argv)
+{
+	struct rec_reader *rd;
+	struct ingest in;
+	const char *why = NULL;
+	json_t *rec;
+	int lock, r;
+
+	memset(&in, 0, sizeof(in));
+	if ((lock = iox_lock(cfg.path, 1)) == -1)
+		diag_fail(ETV_SYS, "cannot lock '%s': %s", cfg.path,
+		    strerror(errno));
+	if (cfg.verb != V_BUILD) {
+		r = vf_open(&in.ix, cfg.path, VF_WRITE, &why);
+		if (r == VF_ESYS && errno == ENOENT && cfg.verb != V_DELETE)
+			in.ix = NULL;
+		else if (r == VF_ESYS && errno == ENOENT)
+			diag_fail(ETV_SYS, "cannot open '%s': %s", cfg.path,
+			    strerror(errno));
+		else if (r != VF_OK)
+			fail_open(cfg.path, r, why);
+	}
+	if (in.ix) {
+		check_given(&in.ix->meta);
+		meta_copy(&in.meta, &in.ix->meta);
+		/* An empty index built from no records has no dimensions. */
+		in.create = in.ix->meta.dims == 0;
+		if (!in.create)
+			in.w = vf_writer_new(in.meta.dims);
+	} else {
+		in.create = 1;
+		in.meta.metric = cfg.metric;
+		in.meta.M = cfg.exact ? 0 : (uint32_t)cfg.M;
+		in.meta.efc = (uint32_t)cfg.efc;
+		in.meta.seed = 42;
+		in.meta.quant = cfg.exact ? VF_QNONE : cfg.quant;
+		in.meta.model = xstrdup("");
+		in.meta.store = xstrdup(cfg.store);
+		in.meta.by = xstrdup(cfg.by ? cfg.by : "doc_id");
+	}
+	if (cfg.verb == V_DELETE)
+		in.ids = json_object();
+	if (cfg.verb == V_SYNC) {
+		if (cfg.by && strcmp(cfg.by, in.meta.by) != 0)
+			diag_usage("'%s' groups rows by '%s', not '%s'",
+			    cfg.path, in.meta.by, cfg.by);
+		in.ids = json_object();
+		in.groups = json_object();
+	}
+	rd = rec_open(argc, argv);
+	if (cfg.verb == V_DELETE)
+		rec_accept_values(rd);
+	while ((rec = rec_next(rd)) != NULL) {
+		if (cfg.verb == V_DELETE)
+			delete_record(&in, rec_item_of(rd), rec);
+		else
+			ingest_record(&in, rec_item_of(rd), rec);
+		json_decref(rec);
+	}
+	rec_close(rd);
+	if (cfg.verb == V_SYNC && in.ix && !in.create) {
+		if (in.w == NULL)
+			in.w = vf_writer_new(in.meta.dims);
+		sync_prune(&in);
+	}
+	/*
+	 * A malformed record without --rejects has ended the run already,
+	 * before anything was written; an input that could not be read
+	 * stops it here.
+	 */
+	if (diag_worst() < ETV_SYS && !(cfg.verb == V_DELETE && in.create))
+		ingest_commit(&in);
+	diag_verbose(1, "added %lu, replaced %lu, unchanged %lu, deleted %lu"
+	    "%s", count.added, count.replaced, count.unchanged,
+	    count.deleted, count.absent ? ", some ids were not found" : "");
+	vf_writer_free(in.w);
+	vf_close(in.ix);
+	vf_meta_release(&in.meta);
+	json_decref(in.ids);
+	json_decref(in.groups);
+	buf_release(&in.fields);
+	iox_unlock(lock);
+}
+
+/* compact and merge: rewrite live rows into one new file. */
+static void
+run_rewrite(int argc, char **argv)
+{
+	struct vf_index **in;
+	struct vf_writer *w;
+	struct vf_meta m;
+	int lock, i, n;
+
+	if ((lock = iox_lock(cfg.path, 1)) == -1)
+		diag_fail(ETV_SYS, "cannot lock '%s': %s", cfg.path,
+		    strerror(errno));
+	n = cfg.verb == V_COMPACT ? 1 : argc;
+	in = xcalloc((size_t)n, sizeof(*in));
+	for (i = 0; i < n; i++) {
+		in[i] = open_or_die(cfg.verb == V_COMPACT ? cfg.path :
+		    argv[i], 0);
+		verify_or_die(in[i]);
+		if (i == 0)
+			continue;
+		if (in[i]->meta.dims != in[0]->meta.dims && in[i]->meta.dims &&
+		    in[0]->meta.dims)
+			diag_fail(ETV_REJECT, "'%s' has %u dimensions, '%s' "
+			    "has %u", argv[i], in[i]->meta.dims, argv[0],
+			    in[0]->meta.dims);
+		if (in[i]->meta.metric != in[0]->meta.metric)
+			diag_fail(ETV_REJECT, "'%s' uses metric %s, '%s' %s",
+			    argv[i], vf_metric_name(in[i]->meta.metric),
+			    argv[0], vf_metric_name(in[0]->meta.metric));
+		if (*in[i]->meta.model && *in[0]->meta.model &&
+		    strcmp(in[i]->meta.model, in[0]->meta.model) != 0)
+			diag_fail(ETV_REJECT, "'%s' holds embeddings of '%s', "
+			    "'%s' of '%s'", argv[i], in[i]->meta.model,
+			    argv[0], in[0]->meta.model);
+	}
+	meta_copy(&m, &in[0]->meta);
+	for (i = 1; i < n; i++) {
+		if (m.dims == 0)
+			m.dims = in[i]->meta.dims;
+		if (*m.model == '\0' && *in[i]->meta.model) {
+			free(m.model);
+			m.model = xstrdup(in[i]->meta.model);
+		}
+	}
+	w = vf_writer_new(m.dims);
+	for (i = 0; i < n; i++)
+		copy_rows(w, in[i]);
+	if (vf_create(cfg.path, &m, w, (int)cfg.jobs) != VF_OK)
+		diag_fail(ETV_SYS, "cannot write '%s': %s", cfg.path,
+		    strerror(errno));
+	diag_verbose(1, "wrote %u rows", vf_writer_rows(w));
+	vf_writer_free(w);
+	for (i = 0; i < n; i++)
+		vf_close(in[i]);
+	free(in);
+	vf_meta_release(&m);
+	iox_unlock(lock);
+}
+
+/*
+ * Query filters.  A row's verdict is cached per worker (0 not yet known,
+ * 1 accepted, 2 refused), so each stored record is parsed at most once
+ * per run and only when a search reaches it.
+ */
+struct worker {
+	struct vf_search *vs;		/* search state; owned */
+	uint8_t		**cache;	/* per segment verdicts; owned */
+	struct vf_hit	*hits;		/* room for k hits; owned */
+	struct buf	 out;		/* scratch for the output line */
+};
+
+struct query {
+	const struct vf_index *ix;	/* the index */
+	struct worker	*w;		/* one per thread; owned */
+	int		 nw;		/* their number */
+	size_t		 ef;		/* candidate list */
+};
+
+/* Whether value v (or an element of it, for arrays) is among vals. */
+static int
+value_matches(const json_t *v, const json_t *vals)
+{
+	size_t i, j;
+
+	if (v == NULL)
+		return 0;
+	for (i = 0; i < json_array_size(vals); i++)
+		if (json_equal((json_t *)v, json_array_get(vals, i)))
+			return 1;
+	if (json_is_array(v))
+		for (j = 0; j < json_array_size(v); j++)
+			if (value_matches(json_array_get(v, j), vals))
+				return 1;
+	return 0;
+}
+
+static int
+row_passes(const struct vf_index *ix, uint32_t s, uint32_t r)
+{
+	const struct vf_seg *sg = &ix->seg[s];
+	const char *p;
+	json_t *fields = NULL, *v;
+	size_t i, n;
+	int ok = 1;
+
+	for (i = 0; ok && i < cfg.nfilters; i++) {
+		if (cfg.filters[i].root != 0) {
+			p = vf_str(sg, cfg.filters[i].root == 1 ? VF_ID :
+			    VF_GROUP, r, &n);
+			v = p ? json_stringn_nocheck(p, n) : NULL;
+			ok = value_matches(v, cfg.filters[i].vals);
+			json_decref(v);
+			continue;
+		}
+		if (fields == NULL) {
+			if ((p = vf_str(sg, VF_FIELDS, r, &n)) == NULL ||
+			    (fields = json_loadb(p, n, 0, NULL)) == NULL)
+				return 0;
+		}
+		v = jsonx_path(fields, cfg.filters[i].path);
+		ok = value_matches(v, cfg.filters[i].vals);
+	}
+	json_decref(fields);
+	return ok;
+}
+
+static int
+filter_accept(const struct vf_index *ix, uint32_t s, uint32_t r, void *arg)
+{
+	struct worker *w = arg;
+
+	if (w->cache[s] == NULL)
+		w->cache[s] = xcalloc(ix->seg[s].n, 1);
+	if (w->cache[s][r] == 0)
+		w->cache[s][r] = row_passes(ix, s, r) ? 1 : 2;
+	return w->cache[s][r] == 1;
+}
+
+/* The filter's root: a stored field, the id or the group field. */
+static void
+check_filters(const struct vf_meta *m)
+{
+	struct filter *f;
+	size_t i, n;
+
+	for (i = 0; i < cfg.nfilters; i++) {
+		f = &cfg.filters[i];
+		n = strcspn(f->path, ".");
+		if (strcmp(f->path, opt.id_field) == 0 ||
+		    strcmp(f->path, "id") == 0)
+			f->root = 1;
+		else if (strcmp(f->path, m->by) == 0 &&
+		    !in_list(m->store, f->path, n))
+			f->root = 2;
+		else if (!in_list(m->store, f->path, n))
+			diag_usage("filter field '%s' is not stored in the "
+			    "index (stored: '%s'; see --store)", f->path,
+			    m->store);
+	}
+}
+
+/*
+ * Append s as a JSON string.  Ids seldom need escapes: copy those that
+ * do not, let jansson encode the others.  Returns -1 when s is not UTF-8
+ * (a damaged file).
+ */
+static int
+add_json_string(struct buf *b, const char *p, size_t n)
+{
+	json_t *s;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)p[i] < 0x20 || p[i] == '"' ||
+		    p[i] == '\\' || (unsigned char)p[i] >= 0x7f)
+			break;
+	if (i == n) {
+		buf_addc(b, '"');
+		buf_add(b, p, n);
+		buf_addc(b, '"');
+		return 0;
+	}
+	if ((s = json_stringn(p, n)) == NULL)
+		return -1;
+	rec_dump(b, s);
+	json_decref(s);
+	return 0;
+}
+
+/*
+ * Append the hits array for one query to b.  The data of a file is
+ * checked by stats, not by every query, so what goes out is checked
+ * here: returns -1 when a row's id or stored fields are damaged.
+ */
+static int
+hits_json(struct buf *b, const struct vf_index *ix, const struct vf_hit *h,
+    size_t n)
+{
+	const struct vf_seg *sg;
+	const char *p;
+	char num[32];
+	size_t i, len;
+	json_t *f;
+
+	buf_adds(b, "\"hits\":[");
+	for (i = 0; i < n; i++) {
+		sg = &ix->seg[h[i].seg];
+		if (i)
+			buf_addc(b, ',');
+		buf_adds(b, "{\"id\":");
+		p = vf_str(sg, VF_ID, h[i].row, &len);
+		if (p == NULL || add_json_string(b, p, len) == -1)
+			return -1;
+		/* Seven significant digits: one conversion, not a search. */
+		if (isfinite(h[i].score))
+			snprintf(num, sizeof(num), "%.7g",
+			    (double)h[i].score);
+		else
+			snprintf(num, sizeof(num), "null");
+		buf_printf(b, ",\"score\":%s", num);
+		if ((p = vf_str(sg, VF_FIELDS, h[i].row, &len)) == NULL ||
+		    len < 2)
+			return -1;
+		if (len > 2) {
+			f = json_loadb(p, len, 0, NULL);
+			if (!json_is_object(f)) {
+				json_decref(f);
+				return -1;
+			}
+			json_decref(f);
+			buf_addc(b, ',');
+			buf_add(b, p + 1, len - 2);
+		}
+		buf_addc(b, '}');
+	}
+	buf_addc(b, ']');
+	return 0;
+}
+
+static void
+query_item(struct rec_item *it, void *arg, int worker)
+{
+	struct query *qy = arg;
+	struct worker *w = &qy->w[worker];
+	const struct vf_index *ix = qy->ix;
+	const char *model, *end, *line;
+	size_t n, len;
+	float *vec = NULL;
+	json_t *rec;
+	long d;
+	int bad;
+
+	if ((rec = rec_parse(it)) == NULL)
+		return;
+	if ((d = record_vector(it, rec, &vec)) < 0)
+		goto out;
+	model = record_model(it, rec, &bad);
+	if (bad || check_vector(it, rec, &ix->meta, d, model) == -1)
+		goto out;
+	if (ix->meta.metric == VF_COSINE)
+		unit_vector(vec, (size_t)d);
+	n = vf_query(w->vs, ix, vec, (size_t)cfg.k, qy->ef, cfg.exact,
+	    cfg.nfilters ? filter_accept : NULL, w, w->hits);
+	/* Splice "hits" into the original bytes (replacing an old one). */
+	buf_reset(&w->out);
+	line = it->line;
+	len = it->len;
+	if (json_object_get(rec, "hits") != NULL) {
+		json_object_del(rec, "hits");
+		rec_dump(&w->out, rec);
+		line = w->out.data;
+		len = w->out.len;
+	}
+	end = line + len;
+	while (end > line && (end[-1] == ' ' || end[-1] == '\t' ||
+	    end[-1] == '\r'))
+		end--;
+	{
+		struct buf o = BUF_INIT;
+
+		buf_add(&o, line, (size_t)(end - 1 - line));
+		if (json_object_size(rec) > 0)
+			buf_addc(&o, ',');
+		if (hits_json(&o, ix, w->hits, n) == -1) {
+			diag_format(&it->msg, NULL, 0, "'%s': corrupt index: "
+			    "damaged id or stored fields", ix->path);
+			it->status = ETV_SYS;
+			it->fatal = 1;
+		} else {
+			buf_addc(&o, '}');
+			rec_emit_raw(it, o.data, o.len);
+		}
+		buf_release(&o);
+	}
+out:
+	free(vec);
+	json_decref(rec);
+}
+
+static void
+run_query(int argc, char **argv)
+{
+	struct rec_reader *rd;
+	struct query qy;
+	int i;
+
+	qy.ix = open_or_die(cfg.path, 0);
+	check_filters(&qy.ix->meta);
+	qy.ef = cfg.ef ? (size_t)cfg.ef : (size_t)(cfg.k > 64 ? cfg.k : 64);
+	qy.nw = (int)cfg.jobs;
+	qy.w = xcalloc((size_t)qy.nw, sizeof(*qy.w));
+	for (i = 0; i < qy.nw; i++) {
+		qy.w[i].vs = vf_search_new();
+		qy.w[i].cache = xcalloc(qy.ix->nseg + 1, sizeof(uint8_t *));
+		qy.w[i].hits = xcalloc((size_t)cfg.k, sizeof(struct vf_hit));
+	}
+	rd = rec_open(argc, argv);
+	pool_run(rd, qy.nw, query_item, &qy);
+	rec_close(rd);
+	for (i = 0; i < qy.nw; i++) {
+		uint32_t s;
+
+		vf_search_free(qy.w[i].vs);
+		for (s = 0; s < qy.ix->nseg; s++)
+			free(qy.w[i].cache[s]);
+		free(qy.w[i].cache);
+		free(qy.w[i].hits);
+		buf_release(&qy.w[i].out);
+	}
+	free(qy.w);
+	vf_close((struct vf_index *)qy.ix);
+}
+
+/*
+ * recall@k of the graph search against exact search, on n live rows
+ * taken at even steps as queries.
+ */
+static double
+verify_recall(const struct vf_index *ix, long nq, size_t *used)
+{
+	struct vf_search *vs = vf_search_new();
+	struct vf_hit *a, *e;
+	size_t k = (size_t)cfg.k, ef, na, ne, i, j, hit = 0, tot = 0;
+	uint64_t step, pos = 0, seen = 0;
+	uint32_t s, r;
+
+	ef = cfg.ef ? (size_t)cfg.ef : k > 64 ? k : 64;
+	a = xcalloc(k, sizeof(*a));
+	e = xcalloc(k, sizeof(*e));
+	*used = 0;
+	step = ix->live / (uint64_t)nq;
+	if (step == 0)
+		step = 1;
+	for (s = 0; s < ix->nseg && *used < (size_t)nq; s++) {
+		for (r = 0; r < ix->seg[s].n && *used < (size_t)nq; r++) {
+			if (vf_dead(&ix->seg[s], r))
+				continue;
+			if (seen++ != pos)
+				continue;
+			pos += step;
+			na = vf_query(vs, ix, vf_vec(ix, s, r), k, ef, 0,
+			    NULL, NULL, a);
+			ne = vf_query(vs, ix, vf_vec(ix, s, r), k, ef, 1,
+			    NULL, NULL, e);
+			for (i = 0; i < ne; i++)
+				for (j = 0; j < na; j++)
+					if (a[j].seg == e[i].seg &&
+					    a[j].row == e[i].row) {
+						hit++;
+						break;
+					}
+			tot += ne;
+			(*used)++;
+		}
+	}
+	free(a);
+	free(e);
+	vf_search_free(vs);
+	return tot ? (double)hit / (double)tot : 1.0;
+}
+
+static void
+run_stats(void)
+{
+	struct vf_index *ix = open_or_die(cfg.path, 0);
+	struct buf b = BUF_INIT;
+	json_t *o, *store, *segs;
+	const char *p, *e;
+	char *text;
+	size_t used;
+	uint32_t s;
+	double rc;
+
+	verify_or_die(ix);
+	o = json_object();
+	json_object_set_new(o, "index", json_string(cfg.path));
+	json_object_set_new(o, "format", json_integer(VF_VERSION));
+	json_object_set_new(o, "vectors", json_integer((json_int_t)ix->live));
+	json_object_set_new(o, "deleted",
+	    json_integer((json_int_t)(ix->rows - ix->live)));
+	json_object_set_new(o, "dims", json_integer(ix->meta.dims));
+	json_object_set_new(o, "metric",
+	    json_string(vf_metric_name(ix->meta.metric)));
+	json_object_set_new(o, "embedding_model",
+	    json_string(ix->meta.model));
+	json_object_set_new(o, "search",
+	    json_string(ix->meta.M ? "hnsw" : "exact"));
+	if (ix->meta.M) {
+		json_object_set_new(o, "M", json_integer(ix->meta.M));
+		json_object_set_new(o, "ef_construction",
+		    json_integer(ix->meta.efc));
+		json_object_set_new(o, "quantize", json_string(
+		    ix->meta.quant == VF_QI8 ? "i8" : "none"));
+	}
+	store = json_array();
+	for (p = ix->meta.store; *p; p = *e ? e + 1 : e) {
+		e = strchr(p, ',');
+		if (e == NULL)
+			e = p + strlen(p);
+		json_array_append_new(store, json_stringn(p, (size_t)(e - p)));
+	}
+	json_object_set_new(o, "store", store);
+	json_object_set_new(o, "by", json_string(ix->meta.by));
+	json_object_set_new(o, "segments", json_integer(ix->nseg));
+	segs = json_array();
+	for (s = 0; s < ix->nseg; s++) {
+		json_t *sj = json_object();
+
+		json_object_set_new(sj, "rows", json_integer(ix->seg[s].n));
+		json_object_set_new(sj, "deleted",
+		    json_integer(ix->seg[s].ndead));
+		json_object_set_new(sj, "tombstones",
+		    json_integer(ix->seg[s].ntomb));
+		json_object_set_new(sj, "bytes",
+		    json_integer((json_int_t)ix->seg[s].size));
+		json_array_append_new(segs, sj);
+	}
+	json_object_set_new(o, "segment_list", segs);
+	json_object_set_new(o, "bytes", json_integer((json_int_t)ix->length));
+	json_object_set_new(o, "commit", json_integer((json_int_t)ix->seq));
+	if (cfg.verify > 0) {
+		rc = verify_recall(ix, cfg.verify, &used);
+		buf_printf(&b, "recall_at_%ld", cfg.k);
+		json_object_set_new(o, b.data, json_real(rc));
+		json_object_set_new(o, "recall_queries",
+		    json_integer((json_int_t)used));
+	}
+	/* Six digits, so that a recall reads 0.9997, not 0.99970000000000003. */
+	if ((text = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(6))) ==
+	    NULL)
+		diag_fail(ETV_SYS, "out of memory");
+	iox_write(stdout, text, strlen(text));
+	iox_write(stdout, "\n", 1);
+	free(text);
+	buf_release(&b);
+	json_decref(o);
+	vf_close(ix);
+}
+
+static void
+run_dump(void)
+{
+	struct vf_index *ix = open_or_die(cfg.path, 0);
+	const struct vf_seg *sg;
+	struct buf b = BUF_INIT;
+	const char *p[4];
+	size_t n[4];
+	uint32_t s, r;
+	json_t *j;
+	int t;
+
+	verify_or_die(ix);
+	for (s = 0; s < ix->nseg; s++) {
+		sg = &ix->seg[s];
+		for (r = 0; r < sg->n; r++) {
+			if (vf_dead(sg, r))
+				continue;
+			for (t = 0; t < 4; t++)
+				if ((p[t] = vf_str(sg, t, r, &n[t])) == NULL)
+					diag_fail(ETV_SYS, "'%s': corrupt "
+					    "index: bad string table",
+					    cfg.path);
+			buf_reset(&b);
+			buf_addc(&b, '{');
+			j = json_string(opt.id_field);
+			rec_dump(&b, j);
+			json_decref(j);
+			buf_addc(&b, ':');
+			j = json_stringn_nocheck(p[VF_ID], n[VF_ID]);
+			rec_dump(&b, j);
+			json_decref(j);
+			if (n[VF_FIELDS] > 2) {
+				buf_addc(&b, ',');
+				buf_add(&b, p[VF_FIELDS] + 1,
+				    n[VF_FIELDS] - 2);
+			}
+			if (n[VF_GROUP] > 0 && !in_list(ix->meta.store,
+			    ix->meta.by, strlen(ix->meta.by))) {
+				j = json_string(ix->meta.by);
+				buf_addc(&b, ',');
+				rec_dump(&b, j);
+				json_decref(j);
+				j = json_stringn_nocheck(p[VF_GROUP],
+				    n[VF_GROUP]);
+				buf_addc(&b, ':');
+				rec_dump(&b, j);
+				json_decref(j);
+			}
+			if (n[VF_HASH] > 0) {
+				buf_printf(&b, ",\"%s\":", hash_field);
+				j = json_stringn_nocheck(p[VF_HASH],
+				    n[VF_HASH]);
+				rec_dump(&b, j);
+				json_decref(j);
+			}
+			buf_printf(&b, ",\"%s\":", emb_field);
+			vec_json_text(&b, vf_vec(ix, s, r), ix->meta.dims);
+			if (*ix->meta.model) {
+				buf_printf(&b, ",\"%s\":", model_field);
+				j = json_string(ix->meta.model);
+				rec_dump(&b, j);
+				json_decref(j);
+			}
+			buf_adds(&b, "}\n");
+			iox_write(stdout, b.data, b.len);
+		}
+	}
+	buf_release(&b);
+	vf_close(ix);
+}
+
+int
+main(int argc, char *argv[])
+{
+	size_t i;
+	int ch, given = 0, verb = 0;
+
+	diag_init(argv[0]);
+	while ((ch = getopt_long(argc, argv, "j:k:M:" OPT_COMMON_SHORT,
+	    longopts, NULL)) != -1) {
+		for (i = 0; i < sizeof(applies) / sizeof(applies[0]); i++)
+			if (applies[i].code == ch)
+				given |= 1 << i;
+		switch (ch) {
+		case O_METRIC:
+			if ((cfg.metric = vf_metric_parse(optarg)) < 0)
+				diag_usage("option '--metric' needs cosine, "
+				    "dot or l2, got '%s'", optarg);
+			break;
+		case O_HNSW:
+			break;
+		case O_QUANTIZE:
+			if (strcmp(optarg, "i8") == 0)
+				cfg.quant = VF_QI8;
+			else if (strcmp(optarg, "none") == 0)
+				cfg.quant = VF_QNONE;
+			else
+				diag_usage("option '--quantize' needs i8 or "
+				    "none, got '%s'", optarg);
+			break;
+		case O_EXACT:
+			cfg.exact = 1;
+			break;
+		case 'M':
+			cfg.M = opt_count("-M", optarg, 2, 1024);
+			break;
+		case O_EFC:
+			cfg.efc = opt_count("--ef-construction", optarg, 1,
+			    100000);
+			break;
+		case O_STORE:
+			check_store(optarg);
+			cfg.store = optarg;
+			break;
+		case O_BY:
+			if (*optarg == '\0')
+				diag_usage("option '--by' needs a field name");
+			cfg.by = optarg;
+			break;
+		case O_PRUNE:
+			cfg.prune = 1;
+			break;
+		case 'k':
+			cfg.k = opt_count("-k", optarg, 1, 100000);
+			break;
+		case O_EF:
+			cfg.ef = opt_count("--ef", optarg, 1, 1000000);
+			break;
+		case O_FILTER:
+			parse_filter(optarg);
+			break;
+		case O_VERIFY:
+			cfg.verify = opt_count("--verify-recall", optarg, 1,
+			    1000000);
+			break;
+		case 'j':
+			cfg.jobs = opt_count("-j", optarg, 0, 1024);
+			if (cfg.jobs == 0)
+				cfg.jobs = pool_ncpu();
+			break;
+		default:
+			opt_common(ch, help_text);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc == 0)
+		diag_usage("a verb is needed: build, add, sync, delete, "
+		    "query, stats, dump, compact or merge");
+	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		if (strcmp(argv[0], verbs[i].name) == 0)
+			verb = verbs[i].verb;
+	if (verb == 0)
+		diag_usage("unknown verb '%s'", argv[0]);
+	cfg.verb = verb;
+	for (i = 0; i < sizeof(applies) / sizeof(applies[0]); i++) {
+		if (!(given & (1 << i)))
+			continue;
+		if (!(applies[i].verbs & verb))
+			diag_usage("option '%s' does not apply to '%s'",
+			    applies[i].name, argv[0]);
+		/* sync --by names the grouping; it is checked on its own. */
+		if (applies[i].code != 'j' && applies[i].code != O_EXACT &&
+		    (applies[i].verbs & V_CREATES) &&
+		    !(applies[i].code == O_BY && verb == V_SYNC))
+			cfg.given |= V_CREATES;
+		if (applies[i].code == O_EXACT && (verb & V_CREATES))
+			cfg.given |= V_CREATES;
+	}
+	if (argc < 2)
+		diag_usage("'%s' needs %s", argv[0], verb == V_MERGE ?
+		    "OUT and at least one IN" : "an INDEX file");
+	cfg.path = argv[1];
+	if (verb == V_MERGE && argc < 3)
+		diag_usage("'merge' needs OUT and at least one IN");
+	if (!(verb & (V_READS | V_MERGE)) && argc > 2)
+		diag_usage("'%s' takes no operand after INDEX", argv[0]);
+
+	switch (verb) {
+	case V_BUILD:
+	case V_ADD:
+	case V_SYNC:
+	case V_DELETE:
+		run_write(argc - 2, argv + 2);
+		break;
+	case V_QUERY:
+		run_query(argc - 2, argv + 2);
+		break;
+	case V_STATS:
+		run_stats();
+		break;
+	case V_DUMP:
+		run_dump();
+		break;
+	case V_COMPACT:
+		run_rewrite(0, NULL);
+		break;
+	case V_MERGE:
+		run_rewrite(argc - 2, argv + 2);
+		break;
+	}
+	for (i = 0; i < cfg.nfilters; i++) {
+		free(cfg.filters[i].path);
+		json_decref(cfg.filters[i].vals);
+	}
+	free(cfg.filters);
+	return diag_finish();
+}

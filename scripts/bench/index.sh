@@ -1,0 +1,359 @@
+#!/bin/sh
+# index.sh -- etv-index against hnswlib and FAISS on the same vectors.
+# usage: scripts/bench/index.sh BUILD_DIR
+#
+# Data: a synthetic clustered set (BENCH_INDEX_N x BENCH_INDEX_DIMS,
+# default 200000 x 128) and, when BUILD_DIR has etv-embed, real vectors
+# made by etv-embed from the texts under /usr/share/common-licenses and
+# /usr/share/doc.  Ground truth is exact search.  For each engine, with the
+# same M and ef_construction, it prints build time, QPS at recall@10 of
+# 0.90, 0.95 and 0.99 (all single-threaded), peak memory, file size and
+# open time, then the exact-search QPS against FAISS IndexFlat and the
+# time of an `add` of 1000 vectors to a BENCH_INDEX_ADD_BASE-vector index
+# (default 1000000).  Needs /usr/bin/python3 with python3-numpy,
+# python3-hnswlib and python3-faiss (sh scripts/deps.sh --bench).
+set -eu
+
+B=$(cd "${1:-build}" && pwd)
+PY=/usr/bin/python3
+W=$B/bench/index
+mkdir -p "$W"
+export ETV_BUILD="$B" BENCH_DIR="$W"
+export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
+
+cat >"$W/bench.py" <<'EOF'
+import base64, json, os, subprocess, sys, time
+import numpy as np
+
+B = os.environ["ETV_BUILD"]
+W = os.environ["BENCH_DIR"]
+ETV = os.path.join(B, "etv-index")
+M, EFC, K = 16, 200, 10
+EFS = [10, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512]
+# Each query timing is the best of REPEAT runs: the machine is shared.
+REPEAT = int(os.environ.get("BENCH_INDEX_REPEAT", "3"))
+TARGETS = [0.90, 0.95, 0.99]
+
+
+TIME = "/usr/bin/time"
+CLOCK = time.process_time
+
+
+def run(cmd, stdin=None, stdout=subprocess.DEVNULL, cpu=False):
+    """Run a command; return (seconds, peak RSS in MiB).
+
+    With cpu, the seconds are user + system CPU time rather than wall
+    time: single-threaded runs on a shared machine are compared by the
+    work they do, as the anchors' are (time.process_time).  The figures
+    come from time(1) in between: a child forked from this (large)
+    Python process would be charged with its pages."""
+    rf = os.path.join(W, "rss")
+    t = time.perf_counter()
+    p = subprocess.Popen([TIME, "-f", "%M", "-o", rf] + cmd, stdin=stdin,
+                         stdout=stdout)
+    # wait4 counts the CPU time of time(1) and of the command it waited
+    # for, in microseconds (time(1) itself prints only hundredths).
+    _, st, ru = os.wait4(p.pid, 0)
+    dt = time.perf_counter() - t
+    if st != 0:
+        sys.exit("bench: %s failed (%d)" % (cmd[:2], st))
+    with open(rf) as f:
+        m = f.read().split()[-1]
+    return (ru.ru_utime + ru.ru_stime if cpu else dt), float(m) / 1024.0
+
+
+def write_jsonl(path, x, prefix):
+    with open(path, "w") as f:
+        for i, v in enumerate(x):
+            f.write('{"id":"%s%d","embedding":"%s"}\n' % (
+                prefix, i, base64.b64encode(v.tobytes()).decode()))
+
+
+def clustered(n, d, seed):
+    rng = np.random.default_rng(seed)
+    c = rng.normal(size=(1000, d)).astype("float32")
+    x = c[rng.integers(0, 1000, n)] + rng.normal(
+        scale=0.75, size=(n, d)).astype("float32")
+    return x / np.linalg.norm(x, axis=1, keepdims=True)
+
+
+def truth(x, q):
+    gt = np.empty((len(q), K), dtype=np.int64)
+    for i in range(0, len(q), 256):
+        s = q[i:i + 256] @ x.T
+        gt[i:i + 256] = np.argsort(-s, axis=1)[:, :K]
+    return gt
+
+
+def recall(found, gt):
+    return float(np.mean([len(set(a) & set(b)) / K
+                          for a, b in zip(found, gt)]))
+
+
+def at_recall(points):
+    """QPS at each target: the fastest setting reaching it."""
+    out = []
+    for t in TARGETS:
+        ok = [qps for r, qps in points if r >= t]
+        out.append(max(ok) if ok else None)
+    return out
+
+
+def etv_query(idx, qfile, nq, extra):
+    out = os.path.join(W, "hits.jsonl")
+    dt, rss = float("inf"), 0
+    for _ in range(REPEAT):
+        with open(qfile) as fi, open(out, "w") as fo:
+            t, r = run([ETV, "query", "-k", str(K)] + extra + [idx],
+                       stdin=fi, stdout=fo, cpu=True)
+        dt, rss = min(dt, t), max(rss, r)
+    found = []
+    with open(out) as f:
+        for line in f:
+            found.append([int(h["id"][1:]) for h in json.loads(line)["hits"]])
+    return nq / dt, found, rss
+
+
+def child(mode, name):
+    """Engine runs in a child process, so that its peak RSS is its own."""
+    out = os.path.join(W, "child.json")
+    with open(out, "w") as fo:
+        _, rss = run([sys.executable, os.path.join(W, "bench.py"), mode,
+                      name], stdout=fo)
+    with open(out) as f:
+        res = json.load(f)
+    res["rss"] = rss
+    return res
+
+
+def anchor(mode, name):
+    import faiss
+    import hnswlib
+    faiss.omp_set_num_threads(1)
+    x = np.load(os.path.join(W, name + "-x.npy"))
+    q = np.load(os.path.join(W, name + "-q.npy"))
+    gt = np.load(os.path.join(W, name + "-gt.npy"))
+    res = {}
+    if mode == "hnswlib":
+        p = hnswlib.Index("ip", x.shape[1])
+        t = CLOCK()
+        p.init_index(len(x), M=M, ef_construction=EFC, random_seed=100)
+        p.add_items(x, np.arange(len(x)), num_threads=1)
+        res["build"] = CLOCK() - t
+        pts = []
+        for ef in EFS:
+            p.set_ef(ef)
+            dt = float("inf")
+            for _ in range(REPEAT):
+                t = CLOCK()
+                lab, _ = p.knn_query(q, K, num_threads=1)
+                dt = min(dt, CLOCK() - t)
+            pts.append((recall(lab, gt), len(q) / dt))
+        res["points"] = pts
+        f = os.path.join(W, name + ".hnswlib")
+        p.save_index(f)
+        res["bytes"] = os.path.getsize(f)
+        del p
+        t = time.perf_counter()
+        p = hnswlib.Index("ip", x.shape[1])
+        p.load_index(f)
+        p.set_ef(64)
+        p.knn_query(q[:1], K, num_threads=1)
+        res["open"] = time.perf_counter() - t
+    elif mode == "faiss-hnsw":
+        ix = faiss.IndexHNSWFlat(x.shape[1], M, faiss.METRIC_INNER_PRODUCT)
+        ix.hnsw.efConstruction = EFC
+        t = CLOCK()
+        ix.add(x)
+        res["build"] = CLOCK() - t
+        pts = []
+        for ef in EFS:
+            ix.hnsw.efSearch = ef
+            dt = float("inf")
+            for _ in range(REPEAT):
+                t = CLOCK()
+                _, lab = ix.search(q, K)
+                dt = min(dt, CLOCK() - t)
+            pts.append((recall(lab, gt), len(q) / dt))
+        res["points"] = pts
+        f = os.path.join(W, name + ".faiss")
+        faiss.write_index(ix, f)
+        res["bytes"] = os.path.getsize(f)
+        t = time.perf_counter()
+        faiss.read_index(f).search(q[:1], K)
+        res["open"] = time.perf_counter() - t
+    elif mode == "faiss-flat":
+        ix = faiss.IndexFlatIP(x.shape[1])
+        ix.add(x)
+        dt = float("inf")
+        for _ in range(REPEAT):
+            t = CLOCK()
+            _, lab = ix.search(q, K)
+            dt = min(dt, CLOCK() - t)
+        res["qps"] = len(q) / dt
+        res["recall"] = recall(lab, gt)
+    print(json.dumps(res))
+
+
+def fmt(v, unit=""):
+    return "-" if v is None else ("%.0f%s" % (v, unit) if v >= 100
+                                  else "%.2f%s" % (v, unit))
+
+
+def ratio(a, b):
+    return "-" if a is None or b is None or b == 0 else "%.2fx" % (a / b)
+
+
+def bench_set(name, x, q):
+    n, d = x.shape
+    print("\n== %s: %d x %d, %d queries, M=%d ef_construction=%d, k=%d"
+          % (name, n, d, len(q), M, EFC, K))
+    gt = truth(x, q)
+    for suffix, arr in (("x", x), ("q", q), ("gt", gt)):
+        np.save(os.path.join(W, "%s-%s.npy" % (name, suffix)), arr)
+    base = os.path.join(W, name + "-base.jsonl")
+    qf = os.path.join(W, name + "-q.jsonl")
+    write_jsonl(base, x, "b")
+    write_jsonl(qf, q, "q")
+    idx = os.path.join(W, name + ".etv")
+    bt, brss = run([ETV, "build", "--store", "", "-M", str(M),
+                    "--ef-construction", str(EFC), "-j", "1", idx, base],
+                   cpu=True)
+    pts = []
+    qrss = 0
+    for ef in EFS:
+        qps, found, rss = etv_query(idx, qf, len(q), ["--ef", str(ef)])
+        qrss = max(qrss, rss)
+        pts.append((recall(found, gt), qps))
+    one = os.path.join(W, name + "-one.jsonl")
+    with open(qf) as f, open(one, "w") as o:
+        o.write(f.readline())
+    with open(one) as fi:
+        ot, _ = run([ETV, "query", idx], stdin=fi)
+    etv = {"build": bt, "points": pts, "bytes": os.path.getsize(idx),
+           "open": ot, "rss": max(brss, qrss)}
+    # The same with --quantize i8: graph walks on int8 codes.
+    idq = os.path.join(W, name + "-i8.etv")
+    qt, qrss8 = run([ETV, "build", "--store", "", "-M", str(M),
+                     "--ef-construction", str(EFC), "--quantize", "i8",
+                     "-j", "1", idq, base], cpu=True)
+    pq = []
+    for ef in EFS:
+        qps, found, rss = etv_query(idq, qf, len(q), ["--ef", str(ef)])
+        qrss8 = max(qrss8, rss)
+        pq.append((recall(found, gt), qps))
+    with open(one) as fi:
+        ot8, _ = run([ETV, "query", idq], stdin=fi)
+    etv8 = {"build": qt, "points": pq, "bytes": os.path.getsize(idq),
+            "open": ot8, "rss": qrss8}
+    eqps, efound, _ = etv_query(idx, qf, len(q), ["--exact"])
+    hn = child("hnswlib", name)
+    fh = child("faiss-hnsw", name)
+    ff = child("faiss-flat", name)
+
+    print("(build s and qps: CPU time, one thread; open s: wall time)")
+    print("%-12s %9s %9s %9s %9s %9s %10s %9s" % (
+        "engine", "build s", "qps@.90", "qps@.95", "qps@.99", "rss MiB",
+        "file MiB", "open s"))
+    for label, r in (("etv-index", etv), ("etv-i8", etv8),
+                     ("hnswlib", hn), ("faiss-hnsw", fh)):
+        a = at_recall(r["points"])
+        print("%-12s %9s %9s %9s %9s %9s %10s %9s" % (
+            label, fmt(r["build"]), fmt(a[0]), fmt(a[1]), fmt(a[2]),
+            fmt(r["rss"]), fmt(r["bytes"] / 1048576.0), "%.4f" % r["open"]))
+    a, h = at_recall(etv["points"]), at_recall(hn["points"])
+    print("etv/hnswlib: build time %s (target <= 1.20x), QPS %s %s %s "
+          "(target >= 1.00x)" % (
+              ratio(etv["build"], hn["build"]), ratio(a[0], h[0]),
+              ratio(a[1], h[1]), ratio(a[2], h[2])))
+    print("recall/QPS by ef (etv | etv-i8 | hnswlib):")
+    for ef, (er, eq), (ir, iq), (hr, hq) in zip(
+            EFS, etv["points"], etv8["points"], hn["points"]):
+        print("  ef %4d  %.4f %8.0f | %.4f %8.0f | %.4f %8.0f" % (
+            ef, er, eq, ir, iq, hr, hq))
+    print("exact search: etv %s qps (recall %.4f), FAISS IndexFlat %s qps "
+          "(recall %.4f), ratio %s (target >= 0.80x)" % (
+              fmt(eqps), recall(efound, gt), fmt(ff["qps"]), ff["recall"],
+              ratio(eqps, ff["qps"])))
+
+
+def real_vectors():
+    embed = os.path.join(B, "etv-embed")
+    if not os.access(embed, os.X_OK):
+        print("\n== real vectors: skipped (no etv-embed in %s)" % B)
+        return
+    texts = []
+    for root in ("/usr/share/common-licenses", "/usr/share/doc"):
+        for dp, _, fs in sorted(os.walk(root)):
+            for fn in sorted(fs):
+                p = os.path.join(dp, fn)
+                if fn.endswith(".gz") or os.path.islink(p):
+                    continue
+                try:
+                    with open(p, encoding="utf-8") as f:
+                        body = f.read()
+                except (UnicodeDecodeError, OSError):
+                    continue
+                for para in body.split("\n\n"):
+                    para = " ".join(para.split())
+                    if len(para) >= 40:
+                        texts.append(para[:2000])
+    texts = sorted(set(texts))
+    src = os.path.join(W, "real-text.jsonl")
+    with open(src, "w") as f:
+        for i, t in enumerate(texts):
+            f.write(json.dumps({"id": "t%d" % i, "text": t}) + "\n")
+    emb = os.path.join(W, "real-emb.jsonl")
+    with open(src) as fi, open(emb, "w") as fo:
+        if subprocess.call([embed], stdin=fi, stdout=fo) != 0:
+            print("\n== real vectors: skipped (etv-embed failed)")
+            return
+    vecs = []
+    with open(emb) as f:
+        for line in f:
+            e = json.loads(line)["embedding"]
+            if isinstance(e, str):
+                vecs.append(np.frombuffer(base64.b64decode(e), "<f4"))
+            else:
+                vecs.append(np.array(e, dtype="float32"))
+    x = np.stack(vecs).astype("float32")
+    x /= np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
+    rng = np.random.default_rng(7)
+    sel = rng.permutation(len(x))
+    nq = min(1000, len(x) // 10)
+    bench_set("real", np.ascontiguousarray(x[sel[nq:]]),
+              np.ascontiguousarray(x[sel[:nq]]))
+
+
+def bench_add():
+    n = int(os.environ.get("BENCH_INDEX_ADD_BASE", "1000000"))
+    d = int(os.environ.get("BENCH_INDEX_DIMS", "128"))
+    print("\n== add: 1000 vectors to a %d x %d index" % (n, d))
+    x = clustered(n + 1000, d, 3)
+    base = os.path.join(W, "add-base.jsonl")
+    new = os.path.join(W, "add-new.jsonl")
+    write_jsonl(base, x[:n], "b")
+    write_jsonl(new, x[n:], "n")
+    idx = os.path.join(W, "add.etv")
+    jobs = str(os.cpu_count() or 1)
+    bt, _ = run([ETV, "build", "--store", "", "-j", jobs, idx, base])
+    print("build (-j %s): %.1f s" % (jobs, bt))
+    at, rss = run([ETV, "add", idx, new])
+    print("add 1000: %.3f s, peak RSS %.1f MiB (target < 1 s)" % (at, rss))
+    os.unlink(base)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1:
+        anchor(sys.argv[1], sys.argv[2])
+        sys.exit(0)
+    n = int(os.environ.get("BENCH_INDEX_N", "200000"))
+    d = int(os.environ.get("BENCH_INDEX_DIMS", "128"))
+    nq = int(os.environ.get("BENCH_INDEX_Q", "1000"))
+    x = clustered(n + nq, d, 1)
+    bench_set("synthetic", x[:n], x[n:])
+    real_vectors()
+    bench_add()
+EOF
+
+"$PY" "$W/bench.py"
