@@ -12,8 +12,16 @@ mkdir -p "$out"
 
 step() { printf '\n== %s\n' "$*"; }
 
-step "etv extract README.md man: one record per document"
-etv extract -v README.md man >"$out/docs.jsonl"
+# The manual pages, rendered to plain text as a reader sees them.
+mkdir -p "$out/man"
+bs=$(printf '\b')
+for page in man/*.[17]; do
+	name=${page##*/}
+	mandoc -Tascii "$page" | sed "s/.$bs//g" >"$out/man/$name.txt"
+done
+
+step "etv extract README.md man pages: one record per document"
+etv extract -v README.md "$out/man" >"$out/docs.jsonl"
 python3 - "$out/docs.jsonl" <<'PY'
 import json, sys
 for line in open(sys.argv[1], encoding="utf-8"):

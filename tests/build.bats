@@ -58,3 +58,13 @@ load test_helper
 	run sh scripts/check-usage.sh "$ETV_BUILD"
 	[ "$status" -eq 0 ]
 }
+
+@test "make demo runs the sample pipeline and answers its question" {
+	run --separate-stderr make -C .. --no-print-directory demo \
+	    SANITIZE="${ETV_SANITIZE:-}"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"README.md"*"markdown etv: Extract, Transform"* ]]
+	[[ "$stderr" == *"etv-chunk: read 8, wrote "* ]]
+	# Three hits, each a score and a chunk id.
+	[ "$(grep -cE '^  0\.[0-9]{3}  [^ ]+#[0-9]+ ' <<<"$output")" -eq 3 ]
+}
