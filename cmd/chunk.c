@@ -81,7 +81,6 @@ static const char *const own[] = {
 /* Per-thread state. */
 struct worker {
 	struct chunker	*ck;		/* the chunker; owned */
-	struct buf	 line;		/* the output line being built */
 	struct buf	 pre;		/* copied fields before meta */
 	struct buf	 post;		/* copied fields after meta */
 	unsigned long	 docs;		/* documents chunked */
@@ -157,6 +156,21 @@ add_jesc(struct buf *b, const char *s, size_t n)
 	buf_add(b, s + run, n - run);
 }
 
+/* Append a string literal. */
+#define add_lit(b, s)	buf_add((b), (s), sizeof(s) - 1)
+
+/* Append v in decimal. */
+static void
+add_num(struct buf *b, size_t v)
+{
+	char d[24], *e = d + sizeof(d), *q = e;
+
+	do
+		*--q = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	buf_add(b, q, (size_t)(e - q));
+}
+
 /* Append s[0..n) as a JSON string. */
 static void
 add_jstr(struct buf *b, const char *s, size_t n)
@@ -196,8 +210,8 @@ is_markdown(const json_t *rec)
 
 /* Append the chunk's meta: the source's, with its heading path set. */
 static void
-add_meta(struct worker *w, const json_t *meta, const char *text,
-    const struct chunk *ch)
+add_meta(struct worker *w, struct buf *out, const json_t *meta,
+    const char *text, const struct chunk *ch)
 {
 	const struct chunk_span *sp = chunker_path(w->ck, ch);
 	json_t *m, *heads;
@@ -211,8 +225,8 @@ add_meta(struct worker *w, const json_t *meta, const char *text,
 		json_array_append_new(heads, json_stringn(text + sp[i].off,
 		    sp[i].len));
 	json_object_set_new(m, "headings", heads);
-	buf_adds(&w->line, ",\"meta\":");
-	rec_dump(&w->line, m);
+	buf_adds(out, ",\"meta\":");
+	rec_dump(out, m);
 	json_decref(m);
 }
 
@@ -230,9 +244,9 @@ chunk_item(struct rec_item *it, void *arg, int worker)
 	const char *text, *why, *key, *docid;
 	json_t *rec, *idv, *meta = NULL, *v;
 	size_t len, idlen, n, i;
-	char hashbuf[HASH_TAG_LEN + 1], idbuf[HASH_TAG_LEN + 1], num[96];
+	char hashbuf[HASH_TAG_LEN + 1], idbuf[HASH_TAG_LEN + 1];
 	int md, seen_meta = 0, put_meta;
-	struct buf *into;
+	struct buf *into, *out;
 
 	if ((rec = rec_parse(it)) == NULL)
 		return;
@@ -290,33 +304,43 @@ chunk_item(struct rec_item *it, void *arg, int worker)
 	/* A meta that is not an object is copied as it is, untouched. */
 	put_meta = md && (seen_meta || json_object_get(rec, "meta") == NULL);
 
+	/*
+	 * Each chunk line is built in place at the end of the item's output,
+	 * as rec_emit_raw() would copy it there.
+	 */
+	out = &it->out;
 	for (i = 0; i < n; i++) {
-		buf_reset(&w->line);
-		buf_adds(&w->line, "{\"id\":\"");
-		add_jesc(&w->line, docid, idlen);
-		buf_printf(&w->line, "#%zu\",\"doc_id\":", i);
-		add_jstr(&w->line, docid, idlen);
-		buf_printf(&w->line, ",\"seq\":%zu,\"text\":", i);
-		add_jstr(&w->line, text + ch[i].start,
-		    ch[i].end - ch[i].start);
-		snprintf(num, sizeof(num), ",\"start\":%zu,\"end\":%zu,"
-		    "\"tokens\":%zu,\"hash\":\"", ch[i].start, ch[i].end,
-		    ch[i].size);
-		buf_adds(&w->line, num);
-		buf_adds(&w->line, hash_tag(hashbuf, text + ch[i].start,
-		    ch[i].end - ch[i].start));
-		buf_addc(&w->line, '"');
+		add_lit(out, "{\"id\":\"");
+		add_jesc(out, docid, idlen);
+		buf_addc(out, '#');
+		add_num(out, i);
+		add_lit(out, "\",\"doc_id\":");
+		add_jstr(out, docid, idlen);
+		add_lit(out, ",\"seq\":");
+		add_num(out, i);
+		add_lit(out, ",\"text\":");
+		add_jstr(out, text + ch[i].start, ch[i].end - ch[i].start);
+		add_lit(out, ",\"start\":");
+		add_num(out, ch[i].start);
+		add_lit(out, ",\"end\":");
+		add_num(out, ch[i].end);
+		add_lit(out, ",\"tokens\":");
+		add_num(out, ch[i].size);
+		add_lit(out, ",\"hash\":\"");
+		buf_add(out, hash_tag(hashbuf, text + ch[i].start,
+		    ch[i].end - ch[i].start), HASH_TAG_LEN);
+		buf_addc(out, '"');
 		if (ch[i].forced) {
-			buf_adds(&w->line, ",\"forced\":true");
+			add_lit(out, ",\"forced\":true");
 			w->forced++;
 		}
-		buf_add(&w->line, w->pre.data, w->pre.len);
+		buf_add(out, w->pre.data, w->pre.len);
 		if (put_meta)
-			add_meta(w, meta, text, &ch[i]);
+			add_meta(w, out, meta, text, &ch[i]);
 		if (seen_meta)
-			buf_add(&w->line, w->post.data, w->post.len);
-		buf_addc(&w->line, '}');
-		rec_emit_raw(it, w->line.data, w->line.len);
+			buf_add(out, w->post.data, w->post.len);
+		add_lit(out, "}\n");
+		it->nout++;
 		w->chunks++;
 	}
 	json_decref(rec);
@@ -427,7 +451,6 @@ main(int argc, char **argv)
 		chunks += cx.w[i].chunks;
 		forced += cx.w[i].forced;
 		chunker_free(cx.w[i].ck);
-		buf_release(&cx.w[i].line);
 		buf_release(&cx.w[i].pre);
 		buf_release(&cx.w[i].post);
 	}
