@@ -686,6 +686,16 @@ overlap_start(struct chunker *c, size_t si, size_t ej)
 
 	if (c->opt.overlap == 0)
 		return ej;
+	if (c->bw == NULL) {
+		/*
+		 * The estimate is the exact size and shrinks as k grows:
+		 * walk back from the end while the tail still fits.
+		 */
+		for (k = ej; k > si + 1 && est(c, k - 1, ej) <=
+		    c->opt.overlap; k--)
+			;
+		return k;
+	}
 	for (k = si + 1; k < ej; k++) {
 		if (est(c, k, ej) > c->opt.overlap)
 			continue;

@@ -106,7 +106,7 @@ in_list(const char *const *list, const char *w, size_t n)
 	}
 	low[n] = '\0';
 	for (i = 0; list[i] != NULL; i++)
-		if (strcmp(list[i], low) == 0)
+		if (list[i][0] == low[0] && strcmp(list[i], low) == 0)
 			return 1;
 	return 0;
 }
