@@ -111,49 +111,64 @@ plain8(const char *s)
 }
 
 /*
+ * The escape letter of each byte JSON strings escape: 'u' for "\\u00XX",
+ * 0 for bytes written as they are.
+ */
+static const char jesc_tab[256] = {
+	['\b'] = 'b', ['\t'] = 't', ['\n'] = 'n', ['\f'] = 'f', ['\r'] = 'r',
+	[0x00] = 'u', [0x01] = 'u', [0x02] = 'u', [0x03] = 'u', [0x04] = 'u',
+	[0x05] = 'u', [0x06] = 'u', [0x07] = 'u', [0x0b] = 'u', [0x0e] = 'u',
+	[0x0f] = 'u', [0x10] = 'u', [0x11] = 'u', [0x12] = 'u', [0x13] = 'u',
+	[0x14] = 'u', [0x15] = 'u', [0x16] = 'u', [0x17] = 'u', [0x18] = 'u',
+	[0x19] = 'u', [0x1a] = 'u', [0x1b] = 'u', [0x1c] = 'u', [0x1d] = 'u',
+	[0x1e] = 'u', [0x1f] = 'u', ['"'] = '"', ['\\'] = '\\'
+};
+
+/*
  * Append s[0..n) escaped for a JSON string (no quotes), as jansson's
  * compact output escapes it, so that chunk lines and re-encoded records
- * agree.
+ * agree.  Room for the worst case (6 bytes per byte) is made first, so
+ * the bytes go straight into the buffer.
  */
 static void
 add_jesc(struct buf *b, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t i, run = 0;
+	size_t i = 0, run = 0, lim;
 	unsigned char c;
-	char esc[6];
+	char *d;
 
-	buf_grow(b, n + 2);
-	for (i = 0; i < n; i++) {
+	buf_grow(b, 6 * n);
+	d = b->data + b->len;
+	for (;;) {
 		/* Skip 8 plain bytes at a time (no control, '"' or '\\'). */
 		while (i + 8 <= n && plain8(s + i))
 			i += 8;
-		if (i >= n)
+		/* Then there is a byte to escape in the next 8, or the end. */
+		lim = n - i > 8 ? i + 8 : n;
+		while (i < lim && jesc_tab[(unsigned char)s[i]] == 0)
+			i++;
+		if (i == n)
 			break;
-		c = (unsigned char)s[i];
-		if (c >= 0x20 && c != '"' && c != '\\')
+		if (i == lim)
 			continue;
-		buf_add(b, s + run, i - run);
-		run = i + 1;
-		esc[0] = '\\';
-		switch (c) {
-		case '"': case '\\':
-			esc[1] = (char)c;
-			buf_add(b, esc, 2);
-			break;
-		case '\b': esc[1] = 'b'; buf_add(b, esc, 2); break;
-		case '\f': esc[1] = 'f'; buf_add(b, esc, 2); break;
-		case '\n': esc[1] = 'n'; buf_add(b, esc, 2); break;
-		case '\r': esc[1] = 'r'; buf_add(b, esc, 2); break;
-		case '\t': esc[1] = 't'; buf_add(b, esc, 2); break;
-		default:
-			memcpy(esc + 1, "u00", 3);
-			esc[4] = hex[c >> 4];
-			esc[5] = hex[c & 15];
-			buf_add(b, esc, 6);
+		memcpy(d, s + run, i - run);
+		d += i - run;
+		c = (unsigned char)s[i];
+		*d++ = '\\';
+		*d++ = jesc_tab[c];
+		if (jesc_tab[c] == 'u') {
+			*d++ = '0';
+			*d++ = '0';
+			*d++ = hex[c >> 4];
+			*d++ = hex[c & 15];
 		}
+		run = ++i;
 	}
-	buf_add(b, s + run, n - run);
+	memcpy(d, s + run, n - run);
+	d += n - run;
+	*d = '\0';
+	b->len = (size_t)(d - b->data);
 }
 
 /* Append a string literal. */

@@ -329,55 +329,137 @@ level(const struct chunker *c, size_t a, size_t b, int nl, int head)
 }
 
 /*
+ * Are the 8 bytes at s all printable ASCII (0x21 to 0x7e): no white
+ * space, control or non-ASCII byte?
+ */
+static int
+word8(const char *s)
+{
+	const uint64_t ones = 0x0101010101010101ULL, highs = ones << 7;
+	uint64_t v;
+
+	memcpy(&v, s, 8);
+	/*
+	 * A byte under 0x21 sets its high bit in (v - 0x21) & ~v, 0x7f in
+	 * v + 1; a byte of 0x80 or more has it set already.
+	 */
+	return ((((v - ones * 0x21) & ~v) | v | (v + ones)) & highs) == 0;
+}
+
+/* The level of the gap before the word at i, and its boundary. */
+static void
+word_start(struct chunker *c, size_t a, size_t i, uint32_t cuma,
+    uint32_t cum, int nl, int markdown, size_t *hi)
+{
+	int head = 0;
+
+	if (markdown) {
+		while (*hi < c->md.nheads && c->md.heads[*hi].pos < i)
+			(*hi)++;
+		head = *hi < c->md.nheads && c->md.heads[*hi].pos == i;
+	}
+	add_brk(c, a, i, cuma, cum, level(c, a, i, nl, head));
+}
+
+/*
  * Find the boundaries of p[from..n) in one pass over its grapheme
- * clusters, counting units as it goes.
+ * clusters, counting units as it goes.  An ASCII byte followed by an
+ * ASCII byte (or the end) is a cluster of its own, "\r\n" aside: those
+ * take a fast path that does what the general one would.
  */
 static void
 scan(struct chunker *c, size_t from, int markdown)
 {
 	const char *p = c->p;
 	size_t n = c->n, i = from, gl, a = 0, k, hi = 0, adv;
-	uint32_t cum = 0, cuma = 0;
-	int in_word = 0, have = 0, prev_ns = 0, nl = 0, sp, ns, isnl, head;
+	uint32_t cum = 0, cuma = 0, one, crlf;
+	int in_word = 0, have = 0, prev_ns = 0, nl = 0, sp, ns, isnl;
 	unsigned char ch;
 	int32_t cp;
 	enum chunk_unit u = c->opt.unit;
 
+	/* Units of an ASCII byte, and of "\r\n". */
+	one = u == CHUNK_WORDS ? 0 : 1;
+	crlf = u == CHUNK_WORDS ? 0 : u == CHUNK_GRAPHEMES ? 1 : 2;
 	c->nbr = 0;
 	while (i < n) {
 		ch = (unsigned char)p[i];
-		ns = 0;
-		/*
-		 * Fast path: the rest of a word of printable ASCII, up to
-		 * the byte before any non-ASCII one (which could be a mark
-		 * joining that byte's cluster).
-		 */
-		if (in_word && ch > 0x20 && ch < 0x7f) {
-			for (k = i + 1; k < n && (unsigned char)p[k] > 0x20 &&
-			    (unsigned char)p[k] < 0x7f; k++)
-				;
-			if (k < n && (unsigned char)p[k] >= 0x80)
-				k--;
-			if (k > i) {
-				if (u != CHUNK_WORDS)
-					cum += (uint32_t)(k - i);
-				prev_ns = 0;
-				i = k;
+		if (ch < 0x80 && (i + 1 == n || (unsigned char)p[i + 1] < 0x80)) {
+			if (ch == ' ' || (ch >= '\t' && ch <= '\r')) {
+				/* A run of ASCII white space. */
+				if (in_word) {
+					a = i;
+					cuma = cum;
+					in_word = 0;
+					nl = 0;
+				}
+				do {
+					if (ch == '\r' && i + 1 < n &&
+					    p[i + 1] == '\n') {
+						nl++;
+						cum += crlf;
+						i += 2;
+					} else {
+						nl += ch == '\n' || ch == '\r';
+						cum += one;
+						i++;
+					}
+					if (i >= n)
+						break;
+					ch = (unsigned char)p[i];
+				} while ((ch == ' ' || (ch >= '\t' && ch <= '\r')) &&
+				    (i + 1 == n || (unsigned char)p[i + 1] < 0x80));
 				continue;
 			}
+			if (!in_word) {
+				if (have)
+					word_start(c, a, i, cuma, cum, nl,
+					    markdown, &hi);
+				else {
+					add_brk(c, i, i, cum, cum, LV_START);
+					have = 1;
+				}
+				in_word = 1;
+				if (u == CHUNK_WORDS)
+					cum++;
+			} else if (prev_ns && (ch < 0x21 || ch == 0x7f)) {
+				/*
+				 * After a character of a script written without
+				 * spaces, only a control character starts a word
+				 * here: printable ASCII continues it.
+				 */
+				add_brk(c, i, i, cum, cum, level(c, i, i, 0, 0));
+				if (u == CHUNK_WORDS)
+					cum++;
+			}
+			prev_ns = 0;
+			cum += one;
+			i++;
+			/*
+			 * The rest of the word's ASCII, up to the byte before
+			 * any non-ASCII one (which could be a mark joining
+			 * that byte's cluster): 8 bytes at a time, then one.
+			 */
+			while (i + 8 < n && word8(p + i) &&
+			    (unsigned char)p[i + 8] < 0x80) {
+				cum += 8 * one;
+				i += 8;
+			}
+			for (; i < n; i++) {
+				ch = (unsigned char)p[i];
+				if (ch <= 0x20 || ch >= 0x7f || (i + 1 < n &&
+				    (unsigned char)p[i + 1] >= 0x80))
+					break;
+				cum += one;
+			}
+			continue;
 		}
-		if (ch < 0x80 && (i + 1 == n || (unsigned char)p[i + 1] < 0x80)) {
-			gl = ch == '\r' && i + 1 < n && p[i + 1] == '\n' ? 2 : 1;
-			sp = ch == ' ' || (ch >= '\t' && ch <= '\r');
-			isnl = ch == '\n' || ch == '\r';
-		} else {
-			cp = text_decode(p + i, n - i, &adv);
-			gl = text_grapheme(p + i, n - i);
-			sp = text_is_space(cp);
-			ns = is_nospace(cp);
-			isnl = cp == '\n' || cp == '\r' || cp == 0x85 ||
-			    cp == 0x2028 || cp == 0x2029;
-		}
+		cp = text_decode(p + i, n - i, &adv);
+		gl = text_grapheme(p + i, n - i);
+		sp = text_is_space(cp);
+		ns = is_nospace(cp);
+		isnl = cp == '\n' || cp == '\r' || cp == 0x85 ||
+		    cp == 0x2028 || cp == 0x2029;
 		if (sp) {
 			if (in_word) {
 				a = i;
@@ -387,18 +469,10 @@ scan(struct chunker *c, size_t from, int markdown)
 			}
 			nl += isnl;
 		} else if (!in_word) {
-			if (have) {
-				head = 0;
-				if (markdown) {
-					while (hi < c->md.nheads &&
-					    c->md.heads[hi].pos < i)
-						hi++;
-					head = hi < c->md.nheads &&
-					    c->md.heads[hi].pos == i;
-				}
-				add_brk(c, a, i, cuma, cum,
-				    level(c, a, i, nl, head));
-			} else {
+			if (have)
+				word_start(c, a, i, cuma, cum, nl, markdown,
+				    &hi);
+			else {
 				add_brk(c, i, i, cum, cum, LV_START);
 				have = 1;
 			}
