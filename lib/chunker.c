@@ -252,16 +252,22 @@ tok_by(struct chunker *c, size_t x)
 	return c->sumb;
 }
 
+/* Make room for more boundaries. */
 static void
+grow_brk(struct chunker *c)
+{
+	c->capbr = c->capbr ? 2 * c->capbr : 256;
+	c->br = xreallocarray(c->br, c->capbr, sizeof(*c->br));
+}
+
+static inline void
 add_brk(struct chunker *c, size_t a, size_t b, uint32_t ca, uint32_t cb,
     int lvl)
 {
 	struct brk *k;
 
-	if (c->nbr == c->capbr) {
-		c->capbr = c->capbr ? 2 * c->capbr : 256;
-		c->br = xreallocarray(c->br, c->capbr, sizeof(*c->br));
-	}
+	if (c->nbr == c->capbr)
+		grow_brk(c);
 	k = &c->br[c->nbr++];
 	k->a = (uint32_t)a;
 	k->b = (uint32_t)b;
@@ -412,7 +418,16 @@ scan(struct chunker *c, size_t from, int markdown)
 				continue;
 			}
 			if (!in_word) {
-				if (have)
+				/*
+				 * After one space and a word ending in an
+				 * ASCII byte that ends no sentence or clause:
+				 * a word boundary, as level() would say.
+				 */
+				if (have && !markdown && nl == 0 &&
+				    (unsigned char)p[a - 1] < 0x80 &&
+				    !endish[(unsigned char)p[a - 1]])
+					add_brk(c, a, i, cuma, cum, LV_WORD);
+				else if (have)
 					word_start(c, a, i, cuma, cum, nl,
 					    markdown, &hi);
 				else {
@@ -445,13 +460,13 @@ scan(struct chunker *c, size_t from, int markdown)
 				cum += 8 * one;
 				i += 8;
 			}
-			for (; i < n; i++) {
-				ch = (unsigned char)p[i];
-				if (ch <= 0x20 || ch >= 0x7f || (i + 1 < n &&
-				    (unsigned char)p[i + 1] >= 0x80))
-					break;
-				cum += one;
-			}
+			for (k = i; k < n && (unsigned char)(p[k] - 0x21) < 0x5e;
+			    k++)
+				;
+			if (k > i && k < n && (unsigned char)p[k] >= 0x80)
+				k--;
+			cum += (uint32_t)(k - i) * one;
+			i = k;
 			continue;
 		}
 		cp = text_decode(p + i, n - i, &adv);
