@@ -335,21 +335,33 @@ level(const struct chunker *c, size_t a, size_t b, int nl, int head)
 }
 
 /*
- * Are the 8 bytes at s all printable ASCII (0x21 to 0x7e): no white
- * space, control or non-ASCII byte?
+ * The end of the run of printable ASCII (0x21 to 0x7e: no white space,
+ * control or non-ASCII byte) starting at p[i], at most n.
  */
-static int
-word8(const char *s)
+static size_t
+word_end(const char *p, size_t i, size_t n)
 {
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	const uint64_t ones = 0x0101010101010101ULL, highs = ones << 7;
-	uint64_t v;
+	uint64_t v, bad;
 
-	memcpy(&v, s, 8);
-	/*
-	 * A byte under 0x21 sets its high bit in (v - 0x21) & ~v, 0x7f in
-	 * v + 1; a byte of 0x80 or more has it set already.
-	 */
-	return ((((v - ones * 0x21) & ~v) | v | (v + ones)) & highs) == 0;
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&v, p + i, 8);
+		/*
+		 * A byte under 0x21 sets its high bit in (v - 0x21) & ~v,
+		 * 0x7f in v + 1; a byte of 0x80 or more has it set already.
+		 * Borrows and carries only reach bytes after such a byte,
+		 * so the lowest bit set is the first byte outside the run.
+		 */
+		bad = (((v - ones * 0x21) & ~v) | v | (v + ones)) & highs;
+		if (bad != 0)
+			return i + ((size_t)__builtin_ctzll(bad) >> 3);
+	}
+#endif
+	while (i < n && (unsigned char)(p[i] - 0x21) < 0x5e)
+		i++;
+	return i;
 }
 
 /* The level of the gap before the word at i, and its boundary. */
@@ -453,16 +465,9 @@ scan(struct chunker *c, size_t from, int markdown)
 			/*
 			 * The rest of the word's ASCII, up to the byte before
 			 * any non-ASCII one (which could be a mark joining
-			 * that byte's cluster): 8 bytes at a time, then one.
+			 * that byte's cluster).
 			 */
-			while (i + 8 < n && word8(p + i) &&
-			    (unsigned char)p[i + 8] < 0x80) {
-				cum += 8 * one;
-				i += 8;
-			}
-			for (k = i; k < n && (unsigned char)(p[k] - 0x21) < 0x5e;
-			    k++)
-				;
+			k = word_end(p, i, n);
 			if (k > i && k < n && (unsigned char)p[k] >= 0x80)
 				k--;
 			cum += (uint32_t)(k - i) * one;
@@ -602,6 +607,17 @@ add_chunk(struct chunker *c, size_t start, size_t end, size_t size,
 	return k;
 }
 
+/*
+ * Does the chunk from boundary i to boundary j measure at most lim units
+ * by the estimate?  (Units round up: raw counts up to lim * den fit.)
+ */
+static int
+est_fits(const struct chunker *c, size_t i, size_t j, size_t lim)
+{
+	return c->br[j].ca <= c->br[i].cb ||
+	    c->br[j].ca - c->br[i].cb <= lim * c->den;
+}
+
 /* Estimated size of the chunk from boundary i to boundary j. */
 static size_t
 est(const struct chunker *c, size_t i, size_t j)
@@ -627,7 +643,7 @@ choose(struct chunker *c, size_t si, size_t lo, size_t *size)
 		for (l = 0; l < LV_COUNT; l++)
 			best[l] = -1;
 		for (j = lo; j < hi; j++) {
-			if (est(c, si, j) > c->opt.size)
+			if (!est_fits(c, si, j, c->opt.size))
 				break;
 			best[c->br[j].lvl] = (long)j;
 		}
@@ -780,8 +796,8 @@ overlap_start(struct chunker *c, size_t si, size_t ej)
 		 * The estimate is the exact size and shrinks as k grows:
 		 * walk back from the end while the tail still fits.
 		 */
-		for (k = ej; k > si + 1 && est(c, k - 1, ej) <=
-		    c->opt.overlap; k--)
+		for (k = ej; k > si + 1 && est_fits(c, k - 1, ej,
+		    c->opt.overlap); k--)
 			;
 		return k;
 	}
