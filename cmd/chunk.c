@@ -95,14 +95,13 @@ struct ctx {
 	int		 markdown;	/* 1 always, 0 never, -1 by meta.type */
 };
 
-/* Are the 8 bytes at s free of control characters, '"' and '\\'? */
+/* Are the 8 bytes of v free of control characters, '"' and '\\'? */
 static int
-plain8(const char *s)
+plain8(uint64_t v)
 {
 	const uint64_t ones = 0x0101010101010101ULL, highs = ones << 7;
-	uint64_t v, q, b;
+	uint64_t q, b;
 
-	memcpy(&v, s, 8);
 	q = v ^ (ones * '"');		/* zero bytes where v has '"' */
 	b = v ^ (ones * '\\');
 	/* The classic "has a byte less than n" tests (n = 0x20, 1, 1). */
@@ -128,45 +127,56 @@ static const char jesc_tab[256] = {
  * Append s[0..n) escaped for a JSON string (no quotes), as jansson's
  * compact output escapes it, so that chunk lines and re-encoded records
  * agree.  Room for the worst case (6 bytes per byte) is made first, so
- * the bytes go straight into the buffer.
+ * the bytes go straight into the buffer.  Escapes are single bytes, so
+ * the text may be cut anywhere.
  */
 static void
 add_jesc(struct buf *b, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t i = 0, run = 0, lim;
+	size_t i = 0, lim, seg;
 	unsigned char c;
+	uint64_t v;
 	char *d;
 
+	/* Pieces of 64 KiB, so that the room made stays modest. */
+	if (n > 65536) {
+		for (i = 0; i < n; i += seg) {
+			seg = n - i > 65536 ? 65536 : n - i;
+			add_jesc(b, s + i, seg);
+		}
+		return;
+	}
 	buf_grow(b, 6 * n);
 	d = b->data + b->len;
-	for (;;) {
-		/* Skip 8 plain bytes at a time (no control, '"' or '\\'). */
-		while (i + 8 <= n && plain8(s + i))
+	while (i < n) {
+		/* Copy 8 plain bytes at a time (no control, '"' or '\\'). */
+		while (i + 8 <= n) {
+			memcpy(&v, s + i, 8);
+			if (!plain8(v))
+				break;
+			memcpy(d, &v, 8);
+			d += 8;
 			i += 8;
-		/* Then there is a byte to escape in the next 8, or the end. */
-		lim = n - i > 8 ? i + 8 : n;
-		while (i < lim && jesc_tab[(unsigned char)s[i]] == 0)
-			i++;
-		if (i == n)
-			break;
-		if (i == lim)
-			continue;
-		memcpy(d, s + run, i - run);
-		d += i - run;
-		c = (unsigned char)s[i];
-		*d++ = '\\';
-		*d++ = jesc_tab[c];
-		if (jesc_tab[c] == 'u') {
-			*d++ = '0';
-			*d++ = '0';
-			*d++ = hex[c >> 4];
-			*d++ = hex[c & 15];
 		}
-		run = ++i;
+		/* Then the next 8 bytes (holding one to escape) one by one. */
+		lim = n - i > 8 ? i + 8 : n;
+		for (; i < lim; i++) {
+			c = (unsigned char)s[i];
+			if (jesc_tab[c] == 0) {
+				*d++ = (char)c;
+				continue;
+			}
+			*d++ = '\\';
+			*d++ = jesc_tab[c];
+			if (jesc_tab[c] == 'u') {
+				*d++ = '0';
+				*d++ = '0';
+				*d++ = hex[c >> 4];
+				*d++ = hex[c & 15];
+			}
+		}
 	}
-	memcpy(d, s + run, n - run);
-	d += n - run;
 	*d = '\0';
 	b->len = (size_t)(d - b->data);
 }
