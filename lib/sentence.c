@@ -102,7 +102,7 @@ is_opener(int32_t c)
 static int
 in_list(const char *const *list, const char *w, size_t n)
 {
-	char low[16];
+	char low[8];		/* no abbreviation is longer than 6 */
 	size_t i;
 
 	if (n == 0 || n >= sizeof(low))
