@@ -431,9 +431,10 @@ scan(struct chunker *c, size_t from, int markdown)
 			}
 			if (!in_word) {
 				/*
-				 * After one space and a word ending in an
-				 * ASCII byte that ends no sentence or clause:
-				 * a word boundary, as level() would say.
+				 * After white space holding no line break and
+				 * a word ending in an ASCII byte that ends no
+				 * sentence or clause: a word boundary, as
+				 * level() would say.
 				 */
 				if (have && !markdown && nl == 0 &&
 				    (unsigned char)p[a - 1] < 0x80 &&
