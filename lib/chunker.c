@@ -379,6 +379,10 @@ word_start(struct chunker *c, size_t a, size_t i, uint32_t cuma,
 	add_brk(c, a, i, cuma, cum, level(c, a, i, nl, head));
 }
 
+/* Is the byte c not ASCII?  Is the ASCII byte ch white space? */
+#define NONASCII(c)	((unsigned char)(c) >= 0x80)
+#define ASCII_SPACE(ch)	((ch) == ' ' || ((ch) >= '\t' && (ch) <= '\r'))
+
 /*
  * Find the boundaries of p[from..n) in one pass over its grapheme
  * clusters, counting units as it goes.  An ASCII byte followed by an
@@ -402,8 +406,8 @@ scan(struct chunker *c, size_t from, int markdown)
 	c->nbr = 0;
 	while (i < n) {
 		ch = (unsigned char)p[i];
-		if (ch < 0x80 && (i + 1 == n || (unsigned char)p[i + 1] < 0x80)) {
-			if (ch == ' ' || (ch >= '\t' && ch <= '\r')) {
+		if (ch < 0x80 && (i + 1 == n || !NONASCII(p[i + 1]))) {
+			if (ASCII_SPACE(ch)) {
 				/* A run of ASCII white space. */
 				if (in_word) {
 					a = i;
@@ -425,8 +429,8 @@ scan(struct chunker *c, size_t from, int markdown)
 					if (i >= n)
 						break;
 					ch = (unsigned char)p[i];
-				} while ((ch == ' ' || (ch >= '\t' && ch <= '\r')) &&
-				    (i + 1 == n || (unsigned char)p[i + 1] < 0x80));
+				} while (ASCII_SPACE(ch) &&
+				    (i + 1 == n || !NONASCII(p[i + 1])));
 				continue;
 			}
 			if (!in_word) {
@@ -452,27 +456,55 @@ scan(struct chunker *c, size_t from, int markdown)
 					cum++;
 			} else if (prev_ns && (ch < 0x21 || ch == 0x7f)) {
 				/*
-				 * After a character of a script written without
-				 * spaces, only a control character starts a word
-				 * here: printable ASCII continues it.
+				 * After a character of a script written
+				 * without spaces, only a control character
+				 * starts a word here: printable ASCII
+				 * continues it.
 				 */
-				add_brk(c, i, i, cum, cum, level(c, i, i, 0, 0));
+				add_brk(c, i, i, cum, cum,
+				    level(c, i, i, 0, 0));
 				if (u == CHUNK_WORDS)
 					cum++;
 			}
 			prev_ns = 0;
 			cum += one;
 			i++;
-			/*
-			 * The rest of the word's ASCII, up to the byte before
-			 * any non-ASCII one (which could be a mark joining
-			 * that byte's cluster).
-			 */
-			k = word_end(p, i, n);
-			if (k > i && k < n && (unsigned char)p[k] >= 0x80)
-				k--;
-			cum += (uint32_t)(k - i) * one;
-			i = k;
+			for (;;) {
+				/*
+				 * The rest of the word's ASCII, up to the byte
+				 * before any non-ASCII one (which could be a
+				 * mark joining that byte's cluster).
+				 */
+				k = word_end(p, i, n);
+				if (k > i && k < n && NONASCII(p[k]))
+					k--;
+				cum += (uint32_t)(k - i) * one;
+				i = k;
+				/*
+				 * One space, then a word of ASCII (its first
+				 * byte followed by ASCII): what the loop would
+				 * do for the two, without going round it.
+				 */
+				if (i + 2 >= n || p[i] != ' ' ||
+				    (unsigned char)(p[i + 1] - 0x21) >= 0x5e ||
+				    NONASCII(p[i + 2]))
+					break;
+				a = i;
+				cuma = cum;
+				nl = 0;
+				cum += one;
+				i++;
+				if (!markdown && !NONASCII(p[a - 1]) &&
+				    !endish[(unsigned char)p[a - 1]])
+					add_brk(c, a, i, cuma, cum, LV_WORD);
+				else
+					word_start(c, a, i, cuma, cum, 0,
+					    markdown, &hi);
+				if (u == CHUNK_WORDS)
+					cum++;
+				cum += one;
+				i++;
+			}
 			continue;
 		}
 		cp = text_decode(p + i, n - i, &adv);
@@ -511,7 +543,8 @@ scan(struct chunker *c, size_t from, int markdown)
 		switch (u) {
 		case CHUNK_CHARS:
 			for (k = 0; k < gl; k++)
-				cum += ((unsigned char)p[i + k] & 0xc0) != 0x80;
+				cum += ((unsigned char)p[i + k] & 0xc0) !=
+				    0x80;
 			break;
 		case CHUNK_GRAPHEMES:
 			cum++;
@@ -519,7 +552,8 @@ scan(struct chunker *c, size_t from, int markdown)
 		case CHUNK_TOKENS:
 			for (k = 0; k < gl; k++) {
 				ch = (unsigned char)p[i + k];
-				cum += ch < 0x80 ? 1 : (ch & 0xc0) != 0x80 ? 4 : 0;
+				cum += ch < 0x80 ? 1 :
+				    (ch & 0xc0) != 0x80 ? 4 : 0;
 			}
 			break;
 		case CHUNK_WORDS:
