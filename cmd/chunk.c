@@ -81,7 +81,6 @@ static const char *const own[] = {
 /* Per-thread state. */
 struct worker {
 	struct chunker	*ck;		/* the chunker; owned */
-	struct buf	 line;		/* the output line being built */
 	struct buf	 pre;		/* copied fields before meta */
 	struct buf	 post;		/* copied fields after meta */
 	unsigned long	 docs;		/* documents chunked */
@@ -96,14 +95,13 @@ struct ctx {
 	int		 markdown;	/* 1 always, 0 never, -1 by meta.type */
 };
 
-/* Are the 8 bytes at s free of control characters, '"' and '\\'? */
+/* Are the 8 bytes of v free of control characters, '"' and '\\'? */
 static int
-plain8(const char *s)
+plain8(uint64_t v)
 {
 	const uint64_t ones = 0x0101010101010101ULL, highs = ones << 7;
-	uint64_t v, q, b;
+	uint64_t q, b;
 
-	memcpy(&v, s, 8);
 	q = v ^ (ones * '"');		/* zero bytes where v has '"' */
 	b = v ^ (ones * '\\');
 	/* The classic "has a byte less than n" tests (n = 0x20, 1, 1). */
@@ -112,49 +110,90 @@ plain8(const char *s)
 }
 
 /*
+ * The escape letter of each byte JSON strings escape: 'u' for "\\u00XX",
+ * 0 for bytes written as they are.
+ */
+static const char jesc_tab[256] = {
+	['\b'] = 'b', ['\t'] = 't', ['\n'] = 'n', ['\f'] = 'f', ['\r'] = 'r',
+	[0x00] = 'u', [0x01] = 'u', [0x02] = 'u', [0x03] = 'u', [0x04] = 'u',
+	[0x05] = 'u', [0x06] = 'u', [0x07] = 'u', [0x0b] = 'u', [0x0e] = 'u',
+	[0x0f] = 'u', [0x10] = 'u', [0x11] = 'u', [0x12] = 'u', [0x13] = 'u',
+	[0x14] = 'u', [0x15] = 'u', [0x16] = 'u', [0x17] = 'u', [0x18] = 'u',
+	[0x19] = 'u', [0x1a] = 'u', [0x1b] = 'u', [0x1c] = 'u', [0x1d] = 'u',
+	[0x1e] = 'u', [0x1f] = 'u', ['"'] = '"', ['\\'] = '\\'
+};
+
+/*
  * Append s[0..n) escaped for a JSON string (no quotes), as jansson's
  * compact output escapes it, so that chunk lines and re-encoded records
- * agree.
+ * agree.  Room for the worst case (6 bytes per byte) is made first, so
+ * the bytes go straight into the buffer.  Escapes are single bytes, so
+ * the text may be cut anywhere.
  */
 static void
 add_jesc(struct buf *b, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t i, run = 0;
+	size_t i = 0, lim, seg;
 	unsigned char c;
-	char esc[6];
+	uint64_t v;
+	char *d;
 
-	buf_grow(b, n + 2);
-	for (i = 0; i < n; i++) {
-		/* Skip 8 plain bytes at a time (no control, '"' or '\\'). */
-		while (i + 8 <= n && plain8(s + i))
+	/* Pieces of 64 KiB, so that the room made stays modest. */
+	if (n > 65536) {
+		for (i = 0; i < n; i += seg) {
+			seg = n - i > 65536 ? 65536 : n - i;
+			add_jesc(b, s + i, seg);
+		}
+		return;
+	}
+	buf_grow(b, 6 * n);
+	d = b->data + b->len;
+	while (i < n) {
+		/* Copy 8 plain bytes at a time (no control, '"' or '\\'). */
+		while (i + 8 <= n) {
+			memcpy(&v, s + i, 8);
+			if (!plain8(v))
+				break;
+			memcpy(d, &v, 8);
+			d += 8;
 			i += 8;
-		if (i >= n)
-			break;
-		c = (unsigned char)s[i];
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
-		buf_add(b, s + run, i - run);
-		run = i + 1;
-		esc[0] = '\\';
-		switch (c) {
-		case '"': case '\\':
-			esc[1] = (char)c;
-			buf_add(b, esc, 2);
-			break;
-		case '\b': esc[1] = 'b'; buf_add(b, esc, 2); break;
-		case '\f': esc[1] = 'f'; buf_add(b, esc, 2); break;
-		case '\n': esc[1] = 'n'; buf_add(b, esc, 2); break;
-		case '\r': esc[1] = 'r'; buf_add(b, esc, 2); break;
-		case '\t': esc[1] = 't'; buf_add(b, esc, 2); break;
-		default:
-			memcpy(esc + 1, "u00", 3);
-			esc[4] = hex[c >> 4];
-			esc[5] = hex[c & 15];
-			buf_add(b, esc, 6);
+		}
+		/* Then the next 8 bytes (holding one to escape) one by one. */
+		lim = n - i > 8 ? i + 8 : n;
+		for (; i < lim; i++) {
+			c = (unsigned char)s[i];
+			if (jesc_tab[c] == 0) {
+				*d++ = (char)c;
+				continue;
+			}
+			*d++ = '\\';
+			*d++ = jesc_tab[c];
+			if (jesc_tab[c] == 'u') {
+				*d++ = '0';
+				*d++ = '0';
+				*d++ = hex[c >> 4];
+				*d++ = hex[c & 15];
+			}
 		}
 	}
-	buf_add(b, s + run, n - run);
+	*d = '\0';
+	b->len = (size_t)(d - b->data);
+}
+
+/* Append a string literal. */
+#define add_lit(b, s)	buf_add((b), (s), sizeof(s) - 1)
+
+/* Append v in decimal. */
+static void
+add_num(struct buf *b, size_t v)
+{
+	char d[24], *e = d + sizeof(d), *q = e;
+
+	do
+		*--q = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	buf_add(b, q, (size_t)(e - q));
 }
 
 /* Append s[0..n) as a JSON string. */
@@ -196,8 +235,8 @@ is_markdown(const json_t *rec)
 
 /* Append the chunk's meta: the source's, with its heading path set. */
 static void
-add_meta(struct worker *w, const json_t *meta, const char *text,
-    const struct chunk *ch)
+add_meta(struct worker *w, struct buf *out, const json_t *meta,
+    const char *text, const struct chunk *ch)
 {
 	const struct chunk_span *sp = chunker_path(w->ck, ch);
 	json_t *m, *heads;
@@ -211,8 +250,8 @@ add_meta(struct worker *w, const json_t *meta, const char *text,
 		json_array_append_new(heads, json_stringn(text + sp[i].off,
 		    sp[i].len));
 	json_object_set_new(m, "headings", heads);
-	buf_adds(&w->line, ",\"meta\":");
-	rec_dump(&w->line, m);
+	buf_adds(out, ",\"meta\":");
+	rec_dump(out, m);
 	json_decref(m);
 }
 
@@ -230,9 +269,9 @@ chunk_item(struct rec_item *it, void *arg, int worker)
 	const char *text, *why, *key, *docid;
 	json_t *rec, *idv, *meta = NULL, *v;
 	size_t len, idlen, n, i;
-	char hashbuf[HASH_TAG_LEN + 1], idbuf[HASH_TAG_LEN + 1], num[96];
+	char hashbuf[HASH_TAG_LEN + 1], idbuf[HASH_TAG_LEN + 1];
 	int md, seen_meta = 0, put_meta;
-	struct buf *into;
+	struct buf *into, *out;
 
 	if ((rec = rec_parse(it)) == NULL)
 		return;
@@ -290,33 +329,43 @@ chunk_item(struct rec_item *it, void *arg, int worker)
 	/* A meta that is not an object is copied as it is, untouched. */
 	put_meta = md && (seen_meta || json_object_get(rec, "meta") == NULL);
 
+	/*
+	 * Each chunk line is built in place at the end of the item's output,
+	 * as rec_emit_raw() would copy it there.
+	 */
+	out = &it->out;
 	for (i = 0; i < n; i++) {
-		buf_reset(&w->line);
-		buf_adds(&w->line, "{\"id\":\"");
-		add_jesc(&w->line, docid, idlen);
-		buf_printf(&w->line, "#%zu\",\"doc_id\":", i);
-		add_jstr(&w->line, docid, idlen);
-		buf_printf(&w->line, ",\"seq\":%zu,\"text\":", i);
-		add_jstr(&w->line, text + ch[i].start,
-		    ch[i].end - ch[i].start);
-		snprintf(num, sizeof(num), ",\"start\":%zu,\"end\":%zu,"
-		    "\"tokens\":%zu,\"hash\":\"", ch[i].start, ch[i].end,
-		    ch[i].size);
-		buf_adds(&w->line, num);
-		buf_adds(&w->line, hash_tag(hashbuf, text + ch[i].start,
-		    ch[i].end - ch[i].start));
-		buf_addc(&w->line, '"');
+		add_lit(out, "{\"id\":\"");
+		add_jesc(out, docid, idlen);
+		buf_addc(out, '#');
+		add_num(out, i);
+		add_lit(out, "\",\"doc_id\":");
+		add_jstr(out, docid, idlen);
+		add_lit(out, ",\"seq\":");
+		add_num(out, i);
+		add_lit(out, ",\"text\":");
+		add_jstr(out, text + ch[i].start, ch[i].end - ch[i].start);
+		add_lit(out, ",\"start\":");
+		add_num(out, ch[i].start);
+		add_lit(out, ",\"end\":");
+		add_num(out, ch[i].end);
+		add_lit(out, ",\"tokens\":");
+		add_num(out, ch[i].size);
+		add_lit(out, ",\"hash\":\"");
+		buf_add(out, hash_tag(hashbuf, text + ch[i].start,
+		    ch[i].end - ch[i].start), HASH_TAG_LEN);
+		buf_addc(out, '"');
 		if (ch[i].forced) {
-			buf_adds(&w->line, ",\"forced\":true");
+			add_lit(out, ",\"forced\":true");
 			w->forced++;
 		}
-		buf_add(&w->line, w->pre.data, w->pre.len);
+		buf_add(out, w->pre.data, w->pre.len);
 		if (put_meta)
-			add_meta(w, meta, text, &ch[i]);
+			add_meta(w, out, meta, text, &ch[i]);
 		if (seen_meta)
-			buf_add(&w->line, w->post.data, w->post.len);
-		buf_addc(&w->line, '}');
-		rec_emit_raw(it, w->line.data, w->line.len);
+			buf_add(out, w->post.data, w->post.len);
+		add_lit(out, "}\n");
+		it->nout++;
 		w->chunks++;
 	}
 	json_decref(rec);
@@ -427,7 +476,6 @@ main(int argc, char **argv)
 		chunks += cx.w[i].chunks;
 		forced += cx.w[i].forced;
 		chunker_free(cx.w[i].ck);
-		buf_release(&cx.w[i].line);
 		buf_release(&cx.w[i].pre);
 		buf_release(&cx.w[i].post);
 	}

@@ -252,16 +252,22 @@ tok_by(struct chunker *c, size_t x)
 	return c->sumb;
 }
 
+/* Make room for more boundaries. */
 static void
+grow_brk(struct chunker *c)
+{
+	c->capbr = c->capbr ? 2 * c->capbr : 256;
+	c->br = xreallocarray(c->br, c->capbr, sizeof(*c->br));
+}
+
+static inline void
 add_brk(struct chunker *c, size_t a, size_t b, uint32_t ca, uint32_t cb,
     int lvl)
 {
 	struct brk *k;
 
-	if (c->nbr == c->capbr) {
-		c->capbr = c->capbr ? 2 * c->capbr : 256;
-		c->br = xreallocarray(c->br, c->capbr, sizeof(*c->br));
-	}
+	if (c->nbr == c->capbr)
+		grow_brk(c);
 	k = &c->br[c->nbr++];
 	k->a = (uint32_t)a;
 	k->b = (uint32_t)b;
@@ -329,55 +335,184 @@ level(const struct chunker *c, size_t a, size_t b, int nl, int head)
 }
 
 /*
+ * The end of the run of printable ASCII (0x21 to 0x7e: no white space,
+ * control or non-ASCII byte) starting at p[i], at most n.
+ */
+static size_t
+word_end(const char *p, size_t i, size_t n)
+{
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	const uint64_t ones = 0x0101010101010101ULL, highs = ones << 7;
+	uint64_t v, bad;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&v, p + i, 8);
+		/*
+		 * A byte under 0x21 sets its high bit in (v - 0x21) & ~v,
+		 * 0x7f in v + 1; a byte of 0x80 or more has it set already.
+		 * Borrows and carries only reach bytes after such a byte,
+		 * so the lowest bit set is the first byte outside the run.
+		 */
+		bad = (((v - ones * 0x21) & ~v) | v | (v + ones)) & highs;
+		if (bad != 0)
+			return i + ((size_t)__builtin_ctzll(bad) >> 3);
+	}
+#endif
+	while (i < n && (unsigned char)(p[i] - 0x21) < 0x5e)
+		i++;
+	return i;
+}
+
+/* The level of the gap before the word at i, and its boundary. */
+static void
+word_start(struct chunker *c, size_t a, size_t i, uint32_t cuma,
+    uint32_t cum, int nl, int markdown, size_t *hi)
+{
+	int head = 0;
+
+	if (markdown) {
+		while (*hi < c->md.nheads && c->md.heads[*hi].pos < i)
+			(*hi)++;
+		head = *hi < c->md.nheads && c->md.heads[*hi].pos == i;
+	}
+	add_brk(c, a, i, cuma, cum, level(c, a, i, nl, head));
+}
+
+/* Is the byte c not ASCII?  Is the ASCII byte ch white space? */
+#define NONASCII(c)	((unsigned char)(c) >= 0x80)
+#define ASCII_SPACE(ch)	((ch) == ' ' || ((ch) >= '\t' && (ch) <= '\r'))
+
+/*
  * Find the boundaries of p[from..n) in one pass over its grapheme
- * clusters, counting units as it goes.
+ * clusters, counting units as it goes.  An ASCII byte followed by an
+ * ASCII byte (or the end) is a cluster of its own, "\r\n" aside: those
+ * take a fast path that does what the general one would.
  */
 static void
 scan(struct chunker *c, size_t from, int markdown)
 {
 	const char *p = c->p;
 	size_t n = c->n, i = from, gl, a = 0, k, hi = 0, adv;
-	uint32_t cum = 0, cuma = 0;
-	int in_word = 0, have = 0, prev_ns = 0, nl = 0, sp, ns, isnl, head;
+	uint32_t cum = 0, cuma = 0, one, crlf;
+	int in_word = 0, have = 0, prev_ns = 0, nl = 0, sp, ns, isnl;
 	unsigned char ch;
 	int32_t cp;
 	enum chunk_unit u = c->opt.unit;
 
+	/* Units of an ASCII byte, and of "\r\n". */
+	one = u == CHUNK_WORDS ? 0 : 1;
+	crlf = u == CHUNK_WORDS ? 0 : u == CHUNK_GRAPHEMES ? 1 : 2;
 	c->nbr = 0;
 	while (i < n) {
 		ch = (unsigned char)p[i];
-		ns = 0;
-		/*
-		 * Fast path: the rest of a word of printable ASCII, up to
-		 * the byte before any non-ASCII one (which could be a mark
-		 * joining that byte's cluster).
-		 */
-		if (in_word && ch > 0x20 && ch < 0x7f) {
-			for (k = i + 1; k < n && (unsigned char)p[k] > 0x20 &&
-			    (unsigned char)p[k] < 0x7f; k++)
-				;
-			if (k < n && (unsigned char)p[k] >= 0x80)
-				k--;
-			if (k > i) {
-				if (u != CHUNK_WORDS)
-					cum += (uint32_t)(k - i);
-				prev_ns = 0;
-				i = k;
+		if (ch < 0x80 && (i + 1 == n || !NONASCII(p[i + 1]))) {
+			if (ASCII_SPACE(ch)) {
+				/* A run of ASCII white space. */
+				if (in_word) {
+					a = i;
+					cuma = cum;
+					in_word = 0;
+					nl = 0;
+				}
+				do {
+					if (ch == '\r' && i + 1 < n &&
+					    p[i + 1] == '\n') {
+						nl++;
+						cum += crlf;
+						i += 2;
+					} else {
+						nl += ch == '\n' || ch == '\r';
+						cum += one;
+						i++;
+					}
+					if (i >= n)
+						break;
+					ch = (unsigned char)p[i];
+				} while (ASCII_SPACE(ch) &&
+				    (i + 1 == n || !NONASCII(p[i + 1])));
 				continue;
 			}
+			if (!in_word) {
+				/*
+				 * After white space holding no line break and
+				 * a word ending in an ASCII byte that ends no
+				 * sentence or clause: a word boundary, as
+				 * level() would say.
+				 */
+				if (have && !markdown && nl == 0 &&
+				    (unsigned char)p[a - 1] < 0x80 &&
+				    !endish[(unsigned char)p[a - 1]])
+					add_brk(c, a, i, cuma, cum, LV_WORD);
+				else if (have)
+					word_start(c, a, i, cuma, cum, nl,
+					    markdown, &hi);
+				else {
+					add_brk(c, i, i, cum, cum, LV_START);
+					have = 1;
+				}
+				in_word = 1;
+				if (u == CHUNK_WORDS)
+					cum++;
+			} else if (prev_ns && (ch < 0x21 || ch == 0x7f)) {
+				/*
+				 * After a character of a script written
+				 * without spaces, only a control character
+				 * starts a word here: printable ASCII
+				 * continues it.
+				 */
+				add_brk(c, i, i, cum, cum,
+				    level(c, i, i, 0, 0));
+				if (u == CHUNK_WORDS)
+					cum++;
+			}
+			prev_ns = 0;
+			cum += one;
+			i++;
+			for (;;) {
+				/*
+				 * The rest of the word's ASCII, up to the byte
+				 * before any non-ASCII one (which could be a
+				 * mark joining that byte's cluster).
+				 */
+				k = word_end(p, i, n);
+				if (k > i && k < n && NONASCII(p[k]))
+					k--;
+				cum += (uint32_t)(k - i) * one;
+				i = k;
+				/*
+				 * One space, then a word of ASCII (its first
+				 * byte followed by ASCII): what the loop would
+				 * do for the two, without going round it.
+				 */
+				if (i + 2 >= n || p[i] != ' ' ||
+				    (unsigned char)(p[i + 1] - 0x21) >= 0x5e ||
+				    NONASCII(p[i + 2]))
+					break;
+				a = i;
+				cuma = cum;
+				nl = 0;
+				cum += one;
+				i++;
+				if (!markdown && !NONASCII(p[a - 1]) &&
+				    !endish[(unsigned char)p[a - 1]])
+					add_brk(c, a, i, cuma, cum, LV_WORD);
+				else
+					word_start(c, a, i, cuma, cum, 0,
+					    markdown, &hi);
+				if (u == CHUNK_WORDS)
+					cum++;
+				cum += one;
+				i++;
+			}
+			continue;
 		}
-		if (ch < 0x80 && (i + 1 == n || (unsigned char)p[i + 1] < 0x80)) {
-			gl = ch == '\r' && i + 1 < n && p[i + 1] == '\n' ? 2 : 1;
-			sp = ch == ' ' || (ch >= '\t' && ch <= '\r');
-			isnl = ch == '\n' || ch == '\r';
-		} else {
-			cp = text_decode(p + i, n - i, &adv);
-			gl = text_grapheme(p + i, n - i);
-			sp = text_is_space(cp);
-			ns = is_nospace(cp);
-			isnl = cp == '\n' || cp == '\r' || cp == 0x85 ||
-			    cp == 0x2028 || cp == 0x2029;
-		}
+		cp = text_decode(p + i, n - i, &adv);
+		gl = text_grapheme(p + i, n - i);
+		sp = text_is_space(cp);
+		ns = is_nospace(cp);
+		isnl = cp == '\n' || cp == '\r' || cp == 0x85 ||
+		    cp == 0x2028 || cp == 0x2029;
 		if (sp) {
 			if (in_word) {
 				a = i;
@@ -387,18 +522,10 @@ scan(struct chunker *c, size_t from, int markdown)
 			}
 			nl += isnl;
 		} else if (!in_word) {
-			if (have) {
-				head = 0;
-				if (markdown) {
-					while (hi < c->md.nheads &&
-					    c->md.heads[hi].pos < i)
-						hi++;
-					head = hi < c->md.nheads &&
-					    c->md.heads[hi].pos == i;
-				}
-				add_brk(c, a, i, cuma, cum,
-				    level(c, a, i, nl, head));
-			} else {
+			if (have)
+				word_start(c, a, i, cuma, cum, nl, markdown,
+				    &hi);
+			else {
 				add_brk(c, i, i, cum, cum, LV_START);
 				have = 1;
 			}
@@ -416,7 +543,8 @@ scan(struct chunker *c, size_t from, int markdown)
 		switch (u) {
 		case CHUNK_CHARS:
 			for (k = 0; k < gl; k++)
-				cum += ((unsigned char)p[i + k] & 0xc0) != 0x80;
+				cum += ((unsigned char)p[i + k] & 0xc0) !=
+				    0x80;
 			break;
 		case CHUNK_GRAPHEMES:
 			cum++;
@@ -424,7 +552,8 @@ scan(struct chunker *c, size_t from, int markdown)
 		case CHUNK_TOKENS:
 			for (k = 0; k < gl; k++) {
 				ch = (unsigned char)p[i + k];
-				cum += ch < 0x80 ? 1 : (ch & 0xc0) != 0x80 ? 4 : 0;
+				cum += ch < 0x80 ? 1 :
+				    (ch & 0xc0) != 0x80 ? 4 : 0;
 			}
 			break;
 		case CHUNK_WORDS:
@@ -513,6 +642,17 @@ add_chunk(struct chunker *c, size_t start, size_t end, size_t size,
 	return k;
 }
 
+/*
+ * Does the chunk from boundary i to boundary j measure at most lim units
+ * by the estimate?  (Units round up: raw counts up to lim * den fit.)
+ */
+static int
+est_fits(const struct chunker *c, size_t i, size_t j, size_t lim)
+{
+	return c->br[j].ca <= c->br[i].cb ||
+	    c->br[j].ca - c->br[i].cb <= lim * c->den;
+}
+
 /* Estimated size of the chunk from boundary i to boundary j. */
 static size_t
 est(const struct chunker *c, size_t i, size_t j)
@@ -538,7 +678,7 @@ choose(struct chunker *c, size_t si, size_t lo, size_t *size)
 		for (l = 0; l < LV_COUNT; l++)
 			best[l] = -1;
 		for (j = lo; j < hi; j++) {
-			if (est(c, si, j) > c->opt.size)
+			if (!est_fits(c, si, j, c->opt.size))
 				break;
 			best[c->br[j].lvl] = (long)j;
 		}
@@ -686,6 +826,16 @@ overlap_start(struct chunker *c, size_t si, size_t ej)
 
 	if (c->opt.overlap == 0)
 		return ej;
+	if (c->bw == NULL) {
+		/*
+		 * The estimate is the exact size and shrinks as k grows:
+		 * walk back from the end while the tail still fits.
+		 */
+		for (k = ej; k > si + 1 && est_fits(c, k - 1, ej,
+		    c->opt.overlap); k--)
+			;
+		return k;
+	}
 	for (k = si + 1; k < ej; k++) {
 		if (est(c, k, ej) > c->opt.overlap)
 			continue;

@@ -32,6 +32,10 @@ prev_cp(const char *p, size_t at, size_t *start)
 	size_t s = at - 1, adv;
 	int32_t cp;
 
+	if ((unsigned char)p[s] < 0x80) {
+		*start = s;
+		return (unsigned char)p[s];
+	}
 	while (s > 0 && ((unsigned char)p[s] & 0xc0) == 0x80 && at - s < 4)
 		s--;
 	cp = text_decode(p + s, at - s, &adv);
@@ -45,6 +49,10 @@ next_cp(const char *p, size_t n, size_t at, size_t *adv)
 	if (at >= n) {
 		*adv = 0;
 		return -1;
+	}
+	if ((unsigned char)p[at] < 0x80) {
+		*adv = 1;
+		return (unsigned char)p[at];
 	}
 	return text_decode(p + at, n - at, adv);
 }
@@ -94,7 +102,7 @@ is_opener(int32_t c)
 static int
 in_list(const char *const *list, const char *w, size_t n)
 {
-	char low[16];
+	char low[8];		/* no abbreviation is longer than 6 */
 	size_t i;
 
 	if (n == 0 || n >= sizeof(low))
@@ -106,7 +114,7 @@ in_list(const char *const *list, const char *w, size_t n)
 	}
 	low[n] = '\0';
 	for (i = 0; list[i] != NULL; i++)
-		if (strcmp(list[i], low) == 0)
+		if (list[i][0] == low[0] && strcmp(list[i], low) == 0)
 			return 1;
 	return 0;
 }
@@ -195,7 +203,8 @@ sentence_end(const char *p, size_t n, size_t at)
 		i += adv;
 		nc = text_decode(p + i, n - i, &adv);
 	}
-	if (utf8proc_category(nc) == UTF8PROC_CATEGORY_LL)
+	if (nc < 0x80 ? nc >= 'a' && nc <= 'z' :
+	    utf8proc_category(nc) == UTF8PROC_CATEGORY_LL)
 		return 0;
 	if (t != '.')
 		return 1;

@@ -5,6 +5,7 @@
 
 #include "lib/chunker.h"
 #include "lib/diag.h"
+#include "lib/text.h"
 
 static int failures;
 
@@ -38,6 +39,70 @@ expect(enum chunk_unit unit, size_t size, size_t min, size_t overlap,
 		fprintf(stderr, "chunks of '%s':\n  got  '%s'\n  want '%s'\n",
 		    text, got, want);
 		failures++;
+	}
+	chunker_free(c);
+}
+
+/*
+ * The size of every chunk of pseudo-random texts, mixing what the scan's
+ * ASCII fast paths take (words, single spaces, runs of white space,
+ * "\r\n", control bytes) with what they must leave to the general path
+ * (a combining mark after an ASCII byte, CJK next to ASCII, non-ASCII
+ * space), must be its text's own count in the unit.
+ */
+static void
+sizes_agree(enum chunk_unit unit, size_t size, size_t overlap)
+{
+	static const char *const pieces[] = {
+		"word", "a", "longerwordsthaneight", " ", " ", " ", "  ",
+		"\n", "\r\n", "\n\n", "\t", ". ", ", ", "e\xcc\x81",
+		"x\xcc\x81y", "\xe4\xb8\xad", "\xe6\x96\x87", "\x01",
+		"\x7f", "\xc2\xa0", "\xe3\x80\x80", "Mr. ", "1. ", "!\" ",
+		"abcdefghijklmnop\xcc\x81"
+	};
+	struct chunk_opts o = { unit, size, 0, overlap, NULL };
+	struct chunker *c = chunker_new(&o);
+	const struct chunk *ch;
+	char text[2048];
+	size_t t, k, len, n, i, want, raw, np;
+	unsigned long r = 12345;
+	const char *q;
+
+	np = sizeof(pieces) / sizeof(pieces[0]);
+	for (t = 0; t < 200; t++) {
+		len = 0;
+		for (k = 0; k < 60; k++) {
+			r = r * 6364136223846793005UL + 1442695040888963407UL;
+			q = pieces[(r >> 33) % np];
+			memcpy(text + len, q, strlen(q));
+			len += strlen(q);
+		}
+		n = chunker_split(c, text, len, 0, &ch);
+		for (i = 0; i < n; i++) {
+			q = text + ch[i].start;
+			k = ch[i].end - ch[i].start;
+			if (unit == CHUNK_CHARS)
+				want = text_cp_count(q, k);
+			else if (unit == CHUNK_GRAPHEMES)
+				want = text_grapheme_count(q, k);
+			else {
+				for (raw = 0; k > 0; q++, k--)
+					raw += (unsigned char)*q < 0x80 ? 1 :
+					    (*q & 0xc0) != 0x80 ? 4 : 0;
+				want = (raw + 3) / 4;
+			}
+			if (ch[i].size != want) {
+				fprintf(stderr, "unit %d, text %zu, chunk %zu: "
+				    "size %zu, counted %zu\n", (int)unit, t, i,
+				    ch[i].size, want);
+				failures++;
+			}
+			if (ch[i].size > size && !ch[i].forced) {
+				fprintf(stderr, "unit %d, text %zu, chunk %zu "
+				    "over the size\n", (int)unit, t, i);
+				failures++;
+			}
+		}
 	}
 	chunker_free(c);
 }
@@ -137,5 +202,10 @@ main(void)
 		}
 	}
 	chunker_free(c);
+
+	sizes_agree(CHUNK_CHARS, 7, 2);
+	sizes_agree(CHUNK_CHARS, 40, 10);
+	sizes_agree(CHUNK_GRAPHEMES, 9, 3);
+	sizes_agree(CHUNK_TOKENS, 8, 2);
 	return failures == 0 ? 0 : 1;
 }
