@@ -1,7 +1,7 @@
 /* hash.c -- content hashes (xxHash XXH3) */
 /* SPDX-License-Identifier: MIT */
 
-#include <stdio.h>
+#include <string.h>
 
 #include <xxhash.h>
 
@@ -22,7 +22,14 @@ hash64_seed(const void *p, size_t n, uint64_t seed)
 char *
 hash_tag(char *out, const void *p, size_t n)
 {
-	snprintf(out, HASH_TAG_LEN + 1, "xxh3:%016llx",
-	    (unsigned long long)XXH3_64bits(p, n));
+	static const char hex[] = "0123456789abcdef";
+	uint64_t h = XXH3_64bits(p, n);
+	int i;
+
+	/* By hand: snprintf costs more than hashing a short chunk. */
+	memcpy(out, "xxh3:", 5);
+	for (i = 15; i >= 0; i--, h >>= 4)
+		out[5 + i] = hex[h & 15];
+	out[HASH_TAG_LEN] = '\0';
 	return out;
 }
