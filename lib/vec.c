@@ -20,12 +20,14 @@
  * that read back as f are those inside the rounding interval
  * [(4m - 2) * 2^(e-2), (4m + 2) * 2^(e-2)] (ends included when m is
  * even, as strtof rounds half to even; the lower end is 4m - 1 at a power
- * of two).  For each number of decimals s, the multiples d * 10^-s in the
- * interval are d in [ceil(lo * 10^s / 2^q), floor(hi * 10^s / 2^q)] with
- * q = 2 - e, computed exactly in 128 bits.  Fewer decimals are tried
- * while some multiple fits; the d nearest to f is then written.  Returns
- * the length, or -1 when f is outside that range (the caller falls back
- * to printf).
+ * of two).  With s decimals, the multiples d * 10^-s in the interval are
+ * the integers d in [lo, hi], lo = ceil(lo_end * 10^s), hi = floor(...),
+ * computed exactly in 128 bits once, for an s at which the interval is
+ * more than one unit wide.  With one decimal fewer, they are the d' with
+ * 10 d' in [lo, hi]: d' in [ceil(lo / 10), floor(hi / 10)], so decimals
+ * are dropped in 64-bit arithmetic while that range is not empty.  The d
+ * nearest to f at the last s is then written.  Returns the length, or -1
+ * when f is outside that range (the caller falls back to printf).
  */
 static int
 float_text_fast(char *out, float f)
@@ -37,10 +39,15 @@ float_text_fast(char *out, float f)
 	    1000000000000000ULL, 10000000000000000ULL,
 	    100000000000000000ULL, 1000000000000000000ULL,
 	    10000000000000000000ULL };
-	unsigned __int128 a, b, mask, lo, hi, half, dv, d, best = 0;
-	uint64_t v, dd;
+	static const char d2[] =
+	    "00010203040506070809101112131415161718192021222324252627282930"
+	    "31323334353637383940414243444546474849505152535455565758596061"
+	    "62636465666768697071727374757677787980818283848586878889909192"
+	    "93949596979899";
+	unsigned __int128 a, mask, half;
+	uint64_t v, lo, hi, dv, nlo, nhi;
 	uint32_t u, frac, m, mv, mp, mm;
-	int e8, q, s, best_s = -1, incl, n, x, k;
+	int e8, q, s, incl, n, x, k;
 	char dig[24], *o = out;
 	float af = fabsf(f);
 
@@ -58,52 +65,48 @@ float_text_fast(char *out, float f)
 	mask = ((unsigned __int128)1 << q) - 1;
 	half = (unsigned __int128)1 << (q - 1);
 	/*
-	 * Start near nine significant digits, which always fit: log10 of f
-	 * estimated from its binary exponent (an estimate is enough, the
-	 * search moves either way).
+	 * Nine significant digits, from log10 of f estimated by its binary
+	 * exponent: then 10^s times the interval's width, 2^(e8 - 150), is
+	 * above 10, so that [lo, hi] is never empty.  Here s <= 19 and
+	 * hi < 2^33.
 	 */
 	s = 8 - (((e8 - 127) * 1233) >> 12);
-	if (s < 0)
-		s = 0;
-	for (;;) {
-		if (s > 19)
-			return -1;
-		v = p10[s];
-		a = (unsigned __int128)v * mm;
-		b = (unsigned __int128)v * mp;
-		lo = (a >> q) + ((a & mask) != 0);
-		if (!incl && (a & mask) == 0)
-			lo++;
-		hi = b >> q;
-		if (!incl && (b & mask) == 0)
-			hi--;
-		if (lo <= hi) {
-			a = (unsigned __int128)v * mv;
-			dv = a >> q;
-			if ((a & mask) > half || ((a & mask) == half &&
-			    (dv & 1)))
-				dv++;
-			d = dv < lo ? lo : dv > hi ? hi : dv;
-			best = d;
-			best_s = s;
-			if (s == 0)
-				break;
-			s--;
-		} else if (best_s >= 0)
+	v = p10[s];
+	a = (unsigned __int128)v * mm;
+	lo = (uint64_t)(a >> q) + ((a & mask) != 0);
+	if (!incl && (a & mask) == 0)
+		lo++;
+	a = (unsigned __int128)v * mp;
+	hi = (uint64_t)(a >> q);
+	if (!incl && (a & mask) == 0)
+		hi--;
+	while (s > 0) {
+		nlo = (lo + 9) / 10;
+		nhi = hi / 10;
+		if (nlo > nhi)
 			break;
-		else
-			s++;
-	}
-	/* Below 10^10: 64-bit arithmetic from here on. */
-	dd = (uint64_t)best;
-	s = best_s;
-	while (dd % 10 == 0 && dd) {
-		dd /= 10;
+		lo = nlo;
+		hi = nhi;
 		s--;
 	}
-	for (n = 0; dd; dd /= 10)
-		dig[n++] = (char)('0' + (int)(dd % 10));
+	/* The nearest, half to even, kept inside [lo, hi]. */
+	a = (unsigned __int128)p10[s] * mv;
+	dv = (uint64_t)(a >> q);
+	if ((a & mask) > half || ((a & mask) == half && (dv & 1)))
+		dv++;
+	dv = dv < lo ? lo : dv > hi ? hi : dv;
+	while (dv % 10 == 0 && dv) {
+		dv /= 10;
+		s--;
+	}
 	/* dig holds the n digits, last first; x is the leading exponent. */
+	for (n = 0; dv >= 10; dv /= 100) {
+		k = (int)(dv % 100);
+		dig[n++] = d2[2 * k + 1];
+		dig[n++] = d2[2 * k];
+	}
+	if (dv)
+		dig[n++] = (char)('0' + (int)dv);
 	x = n - 1 - s;
 	if (signbit(f))
 		*o++ = '-';
@@ -114,7 +117,11 @@ float_text_fast(char *out, float f)
 			for (k = n - 2; k >= 0; k--)
 				*o++ = dig[k];
 		}
-		o += snprintf(o, 8, "e-%02d", -x);
+		*o++ = 'e';
+		*o++ = '-';
+		*o++ = (char)('0' + -x / 10);
+		*o++ = (char)('0' + -x % 10);
+		*o = '\0';
 	} else {
 		*o++ = '0';
 		*o++ = '.';
