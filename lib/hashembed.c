@@ -37,7 +37,33 @@ struct word {
 	size_t		 len;		/* its length */
 };
 
+/*
+ * The character n-grams of the words seen lately, across texts: a word
+ * costs one look-up instead of being padded, cut and hashed again.  It
+ * only remembers, so it changes no vector.
+ */
+struct gramcache {
+	uint64_t	*key;		/* word hash per slot, 0 = empty */
+	uint32_t	*first;		/* slot: its first gram in gram */
+	uint32_t	*bytes;		/* slot: its text in text */
+	uint16_t	*ngram;		/* slot: its number of grams */
+	uint16_t	*len;		/* slot: its length in bytes */
+	size_t		 cap;		/* slots, a power of two */
+	size_t		 used;		/* slots in use */
+	uint64_t	*gram;		/* gram hashes, word after word */
+	size_t		 ngrams;	/* entries in use in gram */
+	char		*text;		/* the words' bytes */
+	size_t		 ntext;		/* bytes in use in text */
+};
+
+/* Limits of the gram cache; past any, it starts afresh. */
+#define GC_SLOTS	16384		/* slots (half may be used) */
+#define GC_GRAMS	(1u << 20)	/* gram hashes */
+#define GC_TEXT		(1u << 20)	/* bytes of words */
+#define GC_WORD		64		/* longest word kept, in bytes */
+
 struct hashembed_scratch {
+	struct gramcache gc;		/* grams of recent words */
 	struct table	 feat;		/* every feature and its count */
 	struct table	 words;		/* distinct words and their counts */
 	struct word	*word;		/* words, in words.order order */
@@ -48,6 +74,8 @@ struct hashembed_scratch {
 	size_t		 padcap;	/* its size */
 	size_t		*off;		/* code point offsets in pad */
 	size_t		 offcap;	/* entries allocated in off */
+	uint64_t	*grams;		/* grams of a word too long to keep */
+	size_t		 gramcap;	/* entries allocated in grams */
 };
 
 static void
@@ -66,6 +94,14 @@ hashembed_scratch_new(void)
 	s = xcalloc(1, sizeof(*s));
 	table_init(&s->feat);
 	table_init(&s->words);
+	s->gc.cap = GC_SLOTS;
+	s->gc.key = xcalloc(GC_SLOTS, sizeof(*s->gc.key));
+	s->gc.first = xcalloc(GC_SLOTS, sizeof(*s->gc.first));
+	s->gc.bytes = xcalloc(GC_SLOTS, sizeof(*s->gc.bytes));
+	s->gc.ngram = xcalloc(GC_SLOTS, sizeof(*s->gc.ngram));
+	s->gc.len = xcalloc(GC_SLOTS, sizeof(*s->gc.len));
+	s->gc.gram = xcalloc(GC_GRAMS, sizeof(*s->gc.gram));
+	s->gc.text = xmalloc(GC_TEXT);
 	return s;
 }
 
@@ -74,6 +110,13 @@ hashembed_scratch_free(struct hashembed_scratch *s)
 {
 	if (s == NULL)
 		return;
+	free(s->gc.key);
+	free(s->gc.first);
+	free(s->gc.bytes);
+	free(s->gc.ngram);
+	free(s->gc.len);
+	free(s->gc.gram);
+	free(s->gc.text);
 	free(s->feat.tab);
 	free(s->feat.order);
 	free(s->words.tab);
@@ -82,13 +125,20 @@ hashembed_scratch_free(struct hashembed_scratch *s)
 	free(s->norm);
 	free(s->pad);
 	free(s->off);
+	free(s->grams);
 	free(s);
+}
+
+static inline size_t
+slot_of_cap(size_t cap, uint64_t h)
+{
+	return (size_t)(h * 0x9e3779b97f4a7c15ULL >> 17) & (cap - 1);
 }
 
 static inline size_t
 slot_of(const struct table *t, uint64_t h)
 {
-	return (size_t)(h * 0x9e3779b97f4a7c15ULL >> 17) & (t->cap - 1);
+	return slot_of_cap(t->cap, h);
 }
 
 static void
@@ -181,12 +231,17 @@ word_char(int32_t cp)
 	return (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_NO);
 }
 
-/* Count c times the character 3- to 5-grams of " word ". */
-static void
+/*
+ * Write the hashes of the character 3- to 5-grams of " word " to g (room
+ * for 3 * (wlen + 2)), 3-grams first, then 4- and 5-grams, each in text
+ * order.  Returns their number.
+ */
+static size_t
 char_grams(struct hashembed_scratch *s, const char *w, size_t wlen,
-    uint32_t c)
+    uint64_t *g)
 {
-	size_t m = 0, i, n, adv;
+	size_t m = 0, i, n, adv, k = 0;
+	uint64_t h;
 
 	if (s->padcap < wlen + 2) {
 		s->padcap = wlen + 66;
@@ -206,10 +261,63 @@ char_grams(struct hashembed_scratch *s, const char *w, size_t wlen,
 	}
 	s->off[m] = wlen + 2;
 	for (n = 3; n <= 5; n++)
-		for (i = 0; i + n <= m; i++)
-			count_feature(&s->feat, feature_hash(s->pad +
-			    s->off[i], s->off[i + n] - s->off[i],
-			    s->padcap - s->off[i], SEED_GRAM), c);
+		for (i = 0; i + n <= m; i++) {
+			h = feature_hash(s->pad + s->off[i], s->off[i + n] -
+			    s->off[i], s->padcap - s->off[i], SEED_GRAM);
+			g[k++] = h == 0 ? 1 : h;
+		}
+	return k;
+}
+
+/*
+ * The gram hashes of the word w (hash h), from the cache or computed
+ * into it.  Stores their number in *ng.
+ */
+static const uint64_t *
+word_grams(struct hashembed_scratch *s, const char *w, size_t wlen,
+    uint64_t h, size_t *ng)
+{
+	struct gramcache *gc = &s->gc;
+	size_t j, room = 3 * (wlen + 2);
+
+	if (wlen > GC_WORD) {
+		if (s->gramcap < room) {
+			s->gramcap = room + 64;
+			s->grams = xreallocarray(s->grams, s->gramcap,
+			    sizeof(*s->grams));
+		}
+		*ng = char_grams(s, w, wlen, s->grams);
+		return s->grams;
+	}
+	if (h == 0)
+		h = 1;
+	j = slot_of_cap(gc->cap, h);
+	while (gc->key[j] != 0) {
+		if (gc->key[j] == h && gc->len[j] == wlen &&
+		    memcmp(gc->text + gc->bytes[j], w, wlen) == 0) {
+			*ng = gc->ngram[j];
+			return gc->gram + gc->first[j];
+		}
+		j = (j + 1) & (gc->cap - 1);
+	}
+	if (gc->used * 2 >= gc->cap || gc->ngrams + room > GC_GRAMS ||
+	    gc->ntext + wlen > GC_TEXT) {
+		/* Full: start afresh. */
+		memset(gc->key, 0, gc->cap * sizeof(*gc->key));
+		gc->used = gc->ngrams = gc->ntext = 0;
+		j = slot_of_cap(gc->cap, h);
+	}
+	gc->key[j] = h;
+	gc->len[j] = (uint16_t)wlen;
+	gc->bytes[j] = (uint32_t)gc->ntext;
+	memcpy(gc->text + gc->ntext, w, wlen);
+	gc->ntext += wlen;
+	gc->first[j] = (uint32_t)gc->ngrams;
+	gc->ngram[j] = (uint16_t)char_grams(s, w, wlen, gc->gram + gc->ngrams);
+	gc->ngrams += gc->ngram[j];
+	gc->used++;
+	*ng = gc->ngram[j];
+	return gc->gram + gc->first[j];
 }
 
 /*
@@ -221,7 +329,8 @@ static void
 features(struct hashembed_scratch *s, const char *p, size_t n)
 {
 	uint64_t pair[2], prev = 0;
-	size_t i = 0, start, adv, k;
+	const uint64_t *g;
+	size_t i = 0, start, adv, k, j, ng;
 	struct slot *sl;
 	int32_t cp;
 	int have_prev = 0;
@@ -263,10 +372,44 @@ features(struct hashembed_scratch *s, const char *p, size_t n)
 	}
 	for (k = 0; k < s->words.used; k++) {
 		sl = &s->words.tab[s->words.order[k]];
-		char_grams(s, p + s->word[k].start, s->word[k].len, sl->count);
+		g = word_grams(s, p + s->word[k].start, s->word[k].len,
+		    sl->key, &ng);
+		for (j = 0; j < ng; j++)
+			count_feature(&s->feat, g[j], sl->count);
 		sl->key = 0;
 	}
 	s->words.used = 0;
+}
+
+/*
+ * Lower the ASCII letters of text[0..len) into out, eight bytes at a
+ * time.  Returns 1, or 0 (out left unfinished) when text is not ASCII.
+ */
+static int
+ascii_lower(char *out, const char *text, size_t len)
+{
+	const uint64_t ones = 0x0101010101010101ULL;
+	const uint64_t highs = 0x8080808080808080ULL;
+	uint64_t x, up;
+	size_t i;
+
+	for (i = 0; i + 8 <= len; i += 8) {
+		memcpy(&x, text + i, 8);
+		if (x & highs)
+			return 0;
+		/* Bit 7 of a byte set from 'A', cleared again from '['. */
+		up = (x + (0x80 - 'A') * ones) & ~(x + (0x80 - 'Z' - 1) * ones) &
+		    highs;
+		x |= up >> 2;
+		memcpy(out + i, &x, 8);
+	}
+	for (; i < len; i++) {
+		if ((unsigned char)text[i] >= 0x80)
+			return 0;
+		out[i] = (char)(text[i] >= 'A' && text[i] <= 'Z' ?
+		    text[i] + 32 : text[i]);
+	}
+	return 1;
 }
 
 size_t
@@ -281,24 +424,15 @@ hashembed_run(struct hashembed_scratch *s, const char *text, size_t len,
 	size_t i, n = len, nfeat;
 	struct slot *sl;
 	double w;
-	int ascii = 1;
 
-	for (i = 0; i < len; i++)
-		if ((unsigned char)text[i] >= 0x80) {
-			ascii = 0;
-			break;
-		}
-	if (ascii) {
-		/* NFKC is the identity on ASCII; case folding lowers. */
-		if (s->normcap < len + 1) {
-			s->normcap = len + 256;
-			s->norm = xrealloc(s->norm, s->normcap);
-		}
-		for (i = 0; i < len; i++)
-			s->norm[i] = (char)(text[i] >= 'A' && text[i] <= 'Z' ?
-			    text[i] + 32 : text[i]);
+	if (s->normcap < len + 1) {
+		s->normcap = len + 256;
+		s->norm = xrealloc(s->norm, s->normcap);
+	}
+	/* NFKC is the identity on ASCII; case folding lowers. */
+	if (ascii_lower(s->norm, text, len))
 		p = s->norm;
-	} else if ((folded = text_normalize(text, len, TEXT_NFKC |
+	else if ((folded = text_normalize(text, len, TEXT_NFKC |
 	    TEXT_CASEFOLD, &n)) != NULL)
 		p = folded;
 	features(s, p, n);
