@@ -14,6 +14,31 @@
 #include "lib/vec.h"
 #include "lib/xmem.h"
 
+/* "00" to "99", for two digits at a time. */
+static const char d2[] =
+    "00010203040506070809101112131415161718192021222324252627282930"
+    "31323334353637383940414243444546474849505152535455565758596061"
+    "62636465666768697071727374757677787980818283848586878889909192"
+    "93949596979899";
+
+/* Write the n decimal digits of d at out. */
+static inline void
+write_digits(char *out, uint32_t d, int n)
+{
+	char *p = out + n;
+
+	while (d >= 100) {
+		p -= 2;
+		memcpy(p, d2 + 2 * (d % 100), 2);
+		d /= 100;
+	}
+	if (d >= 10) {
+		p -= 2;
+		memcpy(p, d2 + 2 * d, 2);
+	} else
+		*--p = (char)('0' + d);
+}
+
 /*
  * The shortest decimal that reads back as f, exactly, for the values
  * embeddings are made of: 1e-10 <= |f| < 1.  f = m * 2^e; the decimals
@@ -39,16 +64,11 @@ float_text_fast(char *out, float f)
 	    1000000000000000ULL, 10000000000000000ULL,
 	    100000000000000000ULL, 1000000000000000000ULL,
 	    10000000000000000000ULL };
-	static const char d2[] =
-	    "00010203040506070809101112131415161718192021222324252627282930"
-	    "31323334353637383940414243444546474849505152535455565758596061"
-	    "62636465666768697071727374757677787980818283848586878889909192"
-	    "93949596979899";
 	unsigned __int128 a, mask, half;
 	uint64_t v, lo, hi, dv, nlo, nhi;
-	uint32_t u, frac, m, mv, mp, mm;
+	uint32_t u, frac, m, mv, mp, mm, d9;
 	int e8, q, s, incl, n, x, k;
-	char dig[24], *o = out;
+	char *o = out;
 	float af = fabsf(f);
 
 	if (!(af >= 1e-10f && af < 1.0f))
@@ -99,38 +119,32 @@ float_text_fast(char *out, float f)
 		dv /= 10;
 		s--;
 	}
-	/* dig holds the n digits, last first; x is the leading exponent. */
-	for (n = 0; dv >= 10; dv /= 100) {
-		k = (int)(dv % 100);
-		dig[n++] = d2[2 * k + 1];
-		dig[n++] = d2[2 * k];
-	}
-	if (dv)
-		dig[n++] = (char)('0' + (int)dv);
+	/* At most nine digits now: 32 bits.  n digits, x leading exponent. */
+	d9 = (uint32_t)dv;
+	n = ((32 - __builtin_clz(d9)) * 1233) >> 12;
+	n += d9 >= p10[n];
 	x = n - 1 - s;
 	if (signbit(f))
 		*o++ = '-';
 	if (x < -4) {
-		*o++ = dig[n - 1];
-		if (n > 1) {
-			*o++ = '.';
-			for (k = n - 2; k >= 0; k--)
-				*o++ = dig[k];
-		}
+		/* d.ddde-XX: the digits after a gap for the point. */
+		write_digits(o + 1, d9, n);
+		o[0] = o[1];
+		o[1] = '.';
+		o += n > 1 ? n + 1 : 1;
 		*o++ = 'e';
 		*o++ = '-';
 		*o++ = (char)('0' + -x / 10);
 		*o++ = (char)('0' + -x % 10);
-		*o = '\0';
 	} else {
 		*o++ = '0';
 		*o++ = '.';
 		for (k = x + 1; k < 0; k++)
 			*o++ = '0';
-		for (k = n - 1; k >= 0; k--)
-			*o++ = dig[k];
-		*o = '\0';
+		write_digits(o, d9, n);
+		o += n;
 	}
+	*o = '\0';
 	return (int)(o - out);
 }
 
@@ -141,8 +155,15 @@ vec_float_text(char *out, float f)
 
 	if (f != 0 && (n = float_text_fast(out, f)) >= 0)
 		return n;
-	if (f == 0)
-		return snprintf(out, 32, signbit(f) ? "-0.0" : "0.0");
+	if (f == 0) {
+		/* Common in sparse vectors: no printf. */
+		if (signbit(f)) {
+			memcpy(out, "-0.0", 5);
+			return 4;
+		}
+		memcpy(out, "0.0", 4);
+		return 3;
+	}
 	for (prec = 1; prec <= 9; prec++) {
 		n = snprintf(out, 32, "%.*g", prec, (double)f);
 		if (strtof(out, NULL) == f)
