@@ -18,17 +18,19 @@
 #define SEED_PAIR	0x2b8f6e4d0c1a3957ULL
 #define SEED_GRAM	0x91d3c5b7a9e0f246ULL
 
-struct slot {
-	uint64_t	 key;		/* feature hash, 0 = empty slot */
-	uint32_t	 count;		/* occurrences in the text */
-};
-
-/* A counting hash set of 64-bit feature hashes. */
+/*
+ * A counting hash set of 64-bit feature hashes.  The slots only lead to
+ * the features, which are kept densely in insertion order: a pass over
+ * them reads memory in sequence.
+ */
 struct table {
-	struct slot	*tab;		/* open-addressing slots; owned */
-	size_t		 cap;		/* their number, a power of two */
-	size_t		 used;		/* slots in use */
-	uint32_t	*order;		/* used slots in insertion order */
+	uint64_t	*slot;		/* feature hash per slot, 0 = empty */
+	uint32_t	*index;		/* slot: its feature's index */
+	size_t		 cap;		/* slots, a power of two */
+	size_t		 used;		/* features */
+	uint64_t	*key;		/* feature hashes, insertion order */
+	uint32_t	*count;		/* their counts */
+	uint32_t	*where;		/* their slots */
 };
 
 /* Where a distinct word of the text is, for its character n-grams. */
@@ -79,11 +81,42 @@ struct hashembed_scratch {
 };
 
 static void
+table_alloc(struct table *t)
+{
+	t->slot = xcalloc(t->cap, sizeof(*t->slot));
+	t->index = xcalloc(t->cap, sizeof(*t->index));
+	/* At most half the slots are used. */
+	t->key = xreallocarray(t->key, t->cap / 2 + 1, sizeof(*t->key));
+	t->count = xreallocarray(t->count, t->cap / 2 + 1, sizeof(*t->count));
+	t->where = xreallocarray(t->where, t->cap / 2 + 1, sizeof(*t->where));
+}
+
+static void
 table_init(struct table *t)
 {
 	t->cap = 1024;
-	t->tab = xcalloc(t->cap, sizeof(*t->tab));
-	t->order = xcalloc(t->cap, sizeof(*t->order));
+	table_alloc(t);
+}
+
+static void
+table_free(struct table *t)
+{
+	free(t->slot);
+	free(t->index);
+	free(t->key);
+	free(t->count);
+	free(t->where);
+}
+
+/* Empty the table for the next text. */
+static void
+table_clear(struct table *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->used; i++)
+		t->slot[t->where[i]] = 0;
+	t->used = 0;
 }
 
 struct hashembed_scratch *
@@ -117,10 +150,8 @@ hashembed_scratch_free(struct hashembed_scratch *s)
 	free(s->gc.len);
 	free(s->gc.gram);
 	free(s->gc.text);
-	free(s->feat.tab);
-	free(s->feat.order);
-	free(s->words.tab);
-	free(s->words.order);
+	table_free(&s->feat);
+	table_free(&s->words);
 	free(s->word);
 	free(s->norm);
 	free(s->pad);
@@ -144,23 +175,20 @@ slot_of(const struct table *t, uint64_t h)
 static void
 grow_table(struct table *t)
 {
-	struct slot *old = t->tab;
-	uint32_t *oldorder = t->order;
 	size_t i, j;
 
-	/* Rehash in insertion order, so that the order is kept. */
+	free(t->slot);
+	free(t->index);
 	t->cap *= 2;
-	t->tab = xcalloc(t->cap, sizeof(*t->tab));
-	t->order = xcalloc(t->cap, sizeof(*t->order));
+	table_alloc(t);
 	for (i = 0; i < t->used; i++) {
-		j = slot_of(t, old[oldorder[i]].key);
-		while (t->tab[j].key != 0)
+		j = slot_of(t, t->key[i]);
+		while (t->slot[j] != 0)
 			j = (j + 1) & (t->cap - 1);
-		t->tab[j] = old[oldorder[i]];
-		t->order[i] = (uint32_t)j;
+		t->slot[j] = t->key[i];
+		t->index[j] = (uint32_t)i;
+		t->where[i] = (uint32_t)j;
 	}
-	free(old);
-	free(oldorder);
 }
 
 /* Count c more of feature h.  Returns 1 when h is new. */
@@ -173,17 +201,19 @@ count_feature(struct table *t, uint64_t h, uint32_t c)
 		h = 1;
 	j = slot_of(t, h);
 	for (;;) {
-		if (t->tab[j].key == h) {
-			t->tab[j].count += c;
+		if (t->slot[j] == h) {
+			t->count[t->index[j]] += c;
 			return 0;
 		}
-		if (t->tab[j].key == 0)
+		if (t->slot[j] == 0)
 			break;
 		j = (j + 1) & (t->cap - 1);
 	}
-	t->tab[j].key = h;
-	t->tab[j].count = c;
-	t->order[t->used++] = (uint32_t)j;
+	t->slot[j] = h;
+	t->index[j] = (uint32_t)t->used;
+	t->key[t->used] = h;
+	t->count[t->used] = c;
+	t->where[t->used++] = (uint32_t)j;
 	if (t->used * 2 > t->cap)
 		grow_table(t);
 	return 1;
@@ -331,7 +361,6 @@ features(struct hashembed_scratch *s, const char *p, size_t n)
 	uint64_t pair[2], prev = 0;
 	const uint64_t *g;
 	size_t i = 0, start, adv, k, j, ng;
-	struct slot *sl;
 	int32_t cp;
 	int have_prev = 0;
 
@@ -371,14 +400,12 @@ features(struct hashembed_scratch *s, const char *p, size_t n)
 		}
 	}
 	for (k = 0; k < s->words.used; k++) {
-		sl = &s->words.tab[s->words.order[k]];
 		g = word_grams(s, p + s->word[k].start, s->word[k].len,
-		    sl->key, &ng);
+		    s->words.key[k], &ng);
 		for (j = 0; j < ng; j++)
-			count_feature(&s->feat, g[j], sl->count);
-		sl->key = 0;
+			count_feature(&s->feat, g[j], s->words.count[k]);
 	}
-	s->words.used = 0;
+	table_clear(&s->words);
 }
 
 /*
@@ -422,7 +449,8 @@ hashembed_run(struct hashembed_scratch *s, const char *text, size_t len,
 	const char *p = text;
 	char *folded = NULL;
 	size_t i, n = len, nfeat;
-	struct slot *sl;
+	uint64_t h;
+	uint32_t c;
 	double w;
 
 	if (s->normcap < len + 1) {
@@ -440,17 +468,17 @@ hashembed_run(struct hashembed_scratch *s, const char *text, size_t len,
 
 	memset(out, 0, dims * sizeof(*out));
 	for (i = 0; i < s->feat.used; i++) {
-		sl = &s->feat.tab[s->feat.order[i]];
-		w = sl->count < sizeof(ln) / sizeof(ln[0]) ?
-		    1 + ln[sl->count] : 1 + log((double)sl->count);
-		if (sl->key & 1)
+		c = s->feat.count[i];
+		h = s->feat.key[i];
+		w = c < sizeof(ln) / sizeof(ln[0]) ? 1 + ln[c] :
+		    1 + log((double)c);
+		if (h & 1)
 			w = -w;
 		/* Bucket from the high half (multiply-shift), sign: bit 0. */
-		out[((sl->key >> 32) * dims) >> 32] += (float)w;
-		sl->key = 0;
+		out[((h >> 32) * dims) >> 32] += (float)w;
 	}
 	nfeat = s->feat.used;
-	s->feat.used = 0;
+	table_clear(&s->feat);
 	/* Normalise in double for a result that does not depend on order. */
 	w = 0;
 	for (i = 0; i < dims; i++)
