@@ -248,15 +248,38 @@ feature_hash(const char *p, size_t n, size_t avail, uint64_t seed)
 	return x;
 }
 
-/* Is the code point part of a word: a letter, a digit or a mark? */
-static int
-word_char(int32_t cp)
+/* ASCII letters and digits. */
+static const unsigned char ascii_word[128] = {
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
+	['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
+	['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
+	['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
+	['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+	['y'] = 1, ['z'] = 1,
+	['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
+	['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1,
+	['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1,
+	['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+	['Y'] = 1, ['Z'] = 1,
+};
+
+/*
+ * Is the character at p[i] (of n bytes) part of a word: a letter, a
+ * digit or a mark?  Stores its length in *adv.
+ */
+static inline int
+word_at(const char *p, size_t i, size_t n, size_t *adv)
 {
 	utf8proc_category_t c;
+	int32_t cp;
 
-	if (cp < 0x80)
-		return (cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9') ||
-		    (cp >= 'A' && cp <= 'Z');
+	if ((unsigned char)p[i] < 0x80) {
+		*adv = 1;
+		return ascii_word[(unsigned char)p[i]];
+	}
+	if ((cp = text_decode(p + i, n - i, adv)) < 0)
+		return 0;
 	c = utf8proc_category(cp);
 	return (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_NO);
 }
@@ -361,24 +384,16 @@ features(struct hashembed_scratch *s, const char *p, size_t n)
 	uint64_t pair[2], prev = 0;
 	const uint64_t *g;
 	size_t i = 0, start, adv, k, j, ng;
-	int32_t cp;
 	int have_prev = 0;
 
 	while (i < n) {
-		cp = (unsigned char)p[i] < 0x80 ? (adv = 1, p[i]) :
-		    text_decode(p + i, n - i, &adv);
-		if (!word_char(cp)) {
+		if (!word_at(p, i, n, &adv)) {
 			i += adv;
 			continue;
 		}
 		start = i;
-		while (i < n) {
-			cp = (unsigned char)p[i] < 0x80 ? (adv = 1, p[i]) :
-			    text_decode(p + i, n - i, &adv);
-			if (!word_char(cp))
-				break;
+		while (i < n && word_at(p, i, n, &adv))
 			i += adv;
-		}
 		pair[1] = feature_hash(p + start, i - start, n - start,
 		    SEED_WORD);
 		count_feature(&s->feat, pair[1], 1);
