@@ -7,8 +7,10 @@
 #include <string.h>
 
 #include <utf8proc.h>
+/* XXH3 inlined (as hash64_seed): short inputs, a call costs as much. */
+#define XXH_INLINE_ALL
+#include <xxhash.h>
 
-#include "lib/hash.h"
 #include "lib/hashembed.h"
 #include "lib/text.h"
 #include "lib/xmem.h"
@@ -231,7 +233,7 @@ feature_hash(const char *p, size_t n, size_t avail, uint64_t seed)
 	uint64_t x = 0;
 
 	if (n > 8)
-		return hash64_seed(p, n, seed);
+		return XXH3_64bits_withSeed(p, n, seed);
 	if (avail >= 8) {
 		/* One load: a short copy would stall store forwarding. */
 		memcpy(&x, p, 8);
@@ -399,8 +401,9 @@ features(struct hashembed_scratch *s, const char *p, size_t n)
 		count_feature(&s->feat, pair[1], 1);
 		if (have_prev) {
 			pair[0] = prev;
-			count_feature(&s->feat, hash64_seed(pair, sizeof(pair),
-			    SEED_PAIR), 1);
+			/* XXH3, as hash64_seed() of lib/hash.h. */
+			count_feature(&s->feat, XXH3_64bits_withSeed(pair,
+			    sizeof(pair), SEED_PAIR), 1);
 		}
 		prev = pair[1];
 		have_prev = 1;
