@@ -461,15 +461,18 @@ size_t
 hashembed_run(struct hashembed_scratch *s, const char *text, size_t len,
     float *out, size_t dims)
 {
-	static const double ln[] = { 0, 0, 0.6931471805599453,
-	    1.0986122886681098, 1.3862943611198906, 1.6094379124341003,
-	    1.791759469228055, 1.9459101090932196, 2.0794415416798357 };
+	/* 1 + ln count, rounded to float, for the common counts. */
+	static const float wt[] = { 1, 1, (float)(1 + 0.6931471805599453),
+	    (float)(1 + 1.0986122886681098), (float)(1 + 1.3862943611198906),
+	    (float)(1 + 1.6094379124341003), (float)(1 + 1.791759469228055),
+	    (float)(1 + 1.9459101090932196), (float)(1 + 2.0794415416798357) };
 	const char *p = text;
 	char *folded = NULL;
 	size_t i, n = len, nfeat;
 	uint64_t h;
 	uint32_t c;
 	double w;
+	float v;
 
 	if (s->normcap < len + 1) {
 		s->normcap = len + 256;
@@ -488,12 +491,12 @@ hashembed_run(struct hashembed_scratch *s, const char *text, size_t len,
 	for (i = 0; i < s->feat.used; i++) {
 		c = s->feat.count[i];
 		h = s->feat.key[i];
-		w = c < sizeof(ln) / sizeof(ln[0]) ? 1 + ln[c] :
-		    1 + log((double)c);
+		v = c < sizeof(wt) / sizeof(wt[0]) ? wt[c] :
+		    (float)(1 + log((double)c));
 		if (h & 1)
-			w = -w;
+			v = -v;
 		/* Bucket from the high half (multiply-shift), sign: bit 0. */
-		out[((h >> 32) * dims) >> 32] += (float)w;
+		out[((h >> 32) * dims) >> 32] += v;
 	}
 	nfeat = s->feat.used;
 	table_clear(&s->feat);
