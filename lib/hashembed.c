@@ -21,19 +21,29 @@
 #define SEED_GRAM	0x91d3c5b7a9e0f246ULL
 
 /*
- * A counting hash set of 64-bit feature hashes.  The slots only lead to
- * the features, which are kept densely in insertion order: a pass over
- * them reads memory in sequence.
+ * A dictionary that gives 64-bit hashes dense ids, kept from text to
+ * text, with a count per id for the current text.  The ids counted in
+ * the current text are listed in the order they were first counted.
  */
-struct table {
-	uint64_t	*slot;		/* feature hash per slot, 0 = empty */
-	uint32_t	*index;		/* slot: its feature's index */
+struct dict {
+	uint64_t	*slot;		/* hash per slot, 0 = empty */
+	uint32_t	*index;		/* slot: the id of its hash */
 	size_t		 cap;		/* slots, a power of two */
-	size_t		 used;		/* features */
-	uint64_t	*key;		/* feature hashes, insertion order */
-	uint32_t	*count;		/* their counts */
-	uint32_t	*where;		/* their slots */
+	size_t		 n;		/* ids given, at most cap / 2 */
+	uint64_t	*key;		/* id: its hash */
+	uint32_t	*count;		/* id: its count in this text */
+	uint32_t	*seen;		/* ids counted in this text, in order */
+	size_t		 nseen;		/* their number */
 };
+
+/* What is known of a word (by id in the word dictionary). */
+struct wordinfo {
+	uint32_t	 feat;		/* its id in the feature dictionary */
+	uint32_t	 first;		/* its first gram in gram */
+	uint32_t	 ngram;		/* its number of grams, NO_GRAMS: unknown */
+};
+
+#define NO_GRAMS	UINT32_MAX
 
 /* Where a distinct word of the text is, for its character n-grams. */
 struct word {
@@ -42,35 +52,22 @@ struct word {
 };
 
 /*
- * The character n-grams of the words seen lately, across texts: a word
- * costs one look-up instead of being padded, cut and hashed again.  It
- * only remembers, so it changes no vector.
+ * Past these, everything remembered from earlier texts is forgotten
+ * before the next text: ids, word data, grams.
  */
-struct gramcache {
-	uint64_t	*key;		/* word hash per slot, 0 = empty */
-	uint32_t	*first;		/* slot: its first gram in gram */
-	uint32_t	*bytes;		/* slot: its text in text */
-	uint16_t	*ngram;		/* slot: its number of grams */
-	uint16_t	*len;		/* slot: its length in bytes */
-	size_t		 cap;		/* slots, a power of two */
-	size_t		 used;		/* slots in use */
-	uint64_t	*gram;		/* gram hashes, word after word */
-	size_t		 ngrams;	/* entries in use in gram */
-	char		*text;		/* the words' bytes */
-	size_t		 ntext;		/* bytes in use in text */
-};
-
-/* Limits of the gram cache; past any, it starts afresh. */
-#define GC_SLOTS	16384		/* slots (half may be used) */
-#define GC_GRAMS	(1u << 20)	/* gram hashes */
-#define GC_TEXT		(1u << 20)	/* bytes of words */
-#define GC_WORD		64		/* longest word kept, in bytes */
+#define MAX_FEATS	(1u << 16)	/* feature ids */
+#define MAX_WORDS	(1u << 15)	/* word ids */
+#define MAX_GRAMS	(1u << 20)	/* gram ids kept for words */
 
 struct hashembed_scratch {
-	struct gramcache gc;		/* grams of recent words */
-	struct table	 feat;		/* every feature and its count */
-	struct table	 words;		/* distinct words and their counts */
-	struct word	*word;		/* words, in words.order order */
+	struct dict	 feat;		/* features: ids and counts */
+	struct dict	 words;		/* words: ids and counts */
+	struct wordinfo	*info;		/* per word id */
+	size_t		 infocap;	/* entries allocated in info */
+	uint32_t	*gram;		/* feature ids of words' grams */
+	size_t		 ngram;		/* entries in use in gram */
+	size_t		 gramcap;	/* entries allocated in gram */
+	struct word	*word;		/* per distinct word of the text */
 	size_t		 wordcap;	/* entries allocated in word */
 	char		*norm;		/* lowered ASCII text; owned */
 	size_t		 normcap;	/* its size */
@@ -78,47 +75,117 @@ struct hashembed_scratch {
 	size_t		 padcap;	/* its size */
 	size_t		*off;		/* code point offsets in pad */
 	size_t		 offcap;	/* entries allocated in off */
-	uint64_t	*grams;		/* grams of a word too long to keep */
-	size_t		 gramcap;	/* entries allocated in grams */
+	uint64_t	*hashes;	/* gram hashes of one word */
+	size_t		 hashcap;	/* entries allocated in hashes */
 };
 
-static void
-table_alloc(struct table *t)
+static inline size_t
+slot_of(size_t cap, uint64_t h)
 {
-	t->slot = xcalloc(t->cap, sizeof(*t->slot));
-	t->index = xcalloc(t->cap, sizeof(*t->index));
-	/* At most half the slots are used. */
-	t->key = xreallocarray(t->key, t->cap / 2 + 1, sizeof(*t->key));
-	t->count = xreallocarray(t->count, t->cap / 2 + 1, sizeof(*t->count));
-	t->where = xreallocarray(t->where, t->cap / 2 + 1, sizeof(*t->where));
+	return (size_t)(h * 0x9e3779b97f4a7c15ULL >> 17) & (cap - 1);
 }
 
 static void
-table_init(struct table *t)
+dict_alloc(struct dict *d)
 {
-	t->cap = 1024;
-	table_alloc(t);
+	d->slot = xcalloc(d->cap, sizeof(*d->slot));
+	d->index = xcalloc(d->cap, sizeof(*d->index));
+	d->key = xreallocarray(d->key, d->cap / 2 + 1, sizeof(*d->key));
+	d->count = xreallocarray(d->count, d->cap / 2 + 1, sizeof(*d->count));
+	d->seen = xreallocarray(d->seen, d->cap / 2 + 1, sizeof(*d->seen));
 }
 
 static void
-table_free(struct table *t)
+dict_init(struct dict *d)
 {
-	free(t->slot);
-	free(t->index);
-	free(t->key);
-	free(t->count);
-	free(t->where);
+	d->cap = 2048;
+	dict_alloc(d);
 }
 
-/* Empty the table for the next text. */
 static void
-table_clear(struct table *t)
+dict_free(struct dict *d)
 {
-	size_t i;
+	free(d->slot);
+	free(d->index);
+	free(d->key);
+	free(d->count);
+	free(d->seen);
+}
 
-	for (i = 0; i < t->used; i++)
-		t->slot[t->where[i]] = 0;
-	t->used = 0;
+/* Forget every id (between texts). */
+static void
+dict_reset(struct dict *d)
+{
+	memset(d->slot, 0, d->cap * sizeof(*d->slot));
+	d->n = 0;
+}
+
+static void
+dict_grow(struct dict *d)
+{
+	size_t i, j;
+
+	free(d->slot);
+	free(d->index);
+	d->cap *= 2;
+	dict_alloc(d);
+	for (i = 0; i < d->n; i++) {
+		j = slot_of(d->cap, d->key[i]);
+		while (d->slot[j] != 0)
+			j = (j + 1) & (d->cap - 1);
+		d->slot[j] = d->key[i];
+		d->index[j] = (uint32_t)i;
+	}
+}
+
+/* The id of hash h, given now if it has none. */
+static inline uint32_t
+dict_id(struct dict *d, uint64_t h)
+{
+	uint32_t id;
+	size_t j;
+
+	if (h == 0)
+		h = 1;
+	j = slot_of(d->cap, h);
+	for (;;) {
+		if (d->slot[j] == h)
+			return d->index[j];
+		if (d->slot[j] == 0)
+			break;
+		j = (j + 1) & (d->cap - 1);
+	}
+	id = (uint32_t)d->n++;
+	d->slot[j] = h;
+	d->index[j] = id;
+	d->key[id] = h;
+	d->count[id] = 0;
+	if (d->n * 2 > d->cap)
+		dict_grow(d);
+	return id;
+}
+
+/* Count c more of id in this text.  Returns 1 the first time. */
+static inline int
+dict_count(struct dict *d, uint32_t id, uint32_t c)
+{
+	int first = d->count[id] == 0;
+
+	if (first)
+		d->seen[d->nseen++] = id;
+	d->count[id] += c;
+	return first;
+}
+
+/* The text is done: every count back to 0. */
+static void
+dict_done(struct dict *d)
+{
+	size_t k;
+
+	for (k = 0; k < d->nseen; k++)
+		d->count[d->seen[k]] = 0;
+	d->nseen = 0;
 }
 
 struct hashembed_scratch *
@@ -127,16 +194,8 @@ hashembed_scratch_new(void)
 	struct hashembed_scratch *s;
 
 	s = xcalloc(1, sizeof(*s));
-	table_init(&s->feat);
-	table_init(&s->words);
-	s->gc.cap = GC_SLOTS;
-	s->gc.key = xcalloc(GC_SLOTS, sizeof(*s->gc.key));
-	s->gc.first = xcalloc(GC_SLOTS, sizeof(*s->gc.first));
-	s->gc.bytes = xcalloc(GC_SLOTS, sizeof(*s->gc.bytes));
-	s->gc.ngram = xcalloc(GC_SLOTS, sizeof(*s->gc.ngram));
-	s->gc.len = xcalloc(GC_SLOTS, sizeof(*s->gc.len));
-	s->gc.gram = xcalloc(GC_GRAMS, sizeof(*s->gc.gram));
-	s->gc.text = xmalloc(GC_TEXT);
+	dict_init(&s->feat);
+	dict_init(&s->words);
 	return s;
 }
 
@@ -145,80 +204,16 @@ hashembed_scratch_free(struct hashembed_scratch *s)
 {
 	if (s == NULL)
 		return;
-	free(s->gc.key);
-	free(s->gc.first);
-	free(s->gc.bytes);
-	free(s->gc.ngram);
-	free(s->gc.len);
-	free(s->gc.gram);
-	free(s->gc.text);
-	table_free(&s->feat);
-	table_free(&s->words);
+	dict_free(&s->feat);
+	dict_free(&s->words);
+	free(s->info);
+	free(s->gram);
 	free(s->word);
 	free(s->norm);
 	free(s->pad);
 	free(s->off);
-	free(s->grams);
+	free(s->hashes);
 	free(s);
-}
-
-static inline size_t
-slot_of_cap(size_t cap, uint64_t h)
-{
-	return (size_t)(h * 0x9e3779b97f4a7c15ULL >> 17) & (cap - 1);
-}
-
-static inline size_t
-slot_of(const struct table *t, uint64_t h)
-{
-	return slot_of_cap(t->cap, h);
-}
-
-static void
-grow_table(struct table *t)
-{
-	size_t i, j;
-
-	free(t->slot);
-	free(t->index);
-	t->cap *= 2;
-	table_alloc(t);
-	for (i = 0; i < t->used; i++) {
-		j = slot_of(t, t->key[i]);
-		while (t->slot[j] != 0)
-			j = (j + 1) & (t->cap - 1);
-		t->slot[j] = t->key[i];
-		t->index[j] = (uint32_t)i;
-		t->where[i] = (uint32_t)j;
-	}
-}
-
-/* Count c more of feature h.  Returns 1 when h is new. */
-static inline int
-count_feature(struct table *t, uint64_t h, uint32_t c)
-{
-	size_t j;
-
-	if (h == 0)
-		h = 1;
-	j = slot_of(t, h);
-	for (;;) {
-		if (t->slot[j] == h) {
-			t->count[t->index[j]] += c;
-			return 0;
-		}
-		if (t->slot[j] == 0)
-			break;
-		j = (j + 1) & (t->cap - 1);
-	}
-	t->slot[j] = h;
-	t->index[j] = (uint32_t)t->used;
-	t->key[t->used] = h;
-	t->count[t->used] = c;
-	t->where[t->used++] = (uint32_t)j;
-	if (t->used * 2 > t->cap)
-		grow_table(t);
-	return 1;
 }
 
 /*
@@ -325,54 +320,37 @@ char_grams(struct hashembed_scratch *s, const char *w, size_t wlen,
 }
 
 /*
- * The gram hashes of the word w (hash h), from the cache or computed
- * into it.  Stores their number in *ng.
+ * The feature ids of the grams of word id wid, the word w: from what is
+ * known of it, or found now and kept.  Stores their number in *ng.
  */
-static const uint64_t *
-word_grams(struct hashembed_scratch *s, const char *w, size_t wlen,
-    uint64_t h, size_t *ng)
+static const uint32_t *
+word_grams(struct hashembed_scratch *s, uint32_t wid, const char *w,
+    size_t wlen, size_t *ng)
 {
-	struct gramcache *gc = &s->gc;
-	size_t j, room = 3 * (wlen + 2);
+	struct wordinfo *wi = &s->info[wid];
+	size_t k, n, room = 3 * (wlen + 2);
 
-	if (wlen > GC_WORD) {
-		if (s->gramcap < room) {
-			s->gramcap = room + 64;
-			s->grams = xreallocarray(s->grams, s->gramcap,
-			    sizeof(*s->grams));
+	if (wi->ngram == NO_GRAMS) {
+		if (s->hashcap < room) {
+			s->hashcap = room + 64;
+			s->hashes = xreallocarray(s->hashes, s->hashcap,
+			    sizeof(*s->hashes));
 		}
-		*ng = char_grams(s, w, wlen, s->grams);
-		return s->grams;
-	}
-	if (h == 0)
-		h = 1;
-	j = slot_of_cap(gc->cap, h);
-	while (gc->key[j] != 0) {
-		if (gc->key[j] == h && gc->len[j] == wlen &&
-		    memcmp(gc->text + gc->bytes[j], w, wlen) == 0) {
-			*ng = gc->ngram[j];
-			return gc->gram + gc->first[j];
+		n = char_grams(s, w, wlen, s->hashes);
+		if (s->gramcap < s->ngram + n) {
+			s->gramcap = 2 * (s->ngram + n) + 1024;
+			s->gram = xreallocarray(s->gram, s->gramcap,
+			    sizeof(*s->gram));
 		}
-		j = (j + 1) & (gc->cap - 1);
+		for (k = 0; k < n; k++)
+			s->gram[s->ngram + k] = dict_id(&s->feat,
+			    s->hashes[k]);
+		wi->first = (uint32_t)s->ngram;
+		wi->ngram = (uint32_t)n;
+		s->ngram += n;
 	}
-	if (gc->used * 2 >= gc->cap || gc->ngrams + room > GC_GRAMS ||
-	    gc->ntext + wlen > GC_TEXT) {
-		/* Full: start afresh. */
-		memset(gc->key, 0, gc->cap * sizeof(*gc->key));
-		gc->used = gc->ngrams = gc->ntext = 0;
-		j = slot_of_cap(gc->cap, h);
-	}
-	gc->key[j] = h;
-	gc->len[j] = (uint16_t)wlen;
-	gc->bytes[j] = (uint32_t)gc->ntext;
-	memcpy(gc->text + gc->ntext, w, wlen);
-	gc->ntext += wlen;
-	gc->first[j] = (uint32_t)gc->ngrams;
-	gc->ngram[j] = (uint16_t)char_grams(s, w, wlen, gc->gram + gc->ngrams);
-	gc->ngrams += gc->ngram[j];
-	gc->used++;
-	*ng = gc->ngram[j];
-	return gc->gram + gc->first[j];
+	*ng = wi->ngram;
+	return s->gram + wi->first;
 }
 
 /*
@@ -384,8 +362,9 @@ static void
 features(struct hashembed_scratch *s, const char *p, size_t n)
 {
 	uint64_t pair[2], prev = 0;
-	const uint64_t *g;
-	size_t i = 0, start, adv, k, j, ng;
+	const uint32_t *g;
+	size_t i = 0, start, adv, k, j, ng, before;
+	uint32_t wid, c;
 	int have_prev = 0;
 
 	while (i < n) {
@@ -398,32 +377,46 @@ features(struct hashembed_scratch *s, const char *p, size_t n)
 			i += adv;
 		pair[1] = feature_hash(p + start, i - start, n - start,
 		    SEED_WORD);
-		count_feature(&s->feat, pair[1], 1);
+		before = s->words.n;
+		wid = dict_id(&s->words, pair[1]);
+		if (s->words.n != before) {
+			if (s->infocap < s->words.n) {
+				s->infocap = s->words.cap;
+				s->info = xreallocarray(s->info, s->infocap,
+				    sizeof(*s->info));
+			}
+			s->info[wid].feat = dict_id(&s->feat, pair[1]);
+			s->info[wid].ngram = NO_GRAMS;
+		}
+		dict_count(&s->feat, s->info[wid].feat, 1);
 		if (have_prev) {
 			pair[0] = prev;
 			/* XXH3, as hash64_seed() of lib/hash.h. */
-			count_feature(&s->feat, XXH3_64bits_withSeed(pair,
-			    sizeof(pair), SEED_PAIR), 1);
+			dict_count(&s->feat, dict_id(&s->feat,
+			    XXH3_64bits_withSeed(pair, sizeof(pair),
+			    SEED_PAIR)), 1);
 		}
 		prev = pair[1];
 		have_prev = 1;
-		if (count_feature(&s->words, pair[1], 1)) {
-			if (s->words.used > s->wordcap) {
+		if (dict_count(&s->words, wid, 1)) {
+			if (s->words.nseen > s->wordcap) {
 				s->wordcap = s->words.cap;
 				s->word = xreallocarray(s->word, s->wordcap,
 				    sizeof(*s->word));
 			}
-			s->word[s->words.used - 1].start = start;
-			s->word[s->words.used - 1].len = i - start;
+			s->word[s->words.nseen - 1].start = start;
+			s->word[s->words.nseen - 1].len = i - start;
 		}
 	}
-	for (k = 0; k < s->words.used; k++) {
-		g = word_grams(s, p + s->word[k].start, s->word[k].len,
-		    s->words.key[k], &ng);
+	for (k = 0; k < s->words.nseen; k++) {
+		wid = s->words.seen[k];
+		c = s->words.count[wid];
+		g = word_grams(s, wid, p + s->word[k].start, s->word[k].len,
+		    &ng);
 		for (j = 0; j < ng; j++)
-			count_feature(&s->feat, g[j], s->words.count[k]);
+			dict_count(&s->feat, g[j], c);
 	}
-	table_clear(&s->words);
+	dict_done(&s->words);
 }
 
 /*
@@ -470,10 +463,16 @@ hashembed_run(struct hashembed_scratch *s, const char *text, size_t len,
 	char *folded = NULL;
 	size_t i, n = len, nfeat;
 	uint64_t h;
-	uint32_t c;
+	uint32_t c, id;
 	double w;
 	float v;
 
+	if (s->feat.n > MAX_FEATS || s->words.n > MAX_WORDS ||
+	    s->ngram > MAX_GRAMS) {
+		dict_reset(&s->feat);
+		dict_reset(&s->words);
+		s->ngram = 0;
+	}
 	if (s->normcap < len + 1) {
 		s->normcap = len + 256;
 		s->norm = xrealloc(s->norm, s->normcap);
@@ -488,9 +487,10 @@ hashembed_run(struct hashembed_scratch *s, const char *text, size_t len,
 	free(folded);
 
 	memset(out, 0, dims * sizeof(*out));
-	for (i = 0; i < s->feat.used; i++) {
-		c = s->feat.count[i];
-		h = s->feat.key[i];
+	for (i = 0; i < s->feat.nseen; i++) {
+		id = s->feat.seen[i];
+		c = s->feat.count[id];
+		h = s->feat.key[id];
 		v = c < sizeof(wt) / sizeof(wt[0]) ? wt[c] :
 		    (float)(1 + log((double)c));
 		if (h & 1)
@@ -498,8 +498,8 @@ hashembed_run(struct hashembed_scratch *s, const char *text, size_t len,
 		/* Bucket from the high half (multiply-shift), sign: bit 0. */
 		out[((h >> 32) * dims) >> 32] += v;
 	}
-	nfeat = s->feat.used;
-	table_clear(&s->feat);
+	nfeat = s->feat.nseen;
+	dict_done(&s->feat);
 	/* Normalise in double for a result that does not depend on order. */
 	w = 0;
 	for (i = 0; i < dims; i++)
