@@ -64,8 +64,8 @@ float_text_fast(char *out, float f)
 	    1000000000000000ULL, 10000000000000000ULL,
 	    100000000000000000ULL, 1000000000000000000ULL,
 	    10000000000000000000ULL };
-	unsigned __int128 a, mask, half;
-	uint64_t v, lo, hi, dv, nlo, nhi;
+	unsigned __int128 a;
+	uint64_t v, lo, hi, dv, nlo, nhi, mask, half, r;
 	uint32_t u, frac, m, mv, mp, mm, d9;
 	int e8, q, s, incl, n, x, k;
 	char *o = out;
@@ -82,24 +82,24 @@ float_text_fast(char *out, float f)
 	mp = mv + 2;
 	mm = mv - (frac == 0 && e8 > 1 ? 1 : 2);
 	incl = (m & 1) == 0;
-	mask = ((unsigned __int128)1 << q) - 1;
-	half = (unsigned __int128)1 << (q - 1);
+	/* 26 <= q <= 59 here: the fractions below fit in 64 bits. */
+	mask = (1ULL << q) - 1;
+	half = 1ULL << (q - 1);
 	/*
-	 * Nine significant digits, from log10 of f estimated by its binary
+	 * Eight significant digits, from log10 of f estimated by its binary
 	 * exponent: then 10^s times the interval's width, 2^(e8 - 150), is
-	 * above 10, so that [lo, hi] is never empty.  Here s <= 19 and
-	 * hi < 2^33.
+	 * above 1.19, so that [lo, hi] is never empty.  At a power of two
+	 * the interval is only 3/4 as wide: nine digits there.  Here s <= 19
+	 * and hi < 2^33.
 	 */
-	s = 8 - (((e8 - 127) * 1233) >> 12);
+	s = (frac ? 7 : 8) - (((e8 - 127) * 1233) >> 12);
 	v = p10[s];
 	a = (unsigned __int128)v * mm;
-	lo = (uint64_t)(a >> q) + ((a & mask) != 0);
-	if (!incl && (a & mask) == 0)
-		lo++;
+	r = (uint64_t)a & mask;
+	lo = (uint64_t)(a >> q) + (r != 0 || !incl);
 	a = (unsigned __int128)v * mp;
-	hi = (uint64_t)(a >> q);
-	if (!incl && (a & mask) == 0)
-		hi--;
+	r = (uint64_t)a & mask;
+	hi = (uint64_t)(a >> q) - (r == 0 && !incl);
 	while (s > 0) {
 		nlo = (lo + 9) / 10;
 		nhi = hi / 10;
@@ -112,7 +112,8 @@ float_text_fast(char *out, float f)
 	/* The nearest, half to even, kept inside [lo, hi]. */
 	a = (unsigned __int128)p10[s] * mv;
 	dv = (uint64_t)(a >> q);
-	if ((a & mask) > half || ((a & mask) == half && (dv & 1)))
+	r = (uint64_t)a & mask;
+	if (r > half || (r == half && (dv & 1)))
 		dv++;
 	dv = dv < lo ? lo : dv > hi ? hi : dv;
 	while (dv % 10 == 0 && dv) {
