@@ -1,6 +1,7 @@
 /* http.c -- OpenAI-compatible /v1/embeddings client over libcurl multi */
 /* SPDX-License-Identifier: MIT */
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "lib/buf.h"
 #include "lib/diag.h"
 #include "lib/http.h"
+#include "lib/text.h"
 #include "lib/vec.h"
 #include "lib/xmem.h"
 
@@ -158,6 +160,109 @@ header_cb(char *p, size_t size, size_t n, void *arg)
 	return len;
 }
 
+/*
+ * Append s[0..n) to b as a JSON string, as json_dumps() writes it (UTF-8
+ * as is, control characters escaped).  Returns 0 when s is not valid
+ * UTF-8 (b then holds part of it).
+ */
+static int
+add_string(struct buf *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	const uint64_t ones = 0x0101010101010101ULL;
+	const uint64_t highs = 0x8080808080808080ULL;
+	size_t i = 0, run;
+	uint64_t x, t;
+	int wide = 0;
+	unsigned char ch;
+	char *o;
+
+	buf_grow(b, n + 2);
+	buf_addc(b, '"');
+	while (i < n) {
+		/* A run of bytes that need no escape, eight at a time. */
+		for (run = i; n - run >= 8; run += 8) {
+			memcpy(&x, s + run, 8);
+			t = (x - 0x20 * ones) | ((x ^ 0x22 * ones) - ones) |
+			    ((x ^ 0x5c * ones) - ones);
+			wide |= (x & highs) != 0;
+			if ((t & ~x & highs) != 0)
+				break;
+		}
+		while (run < n && (unsigned char)s[run] >= 0x20 &&
+		    s[run] != '"' && s[run] != '\\') {
+			wide |= (unsigned char)s[run] >= 0x80;
+			run++;
+		}
+		buf_add(b, s + i, run - i);
+		if ((i = run) == n)
+			break;
+		ch = (unsigned char)s[i++];
+		buf_grow(b, 6);
+		o = b->data + b->len;
+		o[0] = '\\';
+		switch (ch) {
+		case '"':
+		case '\\':
+			o[1] = (char)ch;
+			b->len += 2;
+			break;
+		case '\b':
+			o[1] = 'b';
+			b->len += 2;
+			break;
+		case '\f':
+			o[1] = 'f';
+			b->len += 2;
+			break;
+		case '\n':
+			o[1] = 'n';
+			b->len += 2;
+			break;
+		case '\r':
+			o[1] = 'r';
+			b->len += 2;
+			break;
+		case '\t':
+			o[1] = 't';
+			b->len += 2;
+			break;
+		default:
+			memcpy(o + 1, "u00", 3);
+			o[4] = hex[ch >> 4];
+			o[5] = hex[ch & 15];
+			b->len += 6;
+			break;
+		}
+	}
+	buf_addc(b, '"');
+	return !wide || text_invalid(s, n) < 0;
+}
+
+/* The request body, written directly; 0 when a text is not UTF-8. */
+static int
+build_body_fast(const struct http_client *c, struct http_job *j)
+{
+	size_t i;
+
+	buf_reset(&j->body);
+	buf_adds(&j->body, "{\"model\":");
+	if (!add_string(&j->body, c->p.model, strlen(c->p.model)))
+		return 0;
+	buf_adds(&j->body, ",\"input\":[");
+	for (i = 0; i < j->n; i++) {
+		if (i)
+			buf_addc(&j->body, ',');
+		if (!add_string(&j->body, j->texts[i], j->lens[i]))
+			return 0;
+	}
+	buf_adds(&j->body, "],\"encoding_format\":\"base64\"");
+	if (c->p.dimensions)
+		buf_printf(&j->body, ",\"dimensions\":%zu", c->p.dimensions);
+	buf_addc(&j->body, '}');
+	return 1;
+}
+
 static void
 build_body(const struct http_client *c, struct http_job *j)
 {
@@ -165,6 +270,8 @@ build_body(const struct http_client *c, struct http_job *j)
 	size_t i;
 	char *s;
 
+	if (build_body_fast(c, j))
+		return;
 	o = json_object();
 	in = json_array();
 	for (i = 0; i < j->n; i++)
