@@ -191,14 +191,17 @@ emit_into(struct rec_item *it, const char *src, size_t n, int members,
 /*
  * Write the record with "embedding" and "embedding_model" added, splicing
  * them into the original bytes; when the record already has either field
- * it is re-encoded without them first, so they are replaced.
+ * it is re-encoded without them first, so they are replaced.  A NULL rec
+ * is a record of the fast path (flat_text).
  */
 static void
 emit(struct rec_item *it, json_t *rec, const float *v, size_t dims)
 {
 	char *tmp = NULL;
 
-	if (json_object_get(rec, "embedding") ||
+	if (rec == NULL)
+		emit_into(it, it->line, it->len, 1, v, dims);
+	else if (json_object_get(rec, "embedding") ||
 	    json_object_get(rec, "embedding_model")) {
 		json_object_del(rec, "embedding");
 		json_object_del(rec, "embedding_model");
@@ -264,22 +267,32 @@ empty_text(struct rec_item *it, json_t *rec, float *zero, size_t dims)
 
 /*
  * The fast path: a flat record (see jsonscan.h) with a text that is not
- * blank and no "embedding" or "embedding_model" yet, embedded without a
- * parse tree.  Returns 0, having done nothing, for any other record.
+ * blank and no "embedding" or "embedding_model" yet needs no parse tree.
+ * Returns 1 and the text (in the line, or unescaped into esc) for such a
+ * record, 0 for any other.
  */
+static int
+flat_text(struct rec_item *it, struct jsonscan *sc, struct buf *esc,
+    const char **text, size_t *len)
+{
+	const struct jsonscan_member *m;
+
+	return !it->bad && jsonscan_flat(it->line, it->len, sc) &&
+	    (m = jsonscan_get(sc, opt.text_field)) != NULL && m->string &&
+	    jsonscan_get(sc, "embedding") == NULL &&
+	    jsonscan_get(sc, "embedding_model") == NULL &&
+	    (*text = jsonscan_text(m, esc, len)) != NULL &&
+	    !blank_text(*text, *len);
+}
+
+/* A record of the fast path, embedded.  Returns 0 for any other. */
 static int
 embed_flat(struct rec_item *it, struct worker *w)
 {
-	const struct jsonscan_member *m;
 	const char *text, *in;
 	size_t len, n;
 
-	if (it->bad || !jsonscan_flat(it->line, it->len, &w->scan) ||
-	    (m = jsonscan_get(&w->scan, opt.text_field)) == NULL ||
-	    !m->string || jsonscan_get(&w->scan, "embedding") != NULL ||
-	    jsonscan_get(&w->scan, "embedding_model") != NULL ||
-	    (text = jsonscan_text(m, &w->esc, &len)) == NULL ||
-	    blank_text(text, len))
+	if (!flat_text(it, &w->scan, &w->esc, &text, &len))
 		return 0;
 	in = with_prefix(&w->text, text, len, &n);
 	embed_text(model, w->scratch, in, n, w->vec);
@@ -457,7 +470,8 @@ read_batch(void)
 {
 	size_t cap = cfg.batch * 4, chars = 0, len;
 	const char *text, *in;
-	struct buf tmp = BUF_INIT;
+	struct buf tmp = BUF_INIT, esc = BUF_INIT;
+	struct jsonscan scan;
 	struct batch *b;
 	struct slot *s;
 
@@ -477,11 +491,12 @@ read_batch(void)
 		if (!rec_getline(bl.rd, &s->it))
 			break;
 		b->n++;
-		if ((s->rec = parse_text(&s->it, &text, &len)) == NULL) {
+		if (flat_text(&s->it, &scan, &esc, &text, &len))
+			s->rec = NULL;
+		else if ((s->rec = parse_text(&s->it, &text, &len)) == NULL) {
 			s->state = SLOT_DONE;
 			continue;
-		}
-		if (blank_text(text, len)) {
+		} else if (blank_text(text, len)) {
 			s->state = SLOT_EMPTY;
 			continue;
 		}
@@ -494,6 +509,7 @@ read_batch(void)
 			break;
 	}
 	buf_release(&tmp);
+	buf_release(&esc);
 	if (b->n == 0) {
 		batch_free(b);
 		return NULL;
