@@ -32,7 +32,7 @@ struct dict {
 	size_t		 n;		/* ids given, at most cap / 2 */
 	uint64_t	*key;		/* id: its hash */
 	uint32_t	*count;		/* id: its count in this text */
-	uint32_t	*seen;		/* ids counted in this text, in order */
+	uint32_t	*seen;		/* ids counted in this text */
 	size_t		 nseen;		/* their number */
 };
 
@@ -40,7 +40,7 @@ struct dict {
 struct wordinfo {
 	uint32_t	 feat;		/* its id in the feature dictionary */
 	uint32_t	 first;		/* its first gram in gram */
-	uint32_t	 ngram;		/* its number of grams, NO_GRAMS: unknown */
+	uint32_t	 ngram;		/* its grams, or NO_GRAMS: unknown */
 };
 
 #define NO_GRAMS	UINT32_MAX
@@ -436,8 +436,8 @@ ascii_lower(char *out, const char *text, size_t len)
 		if (x & highs)
 			return 0;
 		/* Bit 7 of a byte set from 'A', cleared again from '['. */
-		up = (x + (0x80 - 'A') * ones) & ~(x + (0x80 - 'Z' - 1) * ones) &
-		    highs;
+		up = (x + (0x80 - 'A') * ones) &
+		    ~(x + (0x80 - 'Z' - 1) * ones) & highs;
 		x |= up >> 2;
 		memcpy(out + i, &x, 8);
 	}

@@ -68,7 +68,8 @@ scan_string(const char *p, const char *end, int *escaped)
 		/* Eight plain ASCII bytes at a time. */
 		while (end - p >= 8) {
 			memcpy(&x, p, 8);
-			t = (x - 0x20 * ONES) | x | ((x ^ 0x22 * ONES) - ONES) |
+			t = (x - 0x20 * ONES) | x |
+			    ((x ^ 0x22 * ONES) - ONES) |
 			    ((x ^ 0x5c * ONES) - ONES);
 			if (t & HIGHS)
 				break;

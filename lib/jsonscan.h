@@ -14,7 +14,7 @@
 struct jsonscan_member {
 	const char	*key;		/* its name, without quotes */
 	size_t		 keylen;	/* length of the name */
-	const char	*val;		/* its value (a string: inside quotes) */
+	const char	*val;		/* its value (inside the quotes) */
 	size_t		 vallen;	/* length of the value */
 	int		 string;	/* 1 when the value is a string */
 	int		 escaped;	/* 1 when that string has escapes */

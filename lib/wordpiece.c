@@ -49,7 +49,7 @@ struct wordcache {
 	uint64_t	*key;		/* word hash per slot, 0 = empty */
 	uint32_t	*first;		/* slot: its first id in id */
 	uint32_t	*bytes;		/* slot: its text in text */
-	int16_t		*nid;		/* slot: its number of ids, -1 unknown */
+	int16_t		*nid;		/* slot: its ids, -1: unknown */
 	uint16_t	*len;		/* slot: its length in bytes */
 	size_t		 used;		/* slots in use */
 	int32_t		*id;		/* piece ids, word after word */

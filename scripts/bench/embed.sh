@@ -121,8 +121,8 @@ EOF
 	    /usr/bin/python3 "$work/sk.py" "$texts"
 	echo "  ratio etv/sklearn, CPU time: JSON $(ratio "$hjsonc" "$cpu")x" \
 	    "(target 5x), base64 $(ratio "$hb64c" "$cpu")x (target 10x)"
-	echo "  ratio etv/sklearn, wall time: JSON $(ratio "$hjson" "$last")x," \
-	    "base64 $(ratio "$hb64" "$last")x"
+	echo "  ratio etv/sklearn, wall time:" \
+	    "JSON $(ratio "$hjson" "$last")x, base64 $(ratio "$hb64" "$last")x"
 else
 	echo "  sklearn HashingVectorizer: not installed" \
 	    "(sh scripts/deps.sh --bench)"

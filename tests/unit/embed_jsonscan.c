@@ -75,7 +75,8 @@ main(void)
 {
 	static const char *const fixed[] = { "{}", " { } ",
 	    "{\"id\":\"a\",\"text\":\"hello\"}",
-	    "{\"text\":\"caf\\u00e9 \\ud83d\\ude00\",\"n\":-1.25,\"b\":null}" };
+	    "{\"text\":\"caf\\u00e9 \\ud83d\\ude00\",\"n\":-1.25,"
+	    "\"b\":null}" };
 	struct jsonscan sc;
 	char line[512];
 	size_t i, len, k, parts, scanned = 0;
