@@ -1,6 +1,7 @@
 /* http.c -- OpenAI-compatible /v1/embeddings client over libcurl multi */
 /* SPDX-License-Identifier: MIT */
 
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,9 +13,11 @@
 #include <curl/curl.h>
 #include <jansson.h>
 
+#include "lib/base64.h"
 #include "lib/buf.h"
 #include "lib/diag.h"
 #include "lib/http.h"
+#include "lib/jsonscan.h"
 #include "lib/text.h"
 #include "lib/vec.h"
 #include "lib/xmem.h"
@@ -343,6 +346,202 @@ http_submit(struct http_client *c, struct http_job *j)
 	start(c, j);
 }
 
+/* One item of a response, as parse_fast() finds it. */
+struct fastitem {
+	long		 index;		/* its "index", or -1 when absent */
+	const char	*b64;		/* its base64 "embedding" */
+	size_t		 len;		/* the length of that */
+};
+
+/* Skip white space. */
+static const char *
+ws(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' ||
+	    *p == '\r'))
+		p++;
+	return p;
+}
+
+/*
+ * A member name at p (its opening quote), without escapes.  Returns the
+ * address after the ':' that follows it, or NULL.
+ */
+static const char *
+member_name(const char *p, const char *end, const char **name, size_t *n)
+{
+	const char *q;
+	int esc;
+
+	if (p >= end || *p != '"' ||
+	    (q = jsonscan_string(p + 1, end, &esc)) == NULL || esc)
+		return NULL;
+	*name = p + 1;
+	*n = (size_t)(q - p - 1);
+	p = ws(q + 1, end);
+	if (p >= end || *p != ':')
+		return NULL;
+	return ws(p + 1, end);
+}
+
+#define NAME_IS(s, n, lit)	((n) == sizeof(lit) - 1 && \
+	memcmp((s), (lit), sizeof(lit) - 1) == 0)
+
+/* One element of "data" at p into it.  Returns the address after it. */
+static const char *
+data_item(const char *p, const char *end, struct fastitem *it)
+{
+	const char *name, *q;
+	size_t n;
+	int esc;
+
+	it->index = -1;
+	it->b64 = NULL;
+	if (p >= end || *p++ != '{')
+		return NULL;
+	p = ws(p, end);
+	if (p < end && *p == '}')
+		return NULL;
+	for (;;) {
+		if ((p = member_name(p, end, &name, &n)) == NULL)
+			return NULL;
+		if (NAME_IS(name, n, "index")) {
+			if (it->index >= 0 || p >= end || *p < '0' ||
+			    *p > '9' || (*p == '0' && p + 1 < end &&
+			    p[1] >= '0' && p[1] <= '9'))
+				return NULL;
+			for (it->index = 0; p < end && *p >= '0' && *p <= '9';
+			    p++) {
+				if (it->index > 100000000)
+					return NULL;
+				it->index = it->index * 10 + (*p - '0');
+			}
+			if (p < end && (*p == '.' || *p == 'e' || *p == 'E'))
+				return NULL;
+		} else if (NAME_IS(name, n, "embedding")) {
+			if (it->b64 != NULL || p >= end || *p != '"' ||
+			    (q = jsonscan_string(p + 1, end, &esc)) == NULL ||
+			    esc)
+				return NULL;
+			it->b64 = p + 1;
+			it->len = (size_t)(q - p - 1);
+			p = q + 1;
+		} else if ((p = jsonscan_value(p, end, 16)) == NULL)
+			return NULL;
+		p = ws(p, end);
+		if (p < end && *p == '}')
+			return it->b64 ? p + 1 : NULL;
+		if (p >= end || *p++ != ',')
+			return NULL;
+		p = ws(p, end);
+	}
+}
+
+/*
+ * The common response read without a parse tree: an object whose "data"
+ * holds objects with an integer "index" and a base64 "embedding".  Takes
+ * the vectors and returns 1 only when such a response is valid by the
+ * rules of parse_response(); returns 0 for any other, leaving the
+ * verdict (and its message) to parse_response().
+ */
+static int
+parse_fast(struct http_client *c, struct http_job *j)
+{
+	const char *p = j->resp.data, *end, *name;
+	struct fastitem *it;
+	unsigned char *seen = NULL, *raw = NULL;
+	size_t n = 0, nl, i, k, dims = 0;
+	long len;
+	uint32_t u;
+	float *v;
+	int have_data = 0, ok = 0;
+
+	if (p == NULL)
+		return 0;
+	end = p + j->resp.len;
+	it = xcalloc(j->n + 1, sizeof(*it));
+	p = ws(p, end);
+	if (p >= end || *p++ != '{')
+		goto out;
+	p = ws(p, end);
+	for (;;) {
+		if ((p = member_name(p, end, &name, &nl)) == NULL)
+			goto out;
+		if (NAME_IS(name, nl, "data")) {
+			if (have_data++ || p >= end || *p++ != '[')
+				goto out;
+			p = ws(p, end);
+			if (p < end && *p == ']')
+				p++;
+			else
+				for (;;) {
+					if (n == j->n || (p = data_item(p, end,
+					    &it[n++])) == NULL)
+						goto out;
+					p = ws(p, end);
+					if (p < end && *p == ']') {
+						p++;
+						break;
+					}
+					if (p >= end || *p++ != ',')
+						goto out;
+					p = ws(p, end);
+				}
+		} else if ((p = jsonscan_value(p, end, 16)) == NULL)
+			goto out;
+		p = ws(p, end);
+		if (p < end && *p == '}')
+			break;
+		if (p >= end || *p++ != ',')
+			goto out;
+		p = ws(p, end);
+	}
+	if (ws(p + 1, end) != end || !have_data || n != j->n)
+		goto out;
+	seen = xcalloc(n + 1, 1);
+	for (i = 0; i < n; i++) {
+		k = it[i].index < 0 ? i : (size_t)it[i].index;
+		if (k >= n || seen[k])
+			goto out;
+		seen[k] = 1;
+		raw = xreallocarray(raw, it[i].len / 4 * 3 + 3, 1);
+		len = base64_decode(it[i].b64, it[i].len, raw);
+		if (len <= 0 || len % 4 != 0)
+			goto out;
+		if (dims == 0) {
+			dims = (size_t)len / 4;
+			if ((c->p.dimensions && dims != c->p.dimensions) ||
+			    (c->dims && dims != c->dims))
+				goto out;
+			j->vecs = xreallocarray(NULL, n * dims, sizeof(float));
+		} else if ((size_t)len / 4 != dims)
+			goto out;
+		v = j->vecs + k * dims;
+		for (nl = 0; nl < dims; nl++) {
+			u = (uint32_t)raw[4 * nl] |
+			    (uint32_t)raw[4 * nl + 1] << 8 |
+			    (uint32_t)raw[4 * nl + 2] << 16 |
+			    (uint32_t)raw[4 * nl + 3] << 24;
+			memcpy(&v[nl], &u, 4);
+			if (!isfinite(v[nl]))
+				goto out;
+		}
+	}
+	j->dims = dims;
+	c->dims = dims;
+	ok = 1;
+out:
+	if (!ok) {
+		free(j->vecs);
+		j->vecs = NULL;
+		j->dims = 0;
+	}
+	free(it);
+	free(seen);
+	free(raw);
+	return ok;
+}
+
 /*
  * Check a 200 response and take its vectors.  Returns NULL, or the
  * reason it is not acceptable.
@@ -359,6 +558,8 @@ parse_response(struct http_client *c, struct http_job *j, char *why,
 	long d;
 	size_t i, k;
 
+	if (parse_fast(c, j))
+		return NULL;
 	doc = json_loadb(j->resp.data ? j->resp.data : "", j->resp.len, 0,
 	    &jerr);
 	if (doc == NULL) {

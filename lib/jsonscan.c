@@ -148,6 +148,64 @@ scan_scalar(const char *p, const char *end)
 	return p;
 }
 
+const char *
+jsonscan_string(const char *p, const char *end, int *escaped)
+{
+	return scan_string(p, end, escaped);
+}
+
+const char *
+jsonscan_value(const char *p, const char *end, int depth)
+{
+	int esc;
+
+	p = skip_space(p, end);
+	if (p >= end)
+		return NULL;
+	if (*p == '"') {
+		if ((p = scan_string(p + 1, end, &esc)) == NULL)
+			return NULL;
+		return p + 1;
+	}
+	if (*p != '{' && *p != '[')
+		return scan_scalar(p, end);
+	if (depth <= 0)
+		return NULL;
+	if (*p++ == '[') {
+		p = skip_space(p, end);
+		if (p < end && *p == ']')
+			return p + 1;
+		for (;;) {
+			if ((p = jsonscan_value(p, end, depth - 1)) == NULL)
+				return NULL;
+			p = skip_space(p, end);
+			if (p < end && *p == ']')
+				return p + 1;
+			if (p >= end || *p++ != ',')
+				return NULL;
+		}
+	}
+	/* An object: names may repeat here, the caller reads no member. */
+	p = skip_space(p, end);
+	if (p < end && *p == '}')
+		return p + 1;
+	for (;;) {
+		if (p >= end || *p++ != '"' ||
+		    (p = scan_string(p, end, &esc)) == NULL)
+			return NULL;
+		p = skip_space(p + 1, end);
+		if (p >= end || *p++ != ':' ||
+		    (p = jsonscan_value(p, end, depth - 1)) == NULL)
+			return NULL;
+		p = skip_space(p, end);
+		if (p < end && *p == '}')
+			return p + 1;
+		if (p >= end || *p++ != ',')
+			return NULL;
+		p = skip_space(p, end);
+	}
+}
+
 int
 jsonscan_flat(const char *line, size_t len, struct jsonscan *sc)
 {

@@ -38,6 +38,21 @@ struct jsonscan {
  */
 int	 jsonscan_flat(const char *line, size_t len, struct jsonscan *sc);
 
+/*
+ * Skip one JSON value at p (white space before it included), checked as
+ * jsonscan_flat checks values, objects and arrays nested up to depth
+ * levels.  Returns the address after it, or NULL when it is not such a
+ * value (the caller then uses a full parser).
+ */
+const char *jsonscan_value(const char *p, const char *end, int depth);
+
+/*
+ * Scan a string whose opening quote is at p[-1], checked as above.
+ * Returns the address of its closing quote, or NULL; sets *escaped when
+ * it has escapes.
+ */
+const char *jsonscan_string(const char *p, const char *end, int *escaped);
+
 /* The member named key (NUL-terminated), or NULL. */
 const struct jsonscan_member *jsonscan_get(const struct jsonscan *,
 	    const char *key);
