@@ -30,7 +30,8 @@ static const char *const piece[] = { "{", "}", "\"", "\"text\"",
 	"0", "-0", "12", "1.5", "1e5", "01", "-", "1.", "123456789012345678",
 	"true", "false", "null", "nul", "[1]", "{\"x\":1}", "\"text\":\"x\"",
 	"\"id\":\"a\"", "\"n\":1", ",\"text\":\"hello world\"", "\xef\xbb\xbf",
-	"\"long text with many words to go past eight bytes\"" };
+	"\"long text with many words to go past eight bytes\"", "[", "]",
+	"[]", "{}", "[1,{\"a\":[true]}]" };
 
 /* Does the scan agree with jansson about the line? */
 static int
@@ -68,6 +69,29 @@ check(const char *line, size_t len)
 	json_decref(v);
 	buf_release(&b);
 	return bad;
+}
+
+/* A value jsonscan_value() takes whole must be one for jansson too. */
+static int
+check_value(const char *line, size_t len)
+{
+	const char *end = line + len, *q;
+	json_t *v;
+
+	if ((q = jsonscan_value(line, end, 4)) == NULL)
+		return 0;
+	while (q < end && (*q == ' ' || *q == '\t'))
+		q++;
+	if (q != end)
+		return 0;
+	v = json_loadb(line, len, JSON_DECODE_ANY, NULL);
+	if (v == NULL) {
+		printf("'%.*s': skipped as a value, jansson disagrees\n",
+		    (int)len, line);
+		return 1;
+	}
+	json_decref(v);
+	return 0;
 }
 
 int
@@ -115,6 +139,7 @@ main(void)
 		if (jsonscan_flat(line, len, &sc))
 			scanned++;
 		bad |= check(line, len);
+		bad |= check_value(line, len);
 	}
 	if (!bad && scanned < 1000) {
 		printf("only %zu lines scanned: the test goes nowhere\n",
