@@ -354,12 +354,13 @@ word_grams(struct hashembed_scratch *s, uint32_t wid, const char *w,
 }
 
 /*
- * Find the words of p[0..n) and count every feature.  The character
- * n-grams of a word are counted once per distinct word, times its count:
- * the same counts as word by word, for much less work.
+ * Find the words of p[0..n) (all ASCII when ascii is set) and count
+ * every feature.  The character n-grams of a word are counted once per
+ * distinct word, times its count: the same counts as word by word, for
+ * much less work.
  */
 static void
-features(struct hashembed_scratch *s, const char *p, size_t n)
+features(struct hashembed_scratch *s, const char *p, size_t n, int ascii)
 {
 	uint64_t pair[2], prev = 0;
 	const uint32_t *g;
@@ -368,13 +369,24 @@ features(struct hashembed_scratch *s, const char *p, size_t n)
 	int have_prev = 0;
 
 	while (i < n) {
-		if (!word_at(p, i, n, &adv)) {
-			i += adv;
-			continue;
+		if (ascii) {
+			/* One byte, one character: a table look-up each. */
+			while (i < n && !ascii_word[(unsigned char)p[i]])
+				i++;
+			if (i == n)
+				break;
+			start = i;
+			while (i < n && ascii_word[(unsigned char)p[i]])
+				i++;
+		} else {
+			if (!word_at(p, i, n, &adv)) {
+				i += adv;
+				continue;
+			}
+			start = i;
+			while (i < n && word_at(p, i, n, &adv))
+				i += adv;
 		}
-		start = i;
-		while (i < n && word_at(p, i, n, &adv))
-			i += adv;
 		pair[1] = feature_hash(p + start, i - start, n - start,
 		    SEED_WORD);
 		before = s->words.n;
@@ -483,7 +495,7 @@ hashembed_run(struct hashembed_scratch *s, const char *text, size_t len,
 	else if ((folded = text_normalize(text, len, TEXT_NFKC |
 	    TEXT_CASEFOLD, &n)) != NULL)
 		p = folded;
-	features(s, p, n);
+	features(s, p, n, p == s->norm);
 	free(folded);
 
 	memset(out, 0, dims * sizeof(*out));
