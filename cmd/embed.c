@@ -13,6 +13,7 @@
 #include "lib/diag.h"
 #include "lib/embed.h"
 #include "lib/http.h"
+#include "lib/jsonscan.h"
 #include "lib/jsonx.h"
 #include "lib/opt.h"
 #include "lib/pool.h"
@@ -129,6 +130,8 @@ struct worker {
 	struct embed_scratch *scratch;	/* backend memory; owned */
 	float		*vec;		/* one vector; owned */
 	struct buf	 text;		/* prefix + text; owned */
+	struct buf	 esc;		/* unescaped text; owned */
+	struct jsonscan	 scan;		/* the record, fast path */
 };
 
 static void
@@ -157,33 +160,22 @@ blank_text(const char *p, size_t n)
 }
 
 /*
- * Write the record with "embedding" and "embedding_model" added, splicing
- * them into the original bytes; when the record already has either field
- * it is re-encoded without them first, so they are replaced.
+ * Write src[0..n), a JSON object (empty when !members), with "embedding"
+ * and "embedding_model" added before its closing brace.
  */
 static void
-emit(struct rec_item *it, json_t *rec, const float *v, size_t dims)
+emit_into(struct rec_item *it, const char *src, size_t n, int members,
+    const float *v, size_t dims)
 {
-	const char *src = it->line;
 	struct buf *o = &it->out;
-	size_t n = it->len;
-	char *tmp = NULL;
 
-	if (json_object_get(rec, "embedding") ||
-	    json_object_get(rec, "embedding_model")) {
-		json_object_del(rec, "embedding");
-		json_object_del(rec, "embedding_model");
-		if ((tmp = json_dumps(rec, JSON_COMPACT)) == NULL)
-			diag_fail(ETV_SYS, "cannot encode record");
-		src = tmp;
-		n = strlen(tmp);
-	}
-	while (n && (src[n - 1] == ' ' || src[n - 1] == '\t'))
+	while (n && (src[n - 1] == ' ' || src[n - 1] == '\t' ||
+	    src[n - 1] == '\n' || src[n - 1] == '\r'))
 		n--;
-	/* rec_parse() accepted an object, so the last byte is '}'. */
+	/* The record is an object, so the last byte is '}'. */
 	buf_grow(o, n + dims * 14 + model_json.len + 40);
 	buf_add(o, src, n - 1);
-	if (json_object_size(rec) > 0)
+	if (members)
 		buf_addc(o, ',');
 	buf_adds(o, "\"embedding\":");
 	if (cfg.base64)
@@ -194,7 +186,33 @@ emit(struct rec_item *it, json_t *rec, const float *v, size_t dims)
 	buf_add(o, model_json.data, model_json.len);
 	buf_adds(o, "}\n");
 	it->nout++;
-	free(tmp);
+}
+
+/*
+ * Write the record with "embedding" and "embedding_model" added, splicing
+ * them into the original bytes; when the record already has either field
+ * it is re-encoded without them first, so they are replaced.  A NULL rec
+ * is a record of the fast path (flat_text).
+ */
+static void
+emit(struct rec_item *it, json_t *rec, const float *v, size_t dims)
+{
+	char *tmp = NULL;
+
+	if (rec == NULL)
+		emit_into(it, it->line, it->len, 1, v, dims);
+	else if (json_object_get(rec, "embedding") ||
+	    json_object_get(rec, "embedding_model")) {
+		json_object_del(rec, "embedding");
+		json_object_del(rec, "embedding_model");
+		if ((tmp = json_dumps(rec, JSON_COMPACT)) == NULL)
+			diag_fail(ETV_SYS, "cannot encode record");
+		emit_into(it, tmp, strlen(tmp), json_object_size(rec) > 0, v,
+		    dims);
+		free(tmp);
+	} else
+		emit_into(it, it->line, it->len, json_object_size(rec) > 0, v,
+		    dims);
 }
 
 /*
@@ -247,6 +265,41 @@ empty_text(struct rec_item *it, json_t *rec, float *zero, size_t dims)
 	emit(it, rec, zero, dims);
 }
 
+/*
+ * The fast path: a flat record (see jsonscan.h) with a text that is not
+ * blank and no "embedding" or "embedding_model" yet needs no parse tree.
+ * Returns 1 and the text (in the line, or unescaped into esc) for such a
+ * record, 0 for any other.
+ */
+static int
+flat_text(struct rec_item *it, struct jsonscan *sc, struct buf *esc,
+    const char **text, size_t *len)
+{
+	const struct jsonscan_member *m;
+
+	return !it->bad && jsonscan_flat(it->line, it->len, sc) &&
+	    (m = jsonscan_get(sc, opt.text_field)) != NULL && m->string &&
+	    jsonscan_get(sc, "embedding") == NULL &&
+	    jsonscan_get(sc, "embedding_model") == NULL &&
+	    (*text = jsonscan_text(m, esc, len)) != NULL &&
+	    !blank_text(*text, *len);
+}
+
+/* A record of the fast path, embedded.  Returns 0 for any other. */
+static int
+embed_flat(struct rec_item *it, struct worker *w)
+{
+	const char *text, *in;
+	size_t len, n;
+
+	if (!flat_text(it, &w->scan, &w->esc, &text, &len))
+		return 0;
+	in = with_prefix(&w->text, text, len, &n);
+	embed_text(model, w->scratch, in, n, w->vec);
+	emit_into(it, it->line, it->len, 1, w->vec, model->dims);
+	return 1;
+}
+
 /* pool_fn for the local backends without a cache. */
 static void
 embed_item(struct rec_item *it, void *arg, int id)
@@ -256,6 +309,8 @@ embed_item(struct rec_item *it, void *arg, int id)
 	size_t len, n;
 	json_t *rec;
 
+	if (embed_flat(it, w))
+		return;
 	if ((rec = parse_text(it, &text, &len)) == NULL)
 		return;
 	if (blank_text(text, len))
@@ -284,6 +339,7 @@ run_local(struct rec_reader *rd)
 		embed_scratch_free(w[i].scratch);
 		free(w[i].vec);
 		buf_release(&w[i].text);
+		buf_release(&w[i].esc);
 	}
 	free(w);
 }
@@ -414,7 +470,8 @@ read_batch(void)
 {
 	size_t cap = cfg.batch * 4, chars = 0, len;
 	const char *text, *in;
-	struct buf tmp = BUF_INIT;
+	struct buf tmp = BUF_INIT, esc = BUF_INIT;
+	struct jsonscan scan;
 	struct batch *b;
 	struct slot *s;
 
@@ -434,11 +491,12 @@ read_batch(void)
 		if (!rec_getline(bl.rd, &s->it))
 			break;
 		b->n++;
-		if ((s->rec = parse_text(&s->it, &text, &len)) == NULL) {
+		if (flat_text(&s->it, &scan, &esc, &text, &len))
+			s->rec = NULL;
+		else if ((s->rec = parse_text(&s->it, &text, &len)) == NULL) {
 			s->state = SLOT_DONE;
 			continue;
-		}
-		if (blank_text(text, len)) {
+		} else if (blank_text(text, len)) {
 			s->state = SLOT_EMPTY;
 			continue;
 		}
@@ -451,6 +509,7 @@ read_batch(void)
 			break;
 	}
 	buf_release(&tmp);
+	buf_release(&esc);
 	if (b->n == 0) {
 		batch_free(b);
 		return NULL;

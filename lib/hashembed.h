@@ -21,7 +21,11 @@
  */
 #define HASHEMBED_VERSION	1
 
-/* Per-thread working memory; opaque. */
+/*
+ * Per-thread working memory; opaque.  It remembers the words and features
+ * of earlier texts (a few megabytes at most) to embed the next ones
+ * faster; no vector depends on what it remembers.
+ */
 struct hashembed_scratch;
 
 /* New working memory; never NULL.  Free with hashembed_scratch_free. */

@@ -1,6 +1,8 @@
 /* http.c -- OpenAI-compatible /v1/embeddings client over libcurl multi */
 /* SPDX-License-Identifier: MIT */
 
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,9 +13,12 @@
 #include <curl/curl.h>
 #include <jansson.h>
 
+#include "lib/base64.h"
 #include "lib/buf.h"
 #include "lib/diag.h"
 #include "lib/http.h"
+#include "lib/jsonscan.h"
+#include "lib/text.h"
 #include "lib/vec.h"
 #include "lib/xmem.h"
 
@@ -158,6 +163,109 @@ header_cb(char *p, size_t size, size_t n, void *arg)
 	return len;
 }
 
+/*
+ * Append s[0..n) to b as a JSON string, as json_dumps() writes it (UTF-8
+ * as is, control characters escaped).  Returns 0 when s is not valid
+ * UTF-8 (b then holds part of it).
+ */
+static int
+add_string(struct buf *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	const uint64_t ones = 0x0101010101010101ULL;
+	const uint64_t highs = 0x8080808080808080ULL;
+	size_t i = 0, run;
+	uint64_t x, t;
+	int wide = 0;
+	unsigned char ch;
+	char *o;
+
+	buf_grow(b, n + 2);
+	buf_addc(b, '"');
+	while (i < n) {
+		/* A run of bytes that need no escape, eight at a time. */
+		for (run = i; n - run >= 8; run += 8) {
+			memcpy(&x, s + run, 8);
+			t = (x - 0x20 * ones) | ((x ^ 0x22 * ones) - ones) |
+			    ((x ^ 0x5c * ones) - ones);
+			wide |= (x & highs) != 0;
+			if ((t & ~x & highs) != 0)
+				break;
+		}
+		while (run < n && (unsigned char)s[run] >= 0x20 &&
+		    s[run] != '"' && s[run] != '\\') {
+			wide |= (unsigned char)s[run] >= 0x80;
+			run++;
+		}
+		buf_add(b, s + i, run - i);
+		if ((i = run) == n)
+			break;
+		ch = (unsigned char)s[i++];
+		buf_grow(b, 6);
+		o = b->data + b->len;
+		o[0] = '\\';
+		switch (ch) {
+		case '"':
+		case '\\':
+			o[1] = (char)ch;
+			b->len += 2;
+			break;
+		case '\b':
+			o[1] = 'b';
+			b->len += 2;
+			break;
+		case '\f':
+			o[1] = 'f';
+			b->len += 2;
+			break;
+		case '\n':
+			o[1] = 'n';
+			b->len += 2;
+			break;
+		case '\r':
+			o[1] = 'r';
+			b->len += 2;
+			break;
+		case '\t':
+			o[1] = 't';
+			b->len += 2;
+			break;
+		default:
+			memcpy(o + 1, "u00", 3);
+			o[4] = hex[ch >> 4];
+			o[5] = hex[ch & 15];
+			b->len += 6;
+			break;
+		}
+	}
+	buf_addc(b, '"');
+	return !wide || text_invalid(s, n) < 0;
+}
+
+/* The request body, written directly; 0 when a text is not UTF-8. */
+static int
+build_body_fast(const struct http_client *c, struct http_job *j)
+{
+	size_t i;
+
+	buf_reset(&j->body);
+	buf_adds(&j->body, "{\"model\":");
+	if (!add_string(&j->body, c->p.model, strlen(c->p.model)))
+		return 0;
+	buf_adds(&j->body, ",\"input\":[");
+	for (i = 0; i < j->n; i++) {
+		if (i)
+			buf_addc(&j->body, ',');
+		if (!add_string(&j->body, j->texts[i], j->lens[i]))
+			return 0;
+	}
+	buf_adds(&j->body, "],\"encoding_format\":\"base64\"");
+	if (c->p.dimensions)
+		buf_printf(&j->body, ",\"dimensions\":%zu", c->p.dimensions);
+	buf_addc(&j->body, '}');
+	return 1;
+}
+
 static void
 build_body(const struct http_client *c, struct http_job *j)
 {
@@ -165,6 +273,8 @@ build_body(const struct http_client *c, struct http_job *j)
 	size_t i;
 	char *s;
 
+	if (build_body_fast(c, j))
+		return;
 	o = json_object();
 	in = json_array();
 	for (i = 0; i < j->n; i++)
@@ -236,6 +346,202 @@ http_submit(struct http_client *c, struct http_job *j)
 	start(c, j);
 }
 
+/* One item of a response, as parse_fast() finds it. */
+struct fastitem {
+	long		 index;		/* its "index", or -1 when absent */
+	const char	*b64;		/* its base64 "embedding" */
+	size_t		 len;		/* the length of that */
+};
+
+/* Skip white space. */
+static const char *
+ws(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' ||
+	    *p == '\r'))
+		p++;
+	return p;
+}
+
+/*
+ * A member name at p (its opening quote), without escapes.  Returns the
+ * address after the ':' that follows it, or NULL.
+ */
+static const char *
+member_name(const char *p, const char *end, const char **name, size_t *n)
+{
+	const char *q;
+	int esc;
+
+	if (p >= end || *p != '"' ||
+	    (q = jsonscan_string(p + 1, end, &esc)) == NULL || esc)
+		return NULL;
+	*name = p + 1;
+	*n = (size_t)(q - p - 1);
+	p = ws(q + 1, end);
+	if (p >= end || *p != ':')
+		return NULL;
+	return ws(p + 1, end);
+}
+
+#define NAME_IS(s, n, lit)	((n) == sizeof(lit) - 1 && \
+	memcmp((s), (lit), sizeof(lit) - 1) == 0)
+
+/* One element of "data" at p into it.  Returns the address after it. */
+static const char *
+data_item(const char *p, const char *end, struct fastitem *it)
+{
+	const char *name, *q;
+	size_t n;
+	int esc;
+
+	it->index = -1;
+	it->b64 = NULL;
+	if (p >= end || *p++ != '{')
+		return NULL;
+	p = ws(p, end);
+	if (p < end && *p == '}')
+		return NULL;
+	for (;;) {
+		if ((p = member_name(p, end, &name, &n)) == NULL)
+			return NULL;
+		if (NAME_IS(name, n, "index")) {
+			if (it->index >= 0 || p >= end || *p < '0' ||
+			    *p > '9' || (*p == '0' && p + 1 < end &&
+			    p[1] >= '0' && p[1] <= '9'))
+				return NULL;
+			for (it->index = 0; p < end && *p >= '0' && *p <= '9';
+			    p++) {
+				if (it->index > 100000000)
+					return NULL;
+				it->index = it->index * 10 + (*p - '0');
+			}
+			if (p < end && (*p == '.' || *p == 'e' || *p == 'E'))
+				return NULL;
+		} else if (NAME_IS(name, n, "embedding")) {
+			if (it->b64 != NULL || p >= end || *p != '"' ||
+			    (q = jsonscan_string(p + 1, end, &esc)) == NULL ||
+			    esc)
+				return NULL;
+			it->b64 = p + 1;
+			it->len = (size_t)(q - p - 1);
+			p = q + 1;
+		} else if ((p = jsonscan_value(p, end, 16)) == NULL)
+			return NULL;
+		p = ws(p, end);
+		if (p < end && *p == '}')
+			return it->b64 ? p + 1 : NULL;
+		if (p >= end || *p++ != ',')
+			return NULL;
+		p = ws(p, end);
+	}
+}
+
+/*
+ * The common response read without a parse tree: an object whose "data"
+ * holds objects with an integer "index" and a base64 "embedding".  Takes
+ * the vectors and returns 1 only when such a response is valid by the
+ * rules of parse_response(); returns 0 for any other, leaving the
+ * verdict (and its message) to parse_response().
+ */
+static int
+parse_fast(struct http_client *c, struct http_job *j)
+{
+	const char *p = j->resp.data, *end, *name;
+	struct fastitem *it;
+	unsigned char *seen = NULL, *raw = NULL;
+	size_t n = 0, nl, i, k, dims = 0;
+	long len;
+	uint32_t u;
+	float *v;
+	int have_data = 0, ok = 0;
+
+	if (p == NULL)
+		return 0;
+	end = p + j->resp.len;
+	it = xcalloc(j->n + 1, sizeof(*it));
+	p = ws(p, end);
+	if (p >= end || *p++ != '{')
+		goto out;
+	p = ws(p, end);
+	for (;;) {
+		if ((p = member_name(p, end, &name, &nl)) == NULL)
+			goto out;
+		if (NAME_IS(name, nl, "data")) {
+			if (have_data++ || p >= end || *p++ != '[')
+				goto out;
+			p = ws(p, end);
+			if (p < end && *p == ']')
+				p++;
+			else
+				for (;;) {
+					if (n == j->n || (p = data_item(p, end,
+					    &it[n++])) == NULL)
+						goto out;
+					p = ws(p, end);
+					if (p < end && *p == ']') {
+						p++;
+						break;
+					}
+					if (p >= end || *p++ != ',')
+						goto out;
+					p = ws(p, end);
+				}
+		} else if ((p = jsonscan_value(p, end, 16)) == NULL)
+			goto out;
+		p = ws(p, end);
+		if (p < end && *p == '}')
+			break;
+		if (p >= end || *p++ != ',')
+			goto out;
+		p = ws(p, end);
+	}
+	if (ws(p + 1, end) != end || !have_data || n != j->n)
+		goto out;
+	seen = xcalloc(n + 1, 1);
+	for (i = 0; i < n; i++) {
+		k = it[i].index < 0 ? i : (size_t)it[i].index;
+		if (k >= n || seen[k])
+			goto out;
+		seen[k] = 1;
+		raw = xreallocarray(raw, it[i].len / 4 * 3 + 3, 1);
+		len = base64_decode(it[i].b64, it[i].len, raw);
+		if (len <= 0 || len % 4 != 0)
+			goto out;
+		if (dims == 0) {
+			dims = (size_t)len / 4;
+			if ((c->p.dimensions && dims != c->p.dimensions) ||
+			    (c->dims && dims != c->dims))
+				goto out;
+			j->vecs = xreallocarray(NULL, n * dims, sizeof(float));
+		} else if ((size_t)len / 4 != dims)
+			goto out;
+		v = j->vecs + k * dims;
+		for (nl = 0; nl < dims; nl++) {
+			u = (uint32_t)raw[4 * nl] |
+			    (uint32_t)raw[4 * nl + 1] << 8 |
+			    (uint32_t)raw[4 * nl + 2] << 16 |
+			    (uint32_t)raw[4 * nl + 3] << 24;
+			memcpy(&v[nl], &u, 4);
+			if (!isfinite(v[nl]))
+				goto out;
+		}
+	}
+	j->dims = dims;
+	c->dims = dims;
+	ok = 1;
+out:
+	if (!ok) {
+		free(j->vecs);
+		j->vecs = NULL;
+		j->dims = 0;
+	}
+	free(it);
+	free(seen);
+	free(raw);
+	return ok;
+}
+
 /*
  * Check a 200 response and take its vectors.  Returns NULL, or the
  * reason it is not acceptable.
@@ -252,6 +558,8 @@ parse_response(struct http_client *c, struct http_job *j, char *why,
 	long d;
 	size_t i, k;
 
+	if (parse_fast(c, j))
+		return NULL;
 	doc = json_loadb(j->resp.data ? j->resp.data : "", j->resp.len, 0,
 	    &jerr);
 	if (doc == NULL) {

@@ -14,18 +14,45 @@
 #include "lib/vec.h"
 #include "lib/xmem.h"
 
+/* "00" to "99", for two digits at a time. */
+static const char d2[] =
+    "00010203040506070809101112131415161718192021222324252627282930"
+    "31323334353637383940414243444546474849505152535455565758596061"
+    "62636465666768697071727374757677787980818283848586878889909192"
+    "93949596979899";
+
+/* Write the n decimal digits of d at out. */
+static inline void
+write_digits(char *out, uint32_t d, int n)
+{
+	char *p = out + n;
+
+	while (d >= 100) {
+		p -= 2;
+		memcpy(p, d2 + 2 * (d % 100), 2);
+		d /= 100;
+	}
+	if (d >= 10) {
+		p -= 2;
+		memcpy(p, d2 + 2 * d, 2);
+	} else
+		*--p = (char)('0' + d);
+}
+
 /*
  * The shortest decimal that reads back as f, exactly, for the values
  * embeddings are made of: 1e-10 <= |f| < 1.  f = m * 2^e; the decimals
  * that read back as f are those inside the rounding interval
  * [(4m - 2) * 2^(e-2), (4m + 2) * 2^(e-2)] (ends included when m is
  * even, as strtof rounds half to even; the lower end is 4m - 1 at a power
- * of two).  For each number of decimals s, the multiples d * 10^-s in the
- * interval are d in [ceil(lo * 10^s / 2^q), floor(hi * 10^s / 2^q)] with
- * q = 2 - e, computed exactly in 128 bits.  Fewer decimals are tried
- * while some multiple fits; the d nearest to f is then written.  Returns
- * the length, or -1 when f is outside that range (the caller falls back
- * to printf).
+ * of two).  With s decimals, the multiples d * 10^-s in the interval are
+ * the integers d in [lo, hi], lo = ceil(lo_end * 10^s), hi = floor(...),
+ * computed exactly in 128 bits once, for an s at which the interval is
+ * more than one unit wide.  With one decimal fewer, they are the d' with
+ * 10 d' in [lo, hi]: d' in [ceil(lo / 10), floor(hi / 10)], so decimals
+ * are dropped in 64-bit arithmetic while that range is not empty.  The d
+ * nearest to f at the last s is then written.  Returns the length, or -1
+ * when f is outside that range (the caller falls back to printf).
  */
 static int
 float_text_fast(char *out, float f)
@@ -37,11 +64,11 @@ float_text_fast(char *out, float f)
 	    1000000000000000ULL, 10000000000000000ULL,
 	    100000000000000000ULL, 1000000000000000000ULL,
 	    10000000000000000000ULL };
-	unsigned __int128 a, b, mask, lo, hi, half, dv, d, best = 0;
-	uint64_t v, dd;
-	uint32_t u, frac, m, mv, mp, mm;
-	int e8, q, s, best_s = -1, incl, n, x, k;
-	char dig[24], *o = out;
+	unsigned __int128 a;
+	uint64_t v, lo, hi, dv, nlo, nhi, mask, half, r;
+	uint32_t u, frac, m, mv, mp, mm, d9;
+	int e8, q, s, incl, n, x, k;
+	char *o = out;
 	float af = fabsf(f);
 
 	if (!(af >= 1e-10f && af < 1.0f))
@@ -55,75 +82,70 @@ float_text_fast(char *out, float f)
 	mp = mv + 2;
 	mm = mv - (frac == 0 && e8 > 1 ? 1 : 2);
 	incl = (m & 1) == 0;
-	mask = ((unsigned __int128)1 << q) - 1;
-	half = (unsigned __int128)1 << (q - 1);
+	/* 26 <= q <= 59 here: the fractions below fit in 64 bits. */
+	mask = (1ULL << q) - 1;
+	half = 1ULL << (q - 1);
 	/*
-	 * Start near nine significant digits, which always fit: log10 of f
-	 * estimated from its binary exponent (an estimate is enough, the
-	 * search moves either way).
+	 * Eight significant digits, from log10 of f estimated by its binary
+	 * exponent: then 10^s times the interval's width, 2^(e8 - 150), is
+	 * above 1.19, so that [lo, hi] is never empty.  At a power of two
+	 * the interval is only 3/4 as wide: nine digits there.  Here s <= 19
+	 * and hi < 2^33.
 	 */
-	s = 8 - (((e8 - 127) * 1233) >> 12);
-	if (s < 0)
-		s = 0;
-	for (;;) {
-		if (s > 19)
-			return -1;
-		v = p10[s];
-		a = (unsigned __int128)v * mm;
-		b = (unsigned __int128)v * mp;
-		lo = (a >> q) + ((a & mask) != 0);
-		if (!incl && (a & mask) == 0)
-			lo++;
-		hi = b >> q;
-		if (!incl && (b & mask) == 0)
-			hi--;
-		if (lo <= hi) {
-			a = (unsigned __int128)v * mv;
-			dv = a >> q;
-			if ((a & mask) > half || ((a & mask) == half &&
-			    (dv & 1)))
-				dv++;
-			d = dv < lo ? lo : dv > hi ? hi : dv;
-			best = d;
-			best_s = s;
-			if (s == 0)
-				break;
-			s--;
-		} else if (best_s >= 0)
+	s = (frac ? 7 : 8) - (((e8 - 127) * 1233) >> 12);
+	v = p10[s];
+	a = (unsigned __int128)v * mm;
+	r = (uint64_t)a & mask;
+	lo = (uint64_t)(a >> q) + (r != 0 || !incl);
+	a = (unsigned __int128)v * mp;
+	r = (uint64_t)a & mask;
+	hi = (uint64_t)(a >> q) - (r == 0 && !incl);
+	while (s > 0) {
+		nlo = (lo + 9) / 10;
+		nhi = hi / 10;
+		if (nlo > nhi)
 			break;
-		else
-			s++;
-	}
-	/* Below 10^10: 64-bit arithmetic from here on. */
-	dd = (uint64_t)best;
-	s = best_s;
-	while (dd % 10 == 0 && dd) {
-		dd /= 10;
+		lo = nlo;
+		hi = nhi;
 		s--;
 	}
-	for (n = 0; dd; dd /= 10)
-		dig[n++] = (char)('0' + (int)(dd % 10));
-	/* dig holds the n digits, last first; x is the leading exponent. */
+	/* The nearest, half to even, kept inside [lo, hi]. */
+	a = (unsigned __int128)p10[s] * mv;
+	dv = (uint64_t)(a >> q);
+	r = (uint64_t)a & mask;
+	if (r > half || (r == half && (dv & 1)))
+		dv++;
+	dv = dv < lo ? lo : dv > hi ? hi : dv;
+	while (dv % 10 == 0 && dv) {
+		dv /= 10;
+		s--;
+	}
+	/* At most nine digits now: 32 bits.  n digits, x leading exponent. */
+	d9 = (uint32_t)dv;
+	n = ((32 - __builtin_clz(d9)) * 1233) >> 12;
+	n += d9 >= p10[n];
 	x = n - 1 - s;
 	if (signbit(f))
 		*o++ = '-';
 	if (x < -4) {
-		*o++ = dig[n - 1];
-		if (n > 1) {
-			*o++ = '.';
-			for (k = n - 2; k >= 0; k--)
-				*o++ = dig[k];
-		}
-		o += snprintf(o, 8, "e-%02d", -x);
+		/* d.ddde-XX: the digits after a gap for the point. */
+		write_digits(o + 1, d9, n);
+		o[0] = o[1];
+		o[1] = '.';
+		o += n > 1 ? n + 1 : 1;
+		*o++ = 'e';
+		*o++ = '-';
+		*o++ = (char)('0' + -x / 10);
+		*o++ = (char)('0' + -x % 10);
 	} else {
 		*o++ = '0';
 		*o++ = '.';
 		for (k = x + 1; k < 0; k++)
 			*o++ = '0';
-		for (k = n - 1; k >= 0; k--)
-			*o++ = dig[k];
-		*o = '\0';
+		write_digits(o, d9, n);
+		o += n;
 	}
+	*o = '\0';
 	return (int)(o - out);
 }
 
@@ -134,8 +156,15 @@ vec_float_text(char *out, float f)
 
 	if (f != 0 && (n = float_text_fast(out, f)) >= 0)
 		return n;
-	if (f == 0)
-		return snprintf(out, 32, signbit(f) ? "-0.0" : "0.0");
+	if (f == 0) {
+		/* Common in sparse vectors: no printf. */
+		if (signbit(f)) {
+			memcpy(out, "-0.0", 5);
+			return 4;
+		}
+		memcpy(out, "0.0", 4);
+		return 3;
+	}
 	for (prec = 1; prec <= 9; prec++) {
 		n = snprintf(out, 32, "%.*g", prec, (double)f);
 		if (strtof(out, NULL) == f)

@@ -39,11 +39,37 @@ struct wordpiece {
 	int		 lower;		/* lowercase */
 };
 
+/*
+ * The pieces of the words seen lately, across texts: a word costs one
+ * look-up instead of one per candidate piece.  It only remembers, so it
+ * changes no result.
+ */
+struct wordcache {
+	const struct wordpiece *wp;	/* the tokenizer it holds words of */
+	uint64_t	*key;		/* word hash per slot, 0 = empty */
+	uint32_t	*first;		/* slot: its first id in id */
+	uint32_t	*bytes;		/* slot: its text in text */
+	int16_t		*nid;		/* slot: its ids, -1: unknown */
+	uint16_t	*len;		/* slot: its length in bytes */
+	size_t		 used;		/* slots in use */
+	int32_t		*id;		/* piece ids, word after word */
+	size_t		 nids;		/* entries in use in id */
+	char		*text;		/* the words' bytes */
+	size_t		 ntext;		/* bytes in use in text */
+};
+
+/* Limits of the word cache; past any, it starts afresh. */
+#define WC_SLOTS	16384		/* slots, a power of two */
+#define WC_IDS		(1u << 18)	/* piece ids */
+#define WC_TEXT		(1u << 20)	/* bytes of words */
+#define WC_WORD		64		/* longest word kept, in bytes */
+
 struct wordpiece_scratch {
 	char		*a, *b;		/* normalisation buffers; owned */
 	size_t		 acap, bcap;	/* their sizes */
 	int32_t		*piece;		/* ids of the current word; owned */
 	size_t		 pcap;		/* entries allocated in piece */
+	struct wordcache wc;		/* pieces of recent words */
 };
 
 static void
@@ -218,7 +244,17 @@ wordpiece_vocab_size(const struct wordpiece *wp)
 struct wordpiece_scratch *
 wordpiece_scratch_new(void)
 {
-	return xcalloc(1, sizeof(struct wordpiece_scratch));
+	struct wordpiece_scratch *s;
+
+	s = xcalloc(1, sizeof(*s));
+	s->wc.key = xcalloc(WC_SLOTS, sizeof(*s->wc.key));
+	s->wc.first = xcalloc(WC_SLOTS, sizeof(*s->wc.first));
+	s->wc.bytes = xcalloc(WC_SLOTS, sizeof(*s->wc.bytes));
+	s->wc.nid = xcalloc(WC_SLOTS, sizeof(*s->wc.nid));
+	s->wc.len = xcalloc(WC_SLOTS, sizeof(*s->wc.len));
+	s->wc.id = xcalloc(WC_IDS, sizeof(*s->wc.id));
+	s->wc.text = xmalloc(WC_TEXT);
+	return s;
 }
 
 void
@@ -229,6 +265,13 @@ wordpiece_scratch_free(struct wordpiece_scratch *s)
 	free(s->a);
 	free(s->b);
 	free(s->piece);
+	free(s->wc.key);
+	free(s->wc.first);
+	free(s->wc.bytes);
+	free(s->wc.nid);
+	free(s->wc.len);
+	free(s->wc.id);
+	free(s->wc.text);
 	free(s);
 }
 
@@ -372,19 +415,18 @@ normalize(const struct wordpiece *wp, struct wordpiece_scratch *s,
 }
 
 /*
- * Split one word into pieces; append their ids to ids (up to max).  A
- * word that cannot be split is the unknown token.  Returns the new count.
+ * Split one word into pieces, their ids in s->piece.  Returns their
+ * number, or -1 when the word cannot be split (the unknown token).
  */
-static size_t
-word_pieces(const struct wordpiece *wp, struct wordpiece_scratch *s,
-    const char *w, size_t wlen, int skip_unk, int32_t *ids, size_t n,
-    size_t max)
+static long
+split_word(const struct wordpiece *wp, struct wordpiece_scratch *s,
+    const char *w, size_t wlen)
 {
-	size_t start = 0, end, np = 0, i;
+	size_t start = 0, end, np = 0;
 	int32_t id = -1;
 
 	if (text_cp_count(w, wlen) > wp->max_chars)
-		goto unknown;
+		return -1;
 	if (s->pcap < wlen) {
 		s->pcap = wlen + 16;
 		s->piece = xreallocarray(s->piece, s->pcap, sizeof(*s->piece));
@@ -406,16 +448,90 @@ word_pieces(const struct wordpiece *wp, struct wordpiece_scratch *s,
 			    ((unsigned char)w[end] & 0xc0) == 0x80);
 		}
 		if (id < 0)
-			goto unknown;
+			return -1;
 		s->piece[np++] = id;
 		start = end;
 	}
+	return (long)np;
+}
+
+/*
+ * The pieces of a word, from the cache or split and kept there.  Returns
+ * their number (-1: unknown) and stores the address of their ids in *ids.
+ */
+static long
+cached_split(const struct wordpiece *wp, struct wordpiece_scratch *s,
+    const char *w, size_t wlen, const int32_t **ids)
+{
+	struct wordcache *c = &s->wc;
+	uint64_t h;
+	size_t j;
+	long np;
+
+	if (wlen > WC_WORD) {
+		np = split_word(wp, s, w, wlen);
+		*ids = s->piece;
+		return np;
+	}
+	if (c->wp != wp) {
+		memset(c->key, 0, WC_SLOTS * sizeof(*c->key));
+		c->used = c->nids = c->ntext = 0;
+		c->wp = wp;
+	}
+	if ((h = hash64(w, wlen)) == 0)
+		h = 1;
+	j = h & (WC_SLOTS - 1);
+	while (c->key[j] != 0) {
+		if (c->key[j] == h && c->len[j] == wlen &&
+		    memcmp(c->text + c->bytes[j], w, wlen) == 0) {
+			*ids = c->id + c->first[j];
+			return c->nid[j];
+		}
+		j = (j + 1) & (WC_SLOTS - 1);
+	}
+	np = split_word(wp, s, w, wlen);
+	if (c->used * 2 >= WC_SLOTS || c->nids + wlen > WC_IDS ||
+	    c->ntext + wlen > WC_TEXT) {
+		/* Full: start afresh. */
+		memset(c->key, 0, WC_SLOTS * sizeof(*c->key));
+		c->used = c->nids = c->ntext = 0;
+		j = h & (WC_SLOTS - 1);
+	}
+	c->key[j] = h;
+	c->len[j] = (uint16_t)wlen;
+	c->bytes[j] = (uint32_t)c->ntext;
+	memcpy(c->text + c->ntext, w, wlen);
+	c->ntext += wlen;
+	c->first[j] = (uint32_t)c->nids;
+	c->nid[j] = (int16_t)np;
+	if (np > 0) {
+		memcpy(c->id + c->nids, s->piece, (size_t)np * sizeof(*c->id));
+		c->nids += (size_t)np;
+	}
+	c->used++;
+	*ids = c->id + c->first[j];
+	return np;
+}
+
+/*
+ * Split one word into pieces; append their ids to ids (up to max).  A
+ * word that cannot be split is the unknown token.  Returns the new count.
+ */
+static size_t
+word_pieces(const struct wordpiece *wp, struct wordpiece_scratch *s,
+    const char *w, size_t wlen, int skip_unk, int32_t *ids, size_t n,
+    size_t max)
+{
+	const int32_t *piece;
+	long np, i;
+
+	if ((np = cached_split(wp, s, w, wlen, &piece)) < 0) {
+		if (!skip_unk && wp->unk >= 0 && n < max)
+			ids[n++] = wp->unk;
+		return n;
+	}
 	for (i = 0; i < np && n < max; i++)
-		ids[n++] = s->piece[i];
-	return n;
-unknown:
-	if (!skip_unk && wp->unk >= 0 && n < max)
-		ids[n++] = wp->unk;
+		ids[n++] = piece[i];
 	return n;
 }
 

@@ -42,7 +42,11 @@ int32_t	 wordpiece_unk(const struct wordpiece *);
 /* One more than the largest token id. */
 size_t	 wordpiece_vocab_size(const struct wordpiece *);
 
-/* Per-thread working memory; never NULL.  NULL is accepted by free. */
+/*
+ * Per-thread working memory; never NULL.  NULL is accepted by free.  It
+ * remembers the pieces of recent words (a few megabytes at most) to
+ * tokenise the next texts faster; no result depends on it.
+ */
 struct wordpiece_scratch *wordpiece_scratch_new(void);
 void	 wordpiece_scratch_free(struct wordpiece_scratch *);
 

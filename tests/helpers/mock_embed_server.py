@@ -97,11 +97,18 @@ class Handler(BaseHTTPRequestHandler):
     # and the client's delayed ACK add 40 ms to every answer.
     disable_nagle_algorithm = True
 
+    # When the answer is due: --latency after the request came in, so
+    # that the server's own work is part of the latency, not added to it.
+    due = 0.0
+
     def log_message(self, *a):
         pass
 
     def send(self, code, body, headers=()):
         data = body if isinstance(body, bytes) else body.encode()
+        wait = self.due - time.monotonic()
+        if wait > 0:
+            time.sleep(wait)
         self.send_response(code)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
@@ -112,6 +119,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_GET(self):
         st = self.server.state
+        self.due = 0.0
         if self.path != "/stats":
             self.send(404, '{"error":"not found"}')
             return
@@ -126,6 +134,7 @@ class Handler(BaseHTTPRequestHandler):
     def do_POST(self):
         st = self.server.state
         a = st.args
+        self.due = time.monotonic() + a.latency
         n = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(n)
         with st.lock:
@@ -149,8 +158,8 @@ class Handler(BaseHTTPRequestHandler):
             st.dimensions = req.get("dimensions")
         bad = k > a.skip and (a.fail < 0 or k <= a.skip + a.fail)
         mode = a.mode if bad else "ok"
-        if mode == "slow" or a.latency > 0:
-            time.sleep(a.delay if mode == "slow" else a.latency)
+        if mode == "slow":
+            time.sleep(a.delay)
         if mode == "jitter":
             time.sleep(random.random() * a.delay)
         if mode == "close":
