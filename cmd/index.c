@@ -643,6 +643,22 @@ ingest_commit(struct ingest *in)
 		    strerror(errno));
 }
 
+/*
+ * The four strings of row r of segment sg (VF_ID, VF_GROUP, VF_HASH,
+ * VF_FIELDS), or exit with ETV_SYS when the string table is corrupt.
+ */
+static void
+row_strings(const struct vf_index *ix, const struct vf_seg *sg, uint32_t r,
+    const char *p[4], size_t n[4])
+{
+	int t;
+
+	for (t = 0; t < 4; t++)
+		if ((p[t] = vf_str(sg, t, r, &n[t])) == NULL)
+			diag_fail(ETV_SYS, "'%s': corrupt index: bad string "
+			    "table", ix->path);
+}
+
 /* Copy every live row of ix into w (compact, merge). */
 static void
 copy_rows(struct vf_writer *w, const struct vf_index *ix)
@@ -651,18 +667,13 @@ copy_rows(struct vf_writer *w, const struct vf_index *ix)
 	const char *p[4];
 	size_t n[4];
 	uint32_t s, r;
-	int t;
 
 	for (s = 0; s < ix->nseg; s++) {
 		sg = &ix->seg[s];
 		for (r = 0; r < sg->n; r++) {
 			if (vf_dead(sg, r))
 				continue;
-			for (t = 0; t < 4; t++)
-				if ((p[t] = vf_str(sg, t, r, &n[t])) == NULL)
-					diag_fail(ETV_SYS, "'%s': corrupt "
-					    "index: bad string table",
-					    ix->path);
+			row_strings(ix, sg, r, p, n);
 			vf_writer_add(w, p[0], n[0], p[1], n[1], p[2], n[2],
 			    p[3], n[3], vf_vec(ix, s, r));
 		}
@@ -1250,7 +1261,6 @@ run_dump(void)
 	size_t n[4];
 	uint32_t s, r;
 	json_t *j;
-	int t;
 
 	verify_or_die(ix);
 	for (s = 0; s < ix->nseg; s++) {
@@ -1258,11 +1268,7 @@ run_dump(void)
 		for (r = 0; r < sg->n; r++) {
 			if (vf_dead(sg, r))
 				continue;
-			for (t = 0; t < 4; t++)
-				if ((p[t] = vf_str(sg, t, r, &n[t])) == NULL)
-					diag_fail(ETV_SYS, "'%s': corrupt "
-					    "index: bad string table",
-					    cfg.path);
+			row_strings(ix, sg, r, p, n);
 			buf_reset(&b);
 			buf_addc(&b, '{');
 			j = json_string(opt.id_field);

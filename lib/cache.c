@@ -11,6 +11,7 @@
 #include <xxhash.h>
 
 #include "lib/cache.h"
+#include "lib/vec.h"
 #include "lib/xmem.h"
 
 struct cache {
@@ -95,8 +96,7 @@ cache_get(struct cache *c, const char *model, const char *text,
     size_t len, float **vec, size_t *dims)
 {
 	const unsigned char *p;
-	uint32_t u;
-	size_t n, i;
+	size_t n;
 	float *v;
 	int r;
 
@@ -118,12 +118,7 @@ cache_get(struct cache *c, const char *model, const char *text,
 		return 0;
 	}
 	v = xmalloc(n);
-	for (i = 0; i < n / 4; i++) {
-		u = (uint32_t)p[4 * i] | (uint32_t)p[4 * i + 1] << 8 |
-		    (uint32_t)p[4 * i + 2] << 16 |
-		    (uint32_t)p[4 * i + 3] << 24;
-		memcpy(&v[i], &u, 4);
-	}
+	vec_from_le(p, n / 4, v);
 	sqlite3_reset(c->get);
 	*vec = v;
 	*dims = n / 4;
@@ -148,18 +143,10 @@ cache_put(struct cache *c, const char *model, const char *text, size_t len,
     const float *vec, size_t dims)
 {
 	unsigned char *le;
-	uint32_t u;
-	size_t i;
 	int r;
 
 	le = xmalloc(dims * 4);
-	for (i = 0; i < dims; i++) {
-		memcpy(&u, &vec[i], 4);
-		le[4 * i] = (unsigned char)u;
-		le[4 * i + 1] = (unsigned char)(u >> 8);
-		le[4 * i + 2] = (unsigned char)(u >> 16);
-		le[4 * i + 3] = (unsigned char)(u >> 24);
-	}
+	vec_to_le(vec, dims, le);
 	sqlite3_reset(c->put);
 	bind_key(c->put, model, text, len);
 	sqlite3_bind_blob(c->put, 4, le, (int)(dims * 4), SQLITE_STATIC);

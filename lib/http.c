@@ -452,7 +452,6 @@ parse_fast(struct http_client *c, struct http_job *j)
 	unsigned char *seen = NULL, *raw = NULL;
 	size_t n = 0, nl, i, k, dims = 0;
 	long len;
-	uint32_t u;
 	float *v;
 	int have_data = 0, ok = 0;
 
@@ -517,12 +516,8 @@ parse_fast(struct http_client *c, struct http_job *j)
 		} else if ((size_t)len / 4 != dims)
 			goto out;
 		v = j->vecs + k * dims;
+		vec_from_le(raw, dims, v);
 		for (nl = 0; nl < dims; nl++) {
-			u = (uint32_t)raw[4 * nl] |
-			    (uint32_t)raw[4 * nl + 1] << 8 |
-			    (uint32_t)raw[4 * nl + 2] << 16 |
-			    (uint32_t)raw[4 * nl + 3] << 24;
-			memcpy(&v[nl], &u, 4);
 			if (!isfinite(v[nl]))
 				goto out;
 		}

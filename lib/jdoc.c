@@ -80,24 +80,6 @@ ws(struct parser *P)
 		P->p++;
 }
 
-static int
-hex4(const char *p)
-{
-	int v = 0, i, c;
-
-	for (i = 0; i < 4; i++) {
-		c = (unsigned char)p[i];
-		if (c >= '0' && c <= '9')
-			c -= '0';
-		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
-			c = (c | 0x20) - 'a' + 10;
-		else
-			return -1;
-		v = v * 16 + c;
-	}
-	return v;
-}
-
 /* Parse a string after its opening quote into *s, *n. */
 static int
 parse_string(struct parser *P, const char **sp, size_t *np)
@@ -170,12 +152,13 @@ parse_string(struct parser *P, const char **sp, size_t *np)
 			*w++ = '\t';
 			break;
 		case 'u':
-			if (e - p < 6 || (cp = hex4(p + 2)) < 0)
+			if (e - p < 6 || (cp = (int)text_hex4(p + 2, 4)) < 0)
 				return -1;
 			if (cp >= 0xd800 && cp <= 0xdbff) {
 				if (e - p < 12 || p[6] != '\\' ||
 				    p[7] != 'u' ||
-				    (lo = hex4(p + 8)) < 0xdc00 || lo > 0xdfff)
+				    (lo = (int)text_hex4(p + 8, 4)) < 0xdc00 ||
+				    lo > 0xdfff)
 					return -1;
 				cp = 0x10000 + ((cp - 0xd800) << 10) +
 				    (lo - 0xdc00);

@@ -11,6 +11,13 @@
 #define ONES	0x0101010101010101ULL
 #define HIGHS	0x8080808080808080ULL
 
+/* The four hex digits at p, or -1 (also when fewer than 4 are left). */
+static int32_t
+hex_at(const char *p, const char *end)
+{
+	return p < end ? (int32_t)text_hex4(p, (size_t)(end - p)) : -1;
+}
+
 static const char *
 skip_space(const char *p, const char *end)
 {
@@ -18,35 +25,6 @@ skip_space(const char *p, const char *end)
 	    *p == '\r'))
 		p++;
 	return p;
-}
-
-static int
-hex_digit(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* The four hex digits at p, or -1. */
-static int32_t
-hex_at(const char *p, const char *end)
-{
-	int32_t v = 0;
-	int k, d;
-
-	if (end - p < 4)
-		return -1;
-	for (k = 0; k < 4; k++) {
-		if ((d = hex_digit((unsigned char)p[k])) < 0)
-			return -1;
-		v = v << 4 | d;
-	}
-	return v;
 }
 
 /*

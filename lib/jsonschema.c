@@ -17,6 +17,7 @@
 #include "lib/jsmeta.h"
 #include "lib/jsonschema.h"
 #include "lib/jsregex.h"
+#include "lib/text.h"
 #include "lib/xmem.h"
 
 /*
@@ -451,16 +452,6 @@ uri_resolve(const char *base, const char *ref)
 	return buf_detach(&o, NULL);
 }
 
-static int
-hexv(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
-		return (c | 0x20) - 'a' + 10;
-	return -1;
-}
-
 /* Percent-decode s in place. */
 static void
 pct_decode(char *s)
@@ -468,10 +459,10 @@ pct_decode(char *s)
 	char *w = s;
 
 	for (; *s; s++) {
-		if (*s == '%' && hexv((unsigned char)s[1]) >= 0 &&
-		    hexv((unsigned char)s[2]) >= 0) {
-			*w++ = hexv((unsigned char)s[1]) * 16 +
-			    hexv((unsigned char)s[2]);
+		if (*s == '%' && text_hexval((unsigned char)s[1]) >= 0 &&
+		    text_hexval((unsigned char)s[2]) >= 0) {
+			*w++ = text_hexval((unsigned char)s[1]) * 16 +
+			    text_hexval((unsigned char)s[2]);
 			s += 2;
 		} else
 			*w++ = *s;

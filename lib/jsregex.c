@@ -11,6 +11,7 @@
 
 #include "lib/buf.h"
 #include "lib/jsregex.h"
+#include "lib/text.h"
 #include "lib/xmem.h"
 
 struct jsre {
@@ -50,35 +51,6 @@ jsre_set_limit(unsigned long n)
 		pcre2_set_match_limit(mctx, limit);
 		pcre2_set_depth_limit(mctx, limit / 100 + 100);
 	}
-}
-
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Read 4 hex digits at p (n bytes left); -1 if they are not there. */
-static long
-hex4(const char *p, size_t n)
-{
-	long v = 0;
-	int i, h;
-
-	if (n < 4)
-		return -1;
-	for (i = 0; i < 4; i++) {
-		if ((h = hexval((unsigned char)p[i])) < 0)
-			return -1;
-		v = v * 16 + h;
-	}
-	return v;
 }
 
 /*
@@ -172,7 +144,7 @@ translate(const char *p, size_t n, struct buf *out, char *err, size_t errlen)
 				size_t j = i + 3;
 
 				while (j < n &&
-				    hexval((unsigned char)p[j]) >= 0)
+				    text_hexval((unsigned char)p[j]) >= 0)
 					j++;
 				if (j >= n || p[j] != '}' || j == i + 3) {
 					snprintf(err, errlen,
@@ -186,12 +158,12 @@ translate(const char *p, size_t n, struct buf *out, char *err, size_t errlen)
 				continue;
 			}
 			if (c == 'u' &&
-			    (cp = hex4(p + i + 2, n - i - 2)) >= 0) {
+			    (cp = text_hex4(p + i + 2, n - i - 2)) >= 0) {
 				i += 6;
 				if (cp >= 0xd800 && cp <= 0xdbff &&
 				    i + 1 < n && p[i] == '\\' &&
 				    p[i + 1] == 'u' &&
-				    (lo = hex4(p + i + 2, n - i - 2)) >=
+				    (lo = text_hex4(p + i + 2, n - i - 2)) >=
 				    0xdc00 && lo <= 0xdfff) {
 					cp = 0x10000 + ((cp - 0xd800) << 10) +
 					    (lo - 0xdc00);

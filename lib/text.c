@@ -225,3 +225,29 @@ text_is_space(int32_t c)
 	    c == 0x1680 || (c >= 0x2000 && c <= 0x200a) || c == 0x2028 ||
 	    c == 0x2029 || c == 0x202f || c == 0x205f || c == 0x3000;
 }
+
+int
+text_hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+		return (c | 0x20) - 'a' + 10;
+	return -1;
+}
+
+long
+text_hex4(const char *p, size_t n)
+{
+	long v = 0;
+	int i, h;
+
+	if (n < 4)
+		return -1;
+	for (i = 0; i < 4; i++) {
+		if ((h = text_hexval((unsigned char)p[i])) < 0)
+			return -1;
+		v = v << 4 | h;
+	}
+	return v;
+}

@@ -63,6 +63,12 @@ size_t	 text_grapheme_count(const char *p, size_t n);
  */
 int	 text_is_space(int32_t c);
 
+/* The value of a hexadecimal digit, or -1. */
+int	 text_hexval(int c);
+
+/* The value of the 4 hex digits at p (n bytes left), or -1 (as in \uXXXX). */
+long	 text_hex4(const char *p, size_t n);
+
 /*
  * Convert ISO-8859-1 bytes to UTF-8.  Returns a new NUL-terminated string
  * the caller frees with free(3) and its length in *lenp.

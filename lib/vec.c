@@ -197,13 +197,11 @@ vec_json_text(struct buf *b, const float *v, size_t n)
 }
 
 void
-vec_base64_text(struct buf *b, const float *v, size_t n)
+vec_to_le(const float *v, size_t n, unsigned char *le)
 {
-	unsigned char *le;
 	uint32_t u;
 	size_t i;
 
-	le = xmalloc(n * 4);
 	for (i = 0; i < n; i++) {
 		memcpy(&u, &v[i], 4);
 		le[4 * i] = (unsigned char)u;
@@ -211,6 +209,29 @@ vec_base64_text(struct buf *b, const float *v, size_t n)
 		le[4 * i + 2] = (unsigned char)(u >> 16);
 		le[4 * i + 3] = (unsigned char)(u >> 24);
 	}
+}
+
+void
+vec_from_le(const unsigned char *le, size_t n, float *v)
+{
+	uint32_t u;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		u = (uint32_t)le[4 * i] | (uint32_t)le[4 * i + 1] << 8 |
+		    (uint32_t)le[4 * i + 2] << 16 |
+		    (uint32_t)le[4 * i + 3] << 24;
+		memcpy(&v[i], &u, 4);
+	}
+}
+
+void
+vec_base64_text(struct buf *b, const float *v, size_t n)
+{
+	unsigned char *le;
+
+	le = xmalloc(n * 4);
+	vec_to_le(v, n, le);
 	buf_addc(b, '"');
 	base64_encode(b, le, n * 4);
 	buf_addc(b, '"');
@@ -223,7 +244,6 @@ vec_from_json(const json_t *v, float **out, const char **why)
 	unsigned char *raw;
 	const char *s;
 	size_t n, i;
-	uint32_t u;
 	long len;
 	double d;
 	float *f;
@@ -266,11 +286,8 @@ vec_from_json(const json_t *v, float **out, const char **why)
 			return -1;
 		}
 		f = xmalloc((size_t)len);
+		vec_from_le(raw, (size_t)len / 4, f);
 		for (i = 0; i < (size_t)len / 4; i++) {
-			u = (uint32_t)raw[4 * i] | (uint32_t)raw[4 * i + 1] << 8 |
-			    (uint32_t)raw[4 * i + 2] << 16 |
-			    (uint32_t)raw[4 * i + 3] << 24;
-			memcpy(&f[i], &u, 4);
 			if (!isfinite(f[i])) {
 				free(raw);
 				free(f);

@@ -34,6 +34,13 @@ void	 vec_base64_text(struct buf *b, const float *, size_t n);
  */
 int	 vec_float_text(char *out, float f);
 
+/*
+ * Convert n floats to and from little-endian float32 bytes (4 * n), the
+ * form of base64 vectors and of stored vectors.
+ */
+void	 vec_to_le(const float *, size_t n, unsigned char *out);
+void	 vec_from_le(const unsigned char *, size_t n, float *out);
+
 /* L2 norm and in-place normalisation (a zero vector is left as is). */
 double	 vec_norm(const float *, size_t n);
 void	 vec_normalize(float *, size_t n);
