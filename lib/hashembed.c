@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <utf8proc.h>
 /* XXH3 inlined (as hash64_seed): short inputs, a call costs as much. */
 #define XXH_INLINE_ALL
@@ -24,17 +27,48 @@
  * A dictionary that gives 64-bit hashes dense ids, kept from text to
  * text, with a count per id for the current text.  The ids counted in
  * the current text are listed in the order they were first counted.
+ * Each id also carries its bucket and sign among dims buckets, worked
+ * out once when the id is given: the vector is summed from the ids
+ * alone, one memory access each.
  */
+struct dslot {
+	uint64_t	 h;		/* the hash, 0 = empty */
+	uint32_t	 id;		/* its id */
+};
+
+struct dent {
+	uint32_t	 count;		/* in this text */
+	uint32_t	 tag;		/* bucket << 1 | sign bit */
+};
+
 struct dict {
-	uint64_t	*slot;		/* hash per slot, 0 = empty */
-	uint32_t	*index;		/* slot: the id of its hash */
+	struct dslot	*slot;		/* the table, cap slots */
 	size_t		 cap;		/* slots, a power of two */
 	size_t		 n;		/* ids given, at most cap / 2 */
-	uint64_t	*key;		/* id: its hash */
-	uint32_t	*count;		/* id: its count in this text */
+	struct dent	*ent;		/* by id */
 	uint32_t	*seen;		/* ids counted in this text */
 	size_t		 nseen;		/* their number */
+	size_t		 seencap;	/* entries allocated in seen */
+	size_t		 dims;		/* buckets of the tags; 0: no tags */
 };
+
+/*
+ * The word pairs of one text, counted apart from the dictionary: most
+ * pairs are seen in one text only, and keeping them out leaves the
+ * dictionary small enough to stay in the cache.  In the list of features
+ * seen (the feature dictionary's), a pair is its index with PAIR set.
+ */
+struct pairs {
+	uint32_t	*slot;		/* index + 1, 0 = empty */
+	size_t		 cap;		/* slots in use, a power of two */
+	size_t		 slotcap;	/* slots allocated */
+	uint64_t	*h;		/* by index: the hash */
+	struct dent	*ent;		/* by index: count and tag */
+	size_t		 n;		/* pairs in this text */
+	size_t		 entcap;	/* entries allocated in h and ent */
+};
+
+#define PAIR		(1u << 31)
 
 /* What is known of a word (by id in the word dictionary). */
 struct wordinfo {
@@ -62,6 +96,7 @@ struct word {
 struct hashembed_scratch {
 	struct dict	 feat;		/* features: ids and counts */
 	struct dict	 words;		/* words: ids and counts */
+	struct pairs	 pairs;		/* word pairs of this text */
 	struct wordinfo	*info;		/* per word id */
 	size_t		 infocap;	/* entries allocated in info */
 	uint32_t	*gram;		/* feature ids of words' grams */
@@ -77,6 +112,8 @@ struct hashembed_scratch {
 	size_t		 offcap;	/* entries allocated in off */
 	uint64_t	*hashes;	/* gram hashes of one word */
 	size_t		 hashcap;	/* entries allocated in hashes */
+	uint64_t	*mask;		/* ASCII text: a bit per word byte */
+	size_t		 maskcap;	/* entries allocated in mask */
 };
 
 static inline size_t
@@ -85,14 +122,18 @@ slot_of(size_t cap, uint64_t h)
 	return (size_t)(h * 0x9e3779b97f4a7c15ULL >> 17) & (cap - 1);
 }
 
+/* Bucket from the high half of h (multiply-shift), sign from bit 0. */
+static inline uint32_t
+tag_of(uint64_t h, size_t dims)
+{
+	return (uint32_t)(((h >> 32) * dims) >> 32) << 1 | (uint32_t)(h & 1);
+}
+
 static void
 dict_alloc(struct dict *d)
 {
 	d->slot = xcalloc(d->cap, sizeof(*d->slot));
-	d->index = xcalloc(d->cap, sizeof(*d->index));
-	d->key = xreallocarray(d->key, d->cap / 2 + 1, sizeof(*d->key));
-	d->count = xreallocarray(d->count, d->cap / 2 + 1, sizeof(*d->count));
-	d->seen = xreallocarray(d->seen, d->cap / 2 + 1, sizeof(*d->seen));
+	d->ent = xreallocarray(d->ent, d->cap / 2 + 1, sizeof(*d->ent));
 }
 
 static void
@@ -106,36 +147,36 @@ static void
 dict_free(struct dict *d)
 {
 	free(d->slot);
-	free(d->index);
-	free(d->key);
-	free(d->count);
+	free(d->ent);
 	free(d->seen);
 }
 
-/* Forget every id (between texts). */
+/* Forget every id (between texts); tags are for dims buckets from now. */
 static void
-dict_reset(struct dict *d)
+dict_reset(struct dict *d, size_t dims)
 {
 	memset(d->slot, 0, d->cap * sizeof(*d->slot));
 	d->n = 0;
+	d->dims = dims;
 }
 
 static void
 dict_grow(struct dict *d)
 {
-	size_t i, j;
+	struct dslot *old = d->slot;
+	size_t i, j, ocap = d->cap;
 
-	free(d->slot);
-	free(d->index);
 	d->cap *= 2;
 	dict_alloc(d);
-	for (i = 0; i < d->n; i++) {
-		j = slot_of(d->cap, d->key[i]);
-		while (d->slot[j] != 0)
+	for (i = 0; i < ocap; i++) {
+		if (old[i].h == 0)
+			continue;
+		j = slot_of(d->cap, old[i].h);
+		while (d->slot[j].h != 0)
 			j = (j + 1) & (d->cap - 1);
-		d->slot[j] = d->key[i];
-		d->index[j] = (uint32_t)i;
+		d->slot[j] = old[i];
 	}
+	free(old);
 }
 
 /* The id of hash h, given now if it has none. */
@@ -149,32 +190,119 @@ dict_id(struct dict *d, uint64_t h)
 		h = 1;
 	j = slot_of(d->cap, h);
 	for (;;) {
-		if (d->slot[j] == h)
-			return d->index[j];
-		if (d->slot[j] == 0)
+		if (d->slot[j].h == h)
+			return d->slot[j].id;
+		if (d->slot[j].h == 0)
 			break;
 		j = (j + 1) & (d->cap - 1);
 	}
 	id = (uint32_t)d->n++;
-	d->slot[j] = h;
-	d->index[j] = id;
-	d->key[id] = h;
-	d->count[id] = 0;
+	d->slot[j].h = h;
+	d->slot[j].id = id;
+	d->ent[id].count = 0;
+	d->ent[id].tag = tag_of(h, d->dims);
 	if (d->n * 2 > d->cap)
 		dict_grow(d);
 	return id;
 }
 
-/* Count c more of id in this text.  Returns 1 the first time. */
+/* Make room in the list of ids seen for n more. */
+static inline void
+seen_reserve(struct dict *d, size_t n)
+{
+	if (__builtin_expect(d->seencap - d->nseen < n, 0)) {
+		d->seencap = 2 * (d->nseen + n) + 1024;
+		d->seen = xreallocarray(d->seen, d->seencap,
+		    sizeof(*d->seen));
+	}
+}
+
+/*
+ * Count c more of id in this text.  Returns 1 the first time.  The id is
+ * written to the list in any case and kept there only the first time:
+ * whether a feature is new is a coin toss that a branch would mispredict.
+ */
 static inline int
 dict_count(struct dict *d, uint32_t id, uint32_t c)
 {
-	int first = d->count[id] == 0;
+	int first = d->ent[id].count == 0;
 
-	if (first)
-		d->seen[d->nseen++] = id;
-	d->count[id] += c;
+	seen_reserve(d, 1);
+	d->seen[d->nseen] = id;
+	d->nseen += (size_t)first;
+	d->ent[id].count += c;
 	return first;
+}
+
+/* Empty the pair table, with cap slots, for a new text. */
+static void
+pairs_clear(struct pairs *p, size_t cap)
+{
+	if (p->slotcap < cap) {
+		free(p->slot);
+		p->slot = xcalloc(cap, sizeof(*p->slot));
+		p->slotcap = cap;
+	} else
+		memset(p->slot, 0, cap * sizeof(*p->slot));
+	p->cap = cap;
+}
+
+/* Start a text of len bytes: room for a pair per six bytes. */
+static void
+pairs_begin(struct pairs *p, size_t len)
+{
+	size_t cap = 64;
+
+	while (cap < len / 3)
+		cap *= 2;
+	p->n = 0;
+	pairs_clear(p, cap);
+}
+
+static void
+pairs_grow(struct pairs *p)
+{
+	size_t i, j;
+
+	pairs_clear(p, 2 * p->cap);
+	for (i = 0; i < p->n; i++) {
+		j = slot_of(p->cap, p->h[i]);
+		while (p->slot[j] != 0)
+			j = (j + 1) & (p->cap - 1);
+		p->slot[j] = (uint32_t)i + 1;
+	}
+}
+
+/* Count the pair of hash h in this text, listing it in seen when new. */
+static inline void
+pair_count(struct pairs *p, uint64_t h, struct dict *seen)
+{
+	uint32_t x;
+	size_t j;
+
+	if (h == 0)
+		h = 1;
+	j = slot_of(p->cap, h);
+	while ((x = p->slot[j]) != 0) {
+		if (p->h[x - 1] == h) {
+			p->ent[x - 1].count++;
+			return;
+		}
+		j = (j + 1) & (p->cap - 1);
+	}
+	if (p->n == p->entcap) {
+		p->entcap = p->entcap ? 2 * p->entcap : 256;
+		p->h = xreallocarray(p->h, p->entcap, sizeof(*p->h));
+		p->ent = xreallocarray(p->ent, p->entcap, sizeof(*p->ent));
+	}
+	p->slot[j] = (uint32_t)p->n + 1;
+	p->h[p->n] = h;
+	p->ent[p->n].count = 1;
+	p->ent[p->n].tag = tag_of(h, seen->dims);
+	seen_reserve(seen, 1);
+	seen->seen[seen->nseen++] = PAIR | (uint32_t)p->n;
+	if (++p->n * 2 > p->cap)
+		pairs_grow(p);
 }
 
 /* The text is done: every count back to 0. */
@@ -184,7 +312,7 @@ dict_done(struct dict *d)
 	size_t k;
 
 	for (k = 0; k < d->nseen; k++)
-		d->count[d->seen[k]] = 0;
+		d->ent[d->seen[k]].count = 0;
 	d->nseen = 0;
 }
 
@@ -206,6 +334,9 @@ hashembed_scratch_free(struct hashembed_scratch *s)
 		return;
 	dict_free(&s->feat);
 	dict_free(&s->words);
+	free(s->pairs.slot);
+	free(s->pairs.h);
+	free(s->pairs.ent);
 	free(s->info);
 	free(s->gram);
 	free(s->word);
@@ -213,6 +344,7 @@ hashembed_scratch_free(struct hashembed_scratch *s)
 	free(s->pad);
 	free(s->off);
 	free(s->hashes);
+	free(s->mask);
 	free(s);
 }
 
@@ -260,6 +392,68 @@ static const unsigned char ascii_word[128] = {
 	['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
 	['Y'] = 1, ['Z'] = 1,
 };
+
+#ifdef __SSE2__
+/*
+ * Bit k set for each byte p[k] of p[0..16) that is an ASCII letter or
+ * digit: unsigned c - '0' <= 9, or (c | 0x20) - 'a' <= 25.
+ */
+static inline unsigned
+word_bits16(const char *p)
+{
+	const __m128i zero = _mm_set1_epi8('0'), nine = _mm_set1_epi8(9);
+	const __m128i a = _mm_set1_epi8('a'), z = _mm_set1_epi8(25);
+	__m128i v, d, l;
+
+	v = _mm_loadu_si128((const __m128i *)(const void *)p);
+	d = _mm_sub_epi8(v, zero);
+	d = _mm_cmpeq_epi8(_mm_min_epu8(d, nine), d);
+	l = _mm_sub_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)), a);
+	l = _mm_cmpeq_epi8(_mm_min_epu8(l, z), l);
+	return (unsigned)_mm_movemask_epi8(_mm_or_si128(d, l));
+}
+#endif
+
+/*
+ * Set bit i of m for each byte p[i] of ASCII text that is a letter or a
+ * digit.  Sixteen bytes at a time where SSE2 is, which every x86-64 has.
+ */
+static void
+word_mask(uint64_t *m, const char *p, size_t n)
+{
+	size_t i = 0;
+
+	memset(m, 0, (n + 63) / 64 * sizeof(*m));
+#ifdef __SSE2__
+	for (; i + 16 <= n; i += 16)
+		m[i / 64] |= (uint64_t)word_bits16(p + i) << (i % 64);
+#endif
+	for (; i < n; i++)
+		m[i / 64] |= (uint64_t)ascii_word[(unsigned char)p[i]] <<
+		    (i % 64);
+}
+
+/*
+ * The first i' >= i below n whose bit in m is set (flip 0) or clear
+ * (flip all ones), or n.
+ */
+static inline size_t
+next_bit(const uint64_t *m, size_t i, size_t n, uint64_t flip)
+{
+	size_t w = i / 64, nw = (n + 63) / 64;
+	uint64_t x;
+
+	if (i >= n)
+		return n;
+	x = (m[w] ^ flip) & (~0ULL << (i % 64));
+	while (x == 0) {
+		if (++w == nw)
+			return n;
+		x = m[w] ^ flip;
+	}
+	i = w * 64 + (size_t)__builtin_ctzll(x);
+	return i < n ? i : n;
+}
 
 /*
  * Is the character at p[i] (of n bytes) part of a word: a letter, a
@@ -368,16 +562,21 @@ features(struct hashembed_scratch *s, const char *p, size_t n, int ascii)
 	uint32_t wid, c;
 	int have_prev = 0;
 
+	if (ascii) {
+		if (s->maskcap < n / 64 + 1) {
+			s->maskcap = n / 64 + 64;
+			s->mask = xreallocarray(s->mask, s->maskcap,
+			    sizeof(*s->mask));
+		}
+		word_mask(s->mask, p, n);
+	}
 	while (i < n) {
 		if (ascii) {
-			/* One byte, one character: a table look-up each. */
-			while (i < n && !ascii_word[(unsigned char)p[i]])
-				i++;
-			if (i == n)
+			/* Words from the mask: no branch per byte. */
+			if ((i = next_bit(s->mask, i, n, 0)) == n)
 				break;
 			start = i;
-			while (i < n && ascii_word[(unsigned char)p[i]])
-				i++;
+			i = next_bit(s->mask, i, n, ~0ULL);
 		} else {
 			if (!word_at(p, i, n, &adv)) {
 				i += adv;
@@ -404,9 +603,8 @@ features(struct hashembed_scratch *s, const char *p, size_t n, int ascii)
 		if (have_prev) {
 			pair[0] = prev;
 			/* XXH3, as hash64_seed() of lib/hash.h. */
-			dict_count(&s->feat, dict_id(&s->feat,
-			    XXH3_64bits_withSeed(pair, sizeof(pair),
-			    SEED_PAIR)), 1);
+			pair_count(&s->pairs, XXH3_64bits_withSeed(pair,
+			    sizeof(pair), SEED_PAIR), &s->feat);
 		}
 		prev = pair[1];
 		have_prev = 1;
@@ -422,7 +620,7 @@ features(struct hashembed_scratch *s, const char *p, size_t n, int ascii)
 	}
 	for (k = 0; k < s->words.nseen; k++) {
 		wid = s->words.seen[k];
-		c = s->words.count[wid];
+		c = s->words.ent[wid].count;
 		g = word_grams(s, wid, p + s->word[k].start, s->word[k].len,
 		    &ng);
 		for (j = 0; j < ng; j++)
@@ -473,16 +671,16 @@ hashembed_run(struct hashembed_scratch *s, const char *text, size_t len,
 	    (float)(1 + 1.9459101090932196), (float)(1 + 2.0794415416798357) };
 	const char *p = text;
 	char *folded = NULL;
+	struct dent *e, *ent[2];
 	size_t i, n = len, nfeat;
-	uint64_t h;
-	uint32_t c, id;
+	uint32_t c, x, vb;
 	double w;
 	float v;
 
 	if (s->feat.n > MAX_FEATS || s->words.n > MAX_WORDS ||
-	    s->ngram > MAX_GRAMS) {
-		dict_reset(&s->feat);
-		dict_reset(&s->words);
+	    s->ngram > MAX_GRAMS || s->feat.dims != dims) {
+		dict_reset(&s->feat, dims);
+		dict_reset(&s->words, 0);
 		s->ngram = 0;
 	}
 	if (s->normcap < len + 1) {
@@ -495,23 +693,33 @@ hashembed_run(struct hashembed_scratch *s, const char *text, size_t len,
 	else if ((folded = text_normalize(text, len, TEXT_NFKC |
 	    TEXT_CASEFOLD, &n)) != NULL)
 		p = folded;
+	pairs_begin(&s->pairs, n);
 	features(s, p, n, p == s->norm);
 	free(folded);
 
+	/* Sum the vector, setting the counts back to 0 for the next text. */
 	memset(out, 0, dims * sizeof(*out));
+	ent[0] = s->feat.ent;
+	ent[1] = s->pairs.ent;
 	for (i = 0; i < s->feat.nseen; i++) {
-		id = s->feat.seen[i];
-		c = s->feat.count[id];
-		h = s->feat.key[id];
+		x = s->feat.seen[i];
+		e = &ent[x >> 31][x & ~PAIR];
+		c = e->count;
+		e->count = 0;
 		v = c < sizeof(wt) / sizeof(wt[0]) ? wt[c] :
 		    (float)(1 + log((double)c));
-		if (h & 1)
-			v = -v;
-		/* Bucket from the high half (multiply-shift), sign: bit 0. */
-		out[((h >> 32) * dims) >> 32] += v;
+		/*
+		 * The sign as a bit flip, not a branch: it is a coin toss,
+		 * and a mispredicted branch per feature is a large part of
+		 * the whole cost.
+		 */
+		memcpy(&vb, &v, sizeof(vb));
+		vb ^= (e->tag & 1) << 31;
+		memcpy(&v, &vb, sizeof(v));
+		out[e->tag >> 1] += v;
 	}
 	nfeat = s->feat.nseen;
-	dict_done(&s->feat);
+	s->feat.nseen = 0;
 	/* Normalise in double for a result that does not depend on order. */
 	w = 0;
 	for (i = 0; i < dims; i++)

@@ -1,0 +1,84 @@
+/* embed_hash.c -- properties of the built-in hash embedder */
+/* SPDX-License-Identifier: MIT */
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "lib/hashembed.h"
+#include "unit.h"
+
+#define DIMS	64
+
+static int
+same(const float *a, const float *b, size_t n)
+{
+	return memcmp(a, b, n * sizeof(*a)) == 0;
+}
+
+int
+main(void)
+{
+	struct hashembed_scratch *s, *fresh;
+	float a[DIMS], b[DIMS], big[384], big2[384];
+	char t[256], u[256];
+	const char *ws = "alpha beta gamma delta epsilon zeta eta theta "
+	    "iota kappa lambda mu nu xi omicron pi rho sigma tau";
+	size_t i, k, n;
+	int c;
+
+	s = hashembed_scratch_new();
+
+	/*
+	 * Every ASCII byte: a separator gives the same features as a space,
+	 * a letter or a digit joins two words.  The texts are 48 bytes (all
+	 * in the sixteen-byte word scan) and 15 (all in its byte-by-byte
+	 * tail).
+	 */
+	for (c = 1; c < 128; c++)
+		for (n = 48; n > 0; n = n == 48 ? 15 : 0) {
+			for (i = 0; i < n; i++)
+				t[i] = i % 3 == 2 ? (char)c : "wxyz"[i % 4];
+			memcpy(u, t, n);
+			for (i = 0; i < n; i++)
+				if (u[i] == (char)c)
+					u[i] = ' ';
+			hashembed_run(s, t, n, a, DIMS);
+			hashembed_run(s, u, n, b, DIMS);
+			CHECK(same(a, b, DIMS) == !isalnum(c));
+		}
+
+	/* Upper case is lowered: on ASCII, and through case folding. */
+	hashembed_run(s, "Hello World", 11, a, DIMS);
+	hashembed_run(s, "hello world", 11, b, DIMS);
+	CHECK(same(a, b, DIMS));
+	hashembed_run(s, "\xc3\x89t\xc3\xa9 HELLO", 11, a, DIMS);
+	hashembed_run(s, "\xc3\xa9t\xc3\xa9 hello", 11, b, DIMS);
+	CHECK(same(a, b, DIMS));
+
+	/*
+	 * What the scratch remembers never changes a vector: the same text
+	 * after others, and at other sizes, gives what a new scratch gives.
+	 */
+	fresh = hashembed_scratch_new();
+	hashembed_run(fresh, ws, strlen(ws), big, 384);
+	hashembed_scratch_free(fresh);
+	for (k = 0; k < 3; k++) {
+		hashembed_run(s, ws + k, strlen(ws) - k, a, DIMS);
+		hashembed_run(s, ws, strlen(ws), big2, 384);
+		CHECK(same(big, big2, 384));
+	}
+	fresh = hashembed_scratch_new();
+	hashembed_run(fresh, ws, strlen(ws), a, DIMS);
+	hashembed_run(s, ws, strlen(ws), b, DIMS);
+	CHECK(same(a, b, DIMS));
+	hashembed_scratch_free(fresh);
+
+	/* No word: the zero vector, and no features. */
+	CHECK(hashembed_run(s, " ,;- ", 5, a, DIMS) == 0);
+	for (i = 0; i < DIMS; i++)
+		CHECK(a[i] == 0);
+
+	hashembed_scratch_free(s);
+	return unit_done("embed_hash");
+}
