@@ -13,6 +13,7 @@
 #include "lib/buf.h"
 #include "lib/diag.h"
 #include "lib/iox.h"
+#include "lib/jsonscan.h"
 #include "lib/jsonx.h"
 #include "lib/opt.h"
 #include "lib/pool.h"
@@ -861,6 +862,8 @@ struct worker {
 	uint8_t		**cache;	/* per segment verdicts; owned */
 	struct vf_hit	*hits;		/* room for k hits; owned */
 	struct buf	 out;		/* scratch for the output line */
+	struct jsonscan	 scan;		/* a flat query record */
+	struct buf	 model;		/* its unescaped embedding_model */
 };
 
 struct query {
@@ -1031,6 +1034,43 @@ hits_json(struct buf *b, const struct vf_index *ix, const struct vf_hit *h,
 	return 0;
 }
 
+/*
+ * The embedding and embedding_model of a flat query record without
+ * "hits", read in place: most queries are such records, and a full parse
+ * would cost as much as a search.  Returns the dimensions, -1 after
+ * reporting a bad embedding, or -2 for any other record (parse it).
+ */
+static long
+flat_query(struct rec_item *it, struct worker *w, float **vec,
+    const char **model)
+{
+	const struct jsonscan_member *e, *m;
+	const char *why;
+	size_t n;
+	long d;
+
+	if (it->bad || !jsonscan_flat(it->line, it->len, &w->scan) ||
+	    jsonscan_get(&w->scan, "hits") != NULL ||
+	    (e = jsonscan_get(&w->scan, emb_field)) == NULL || !e->string ||
+	    e->escaped)
+		return -2;
+	*model = NULL;
+	if ((m = jsonscan_get(&w->scan, model_field)) != NULL) {
+		if (!m->string)
+			return -2;
+		buf_reset(&w->model);
+		if ((*model = jsonscan_text(m, &w->model, &n)) == NULL)
+			return -2;
+		if (*model != w->model.data) {
+			buf_add(&w->model, *model, n);
+			*model = w->model.data;
+		}
+	}
+	if ((d = vec_from_base64(e->val, e->vallen, vec, &why)) < 0)
+		rec_malformed(it, "field '%s': %s", emb_field, why);
+	return d;
+}
+
 static void
 query_item(struct rec_item *it, void *arg, int worker)
 {
@@ -1040,15 +1080,19 @@ query_item(struct rec_item *it, void *arg, int worker)
 	const char *model, *end, *line;
 	size_t n, len;
 	float *vec = NULL;
-	json_t *rec;
+	json_t *rec = NULL;
 	long d;
-	int bad;
+	int bad = 0;
 
-	if ((rec = rec_parse(it)) == NULL)
+	if ((d = flat_query(it, w, &vec, &model)) == -1)
 		return;
-	if ((d = record_vector(it, rec, &vec)) < 0)
-		goto out;
-	model = record_model(it, rec, &bad);
+	if (d == -2) {
+		if ((rec = rec_parse(it)) == NULL)
+			return;
+		if ((d = record_vector(it, rec, &vec)) < 0)
+			goto out;
+		model = record_model(it, rec, &bad);
+	}
 	if (bad || check_vector(it, rec, &ix->meta, d, model) == -1)
 		goto out;
 	if (ix->meta.metric == VF_COSINE)
@@ -1059,7 +1103,7 @@ query_item(struct rec_item *it, void *arg, int worker)
 	buf_reset(&w->out);
 	line = it->line;
 	len = it->len;
-	if (json_object_get(rec, "hits") != NULL) {
+	if (rec != NULL && json_object_get(rec, "hits") != NULL) {
 		json_object_del(rec, "hits");
 		rec_dump(&w->out, rec);
 		line = w->out.data;
@@ -1073,7 +1117,7 @@ query_item(struct rec_item *it, void *arg, int worker)
 		struct buf o = BUF_INIT;
 
 		buf_add(&o, line, (size_t)(end - 1 - line));
-		if (json_object_size(rec) > 0)
+		if (rec == NULL || json_object_size(rec) > 0)
 			buf_addc(&o, ',');
 		if (hits_json(&o, ix, w->hits, n) == -1) {
 			diag_format(&it->msg, NULL, 0, "'%s': corrupt index: "
@@ -1120,6 +1164,7 @@ run_query(int argc, char **argv)
 		free(qy.w[i].cache);
 		free(qy.w[i].hits);
 		buf_release(&qy.w[i].out);
+		buf_release(&qy.w[i].model);
 	}
 	free(qy.w);
 	vf_close((struct vf_index *)qy.ix);

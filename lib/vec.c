@@ -239,12 +239,40 @@ vec_base64_text(struct buf *b, const float *v, size_t n)
 }
 
 long
-vec_from_json(const json_t *v, float **out, const char **why)
+vec_from_base64(const char *s, size_t n, float **out, const char **why)
 {
 	unsigned char *raw;
-	const char *s;
-	size_t n, i;
+	size_t i;
 	long len;
+	float *f;
+
+	*out = NULL;
+	raw = xmalloc(n / 4 * 3 + 3);
+	len = base64_decode(s, n, raw);
+	if (len <= 0 || len % 4 != 0) {
+		free(raw);
+		*why = len == 0 ? "embedding is empty" :
+		    "embedding is not base64 of float32 values";
+		return -1;
+	}
+	f = xmalloc((size_t)len);
+	vec_from_le(raw, (size_t)len / 4, f);
+	free(raw);
+	for (i = 0; i < (size_t)len / 4; i++) {
+		if (!isfinite(f[i])) {
+			free(f);
+			*why = "embedding element is not finite";
+			return -1;
+		}
+	}
+	*out = f;
+	return len / 4;
+}
+
+long
+vec_from_json(const json_t *v, float **out, const char **why)
+{
+	size_t n, i;
 	double d;
 	float *f;
 
@@ -274,31 +302,9 @@ vec_from_json(const json_t *v, float **out, const char **why)
 		*out = f;
 		return (long)n;
 	}
-	if (json_is_string(v)) {
-		s = json_string_value(v);
-		n = json_string_length(v);
-		raw = xmalloc(n / 4 * 3 + 3);
-		len = base64_decode(s, n, raw);
-		if (len <= 0 || len % 4 != 0) {
-			free(raw);
-			*why = len == 0 ? "embedding is empty" :
-			    "embedding is not base64 of float32 values";
-			return -1;
-		}
-		f = xmalloc((size_t)len);
-		vec_from_le(raw, (size_t)len / 4, f);
-		for (i = 0; i < (size_t)len / 4; i++) {
-			if (!isfinite(f[i])) {
-				free(raw);
-				free(f);
-				*why = "embedding element is not finite";
-				return -1;
-			}
-		}
-		free(raw);
-		*out = f;
-		return len / 4;
-	}
+	if (json_is_string(v))
+		return vec_from_base64(json_string_value(v),
+		    json_string_length(v), out, why);
 	*why = "embedding is neither an array of numbers nor a base64 string";
 	return -1;
 }

@@ -18,6 +18,10 @@
  */
 long	 vec_from_json(const json_t *, float **out, const char **why);
 
+/* The same for the text of a base64 string, s[0..n). */
+long	 vec_from_base64(const char *s, size_t n, float **out,
+	    const char **why);
+
 /*
  * Append an embedding to b as JSON: vec_json_text writes an array in which
  * each number is the shortest decimal text that reads back as the same

@@ -89,6 +89,38 @@ assert r["id"] == "d6#0" and "embedding" in r' "$output"
 	cmp "$T/h1" "$T/h2"
 }
 
+@test "index: flat query records read in place answer as parsed ones" {
+	python3 "$GEN" 300 16 --base64 >"$T/b.jsonl"
+	etv-index build "$T/x.etv" "$T/b.jsonl"
+	# Without "meta", a record is flat; with it, the full parser reads it.
+	head -20 "$T/b.jsonl" >"$T/nested.jsonl"
+	sed 's/"meta":{[^}]*},//' "$T/nested.jsonl" >"$T/flat.jsonl"
+	! grep -q meta "$T/flat.jsonl"
+	etv-index query "$T/x.etv" "$T/flat.jsonl" | hit_ids >"$T/h1"
+	etv-index query "$T/x.etv" "$T/nested.jsonl" | hit_ids >"$T/h2"
+	cmp "$T/h1" "$T/h2"
+	[ "$(wc -l <"$T/h1")" -eq 20 ]
+	# An escaped model name is the same name.
+	sed -n 1p "$T/flat.jsonl" |
+	    sed 's/"test-model"/"test\\u002dmodel"/' >"$T/esc.jsonl"
+	grep -q 'u002d' "$T/esc.jsonl"
+	run --separate-stderr etv-index query "$T/x.etv" "$T/esc.jsonl"
+	[ "$status" -eq 0 ]
+	[ "$(hit_ids <<<"$output")" = "$(sed -n 1p "$T/h1")" ]
+	sed -n 1p "$T/flat.jsonl" | sed 's/"test-model"/"other"/' >"$T/o.jsonl"
+	run --separate-stderr etv-index query "$T/x.etv" "$T/o.jsonl"
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"o.jsonl:1: embedding_model 'other' does not match the index's 'test-model'"* ]]
+	echo '{"id":"q","embedding":"not*base64"}' >"$T/bad.jsonl"
+	run --separate-stderr etv-index query "$T/x.etv" "$T/bad.jsonl"
+	[ "$status" -eq 3 ]
+	[[ "$stderr" == *"bad.jsonl:1: field 'embedding': embedding is not base64 of float32 values"* ]]
+	echo '{"id":"q","embedding":"AACAfw=="}' >"$T/inf.jsonl"
+	run --separate-stderr etv-index query "$T/x.etv" "$T/inf.jsonl"
+	[ "$status" -eq 3 ]
+	[[ "$stderr" == *"inf.jsonl:1: field 'embedding': embedding element is not finite"* ]]
+}
+
 @test "index: the same input gives a byte-identical file and identical hits" {
 	etv-index build -j 1 "$T/x.etv" "$T/a.jsonl"
 	etv-index build -j 1 "$T/y.etv" "$T/a.jsonl"
