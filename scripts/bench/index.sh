@@ -31,7 +31,8 @@ B = os.environ["ETV_BUILD"]
 W = os.environ["BENCH_DIR"]
 ETV = os.path.join(B, "etv-index")
 M, EFC, K = 16, 200, 10
-EFS = [10, 12, 14, 16, 20, 24, 28, 32, 40, 48, 64, 96, 128, 192, 256]
+EFS = [10, 12, 14, 16, 20, 24, 28, 32, 40, 48, 64, 96, 128, 192, 256, 384,
+       512, 768]
 # Each query timing is the best of REPEAT runs: the machine is shared.
 REPEAT = int(os.environ.get("BENCH_INDEX_REPEAT", "3"))
 TARGETS = [0.90, 0.95, 0.99]
