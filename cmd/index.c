@@ -20,6 +20,7 @@
 #include "lib/record.h"
 #include "lib/vec.h"
 #include "lib/vecfile.h"
+#include "lib/vfilter.h"
 #include "lib/xmem.h"
 
 #define USAGE \
@@ -131,12 +132,6 @@ static const struct {
 };
 
 /* One --filter clause: a field path and the values it may take. */
-struct filter {
-	char		*path;		/* "meta.lang"; owned */
-	int		 root;		/* 0 stored field, 1 id, 2 group */
-	json_t		*vals;		/* array of accepted values; owned */
-};
-
 static struct {
 	int		 verb;		/* V_* */
 	const char	*path;		/* INDEX, or OUT for merge */
@@ -150,7 +145,9 @@ static struct {
 	int		 prune;		/* --prune */
 	long		 k;		/* -k */
 	long		 ef;		/* --ef, 0 = max(k, 64) */
-	struct filter	*filters;	/* --filter clauses; owned */
+	struct vfilter	*filters;	/* --filter clauses (root: 0 a stored
+					   field, 1 the id, 2 the group);
+					   owned */
 	size_t		 nfilters;	/* their number */
 	long		 verify;	/* --verify-recall */
 	long		 jobs;		/* -j */
@@ -230,84 +227,15 @@ in_list(const char *list, const char *name, size_t len)
 	return 0;
 }
 
-/*
- * Parse one --filter: "PATH=VALUE" or "PATH in [V1,V2]" (brackets
- * optional).  A value that reads as a JSON scalar is that scalar
- * ("3", "true", "\"x\""); anything else is a string.
- */
+/* Parse one --filter, or exit with a usage error. */
 static void
 parse_filter(const char *expr)
 {
-	struct filter f;
-	const char *eq, *list, *p, *e;
-	json_t *v;
-	char *item;
-	size_t n;
+	struct vfilter f;
+	const char *why;
 
-	memset(&f, 0, sizeof(f));
-	f.vals = json_array();
-	if ((eq = strstr(expr, " in ")) != NULL) {
-		list = eq + 4;
-	} else if ((eq = strchr(expr, '=')) != NULL) {
-		list = eq + 1;
-	} else
-		diag_usage("option '--filter' needs FIELD=VALUE or "
-		    "FIELD in [V1,...], got '%s'", expr);
-	n = (size_t)(eq - expr);
-	while (n > 0 && expr[n - 1] == ' ')
-		n--;
-	while (*expr == ' ' && n > 0) {
-		expr++;
-		n--;
-	}
-	if (n == 0)
-		diag_usage("option '--filter' has no field name: '%s'", expr);
-	f.path = xmemdup(expr, n);
-	while (*list == ' ')
-		list++;
-	n = strlen(list);
-	while (n > 0 && list[n - 1] == ' ')
-		n--;
-	if (eq[0] == ' ' && n >= 2 && ((list[0] == '[' &&
-	    list[n - 1] == ']') || (list[0] == '(' && list[n - 1] == ')'))) {
-		list++;
-		n -= 2;
-	}
-	for (p = list; ; p = e + 1) {
-		if (eq[0] == ' ') {
-			for (e = p; e < list + n && *e != ','; e++)
-				if (*e == '"')
-					for (e++; e < list + n && *e != '"';
-					    e++)
-						if (*e == '\\' && e + 1 <
-						    list + n)
-							e++;
-		} else
-			e = list + n;
-		while (p < e && *p == ' ')
-			p++;
-		item = xmemdup(p, (size_t)(e - p));
-		for (n = strlen(item); n > 0 && item[n - 1] == ' '; n--)
-			item[n - 1] = '\0';
-		v = json_loads(item, JSON_DECODE_ANY, NULL);
-		if (v == NULL || json_is_object(v) || json_is_array(v)) {
-			json_decref(v);
-			v = json_string(item);
-			if (v == NULL)
-				diag_usage("option '--filter': value is not "
-				    "UTF-8");
-		}
-		json_array_append_new(f.vals, v);
-		free(item);
-		n = strlen(list);
-		while (n > 0 && list[n - 1] == ' ')
-			n--;
-		if (eq[0] == ' ' && n >= 2 && (list[n - 1] == ']' ||
-		    list[n - 1] == ')') && list[-1] != ' ')
-			n--;
-		if (e >= list + n || eq[0] != ' ')
-			break;
-	}
+	if (vfilter_parse(&f, expr, &why) == -1)
+		diag_usage("option '--filter' %s: '%s'", why, expr);
 	cfg.filters = xreallocarray(cfg.filters, cfg.nfilters + 1,
 	    sizeof(*cfg.filters));
 	cfg.filters[cfg.nfilters++] = f;
@@ -873,24 +801,6 @@ struct query {
 	size_t		 ef;		/* candidate list */
 };
 
-/* Whether value v (or an element of it, for arrays) is among vals. */
-static int
-value_matches(const json_t *v, const json_t *vals)
-{
-	size_t i, j;
-
-	if (v == NULL)
-		return 0;
-	for (i = 0; i < json_array_size(vals); i++)
-		if (json_equal((json_t *)v, json_array_get(vals, i)))
-			return 1;
-	if (json_is_array(v))
-		for (j = 0; j < json_array_size(v); j++)
-			if (value_matches(json_array_get(v, j), vals))
-				return 1;
-	return 0;
-}
-
 static int
 row_passes(const struct vf_index *ix, uint32_t s, uint32_t r)
 {
@@ -905,7 +815,7 @@ row_passes(const struct vf_index *ix, uint32_t s, uint32_t r)
 			p = vf_str(sg, cfg.filters[i].root == 1 ? VF_ID :
 			    VF_GROUP, r, &n);
 			v = p ? json_stringn_nocheck(p, n) : NULL;
-			ok = value_matches(v, cfg.filters[i].vals);
+			ok = vfilter_match(&cfg.filters[i], v);
 			json_decref(v);
 			continue;
 		}
@@ -915,7 +825,7 @@ row_passes(const struct vf_index *ix, uint32_t s, uint32_t r)
 				return 0;
 		}
 		v = jsonx_path(fields, cfg.filters[i].path);
-		ok = value_matches(v, cfg.filters[i].vals);
+		ok = vfilter_match(&cfg.filters[i], v);
 	}
 	json_decref(fields);
 	return ok;
@@ -937,7 +847,7 @@ filter_accept(const struct vf_index *ix, uint32_t s, uint32_t r, void *arg)
 static void
 check_filters(const struct vf_meta *m)
 {
-	struct filter *f;
+	struct vfilter *f;
 	size_t i, n;
 
 	for (i = 0; i < cfg.nfilters; i++) {
@@ -1493,10 +1403,8 @@ main(int argc, char *argv[])
 		run_rewrite(argc - 2, argv + 2);
 		break;
 	}
-	for (i = 0; i < cfg.nfilters; i++) {
-		free(cfg.filters[i].path);
-		json_decref(cfg.filters[i].vals);
-	}
+	for (i = 0; i < cfg.nfilters; i++)
+		vfilter_release(&cfg.filters[i]);
 	free(cfg.filters);
 	return diag_finish();
 }
