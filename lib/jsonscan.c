@@ -1,4 +1,4 @@
-/* jsonscan.c -- a fast path for flat JSON-lines records */
+/* jsonscan.c -- a fast path for JSON-lines records */
 /* SPDX-License-Identifier: MIT */
 
 #include <stdint.h>
@@ -132,9 +132,18 @@ jsonscan_string(const char *p, const char *end, int *escaped)
 	return scan_string(p, end, escaped);
 }
 
-const char *
-jsonscan_value(const char *p, const char *end, int depth)
+/*
+ * Skip one value at p, objects and arrays nested up to depth levels.
+ * With strict, an object may not have a name twice or a name with
+ * escapes (which jansson, told to reject duplicates, would compare after
+ * unescaping), nor more than JSONSCAN_MAX names: the value is then left
+ * to the full parser.
+ */
+static const char *
+skip_value(const char *p, const char *end, int depth, int strict)
 {
+	const char *key[JSONSCAN_MAX], *q;
+	size_t keylen[JSONSCAN_MAX], nkey = 0, i;
 	int esc;
 
 	p = skip_space(p, end);
@@ -154,7 +163,8 @@ jsonscan_value(const char *p, const char *end, int depth)
 		if (p < end && *p == ']')
 			return p + 1;
 		for (;;) {
-			if ((p = jsonscan_value(p, end, depth - 1)) == NULL)
+			if ((p = skip_value(p, end, depth - 1, strict)) ==
+			    NULL)
 				return NULL;
 			p = skip_space(p, end);
 			if (p < end && *p == ']')
@@ -163,17 +173,26 @@ jsonscan_value(const char *p, const char *end, int depth)
 				return NULL;
 		}
 	}
-	/* An object: names may repeat here, the caller reads no member. */
 	p = skip_space(p, end);
 	if (p < end && *p == '}')
 		return p + 1;
 	for (;;) {
 		if (p >= end || *p++ != '"' ||
-		    (p = scan_string(p, end, &esc)) == NULL)
+		    (q = scan_string(p, end, &esc)) == NULL)
 			return NULL;
-		p = skip_space(p + 1, end);
+		if (strict) {
+			if (esc || nkey == JSONSCAN_MAX)
+				return NULL;
+			for (i = 0; i < nkey; i++)
+				if (keylen[i] == (size_t)(q - p) &&
+				    memcmp(key[i], p, keylen[i]) == 0)
+					return NULL;
+			key[nkey] = p;
+			keylen[nkey++] = (size_t)(q - p);
+		}
+		p = skip_space(q + 1, end);
 		if (p >= end || *p++ != ':' ||
-		    (p = jsonscan_value(p, end, depth - 1)) == NULL)
+		    (p = skip_value(p, end, depth - 1, strict)) == NULL)
 			return NULL;
 		p = skip_space(p, end);
 		if (p < end && *p == '}')
@@ -182,6 +201,12 @@ jsonscan_value(const char *p, const char *end, int depth)
 			return NULL;
 		p = skip_space(p, end);
 	}
+}
+
+const char *
+jsonscan_value(const char *p, const char *end, int depth)
+{
+	return skip_value(p, end, depth, 0);
 }
 
 int
@@ -224,7 +249,9 @@ jsonscan_flat(const char *line, size_t len, struct jsonscan *sc)
 			m->vallen = (size_t)(q - p);
 			p = q + 1;
 		} else {
-			if ((q = scan_scalar(p, end)) == NULL)
+			/* A scalar, or an object or array kept as its text. */
+			if ((q = skip_value(p, end, JSONSCAN_DEPTH, 1)) ==
+			    NULL)
 				return 0;
 			m->string = 0;
 			m->escaped = 0;

@@ -1,4 +1,4 @@
-/* jsonscan.h -- a fast path for flat JSON-lines records */
+/* jsonscan.h -- a fast path for JSON-lines records */
 /* SPDX-License-Identifier: MIT */
 #ifndef ETV_JSONSCAN_H
 #define ETV_JSONSCAN_H
@@ -7,8 +7,11 @@
 
 #include "lib/buf.h"
 
-/* The most members a record may have for the fast path. */
+/* The most members a record (or an object in it) may have. */
 #define JSONSCAN_MAX	32
+
+/* How deep objects and arrays in a record may nest. */
+#define JSONSCAN_DEPTH	16
 
 /* One member of a scanned record: slices of the line. */
 struct jsonscan_member {
@@ -27,14 +30,17 @@ struct jsonscan {
 };
 
 /*
- * Check that line[0..len) is a flat JSON object that any parser reads
- * the same way: names without escapes and no name twice, values that are
- * strings (valid UTF-8, no control characters, no \u0000, surrogates
- * only in pairs), short numbers without an
- * exponent, true, false or null, at most JSONSCAN_MAX members.  Fills sc
- * and returns 1 when it is; returns 0 for anything else, valid or not
- * (nested values, long numbers, invalid JSON...): the caller then parses
- * the line with a full parser, which also explains any error.
+ * Check that line[0..len) is a JSON object that any parser reads the same
+ * way, and find its members: names without escapes and no name twice;
+ * values that are strings (valid UTF-8, no control characters, no
+ * \u0000, surrogates only in pairs), short numbers without an exponent,
+ * true, false, null, or objects and arrays of such values (nested at most
+ * JSONSCAN_DEPTH deep, each object with at most JSONSCAN_MAX names, none
+ * twice or escaped); at most JSONSCAN_MAX members.  An object or array
+ * member is its text, with string 0.  Fills sc and returns 1 when it is;
+ * returns 0 for anything else, valid or not (long numbers, invalid
+ * JSON...): the caller then parses the line with a full parser, which
+ * also explains any error.
  */
 int	 jsonscan_flat(const char *line, size_t len, struct jsonscan *sc);
 

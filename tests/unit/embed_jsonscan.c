@@ -31,7 +31,9 @@ static const char *const piece[] = { "{", "}", "\"", "\"text\"",
 	"true", "false", "null", "nul", "[1]", "{\"x\":1}", "\"text\":\"x\"",
 	"\"id\":\"a\"", "\"n\":1", ",\"text\":\"hello world\"", "\xef\xbb\xbf",
 	"\"long text with many words to go past eight bytes\"", "[", "]",
-	"[]", "{}", "[1,{\"a\":[true]}]" };
+	"[]", "{}", "[1,{\"a\":[true]}]", "{\"x\":1,\"x\":2}",
+	"{\"\\u0078\":1,\"x\":2}", "{\"x\":{\"x\":[{}]},\"y\":[]}",
+	"\"meta\":{\"path\":\"a/b\",\"h\":[\"A\",\"B\"]}" };
 
 /* Does the scan agree with jansson about the line? */
 static int
@@ -100,7 +102,12 @@ main(void)
 	static const char *const fixed[] = { "{}", " { } ",
 	    "{\"id\":\"a\",\"text\":\"hello\"}",
 	    "{\"text\":\"caf\\u00e9 \\ud83d\\ude00\",\"n\":-1.25,"
-	    "\"b\":null}" };
+	    "\"b\":null}",
+	    "{\"id\":\"d#0\",\"text\":\"x\",\"meta\":{\"path\":\"a\","
+	    "\"heading\":[\"A\",\"B\"],\"n\":{\"m\":[1,[2,{}]]}},\"seq\":0}" };
+	static const char *const dup[] = { "{\"a\":1,\"a\":2}",
+	    "{\"m\":{\"a\":1,\"a\":2}}", "{\"m\":[{\"a\":1,\"b\":{},\"a\":2}]}",
+	    "{\"m\":{\"\\u0061\":1,\"a\":2}}" };
 	struct jsonscan sc;
 	char line[512];
 	size_t i, len, k, parts, scanned = 0;
@@ -113,11 +120,12 @@ main(void)
 		}
 		bad |= check(fixed[i], strlen(fixed[i]));
 	}
-	/* A duplicate name is left to the full parser. */
-	if (jsonscan_flat("{\"a\":1,\"a\":2}", 13, &sc)) {
-		printf("duplicate names scanned\n");
-		bad = 1;
-	}
+	/* A duplicate name is left to the full parser, nested too. */
+	for (i = 0; i < sizeof(dup) / sizeof(dup[0]); i++)
+		if (jsonscan_flat(dup[i], strlen(dup[i]), &sc)) {
+			printf("'%s': duplicate names scanned\n", dup[i]);
+			bad = 1;
+		}
 	for (i = 0; i < 400000 && !bad; i++) {
 		len = 0;
 		parts = 1 + pick(12);
