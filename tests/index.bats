@@ -132,6 +132,26 @@ assert r["id"] == "d6#0" and "embedding" in r' "$output"
 	cmp "$T/q1" "$T/q3"
 }
 
+@test "index: --verify-recall counts an equal duplicate of a hit as found" {
+	# 60 copies of one vector among 300 others: which ten copies a
+	# search returns is a tie, not a miss.
+	python3 - >"$T/d.jsonl" <<'EOF'
+import json, random
+random.seed(5)
+vec = lambda: [random.gauss(0, 1) for _ in range(16)]
+dup = vec()
+for i in range(300):
+    print(json.dumps({"id": "r%d" % i, "embedding": vec()}))
+    if i % 5 == 0:
+        print(json.dumps({"id": "d%d" % i, "embedding": dup}))
+EOF
+	etv-index build "$T/x.etv" "$T/d.jsonl"
+	run etv-index stats --verify-recall 360 "$T/x.etv"
+	[ "$status" -eq 0 ]
+	[ "$(jf recall_at_10 <<<"$output")" = 1.0 ]
+	[ "$(jf recall_queries <<<"$output")" = 360 ]
+}
+
 @test "index: -j 2 builds in parallel with the same recall" {
 	python3 "$GEN" 3000 24 --clusters 40 >"$T/big.jsonl"
 	etv-index build -j 2 "$T/x.etv" "$T/big.jsonl"
