@@ -192,7 +192,7 @@ emit_into(struct rec_item *it, const char *src, size_t n, int members,
  * Write the record with "embedding" and "embedding_model" added, splicing
  * them into the original bytes; when the record already has either field
  * it is re-encoded without them first, so they are replaced.  A NULL rec
- * is a record of the fast path (flat_text).
+ * is a record of the fast path (fast_text).
  */
 static void
 emit(struct rec_item *it, json_t *rec, const float *v, size_t dims)
@@ -266,18 +266,18 @@ empty_text(struct rec_item *it, json_t *rec, float *zero, size_t dims)
 }
 
 /*
- * The fast path: a flat record (see jsonscan.h) with a text that is not
+ * The fast path: a record that jsonscan reads, with a text that is not
  * blank and no "embedding" or "embedding_model" yet needs no parse tree.
  * Returns 1 and the text (in the line, or unescaped into esc) for such a
  * record, 0 for any other.
  */
 static int
-flat_text(struct rec_item *it, struct jsonscan *sc, struct buf *esc,
+fast_text(struct rec_item *it, struct jsonscan *sc, struct buf *esc,
     const char **text, size_t *len)
 {
 	const struct jsonscan_member *m;
 
-	return !it->bad && jsonscan_flat(it->line, it->len, sc) &&
+	return !it->bad && jsonscan_record(it->line, it->len, sc) &&
 	    (m = jsonscan_get(sc, opt.text_field)) != NULL && m->string &&
 	    jsonscan_get(sc, "embedding") == NULL &&
 	    jsonscan_get(sc, "embedding_model") == NULL &&
@@ -287,12 +287,12 @@ flat_text(struct rec_item *it, struct jsonscan *sc, struct buf *esc,
 
 /* A record of the fast path, embedded.  Returns 0 for any other. */
 static int
-embed_flat(struct rec_item *it, struct worker *w)
+embed_fast(struct rec_item *it, struct worker *w)
 {
 	const char *text, *in;
 	size_t len, n;
 
-	if (!flat_text(it, &w->scan, &w->esc, &text, &len))
+	if (!fast_text(it, &w->scan, &w->esc, &text, &len))
 		return 0;
 	in = with_prefix(&w->text, text, len, &n);
 	embed_text(model, w->scratch, in, n, w->vec);
@@ -309,7 +309,7 @@ embed_item(struct rec_item *it, void *arg, int id)
 	size_t len, n;
 	json_t *rec;
 
-	if (embed_flat(it, w))
+	if (embed_fast(it, w))
 		return;
 	if ((rec = parse_text(it, &text, &len)) == NULL)
 		return;
@@ -491,7 +491,7 @@ read_batch(void)
 		if (!rec_getline(bl.rd, &s->it))
 			break;
 		b->n++;
-		if (flat_text(&s->it, &scan, &esc, &text, &len))
+		if (fast_text(&s->it, &scan, &esc, &text, &len))
 			s->rec = NULL;
 		else if ((s->rec = parse_text(&s->it, &text, &len)) == NULL) {
 			s->state = SLOT_DONE;

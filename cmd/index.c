@@ -790,7 +790,7 @@ struct worker {
 	uint8_t		**cache;	/* per segment verdicts; owned */
 	struct vf_hit	*hits;		/* room for k hits; owned */
 	struct buf	 out;		/* scratch for the output line */
-	struct jsonscan	 scan;		/* a flat query record */
+	struct jsonscan	 scan;		/* a query record, scanned */
 	struct buf	 model;		/* its unescaped embedding_model */
 };
 
@@ -945,13 +945,13 @@ hits_json(struct buf *b, const struct vf_index *ix, const struct vf_hit *h,
 }
 
 /*
- * The embedding and embedding_model of a flat query record without
- * "hits", read in place: most queries are such records, and a full parse
- * would cost as much as a search.  Returns the dimensions, -1 after
+ * The embedding and embedding_model of a query record without "hits",
+ * read in place with jsonscan: most queries are such records, and a full
+ * parse would cost as much as a search.  Returns the dimensions, -1 after
  * reporting a bad embedding, or -2 for any other record (parse it).
  */
 static long
-flat_query(struct rec_item *it, struct worker *w, float **vec,
+fast_query(struct rec_item *it, struct worker *w, float **vec,
     const char **model)
 {
 	const struct jsonscan_member *e, *m;
@@ -959,7 +959,7 @@ flat_query(struct rec_item *it, struct worker *w, float **vec,
 	size_t n;
 	long d;
 
-	if (it->bad || !jsonscan_flat(it->line, it->len, &w->scan) ||
+	if (it->bad || !jsonscan_record(it->line, it->len, &w->scan) ||
 	    jsonscan_get(&w->scan, "hits") != NULL ||
 	    (e = jsonscan_get(&w->scan, emb_field)) == NULL || !e->string ||
 	    e->escaped)
@@ -994,7 +994,7 @@ query_item(struct rec_item *it, void *arg, int worker)
 	long d;
 	int bad = 0;
 
-	if ((d = flat_query(it, w, &vec, &model)) == -1)
+	if ((d = fast_query(it, w, &vec, &model)) == -1)
 		return;
 	if (d == -2) {
 		if ((rec = rec_parse(it)) == NULL)

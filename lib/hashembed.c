@@ -43,7 +43,8 @@ struct dent {
 
 struct dict {
 	struct dslot	*slot;		/* the table, cap slots */
-	size_t		 cap;		/* slots, a power of two */
+	size_t		 cap;		/* slots in use, a power of two */
+	size_t		 slotcap;	/* slots allocated */
 	size_t		 n;		/* ids given, at most cap / 2 */
 	struct dent	*ent;		/* by id */
 	uint32_t	*seen;		/* ids counted in this text */
@@ -53,21 +54,12 @@ struct dict {
 };
 
 /*
- * The word pairs of one text, counted apart from the dictionary: most
- * pairs are seen in one text only, and keeping them out leaves the
- * dictionary small enough to stay in the cache.  In the list of features
- * seen (the feature dictionary's), a pair is its index with PAIR set.
+ * The word pairs of one text are counted in a dictionary of their own,
+ * cleared for each text: most pairs are seen in one text only, and
+ * keeping them out leaves the feature dictionary small enough to stay in
+ * the cache.  In the list of features seen (the feature dictionary's), a
+ * pair is its id with PAIR set.
  */
-struct pairs {
-	uint32_t	*slot;		/* index + 1, 0 = empty */
-	size_t		 cap;		/* slots in use, a power of two */
-	size_t		 slotcap;	/* slots allocated */
-	uint64_t	*h;		/* by index: the hash */
-	struct dent	*ent;		/* by index: count and tag */
-	size_t		 n;		/* pairs in this text */
-	size_t		 entcap;	/* entries allocated in h and ent */
-};
-
 #define PAIR		(1u << 31)
 
 /* What is known of a word (by id in the word dictionary). */
@@ -96,7 +88,7 @@ struct word {
 struct hashembed_scratch {
 	struct dict	 feat;		/* features: ids and counts */
 	struct dict	 words;		/* words: ids and counts */
-	struct pairs	 pairs;		/* word pairs of this text */
+	struct dict	 pairs;		/* word pairs of this text */
 	struct wordinfo	*info;		/* per word id */
 	size_t		 infocap;	/* entries allocated in info */
 	uint32_t	*gram;		/* feature ids of words' grams */
@@ -129,18 +121,24 @@ tag_of(uint64_t h, size_t dims)
 	return (uint32_t)(((h >> 32) * dims) >> 32) << 1 | (uint32_t)(h & 1);
 }
 
+/* A table of cap empty slots, room for the ids it can hold. */
 static void
-dict_alloc(struct dict *d)
+dict_alloc(struct dict *d, size_t cap)
 {
-	d->slot = xcalloc(d->cap, sizeof(*d->slot));
-	d->ent = xreallocarray(d->ent, d->cap / 2 + 1, sizeof(*d->ent));
+	if (d->slotcap < cap) {
+		free(d->slot);
+		d->slot = xcalloc(cap, sizeof(*d->slot));
+		d->slotcap = cap;
+		d->ent = xreallocarray(d->ent, cap / 2 + 1, sizeof(*d->ent));
+	} else
+		memset(d->slot, 0, cap * sizeof(*d->slot));
+	d->cap = cap;
 }
 
 static void
 dict_init(struct dict *d)
 {
-	d->cap = 2048;
-	dict_alloc(d);
+	dict_alloc(d, 2048);
 }
 
 static void
@@ -151,11 +149,14 @@ dict_free(struct dict *d)
 	free(d->seen);
 }
 
-/* Forget every id (between texts); tags are for dims buckets from now. */
+/*
+ * Forget every id, leaving cap slots in use; tags are for dims buckets
+ * from now.
+ */
 static void
-dict_reset(struct dict *d, size_t dims)
+dict_reset(struct dict *d, size_t cap, size_t dims)
 {
-	memset(d->slot, 0, d->cap * sizeof(*d->slot));
+	dict_alloc(d, cap);
 	d->n = 0;
 	d->dims = dims;
 }
@@ -166,8 +167,10 @@ dict_grow(struct dict *d)
 	struct dslot *old = d->slot;
 	size_t i, j, ocap = d->cap;
 
-	d->cap *= 2;
-	dict_alloc(d);
+	/* A new table, the old one kept for the move. */
+	d->slot = NULL;
+	d->slotcap = 0;
+	dict_alloc(d, 2 * ocap);
 	for (i = 0; i < ocap; i++) {
 		if (old[i].h == 0)
 			continue;
@@ -218,91 +221,29 @@ seen_reserve(struct dict *d, size_t n)
 }
 
 /*
- * Count c more of id in this text.  Returns 1 the first time.  The id is
+ * Count c more of id of d in this text, listing it (with mark) in the
+ * list of another's ids seen the first time; returns 1 then.  The id is
  * written to the list in any case and kept there only the first time:
  * whether a feature is new is a coin toss that a branch would mispredict.
  */
 static inline int
-dict_count(struct dict *d, uint32_t id, uint32_t c)
+dict_count_in(struct dict *d, uint32_t id, uint32_t c, struct dict *list,
+    uint32_t mark)
 {
 	int first = d->ent[id].count == 0;
 
-	seen_reserve(d, 1);
-	d->seen[d->nseen] = id;
-	d->nseen += (size_t)first;
+	seen_reserve(list, 1);
+	list->seen[list->nseen] = id | mark;
+	list->nseen += (size_t)first;
 	d->ent[id].count += c;
 	return first;
 }
 
-/* Empty the pair table, with cap slots, for a new text. */
-static void
-pairs_clear(struct pairs *p, size_t cap)
+/* Count c more of id in this text.  Returns 1 the first time. */
+static inline int
+dict_count(struct dict *d, uint32_t id, uint32_t c)
 {
-	if (p->slotcap < cap) {
-		free(p->slot);
-		p->slot = xcalloc(cap, sizeof(*p->slot));
-		p->slotcap = cap;
-	} else
-		memset(p->slot, 0, cap * sizeof(*p->slot));
-	p->cap = cap;
-}
-
-/* Start a text of len bytes: room for a pair per six bytes. */
-static void
-pairs_begin(struct pairs *p, size_t len)
-{
-	size_t cap = 64;
-
-	while (cap < len / 3)
-		cap *= 2;
-	p->n = 0;
-	pairs_clear(p, cap);
-}
-
-static void
-pairs_grow(struct pairs *p)
-{
-	size_t i, j;
-
-	pairs_clear(p, 2 * p->cap);
-	for (i = 0; i < p->n; i++) {
-		j = slot_of(p->cap, p->h[i]);
-		while (p->slot[j] != 0)
-			j = (j + 1) & (p->cap - 1);
-		p->slot[j] = (uint32_t)i + 1;
-	}
-}
-
-/* Count the pair of hash h in this text, listing it in seen when new. */
-static inline void
-pair_count(struct pairs *p, uint64_t h, struct dict *seen)
-{
-	uint32_t x;
-	size_t j;
-
-	if (h == 0)
-		h = 1;
-	j = slot_of(p->cap, h);
-	while ((x = p->slot[j]) != 0) {
-		if (p->h[x - 1] == h) {
-			p->ent[x - 1].count++;
-			return;
-		}
-		j = (j + 1) & (p->cap - 1);
-	}
-	if (p->n == p->entcap) {
-		p->entcap = p->entcap ? 2 * p->entcap : 256;
-		p->h = xreallocarray(p->h, p->entcap, sizeof(*p->h));
-		p->ent = xreallocarray(p->ent, p->entcap, sizeof(*p->ent));
-	}
-	p->slot[j] = (uint32_t)p->n + 1;
-	p->h[p->n] = h;
-	p->ent[p->n].count = 1;
-	p->ent[p->n].tag = tag_of(h, seen->dims);
-	seen_reserve(seen, 1);
-	seen->seen[seen->nseen++] = PAIR | (uint32_t)p->n;
-	if (++p->n * 2 > p->cap)
-		pairs_grow(p);
+	return dict_count_in(d, id, c, d, 0);
 }
 
 /* The text is done: every count back to 0. */
@@ -324,6 +265,7 @@ hashembed_scratch_new(void)
 	s = xcalloc(1, sizeof(*s));
 	dict_init(&s->feat);
 	dict_init(&s->words);
+	dict_init(&s->pairs);
 	return s;
 }
 
@@ -334,9 +276,7 @@ hashembed_scratch_free(struct hashembed_scratch *s)
 		return;
 	dict_free(&s->feat);
 	dict_free(&s->words);
-	free(s->pairs.slot);
-	free(s->pairs.h);
-	free(s->pairs.ent);
+	dict_free(&s->pairs);
 	free(s->info);
 	free(s->gram);
 	free(s->word);
@@ -603,8 +543,9 @@ features(struct hashembed_scratch *s, const char *p, size_t n, int ascii)
 		if (have_prev) {
 			pair[0] = prev;
 			/* XXH3, as hash64_seed() of lib/hash.h. */
-			pair_count(&s->pairs, XXH3_64bits_withSeed(pair,
-			    sizeof(pair), SEED_PAIR), &s->feat);
+			dict_count_in(&s->pairs, dict_id(&s->pairs,
+			    XXH3_64bits_withSeed(pair, sizeof(pair),
+			    SEED_PAIR)), 1, &s->feat, PAIR);
 		}
 		prev = pair[1];
 		have_prev = 1;
@@ -672,15 +613,15 @@ hashembed_run(struct hashembed_scratch *s, const char *text, size_t len,
 	const char *p = text;
 	char *folded = NULL;
 	struct dent *e, *ent[2];
-	size_t i, n = len, nfeat;
+	size_t i, n = len, nfeat, cap;
 	uint32_t c, x, vb;
 	double w;
 	float v;
 
 	if (s->feat.n > MAX_FEATS || s->words.n > MAX_WORDS ||
 	    s->ngram > MAX_GRAMS || s->feat.dims != dims) {
-		dict_reset(&s->feat, dims);
-		dict_reset(&s->words, 0);
+		dict_reset(&s->feat, s->feat.cap, dims);
+		dict_reset(&s->words, s->words.cap, 0);
 		s->ngram = 0;
 	}
 	if (s->normcap < len + 1) {
@@ -693,7 +634,10 @@ hashembed_run(struct hashembed_scratch *s, const char *text, size_t len,
 	else if ((folded = text_normalize(text, len, TEXT_NFKC |
 	    TEXT_CASEFOLD, &n)) != NULL)
 		p = folded;
-	pairs_begin(&s->pairs, n);
+	/* Room for a pair per six bytes, before the table has to grow. */
+	for (cap = 64; cap < n / 3; cap *= 2)
+		;
+	dict_reset(&s->pairs, cap, dims);
 	features(s, p, n, p == s->norm);
 	free(folded);
 

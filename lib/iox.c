@@ -77,6 +77,7 @@ iox_atomic_open(struct iox_atomic *a, const char *path)
 	int fd;
 
 	memset(a, 0, sizeof(*a));
+	/* mkstemp(3) replaces the six X's with a unique name. */
 	buf_printf(&b, "%s.tmpXXXXXX", path);
 	if ((fd = mkstemp(b.data)) == -1) {
 		buf_release(&b);

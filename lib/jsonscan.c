@@ -210,7 +210,7 @@ jsonscan_value(const char *p, const char *end, int depth)
 }
 
 int
-jsonscan_flat(const char *line, size_t len, struct jsonscan *sc)
+jsonscan_record(const char *line, size_t len, struct jsonscan *sc)
 {
 	const char *p = line, *end = line + len, *q;
 	struct jsonscan_member *m;

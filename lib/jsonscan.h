@@ -42,11 +42,11 @@ struct jsonscan {
  * JSON...): the caller then parses the line with a full parser, which
  * also explains any error.
  */
-int	 jsonscan_flat(const char *line, size_t len, struct jsonscan *sc);
+int	 jsonscan_record(const char *line, size_t len, struct jsonscan *sc);
 
 /*
  * Skip one JSON value at p (white space before it included), checked as
- * jsonscan_flat checks values, objects and arrays nested up to depth
+ * jsonscan_record checks values, objects and arrays nested up to depth
  * levels.  Returns the address after it, or NULL when it is not such a
  * value (the caller then uses a full parser).
  */
@@ -67,7 +67,7 @@ const struct jsonscan_member *jsonscan_get(const struct jsonscan *,
  * The text of a string member: its bytes when it has no escapes, else
  * its unescaped text written to b (reset first).  Stores the length in
  * *n.  Returns NULL for \u0000 or a lone surrogate, which
- * jsonscan_flat has already refused.
+ * jsonscan_record has already refused.
  */
 const char *jsonscan_text(const struct jsonscan_member *, struct buf *b,
 	    size_t *n);

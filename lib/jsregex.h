@@ -10,8 +10,9 @@
  * "patternProperties" use them (with the "u" flag, unanchored).  The
  * pattern is translated to PCRE2 syntax where the two differ: "." does not
  * match line terminators, \s and \S take ECMA's white space set, \d and \w
- * stay ASCII, \uXXXX, \u{X...} and surrogate pairs become code points,
- * "[^]" matches anything and "[]" nothing, "$" matches only at the end.
+ * stay ASCII, \u escapes (four digits or in braces) and surrogate pairs
+ * become code points, "[^]" matches anything and "[]" nothing, "$"
+ * matches only at the end.
  * Matching runs under a match and depth limit, so that a catastrophically
  * backtracking pattern fails with -1 instead of hanging.
  */

@@ -66,7 +66,7 @@ int	 text_is_space(int32_t c);
 /* The value of a hexadecimal digit, or -1. */
 int	 text_hexval(int c);
 
-/* The value of the 4 hex digits at p (n bytes left), or -1 (as in \uXXXX). */
+/* The value of the 4 hex digits at p (n bytes left), or -1: a \u escape. */
 long	 text_hex4(const char *p, size_t n);
 
 /*

@@ -89,25 +89,25 @@ assert r["id"] == "d6#0" and "embedding" in r' "$output"
 	cmp "$T/h1" "$T/h2"
 }
 
-@test "index: flat query records read in place answer as parsed ones" {
+@test "index: query records read in place answer as parsed ones" {
 	python3 "$GEN" 300 16 --base64 >"$T/b.jsonl"
 	etv-index build "$T/x.etv" "$T/b.jsonl"
-	# Without "meta", a record is flat; with it, the full parser reads it.
-	head -20 "$T/b.jsonl" >"$T/nested.jsonl"
-	sed 's/"meta":{[^}]*},//' "$T/nested.jsonl" >"$T/flat.jsonl"
-	! grep -q meta "$T/flat.jsonl"
-	etv-index query "$T/x.etv" "$T/flat.jsonl" | hit_ids >"$T/h1"
-	etv-index query "$T/x.etv" "$T/nested.jsonl" | hit_ids >"$T/h2"
+	# A number with an exponent leaves a record to the full parser.
+	head -20 "$T/b.jsonl" >"$T/fast.jsonl"
+	sed 's/^{/{"x":1e0,/' "$T/fast.jsonl" >"$T/full.jsonl"
+	grep -q '"meta":{' "$T/fast.jsonl"
+	etv-index query "$T/x.etv" "$T/fast.jsonl" | hit_ids >"$T/h1"
+	etv-index query "$T/x.etv" "$T/full.jsonl" | hit_ids >"$T/h2"
 	cmp "$T/h1" "$T/h2"
 	[ "$(wc -l <"$T/h1")" -eq 20 ]
 	# An escaped model name is the same name.
-	sed -n 1p "$T/flat.jsonl" |
+	sed -n 1p "$T/fast.jsonl" |
 	    sed 's/"test-model"/"test\\u002dmodel"/' >"$T/esc.jsonl"
 	grep -q 'u002d' "$T/esc.jsonl"
 	run --separate-stderr etv-index query "$T/x.etv" "$T/esc.jsonl"
 	[ "$status" -eq 0 ]
 	[ "$(hit_ids <<<"$output")" = "$(sed -n 1p "$T/h1")" ]
-	sed -n 1p "$T/flat.jsonl" | sed 's/"test-model"/"other"/' >"$T/o.jsonl"
+	sed -n 1p "$T/fast.jsonl" | sed 's/"test-model"/"other"/' >"$T/o.jsonl"
 	run --separate-stderr etv-index query "$T/x.etv" "$T/o.jsonl"
 	[ "$status" -eq 1 ]
 	[[ "$stderr" == *"o.jsonl:1: embedding_model 'other' does not match the index's 'test-model'"* ]]

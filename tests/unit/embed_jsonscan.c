@@ -1,4 +1,4 @@
-/* embed_jsonscan.c -- the flat-record fast path against jansson */
+/* embed_jsonscan.c -- the record fast path against jansson */
 /* SPDX-License-Identifier: MIT */
 
 #include <stdint.h>
@@ -46,7 +46,7 @@ check(const char *line, size_t len)
 	size_t i, n;
 	int bad = 0;
 
-	if (!jsonscan_flat(line, len, &sc))
+	if (!jsonscan_record(line, len, &sc))
 		return 0;
 	v = json_loadb(line, len, JSON_REJECT_DUPLICATES, NULL);
 	if (v == NULL || !json_is_object(v) || json_object_size(v) != sc.n) {
@@ -114,7 +114,7 @@ main(void)
 	int bad = 0;
 
 	for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
-		if (!jsonscan_flat(fixed[i], strlen(fixed[i]), &sc)) {
+		if (!jsonscan_record(fixed[i], strlen(fixed[i]), &sc)) {
 			printf("'%s' not scanned\n", fixed[i]);
 			bad = 1;
 		}
@@ -122,7 +122,7 @@ main(void)
 	}
 	/* A duplicate name is left to the full parser, nested too. */
 	for (i = 0; i < sizeof(dup) / sizeof(dup[0]); i++)
-		if (jsonscan_flat(dup[i], strlen(dup[i]), &sc)) {
+		if (jsonscan_record(dup[i], strlen(dup[i]), &sc)) {
 			printf("'%s': duplicate names scanned\n", dup[i]);
 			bad = 1;
 		}
@@ -144,7 +144,7 @@ main(void)
 		}
 		if (i % 2 && len < sizeof(line))
 			line[len++] = '}';
-		if (jsonscan_flat(line, len, &sc))
+		if (jsonscan_record(line, len, &sc))
 			scanned++;
 		bad |= check(line, len);
 		bad |= check_value(line, len);
