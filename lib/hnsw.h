@@ -73,9 +73,9 @@ float	 hnsw_dist(const struct hnsw_space *, uint32_t i, const float *q);
  * pure function of the input.  jobs > 1 inserts nodes from that many
  * threads: the same recall, but the link lists depend on timing.  The
  * space is borrowed for the duration of the call.  When progress is not
- * NULL it is called with arg, the nodes linked so far and n, every 256
- * nodes and once at the end; the calls never overlap, but with jobs > 1
- * they come from the building threads.  Returns a new builder whose graph
+ * NULL it is called with arg, the number of nodes whose insertion has
+ * begun and n, every 256 nodes, and with n and n at the end; the calls
+ * never overlap, but with jobs > 1 they come from the building threads.  Returns a new builder whose graph
  * hnsw_build_graph() exposes; free it with hnsw_build_free (NULL is
  * accepted).  Exits with ETV_SYS when memory runs out.
  */
