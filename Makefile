@@ -64,6 +64,9 @@ $(B)/unit/%: tests/unit/%.c $(B)/lib/libetv.a $(LIBHDR)
 deps:
 	@sh scripts/deps.sh
 
+deps-bench:
+	@sh scripts/deps.sh --bench
+
 # The set-up is part of check and demo, so that both work on a fresh machine.
 check: deps
 	@$(MAKE) --no-print-directory all
@@ -73,7 +76,7 @@ demo: deps
 	@$(MAKE) --no-print-directory all
 	@sh scripts/demo.sh $(B)
 
-bench: deps
+bench: deps-bench
 	@$(MAKE) --no-print-directory all
 	@for s in scripts/bench/*.sh; do sh "$$s" $(B) || exit 1; done
 
@@ -101,4 +104,4 @@ uninstall:
 clean:
 	rm -rf build build-san build-lint
 
-.PHONY: all deps check demo bench lint install uninstall clean
+.PHONY: all deps deps-bench check demo bench lint install uninstall clean

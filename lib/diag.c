@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lib/buf.h"
 #include "lib/diag.h"
@@ -51,16 +52,65 @@ diag_worst(void)
 	return worst;
 }
 
-/* Print one whole line on stderr with a single write, so that it cannot mix
- * with other writers' lines. */
+static void (*status_fn)(struct buf *);	/* diag_set_status() */
+
+int
+diag_tty(void)
+{
+	static int tty = -1;
+	const char *term;
+
+	if (tty == -1) {
+		term = getenv("TERM");
+		tty = isatty(2) && !(term && strcmp(term, "dumb") == 0);
+	}
+	return tty;
+}
+
+void
+diag_set_status(void (*fn)(struct buf *))
+{
+	status_fn = fn;
+}
+
+/*
+ * Print messages on stderr with a single write, so that they cannot mix
+ * with other writers' lines: on a terminal, after erasing the progress
+ * line and, unless the program is ending, followed by it again.
+ */
 static void
-emit(const char *file, unsigned long line, const char *fmt, va_list ap)
+put(const char *msgs, int ending)
+{
+	struct buf b = BUF_INIT;
+	void (*fn)(struct buf *) = status_fn;
+
+	fflush(stdout);
+	if (!diag_tty()) {
+		fputs(msgs, stderr);
+		return;
+	}
+	buf_adds(&b, "\r\033[K");
+	buf_adds(&b, msgs);
+	if (fn && !ending)
+		fn(&b);
+	fputs(b.data, stderr);
+	buf_release(&b);
+}
+
+void
+diag_puts(const char *msgs)
+{
+	put(msgs, 0);
+}
+
+static void
+emit(const char *file, unsigned long line, int ending, const char *fmt,
+    va_list ap)
 {
 	struct buf b = BUF_INIT;
 
 	diag_vformat(&b, file, line, fmt, ap);
-	fflush(stdout);
-	fputs(b.data, stderr);
+	put(b.data, ending);
 	buf_release(&b);
 }
 
@@ -96,7 +146,7 @@ diag_warn(const char *fmt, ...)
 	if (diag_quiet)
 		return;
 	va_start(ap, fmt);
-	emit(NULL, 0, fmt, ap);
+	emit(NULL, 0, 0, fmt, ap);
 	va_end(ap);
 }
 
@@ -106,7 +156,7 @@ diag_error(int st, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	emit(NULL, 0, fmt, ap);
+	emit(NULL, 0, 0, fmt, ap);
 	va_end(ap);
 	diag_status(st);
 }
@@ -119,7 +169,7 @@ diag_verbose(int level, const char *fmt, ...)
 	if (diag_verbosity < level)
 		return;
 	va_start(ap, fmt);
-	emit(NULL, 0, fmt, ap);
+	emit(NULL, 0, 0, fmt, ap);
 	va_end(ap);
 }
 
@@ -129,7 +179,7 @@ diag_fail(int st, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	emit(NULL, 0, fmt, ap);
+	emit(NULL, 0, 1, fmt, ap);
 	va_end(ap);
 	diag_status(st);
 	/* What was written so far is complete records: let it out. */
@@ -144,7 +194,7 @@ diag_at(int st, const char *file, unsigned long line, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	emit(file, line, fmt, ap);
+	emit(file, line, 0, fmt, ap);
 	va_end(ap);
 	diag_status(st);
 }
@@ -155,7 +205,7 @@ diag_usage(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	emit(NULL, 0, fmt, ap);
+	emit(NULL, 0, 1, fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "Try '%s --help'.\n", prog);
 	exit(ETV_USAGE);

@@ -72,6 +72,27 @@ void	 diag_vformat(struct buf *, const char *file, unsigned long line,
 	    const char *, va_list);
 
 /*
+ * Print lines already formatted by diag_format (a worker's messages) on
+ * stderr, as diag_warn prints its own.
+ */
+void	 diag_puts(const char *);
+
+/*
+ * Whether stderr is a terminal that understands "\r" and "ESC[K" (TERM
+ * is not "dumb").  There, every message starts by erasing the line the
+ * cursor is on, where a progress line of this or another stage of the
+ * pipeline may be, so that it starts in the first column.
+ */
+int	 diag_tty(void);
+
+/*
+ * Set (or with NULL clear) the function that appends the current status
+ * line (lib/progress) to a buffer: after a message that does not end the
+ * program, the line is drawn again, in the same write as the message.
+ */
+void	 diag_set_status(void (*)(struct buf *));
+
+/*
  * Print a usage error: the message, then "Try 'prog --help'.", and exit
  * with ETV_USAGE.
  */

@@ -398,7 +398,9 @@ struct hnsw_build {
 	pthread_mutex_t	 glock;		/* guards entry and maxlevel */
 	int		 threads;	/* more than one thread: take locks */
 	uint32_t	 next;		/* next node to insert (threads) */
-	pthread_mutex_t	 nlock;		/* guards next */
+	pthread_mutex_t	 nlock;		/* guards next, serialises progress */
+	hnsw_progress	 progress;	/* called every 256 nodes, or NULL */
+	void		*parg;		/* its argument */
 };
 
 static uint32_t *
@@ -639,6 +641,8 @@ worker_run(void *arg)
 	for (;;) {
 		pthread_mutex_lock(&w->b->nlock);
 		q = w->b->next < w->b->g.n ? w->b->next++ : HNSW_NONE;
+		if (w->b->progress && q != HNSW_NONE && (q & 255) == 0)
+			w->b->progress(w->b->parg, q, w->b->g.n);
 		pthread_mutex_unlock(&w->b->nlock);
 		if (q == HNSW_NONE)
 			break;
@@ -658,7 +662,7 @@ worker_init(struct worker *w, struct hnsw_build *b)
 
 struct hnsw_build *
 hnsw_build_new(const struct hnsw_space *sp, uint32_t n, unsigned M,
-    unsigned efc, uint64_t seed, int jobs)
+    unsigned efc, uint64_t seed, int jobs, hnsw_progress progress, void *arg)
 {
 	struct hnsw_build *b;
 	struct worker *w;
@@ -678,6 +682,8 @@ hnsw_build_new(const struct hnsw_space *sp, uint32_t n, unsigned M,
 	b->g.M = M;
 	b->g.M0 = 2 * M;
 	b->g.entry = HNSW_NONE;
+	b->progress = progress;
+	b->parg = arg;
 	b->level = xcalloc(n ? n : 1, 1);
 	b->upoff = xcalloc(n ? n : 1, sizeof(*b->upoff));
 	b->l0 = xcalloc((size_t)(n ? n : 1) * (b->g.M0 + 1), sizeof(*b->l0));
@@ -720,6 +726,8 @@ hnsw_build_new(const struct hnsw_space *sp, uint32_t n, unsigned M,
 		free(w[t].tmp);
 	}
 	free(w);
+	if (progress)
+		progress(arg, n, n);
 	for (i = 0; i < n; i++)
 		pthread_mutex_destroy(&b->locks[i]);
 	free(b->locks);

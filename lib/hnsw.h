@@ -72,13 +72,18 @@ float	 hnsw_dist(const struct hnsw_space *, uint32_t i, const float *q);
  * come from a generator seeded with seed, so with jobs 1 the graph is a
  * pure function of the input.  jobs > 1 inserts nodes from that many
  * threads: the same recall, but the link lists depend on timing.  The
- * space is borrowed for the duration of the call.  Returns a new builder
- * whose graph hnsw_build_graph() exposes; free it with hnsw_build_free
- * (NULL is accepted).  Exits with ETV_SYS when memory runs out.
+ * space is borrowed for the duration of the call.  When progress is not
+ * NULL it is called with arg, the number of nodes whose insertion has
+ * begun and n, every 256 nodes, and with n and n at the end; the calls
+ * never overlap, but with jobs > 1 they come from the building threads.  Returns a new builder whose graph
+ * hnsw_build_graph() exposes; free it with hnsw_build_free (NULL is
+ * accepted).  Exits with ETV_SYS when memory runs out.
  */
 struct hnsw_build;
+typedef void (*hnsw_progress)(void *arg, uint32_t done, uint32_t n);
 struct hnsw_build *hnsw_build_new(const struct hnsw_space *, uint32_t n,
-	    unsigned M, unsigned ef_construction, uint64_t seed, int jobs);
+	    unsigned M, unsigned ef_construction, uint64_t seed, int jobs,
+	    hnsw_progress progress, void *arg);
 const struct hnsw_graph *hnsw_build_graph(const struct hnsw_build *);
 void	 hnsw_build_free(struct hnsw_build *);
 

@@ -56,7 +56,8 @@ enum {
 "  --delimiter C       CSV field delimiter (default ',')\n" \
 "  --max-line SIZE     longest input line accepted (default 256M)\n" \
 "  --unbuffered        flush the output after every record\n" \
-"  --progress          show progress on stderr even when it is not a terminal\n"
+"  --progress          show progress even when stderr is not a terminal or\n" \
+"                      stdout is a pipe\n"
 #define OPT_FIELD_HELP \
 "  --text-field NAME   field holding the text (default 'text')\n" \
 "  --id-field NAME     field holding the identifier (default 'id')\n"

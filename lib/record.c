@@ -448,11 +448,10 @@ reencode:
 int
 rec_flush(struct rec_reader *rd, struct rec_item *it)
 {
-	if (it->msg.len) {
-		fflush(stdout);
-		fputs(it->msg.data, stderr);
-	}
+	if (it->msg.len)
+		diag_puts(it->msg.data);
 	if (it->out.len) {
+		progress_hide(rd->progress);
 		iox_write(stdout, it->out.data, it->out.len);
 		if (opt.unbuffered && fflush(stdout) == EOF)
 			iox_write_failed();

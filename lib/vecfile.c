@@ -19,6 +19,7 @@
 #include "lib/hash.h"
 #include "lib/hnsw.h"
 #include "lib/iox.h"
+#include "lib/progress.h"
 #include "lib/vecdist.h"
 #include "lib/vecfile.h"
 #include "lib/xmem.h"
@@ -910,6 +911,16 @@ sink_pad(struct sink *k, uint64_t start)
 }
 
 /*
+ * hnsw_build_new's progress callback: on a large segment the graph build
+ * is the longest part of a build or an add, so it gets a line of its own.
+ */
+static void
+link_progress(void *arg, uint32_t done, uint32_t n)
+{
+	progress_set(arg, done);
+}
+
+/*
  * Write the writer's rows (and, when tombs is set, its tombstones) as a
  * segment at file offset at, building its graph.  Returns 0 and the
  * segment size, or -1 with errno set.
@@ -922,6 +933,7 @@ write_seg(int fd, uint64_t at, uint64_t prev, const struct vf_meta *m,
 	struct hnsw_space sp;
 	struct hnsw_build *hb = NULL;
 	const struct hnsw_graph *g = NULL;
+	struct progress *pg;
 	int8_t *codes;
 	float f;
 	struct sink k;
@@ -947,7 +959,10 @@ write_seg(int fd, uint64_t at, uint64_t prev, const struct vf_meta *m,
 		sp.vec = w->vec;
 		sp.dims = w->dims;
 		sp.metric = m->metric == VF_L2 ? HNSW_L2 : HNSW_IP;
-		hb = hnsw_build_new(&sp, w->n, m->M, m->efc, m->seed, jobs);
+		pg = progress_steps("linking", w->n);
+		hb = hnsw_build_new(&sp, w->n, m->M, m->efc, m->seed, jobs,
+		    pg ? link_progress : NULL, pg);
+		progress_free(pg);
 		g = hnsw_build_graph(hb);
 		d.M = m->M;
 		d.maxlevel = g->maxlevel;

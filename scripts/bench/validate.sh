@@ -106,12 +106,24 @@ echo "  etv-validate -j 1:      $etv1 records/s"
 echo "  etv-validate -j 2:      $etv2 records/s"
 
 ajv=
+# ajv is installed once into a temporary folder renamed into place (an
+# interrupted install is never taken for a finished one); later runs need
+# no network.
+nm=$build/bench/ajv/node_modules
 if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
-	if [ ! -d "$build/bench/node_modules/ajv-formats" ]; then
-		npm install --silent --no-audit --no-fund --prefix \
-		    "$build/bench" ajv ajv-formats >/dev/null 2>&1 || true
+	if [ ! -d "$nm/ajv" ] || [ ! -d "$nm/ajv-formats" ]; then
+		rm -rf "$build/bench/ajv.tmp"
+		if npm install --silent --no-audit --no-fund --prefer-offline \
+		    --prefix "$build/bench/ajv.tmp" ajv ajv-formats >/dev/null
+		then
+			rm -rf "$build/bench/ajv"
+			mv "$build/bench/ajv.tmp" "$build/bench/ajv"
+		else
+			echo "  ajv: npm install of ajv and ajv-formats failed"
+			rm -rf "$build/bench/ajv.tmp"
+		fi
 	fi
-	if [ -d "$build/bench/node_modules/ajv-formats" ]; then
+	if [ -d "$nm/ajv" ] && [ -d "$nm/ajv-formats" ]; then
 		cat >"$dir/ajv.js" <<'JS'
 // Validate JSON-lines with ajv (2020-12 build) + ajv-formats.
 const fs = require("fs");
@@ -130,7 +142,7 @@ rl.on("line", (line) => {
 rl.on("close", () => { process.stderr.write(`ajv: ${ok} valid, ${bad} invalid\n`); });
 JS
 		t0=$(now)
-		NODE_PATH=$build/bench/node_modules node "$dir/ajv.js" \
+		NODE_PATH=$nm node "$dir/ajv.js" \
 		    "$schema" "$data" 2>/dev/null
 		t1=$(now)
 		ajv=$(rate "$n" "$t0" "$t1")

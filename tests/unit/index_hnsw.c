@@ -91,6 +91,25 @@ recall(const struct hnsw_graph *g, const struct hnsw_space *sp, uint32_t n,
 	return tot ? (double)hit / (double)tot : 0;
 }
 
+/* What a build reported through its progress callback. */
+struct calls {
+	uint32_t	 n;		/* nodes expected */
+	uint32_t	 last;		/* done at the last call */
+	unsigned	 count;		/* calls */
+	int		 bad;		/* a call went backwards or named another n */
+};
+
+static void
+note_progress(void *arg, uint32_t done, uint32_t n)
+{
+	struct calls *c = arg;
+
+	if (done < c->last || done > n || n != c->n)
+		c->bad = 1;
+	c->last = done;
+	c->count++;
+}
+
 int
 main(void)
 {
@@ -103,6 +122,7 @@ main(void)
 	double r, ref;
 	size_t i;
 	int metric;
+	struct calls c1, c2;
 
 	memset(&sp, 0, sizeof(sp));
 	/* Kernels against a plain loop, at lengths around the unrolling. */
@@ -145,8 +165,12 @@ main(void)
 		sp.vec = v;
 		sp.dims = d;
 		sp.metric = metric;
-		b1 = hnsw_build_new(&sp, n, 12, 100, 7, 1);
-		b2 = hnsw_build_new(&sp, n, 12, 100, 7, 1);
+		b1 = hnsw_build_new(&sp, n, 12, 100, 7, 1, NULL, NULL);
+		/* Progress is reported, in order, and changes nothing. */
+		memset(&c1, 0, sizeof(c1));
+		c1.n = n;
+		b2 = hnsw_build_new(&sp, n, 12, 100, 7, 1, note_progress, &c1);
+		CHECK(!c1.bad && c1.last == n && c1.count == n / 256 + 2);
 		g1 = hnsw_build_graph(b1);
 		g2 = hnsw_build_graph(b2);
 		/* One thread: the same graph, link for link. */
@@ -162,7 +186,10 @@ main(void)
 		r = recall(g1, &sp, n, q, 100, 10, 64, even);
 		CHECK(r >= 0.9);
 		/* Several threads: the same recall. */
-		bj = hnsw_build_new(&sp, n, 12, 100, 7, 2);
+		memset(&c2, 0, sizeof(c2));
+		c2.n = n;
+		bj = hnsw_build_new(&sp, n, 12, 100, 7, 2, note_progress, &c2);
+		CHECK(!c2.bad && c2.last == n && c2.count == n / 256 + 2);
 		ref = recall(hnsw_build_graph(bj), &sp, n, q, 100, 10, 100,
 		    NULL);
 		CHECK(ref >= 0.95);
@@ -182,11 +209,11 @@ main(void)
 		sp.vec = one;
 		sp.dims = 2;
 		sp.metric = HNSW_L2;
-		b1 = hnsw_build_new(&sp, 0, 16, 100, 1, 1);
+		b1 = hnsw_build_new(&sp, 0, 16, 100, 1, 1, NULL, NULL);
 		CHECK(hnsw_query(s, hnsw_build_graph(b1), &sp, one, 4, 10,
 		    NULL, NULL, h) == 0);
 		hnsw_build_free(b1);
-		b1 = hnsw_build_new(&sp, 1, 16, 100, 1, 1);
+		b1 = hnsw_build_new(&sp, 1, 16, 100, 1, 1, NULL, NULL);
 		CHECK(hnsw_query(s, hnsw_build_graph(b1), &sp, one, 4, 10,
 		    NULL, NULL, h) == 1);
 		CHECK(h[0].node == 0 && h[0].dist == 0);
