@@ -64,7 +64,7 @@ mkmodel() {
 	[ "$status" -eq 0 ]
 	[ -z "$stderr" ]
 	[[ "$output" == '{"id":"a","text":"hello world","n":1.50,"embedding":['* ]]
-	[[ "$output" == *'],"embedding_model":"hash:v1/384"}' ]]
+	[[ "$output" == *'],"embedding_model":"hash:v2/384"}' ]]
 	run python3 -c 'import json, math, sys
 v = json.loads(sys.argv[1])["embedding"]
 print(len(v), round(math.sqrt(sum(x * x for x in v)), 5))' "$output"
@@ -85,7 +85,7 @@ print(len(v), round(math.sqrt(sum(x * x for x in v)), 5))' "$output"
 	run python3 -c 'import json, sys
 r = json.loads(sys.argv[1]); print(len(r["embedding"]), r["embedding_model"])' \
 	    "$output"
-	[ "$output" = "4 hash:v1/4" ]
+	[ "$output" = "4 hash:v2/4" ]
 }
 
 @test "embed: the hash model is deterministic, whatever -j is" {
@@ -95,6 +95,39 @@ r = json.loads(sys.argv[1]); print(len(r["embedding"]), r["embedding_model"])' \
 	cmp "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/b"
 	cmp "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/c"
 	[ "$(wc -l <"$BATS_TEST_TMPDIR/a")" -eq 10 ]
+}
+
+@test "embed: hash vectors of a real corpus do not depend on the records before" {
+	# Vectors once depended on earlier records ("getmaxyx" after
+	# "getmaxy" got the vector of "getmaxy"): -j changed them.  The
+	# man pages of section 3 (troff source, cut into files of 2000
+	# lines, extracted and chunked) hold such words.
+	local d="$BATS_TEST_TMPDIR" n
+	n=$(find /usr/share/man/man3 -name '*.gz' 2>/dev/null | wc -l)
+	[ "$n" -ge 500 ] || skip "no man pages of section 3"
+	mkdir "$d/man"
+	find /usr/share/man/man3 -name '*.gz' | sort | xargs zcat |
+	    split -l 2000 - "$d/man/part."
+	etv-extract --type text "$d/man" | etv-chunk >"$d/corpus"
+	[ "$(wc -l <"$d/corpus")" -ge 10000 ]
+	etv-embed -d 32 "$d/corpus" >"$d/stream"
+	etv-embed -d 32 -j 2 "$d/corpus" >"$d/j2"
+	cmp "$d/stream" "$d/j2"
+	etv-embed -d 32 -j 3 "$d/corpus" >"$d/j3"
+	cmp "$d/stream" "$d/j3"
+	tac "$d/corpus" | etv-embed -d 32 | tac >"$d/reversed"
+	cmp "$d/stream" "$d/reversed"
+	# In eight pieces, each by a process of its own.
+	split -n l/8 "$d/corpus" "$d/piece."
+	for n in "$d"/piece.*; do
+		etv-embed -d 32 "$n"
+	done >"$d/pieces"
+	cmp "$d/stream" "$d/pieces"
+	# One record at a time, for every 1000th record.
+	awk 'NR % 1000 == 1' "$d/corpus" | while IFS= read -r n; do
+		printf '%s\n' "$n" | etv-embed -d 32
+	done >"$d/one"
+	awk 'NR % 1000 == 1' "$d/stream" | cmp - "$d/one"
 }
 
 @test "embed: hash vectors reflect shared words, not meaning" {
@@ -144,7 +177,7 @@ r = json.loads(sys.argv[1]); print(len(r["embedding"]), r["embedding_model"])' \
 @test "embed: empty text gets a warning and a zero vector" {
 	run --separate-stderr etv-embed -d 3 <<<'{"id":"e","text":"  "}'
 	[ "$status" -eq 0 ]
-	[ "$output" = '{"id":"e","text":"  ","embedding":[0.0,0.0,0.0],"embedding_model":"hash:v1/3"}' ]
+	[ "$output" = '{"id":"e","text":"  ","embedding":[0.0,0.0,0.0],"embedding_model":"hash:v2/3"}' ]
 	[ "$stderr" = "etv-embed: <stdin>:1: field 'text' is empty: writing a zero vector" ]
 }
 
