@@ -717,11 +717,16 @@ run_batches(struct rec_reader *rd)
 	struct batch *b;
 	size_t maxq = (size_t)cfg.concurrency * 2 + 2;
 	char err[512];
+	int full;
 
 	bl.rd = rd;
-	if (cfg.cache && (bl.cache = cache_open(cfg.cache, err,
-	    sizeof(err))) == NULL)
-		diag_fail(ETV_SYS, "%s", err);
+	/* A full disk is no reason to stop: the cache only saves time. */
+	if (cfg.cache && (bl.cache = cache_open(cfg.cache, &full, err,
+	    sizeof(err))) == NULL) {
+		if (!full)
+			diag_fail(ETV_SYS, "%s", err);
+		diag_warn("%s: going on without caching", err);
+	}
 	if (model->backend == EMBED_OPENAI) {
 		if ((key = getenv("ETV_API_KEY")) == NULL || *key == '\0')
 			key = getenv("OPENAI_API_KEY");

@@ -635,6 +635,12 @@ f.seek(o); b = f.read(1); f.seek(o); f.write(bytes([b[0] ^ 0x10]))' \
 	cmp "$d/ref" <(printf '%s\n' "$output")
 	[[ "$stderr" =~ cache:\ [1-9][0-9]*\ hits ]] ||
 	    [[ "$stderr" == *"going on without caching"* ]]
+	# A disk full before the cache is created.
+	dd if=/dev/zero of="$MNT/fill" bs=4k count=100 2>/dev/null || true
+	run --separate-stderr etv-embed --cache "$MNT/new.db" "$d/in"
+	[ "$status" -eq 0 ]
+	cmp "$d/ref" <(printf '%s\n' "$output")
+	[ "$(grep -c 'going on without caching' <<<"$stderr")" -eq 1 ]
 }
 
 @test "embed: the cache grows by about the size of a vector per entry" {
