@@ -717,13 +717,16 @@ run_batches(struct rec_reader *rd)
 	struct batch *b;
 	size_t maxq = (size_t)cfg.concurrency * 2 + 2;
 	char err[512];
-	int full;
+	int soft;
 
 	bl.rd = rd;
-	/* A full disk is no reason to stop: the cache only saves time. */
-	if (cfg.cache && (bl.cache = cache_open(cfg.cache, &full, err,
+	/*
+	 * A full disk or a damaged file is no reason to stop: the cache only
+	 * saves time.
+	 */
+	if (cfg.cache && (bl.cache = cache_open(cfg.cache, &soft, err,
 	    sizeof(err))) == NULL) {
-		if (!full)
+		if (!soft)
 			diag_fail(ETV_SYS, "%s", err);
 		diag_warn("%s: going on without caching", err);
 	}

@@ -21,10 +21,11 @@ struct cache;
 
 /*
  * Open or create the cache file.  Returns it, or NULL with a message in
- * err (errlen bytes) and *full set to 1 when the disk is full (0 for any
- * other failure).  Free with cache_close().
+ * err (errlen bytes) and *soft set to 1 when the disk is full or the file
+ * is damaged (failures a caller may take as "no cache"), 0 for any other
+ * (a path that cannot be opened).  Free with cache_close().
  */
-struct cache *cache_open(const char *path, int *full, char *err,
+struct cache *cache_open(const char *path, int *soft, char *err,
 	    size_t errlen);
 
 /* Close the cache (an open transaction is committed).  NULL is accepted. */

@@ -596,7 +596,7 @@ for l in sys.argv[1:]:
 	[[ "$stderr" == *"cache: 10 hits, 0 misses"* ]]
 }
 
-@test "embed: a bit-flipped cache file never serves a wrong vector" {
+@test "embed: a bit-flipped or truncated cache never serves a wrong vector" {
 	local d="$BATS_TEST_TMPDIR" size k
 	etv-embed "$F" >"$d/ref"
 	etv-embed --cache "$d/good.db" "$F" >/dev/null
@@ -611,6 +611,14 @@ f.seek(o); b = f.read(1); f.seek(o); f.write(bytes([b[0] ^ 0x10]))' \
 		[ "$status" -eq 0 ] || { echo "offset $((size * k / 31)): $stderr"; false; }
 		[ "$output" = "$(cat "$d/ref")" ] ||
 		    { echo "offset $((size * k / 31)): wrong vectors"; false; }
+	done
+	# Truncated: a miss or no cache, with a warning; never status 4.
+	for k in 100 4096 $((size / 2)) $((size - 1000)); do
+		rm -f "$d/c.db"*
+		head -c "$k" "$d/good.db" >"$d/c.db"
+		run --separate-stderr etv-embed --cache "$d/c.db" "$F"
+		[ "$status" -eq 0 ] || { echo "truncated to $k: $stderr"; false; }
+		[ "$output" = "$(cat "$d/ref")" ]
 	done
 }
 
