@@ -266,6 +266,26 @@ empty_text(struct rec_item *it, json_t *rec, float *zero, size_t dims)
 }
 
 /*
+ * Is the vector finite?  A vector with NaN or infinity (a model with
+ * such weights) is never written: the record is rejected with status 4,
+ * and without --rejects the run stops after the records before it.
+ */
+static int
+finite_or_reject(struct rec_item *it, json_t *rec, const float *v,
+    size_t dims)
+{
+	if (vec_finite(v, dims))
+		return 1;
+	rec_reject(it, rec, ETV_SYS, "the model gave a vector with values "
+	    "that are not finite (NaN or infinity)");
+	if (opt.rejects == NULL) {
+		it->status = ETV_SYS;
+		it->fatal = 1;
+	}
+	return 0;
+}
+
+/*
  * The fast path: a record that jsonscan reads, with a text that is not
  * blank and no "embedding" or "embedding_model" yet needs no parse tree.
  * Returns 1 and the text (in the line, or unescaped into esc) for such a
@@ -296,7 +316,8 @@ embed_fast(struct rec_item *it, struct worker *w)
 		return 0;
 	in = with_prefix(&w->text, text, len, &n);
 	embed_text(model, w->scratch, in, n, w->vec);
-	emit_into(it, it->line, it->len, 1, w->vec, model->dims);
+	if (finite_or_reject(it, NULL, w->vec, model->dims))
+		emit_into(it, it->line, it->len, 1, w->vec, model->dims);
 	return 1;
 }
 
@@ -318,7 +339,8 @@ embed_item(struct rec_item *it, void *arg, int id)
 	else {
 		in = with_prefix(&w->text, text, len, &n);
 		embed_text(model, w->scratch, in, n, w->vec);
-		emit(it, rec, w->vec, model->dims);
+		if (finite_or_reject(it, rec, w->vec, model->dims))
+			emit(it, rec, w->vec, model->dims);
 	}
 	json_decref(rec);
 }
@@ -383,7 +405,8 @@ struct batch {
 
 static struct {
 	struct rec_reader *rd;		/* input */
-	struct cache	*cache;		/* --cache, or NULL */
+	struct cache	*cache;		/* --cache, or NULL when off */
+	unsigned long	 damaged;	/* damaged cache entries found */
 	struct http_client *http;	/* remote client, or NULL */
 	struct embed_scratch *scratch;	/* local backend memory */
 	struct batch	*head, *tail;	/* batches not yet written */
@@ -413,6 +436,52 @@ batch_free(struct batch *b)
 	free(b);
 }
 
+/*
+ * The cache failed (a full disk, a damaged file): warn once and go on
+ * without it.  The vectors are the same; only caching is lost.
+ */
+static void
+cache_off(const char *what)
+{
+	diag_warn("cache '%s' %s (%s): going on without caching", cfg.cache,
+	    what, cache_error(bl.cache));
+	/* Nothing more can be done if even the rollback fails. */
+	(void)cache_rollback(bl.cache);
+	cache_close(bl.cache);
+	bl.cache = NULL;
+}
+
+/*
+ * Store the vectors the model gave for a batch.  A vector that is not
+ * finite is not stored.  A failure to write (a full disk) abandons the
+ * batch's transaction and turns the cache off.
+ */
+static void
+cache_store(struct batch *b)
+{
+	struct slot *s;
+	size_t i;
+	const float *v;
+
+	if (cache_begin(bl.cache) == -1) {
+		cache_off("cannot be written");
+		return;
+	}
+	for (i = 0; i < b->n; i++) {
+		s = &b->slots[i];
+		if (s->state != SLOT_CALL)
+			continue;
+		v = b->job.vecs + s->call * b->job.dims;
+		if (vec_finite(v, b->job.dims) && cache_put(bl.cache,
+		    model->key, s->input, s->inlen, v, b->job.dims) == -1) {
+			cache_off("cannot be written");
+			return;
+		}
+	}
+	if (cache_commit(bl.cache) == -1)
+		cache_off("cannot be written");
+}
+
 /* Look a slot's text up in the cache. */
 static void
 cache_lookup(struct slot *s)
@@ -421,9 +490,17 @@ cache_lookup(struct slot *s)
 
 	r = cache_get(bl.cache, model->key, s->input, s->inlen, &s->vec,
 	    &s->dims);
-	if (r == -1)
-		diag_fail(ETV_SYS, "cache '%s': %s", cfg.cache,
-		    cache_error(bl.cache));
+	if (r == -1) {
+		cache_off("cannot be read");
+		return;
+	}
+	if (r == CACHE_BAD) {
+		/* Embedded again; the new vector replaces the entry. */
+		if (bl.damaged++ == 0)
+			rec_warn(&s->it, "cache '%s': damaged entry (bad "
+			    "checksum or value): embedding again", cfg.cache);
+		return;
+	}
 	if (r == 1 && model->dims && s->dims != model->dims) {
 		/* A vector of another size: not ours, embed again. */
 		free(s->vec);
@@ -592,21 +669,8 @@ write_batch(struct batch *b)
 	if (failed && opt.rejects == NULL)
 		diag_fail(ETV_SYS, "%s:%lu: embedding request failed: %s",
 		    b->slots[0].it.file, b->slots[0].it.lineno, b->job.why);
-	if (bl.cache && b->ncall && !failed) {
-		if (cache_begin(bl.cache) == -1)
-			diag_fail(ETV_SYS, "cache '%s': %s", cfg.cache,
-			    cache_error(bl.cache));
-		for (i = 0; i < b->n; i++)
-			if (b->slots[i].state == SLOT_CALL &&
-			    cache_put(bl.cache, model->key, b->slots[i].input,
-			    b->slots[i].inlen, b->job.vecs + b->slots[i].call *
-			    b->job.dims, b->job.dims) == -1)
-				diag_fail(ETV_SYS, "cache '%s': %s", cfg.cache,
-				    cache_error(bl.cache));
-		if (cache_commit(bl.cache) == -1)
-			diag_fail(ETV_SYS, "cache '%s': %s", cfg.cache,
-			    cache_error(bl.cache));
-	}
+	if (bl.cache && b->ncall && !failed)
+		cache_store(b);
 	zero = xcalloc(model->dims ? model->dims : 1, sizeof(float));
 	for (i = 0; i < b->n; i++) {
 		s = &b->slots[i];
@@ -623,6 +687,7 @@ write_batch(struct batch *b)
 				empty_text(&s->it, s->rec, zero, model->dims);
 			break;
 		case SLOT_HIT:
+			/* cache_get serves finite vectors only. */
 			emit(&s->it, s->rec, s->vec, s->dims);
 			break;
 		case SLOT_CALL:
@@ -630,7 +695,8 @@ write_batch(struct batch *b)
 				rec_reject(&s->it, s->rec, ETV_REJECT,
 				    "embedding request failed: %s",
 				    b->job.why);
-			else
+			else if (finite_or_reject(&s->it, s->rec, b->job.vecs +
+			    s->call * b->job.dims, b->job.dims))
 				emit(&s->it, s->rec, b->job.vecs + s->call *
 				    b->job.dims, b->job.dims);
 			break;
@@ -651,11 +717,19 @@ run_batches(struct rec_reader *rd)
 	struct batch *b;
 	size_t maxq = (size_t)cfg.concurrency * 2 + 2;
 	char err[512];
+	int soft;
 
 	bl.rd = rd;
-	if (cfg.cache && (bl.cache = cache_open(cfg.cache, err,
-	    sizeof(err))) == NULL)
-		diag_fail(ETV_SYS, "%s", err);
+	/*
+	 * A full disk or a damaged file is no reason to stop: the cache only
+	 * saves time.
+	 */
+	if (cfg.cache && (bl.cache = cache_open(cfg.cache, &soft, err,
+	    sizeof(err))) == NULL) {
+		if (!soft)
+			diag_fail(ETV_SYS, "%s", err);
+		diag_warn("%s: going on without caching", err);
+	}
 	if (model->backend == EMBED_OPENAI) {
 		if ((key = getenv("ETV_API_KEY")) == NULL || *key == '\0')
 			key = getenv("OPENAI_API_KEY");
@@ -713,6 +787,9 @@ run_batches(struct rec_reader *rd)
 		if (bl.head != NULL)
 			wait_one();
 	}
+	if (bl.damaged > 1)
+		diag_warn("cache '%s': %lu damaged entries were embedded again",
+		    cfg.cache, bl.damaged);
 	if (bl.cache)
 		diag_verbose(1, "cache: %lu hits, %lu misses",
 		    cache_hits(bl.cache), cache_misses(bl.cache));

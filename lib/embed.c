@@ -10,6 +10,7 @@
 #include "lib/diag.h"
 #include "lib/embed.h"
 #include "lib/hashembed.h"
+#include "lib/http.h"
 #include "lib/model2vec.h"
 #include "lib/xmem.h"
 
@@ -80,9 +81,12 @@ embed_open(struct embed_model **mp, const char *spec,
 		m->url = xstrdup(p->url ? p->url : DEFAULT_URL);
 		m->dims = p->dimensions;
 		m->name = fmt("openai:%s/%zu", m->remote, m->dims);
+		/* The cache stores the key: no credentials in it. */
+		base = http_url_redact(m->url);
 		m->key = p->dimensions ? fmt("openai:%s@%s#dimensions=%zu",
-		    m->remote, m->url, p->dimensions) :
-		    fmt("openai:%s@%s", m->remote, m->url);
+		    m->remote, base, p->dimensions) :
+		    fmt("openai:%s@%s", m->remote, base);
+		free(base);
 	} else {
 		snprintf(err, errlen, "unknown model '%s' (use hash, "
 		    "model2vec:DIR or openai:NAME)", spec);

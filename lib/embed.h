@@ -35,7 +35,7 @@ struct embed_model {
 	enum embed_backend backend;	/* which backend */
 	size_t		 dims;		/* vector size; 0 = not known yet */
 	char		*name;		/* embedding_model value; owned */
-	char		*key;		/* identity for the cache; owned */
+	char		*key;		/* cache identity, no secrets; owned */
 	char		*remote;	/* openai model name; owned */
 	char		*url;		/* openai endpoint URL; owned */
 	struct model2vec *m2v;		/* loaded model2vec model, or NULL */

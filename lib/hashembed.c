@@ -62,11 +62,18 @@ struct dict {
  */
 #define PAIR		(1u << 31)
 
-/* What is known of a word (by id in the word dictionary). */
+/*
+ * What is known of a word (by id in the word dictionary).  Its bytes are
+ * kept too: two words of eight bytes or more can share a hash, and the
+ * grams kept for one must never be used for the other, or a vector would
+ * depend on the texts before it.
+ */
 struct wordinfo {
 	uint32_t	 feat;		/* its id in the feature dictionary */
 	uint32_t	 first;		/* its first gram in gram */
 	uint32_t	 ngram;		/* its grams, or NO_GRAMS: unknown */
+	uint32_t	 at;		/* its bytes in wbytes */
+	uint32_t	 len;		/* their number */
 };
 
 #define NO_GRAMS	UINT32_MAX
@@ -84,6 +91,7 @@ struct word {
 #define MAX_FEATS	(1u << 16)	/* feature ids */
 #define MAX_WORDS	(1u << 15)	/* word ids */
 #define MAX_GRAMS	(1u << 20)	/* gram ids kept for words */
+#define MAX_WBYTES	(1u << 22)	/* bytes of words kept */
 
 struct hashembed_scratch {
 	struct dict	 feat;		/* features: ids and counts */
@@ -94,6 +102,9 @@ struct hashembed_scratch {
 	uint32_t	*gram;		/* feature ids of words' grams */
 	size_t		 ngram;		/* entries in use in gram */
 	size_t		 gramcap;	/* entries allocated in gram */
+	char		*wbytes;	/* the bytes of words, by wordinfo */
+	size_t		 nwbytes;	/* bytes in use in wbytes */
+	size_t		 wbytecap;	/* bytes allocated in wbytes */
 	struct word	*word;		/* per distinct word of the text */
 	size_t		 wordcap;	/* entries allocated in word */
 	char		*norm;		/* lowered ASCII text; owned */
@@ -279,6 +290,7 @@ hashembed_scratch_free(struct hashembed_scratch *s)
 	dict_free(&s->pairs);
 	free(s->info);
 	free(s->gram);
+	free(s->wbytes);
 	free(s->word);
 	free(s->norm);
 	free(s->pad);
@@ -289,23 +301,25 @@ hashembed_scratch_free(struct hashembed_scratch *s)
 }
 
 /*
- * Hash a short feature.  Up to eight bytes (most n-grams and many words)
- * are packed into a word and mixed (the murmur3 finaliser, which is a
- * bijection, so distinct short features never collide); longer ones go
- * through XXH3.
+ * Hash a short feature.  Up to seven bytes (most n-grams and many words)
+ * are packed into the low seven bytes of a word, with the length in bits
+ * 59-61 of the eighth, which those bytes leave clear; the word is then
+ * mixed by the murmur3 finaliser, a bijection, so distinct short
+ * features never collide.  Eight bytes or more go through XXH3: eight
+ * bytes packed would overlap the length, so that "getmaxyx" and "getmaxy"
+ * hashed alike.
  */
 static inline uint64_t
 feature_hash(const char *p, size_t n, size_t avail, uint64_t seed)
 {
 	uint64_t x = 0;
 
-	if (n > 8)
+	if (n > 7)
 		return XXH3_64bits_withSeed(p, n, seed);
 	if (avail >= 8) {
 		/* One load: a short copy would stall store forwarding. */
 		memcpy(&x, p, 8);
-		if (n < 8)
-			x &= (1ULL << (8 * n)) - 1;
+		x &= (1ULL << (8 * n)) - 1;
 	} else
 		memcpy(&x, p, n);
 	x ^= seed ^ ((uint64_t)n << 59);
@@ -316,6 +330,14 @@ feature_hash(const char *p, size_t n, size_t avail, uint64_t seed)
 	x ^= x >> 33;
 	return x;
 }
+
+/*
+ * The hash of a word.  A unit test defines WORD_HASH to a weak hash
+ * before including this file, to make words collide.
+ */
+#ifndef WORD_HASH
+#define WORD_HASH(p, n, avail)	feature_hash(p, n, avail, SEED_WORD)
+#endif
 
 /* ASCII letters and digits. */
 static const unsigned char ascii_word[128] = {
@@ -453,9 +475,36 @@ char_grams(struct hashembed_scratch *s, const char *w, size_t wlen,
 	return k;
 }
 
+/* A new word id wid for the word w: its feature, its bytes kept. */
+static void
+word_new(struct hashembed_scratch *s, uint32_t wid, uint64_t h,
+    const char *w, size_t wlen)
+{
+	struct wordinfo *wi;
+
+	if (s->infocap < s->words.n) {
+		s->infocap = s->words.cap;
+		s->info = xreallocarray(s->info, s->infocap,
+		    sizeof(*s->info));
+	}
+	if (s->wbytecap < s->nwbytes + wlen) {
+		s->wbytecap = 2 * (s->nwbytes + wlen) + 4096;
+		s->wbytes = xrealloc(s->wbytes, s->wbytecap);
+	}
+	wi = &s->info[wid];
+	wi->feat = dict_id(&s->feat, h);
+	wi->ngram = NO_GRAMS;
+	wi->at = (uint32_t)s->nwbytes;
+	wi->len = (uint32_t)wlen;
+	memcpy(s->wbytes + s->nwbytes, w, wlen);
+	s->nwbytes += wlen;
+}
+
 /*
  * The feature ids of the grams of word id wid, the word w: from what is
- * known of it, or found now and kept.  Stores their number in *ng.
+ * known of it, or found now and kept.  A word that only shares its hash
+ * with the word of that id gets its own grams, not kept.  Stores their
+ * number in *ng.
  */
 static const uint32_t *
 word_grams(struct hashembed_scratch *s, uint32_t wid, const char *w,
@@ -463,8 +512,10 @@ word_grams(struct hashembed_scratch *s, uint32_t wid, const char *w,
 {
 	struct wordinfo *wi = &s->info[wid];
 	size_t k, n, room = 3 * (wlen + 2);
+	int other;
 
-	if (wi->ngram == NO_GRAMS) {
+	other = wi->len != wlen || memcmp(s->wbytes + wi->at, w, wlen) != 0;
+	if (wi->ngram == NO_GRAMS || other) {
 		if (s->hashcap < room) {
 			s->hashcap = room + 64;
 			s->hashes = xreallocarray(s->hashes, s->hashcap,
@@ -479,6 +530,10 @@ word_grams(struct hashembed_scratch *s, uint32_t wid, const char *w,
 		for (k = 0; k < n; k++)
 			s->gram[s->ngram + k] = dict_id(&s->feat,
 			    s->hashes[k]);
+		if (other) {
+			*ng = n;
+			return s->gram + s->ngram;
+		}
 		wi->first = (uint32_t)s->ngram;
 		wi->ngram = (uint32_t)n;
 		s->ngram += n;
@@ -526,19 +581,11 @@ features(struct hashembed_scratch *s, const char *p, size_t n, int ascii)
 			while (i < n && word_at(p, i, n, &adv))
 				i += adv;
 		}
-		pair[1] = feature_hash(p + start, i - start, n - start,
-		    SEED_WORD);
+		pair[1] = WORD_HASH(p + start, i - start, n - start);
 		before = s->words.n;
 		wid = dict_id(&s->words, pair[1]);
-		if (s->words.n != before) {
-			if (s->infocap < s->words.n) {
-				s->infocap = s->words.cap;
-				s->info = xreallocarray(s->info, s->infocap,
-				    sizeof(*s->info));
-			}
-			s->info[wid].feat = dict_id(&s->feat, pair[1]);
-			s->info[wid].ngram = NO_GRAMS;
-		}
+		if (s->words.n != before)
+			word_new(s, wid, pair[1], p + start, i - start);
 		dict_count(&s->feat, s->info[wid].feat, 1);
 		if (have_prev) {
 			pair[0] = prev;
@@ -619,10 +666,12 @@ hashembed_run(struct hashembed_scratch *s, const char *text, size_t len,
 	float v;
 
 	if (s->feat.n > MAX_FEATS || s->words.n > MAX_WORDS ||
-	    s->ngram > MAX_GRAMS || s->feat.dims != dims) {
+	    s->ngram > MAX_GRAMS || s->nwbytes > MAX_WBYTES ||
+	    s->feat.dims != dims) {
 		dict_reset(&s->feat, s->feat.cap, dims);
 		dict_reset(&s->words, s->words.cap, 0);
 		s->ngram = 0;
+		s->nwbytes = 0;
 	}
 	if (s->normcap < len + 1) {
 		s->normcap = len + 256;

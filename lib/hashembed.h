@@ -19,7 +19,7 @@
  * meaning.  The version number below names the algorithm: it changes
  * whenever any vector would change.
  */
-#define HASHEMBED_VERSION	1
+#define HASHEMBED_VERSION	2
 
 /*
  * Per-thread working memory; opaque.  It remembers the words and features

@@ -626,6 +626,96 @@ bad:
 	return why;
 }
 
+/* A character of a bearer token (RFC 6750's b64token, and ':'). */
+static int
+token_char(char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+	    (ch >= '0' && ch <= '9') || (ch != '\0' &&
+	    strchr("-._~+/=:", ch) != NULL);
+}
+
+/* Does the query parameter name p[0..n) look like a credential? */
+static int
+secret_param(const char *p, size_t n)
+{
+	static const char *const words[] = { "key", "token", "secret",
+	    "password", "passwd", "sig", "auth", "credential" };
+	size_t i, k, wl;
+
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		wl = strlen(words[i]);
+		for (k = 0; k + wl <= n; k++)
+			if (strncasecmp(p + k, words[i], wl) == 0)
+				return 1;
+	}
+	return 0;
+}
+
+char *
+http_url_redact(const char *url)
+{
+	struct buf b = BUF_INIT;
+	const char *p, *auth, *end, *at, *q, *frag, *eq, *amp;
+
+	/* The authority: after "scheme://", up to the first '/', '?', '#'. */
+	auth = (p = strstr(url, "://")) != NULL ? p + 3 : url;
+	end = auth + strcspn(auth, "/?#");
+	at = NULL;
+	for (p = auth; p < end; p++)
+		if (*p == '@')
+			at = p;
+	buf_add(&b, url, (size_t)(auth - url));
+	if (at != NULL)
+		buf_adds(&b, "***@");
+	p = at != NULL ? at + 1 : auth;
+	frag = end + strcspn(end, "#");
+	if ((q = memchr(end, '?', (size_t)(frag - end))) == NULL) {
+		buf_adds(&b, p);
+		return buf_detach(&b, NULL);
+	}
+	buf_add(&b, p, (size_t)(q + 1 - p));
+	/* Parameters whose name says key, token, password ... masked. */
+	for (p = q + 1; p < frag; p = amp + 1) {
+		amp = p + strcspn(p, "&#");
+		eq = memchr(p, '=', (size_t)(amp - p));
+		if (eq != NULL && secret_param(p, (size_t)(eq - p))) {
+			buf_add(&b, p, (size_t)(eq + 1 - p));
+			buf_adds(&b, "***");
+		} else
+			buf_add(&b, p, (size_t)(amp - p));
+		if (*amp != '&')
+			break;
+		buf_addc(&b, '&');
+	}
+	buf_adds(&b, frag);
+	return buf_detach(&b, NULL);
+}
+
+/*
+ * Mask credentials in p[0..n) with '*': every copy of key, and the token
+ * after any "Bearer ", so that an error body that echoes the request's
+ * Authorization header never shows the key.
+ */
+static void
+mask_secrets(char *p, size_t n, const char *key)
+{
+	size_t i, j, kl = key ? strlen(key) : 0;
+
+	for (i = 0; i < n; i++) {
+		if (kl && n - i >= kl && memcmp(p + i, key, kl) == 0) {
+			memset(p + i, '*', kl);
+			i += kl - 1;
+			continue;
+		}
+		if (n - i > 7 && strncasecmp(p + i, "bearer ", 7) == 0) {
+			for (j = i + 7; j < n && token_char(p[j]); j++)
+				p[j] = '*';
+			i = j - 1;
+		}
+	}
+}
+
 /* A short, printable excerpt of an error body for messages. */
 static void
 excerpt(const struct buf *b, char *out, size_t n)
@@ -656,6 +746,9 @@ finish(struct http_client *c, struct http_job *j, CURLcode res)
 		bad = why;
 		retry = 1;
 	} else if (status != 200) {
+		/* The whole body, before it is cut: no piece of a key. */
+		if (j->resp.data)
+			mask_secrets(j->resp.data, j->resp.len, c->p.key);
 		excerpt(&j->resp, body, sizeof(body));
 		snprintf(why, sizeof(why), "HTTP %ld%s%s", status,
 		    *body ? ": " : "", body);

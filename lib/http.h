@@ -75,6 +75,14 @@ size_t	 http_outstanding(const struct http_client *);
 /* HTTP requests made so far (retries included). */
 unsigned long http_requests(const struct http_client *);
 
+/*
+ * A copy of url fit to print or store: "user:password@" becomes "***@"
+ * and the values of query parameters named like credentials (key,
+ * token, secret, password, sig, auth ...) become "***".  The caller frees
+ * it with free(3).
+ */
+char	*http_url_redact(const char *url);
+
 /* Free a job's buffers and results (not the job itself). */
 void	 http_job_release(struct http_job *);
 

@@ -331,3 +331,14 @@ vec_normalize(float *v, size_t n)
 	for (i = 0; i < n; i++)
 		v[i] = (float)(v[i] / norm);
 }
+
+int
+vec_finite(const float *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!isfinite(v[i]))
+			return 0;
+	return 1;
+}

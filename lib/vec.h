@@ -45,6 +45,9 @@ int	 vec_float_text(char *out, float f);
 void	 vec_to_le(const float *, size_t n, unsigned char *out);
 void	 vec_from_le(const unsigned char *, size_t n, float *out);
 
+/* Are all n values finite (no NaN, no infinity)?  1 or 0. */
+int	 vec_finite(const float *, size_t n);
+
 /* L2 norm and in-place normalisation (a zero vector is left as is). */
 double	 vec_norm(const float *, size_t n);
 void	 vec_normalize(float *, size_t n);

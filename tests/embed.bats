@@ -7,6 +7,7 @@ F=fixtures/embed/texts.jsonl
 
 setup() {
 	MOCK_PID=
+	MNT=
 	unset ETV_API_KEY OPENAI_API_KEY
 }
 
@@ -15,6 +16,31 @@ teardown() {
 		kill "$MOCK_PID" 2>/dev/null || true
 		wait "$MOCK_PID" 2>/dev/null || true
 	fi
+	if [ -n "$MNT" ]; then
+		umount "$MNT" 2>/dev/null || true
+	fi
+}
+
+# Flip bit $3 of every vector blob (in any table) of the cache $1, in
+# rows $2 (a Python slice such as ':' or '::2').
+flip_vectors() {
+	python3 - "$1" "$2" "$3" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+for (t,) in db.execute("SELECT name FROM sqlite_master WHERE type='table'"):
+    info = db.execute("PRAGMA table_info(%s)" % t).fetchall()
+    if "vec" not in [r[1] for r in info]:
+        continue
+    key = [r[1] for r in info if r[5]] or ["rowid"]
+    rows = db.execute("SELECT vec, %s FROM %s ORDER BY %s" %
+                      (",".join(key), t, ",".join(key))).fetchall()
+    for r in eval("rows[%s]" % sys.argv[2]):
+        b = bytearray(r[0])
+        b[int(sys.argv[3]) // 8 % len(b)] ^= 1 << (int(sys.argv[3]) % 8)
+        db.execute("UPDATE %s SET vec = ? WHERE %s" % (t, " AND ".join(
+            "%s = ?" % k for k in key)), (bytes(b),) + tuple(r[1:]))
+db.commit()
+PY
 }
 
 # Start the mock server with the given options; sets URL and STATS.
@@ -64,7 +90,7 @@ mkmodel() {
 	[ "$status" -eq 0 ]
 	[ -z "$stderr" ]
 	[[ "$output" == '{"id":"a","text":"hello world","n":1.50,"embedding":['* ]]
-	[[ "$output" == *'],"embedding_model":"hash:v1/384"}' ]]
+	[[ "$output" == *'],"embedding_model":"hash:v2/384"}' ]]
 	run python3 -c 'import json, math, sys
 v = json.loads(sys.argv[1])["embedding"]
 print(len(v), round(math.sqrt(sum(x * x for x in v)), 5))' "$output"
@@ -85,7 +111,7 @@ print(len(v), round(math.sqrt(sum(x * x for x in v)), 5))' "$output"
 	run python3 -c 'import json, sys
 r = json.loads(sys.argv[1]); print(len(r["embedding"]), r["embedding_model"])' \
 	    "$output"
-	[ "$output" = "4 hash:v1/4" ]
+	[ "$output" = "4 hash:v2/4" ]
 }
 
 @test "embed: the hash model is deterministic, whatever -j is" {
@@ -95,6 +121,39 @@ r = json.loads(sys.argv[1]); print(len(r["embedding"]), r["embedding_model"])' \
 	cmp "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/b"
 	cmp "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/c"
 	[ "$(wc -l <"$BATS_TEST_TMPDIR/a")" -eq 10 ]
+}
+
+@test "embed: hash vectors of a real corpus do not depend on the records before" {
+	# Vectors once depended on earlier records ("getmaxyx" after
+	# "getmaxy" got the vector of "getmaxy"): -j changed them.  The
+	# man pages of section 3 (troff source, cut into files of 2000
+	# lines, extracted and chunked) hold such words.
+	local d="$BATS_TEST_TMPDIR" n
+	n=$(find /usr/share/man/man3 -name '*.gz' 2>/dev/null | wc -l)
+	[ "$n" -ge 500 ] || skip "no man pages of section 3"
+	mkdir "$d/man"
+	find /usr/share/man/man3 -name '*.gz' | sort | xargs zcat |
+	    split -l 2000 - "$d/man/part."
+	etv-extract --type text "$d/man" | etv-chunk >"$d/corpus"
+	[ "$(wc -l <"$d/corpus")" -ge 10000 ]
+	etv-embed -d 32 "$d/corpus" >"$d/stream"
+	etv-embed -d 32 -j 2 "$d/corpus" >"$d/j2"
+	cmp "$d/stream" "$d/j2"
+	etv-embed -d 32 -j 3 "$d/corpus" >"$d/j3"
+	cmp "$d/stream" "$d/j3"
+	tac "$d/corpus" | etv-embed -d 32 | tac >"$d/reversed"
+	cmp "$d/stream" "$d/reversed"
+	# In eight pieces, each by a process of its own.
+	split -n l/8 "$d/corpus" "$d/piece."
+	for n in "$d"/piece.*; do
+		etv-embed -d 32 "$n"
+	done >"$d/pieces"
+	cmp "$d/stream" "$d/pieces"
+	# One record at a time, for every 1000th record.
+	awk 'NR % 1000 == 1' "$d/corpus" | while IFS= read -r n; do
+		printf '%s\n' "$n" | etv-embed -d 32
+	done >"$d/one"
+	awk 'NR % 1000 == 1' "$d/stream" | cmp - "$d/one"
 }
 
 @test "embed: hash vectors reflect shared words, not meaning" {
@@ -144,7 +203,7 @@ r = json.loads(sys.argv[1]); print(len(r["embedding"]), r["embedding_model"])' \
 @test "embed: empty text gets a warning and a zero vector" {
 	run --separate-stderr etv-embed -d 3 <<<'{"id":"e","text":"  "}'
 	[ "$status" -eq 0 ]
-	[ "$output" = '{"id":"e","text":"  ","embedding":[0.0,0.0,0.0],"embedding_model":"hash:v1/3"}' ]
+	[ "$output" = '{"id":"e","text":"  ","embedding":[0.0,0.0,0.0],"embedding_model":"hash:v2/3"}' ]
 	[ "$stderr" = "etv-embed: <stdin>:1: field 'text' is empty: writing a zero vector" ]
 }
 
@@ -493,4 +552,144 @@ for l in sys.argv[1:]:
 	run --separate-stderr etv-embed -d 16 "$F"
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(cat fixtures/embed/hash-d16.jsonl)" ]
+}
+
+@test "embed: a model vector that is not finite is rejected, never written" {
+	local d="$BATS_TEST_TMPDIR"
+	mkmodel "$d/m" --dims 8 --nan fox
+	# Without --rejects: status 4, the records before it written.
+	run --separate-stderr etv-embed -m "model2vec:$d/m" \
+	    <<<'{"id":"1","text":"hello"}
+{"id":"2","text":"the quick brown fox"}
+{"id":"3","text":"lazy dog"}'
+	[ "$status" -eq 4 ]
+	[[ "$stderr" == *":2: the model gave a vector with values that are not finite"* ]]
+	[ "$(printf '%s\n' "$output" | field id)" = '"1"' ]
+	[ -z "$(grep -Eio '[[,]-?(nan|inf)' <<<"$output")" ]
+	# With --rejects, at -j 2 and through the cache: into the rejects
+	# file, and never cached.
+	for o in "-j 2" "--cache $d/c.db" "--cache $d/c.db"; do
+		run --separate-stderr etv-embed -m "model2vec:$d/m" $o \
+		    --rejects "$d/rej" "$F"
+		[ "$status" -eq 4 ]
+		[ -z "$(grep -Eio '[[,]-?(nan|inf)' <<<"$output")" ]
+		[ "$(wc -l <"$d/rej")" -eq 1 ]
+		grep -q 'quick brown fox' "$d/rej"
+		[ "$(printf '%s\n' "$output" | wc -l)" -eq 9 ]
+	done
+}
+
+@test "embed: a damaged cache entry is a miss with a warning, then replaced" {
+	local c="$BATS_TEST_TMPDIR/cache.db"
+	etv-embed "$F" >"$BATS_TEST_TMPDIR/ref"
+	etv-embed --cache "$c" "$F" >/dev/null
+	flip_vectors "$c" '::3' 9
+	run --separate-stderr etv-embed -v --cache "$c" "$F"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(cat "$BATS_TEST_TMPDIR/ref")" ]
+	[[ "$stderr" == *"cache '$c': damaged entry"* ]]
+	[[ "$stderr" == *"4 damaged entries were embedded again"* ]]
+	[[ "$stderr" == *"cache: 6 hits, 4 misses"* ]]
+	run --separate-stderr etv-embed -v --cache "$c" "$F"
+	[ "$output" = "$(cat "$BATS_TEST_TMPDIR/ref")" ]
+	[[ "$stderr" != *damaged* ]]
+	[[ "$stderr" == *"cache: 10 hits, 0 misses"* ]]
+}
+
+@test "embed: a bit-flipped or truncated cache never serves a wrong vector" {
+	local d="$BATS_TEST_TMPDIR" size k
+	etv-embed "$F" >"$d/ref"
+	etv-embed --cache "$d/good.db" "$F" >/dev/null
+	size=$(wc -c <"$d/good.db")
+	for k in $(seq 1 30); do
+		cp "$d/good.db" "$d/c.db"
+		python3 -c 'import sys
+f = open(sys.argv[1], "r+b"); o = int(sys.argv[2])
+f.seek(o); b = f.read(1); f.seek(o); f.write(bytes([b[0] ^ 0x10]))' \
+		    "$d/c.db" $((size * k / 31))
+		run --separate-stderr etv-embed --cache "$d/c.db" "$F"
+		[ "$status" -eq 0 ] || { echo "offset $((size * k / 31)): $stderr"; false; }
+		[ "$output" = "$(cat "$d/ref")" ] ||
+		    { echo "offset $((size * k / 31)): wrong vectors"; false; }
+	done
+	# Truncated: a miss or no cache, with a warning; never status 4.
+	for k in 100 4096 $((size / 2)) $((size - 1000)); do
+		rm -f "$d/c.db"*
+		head -c "$k" "$d/good.db" >"$d/c.db"
+		run --separate-stderr etv-embed --cache "$d/c.db" "$F"
+		[ "$status" -eq 0 ] || { echo "truncated to $k: $stderr"; false; }
+		[ "$output" = "$(cat "$d/ref")" ]
+	done
+}
+
+@test "embed: a full cache disk warns once and every record is embedded" {
+	local d="$BATS_TEST_TMPDIR"
+	MNT="$d/small"
+	mkdir "$MNT"
+	mount -t tmpfs -o size=64k none "$MNT" 2>/dev/null ||
+	    { MNT=; skip "cannot mount a tmpfs"; }
+	awk 'BEGIN { for (i = 0; i < 3000; i++)
+	    printf "{\"id\":\"%d\",\"text\":\"record %d of many\"}\n", i, i }' \
+	    >"$d/in"
+	etv-embed "$d/in" >"$d/ref"
+	run --separate-stderr etv-embed --cache "$MNT/c.db" "$d/in"
+	[ "$status" -eq 0 ]
+	cmp "$d/ref" <(printf '%s\n' "$output")
+	[ "$(grep -c 'going on without caching' <<<"$stderr")" -eq 1 ]
+	[[ "$stderr" == *"cache '$MNT/c.db' cannot be written ("*"full)"* ]]
+	# The entries written before are served.
+	run --separate-stderr etv-embed -v --cache "$MNT/c.db" "$d/in"
+	[ "$status" -eq 0 ]
+	cmp "$d/ref" <(printf '%s\n' "$output")
+	[[ "$stderr" =~ cache:\ [1-9][0-9]*\ hits ]] ||
+	    [[ "$stderr" == *"going on without caching"* ]]
+	# A disk full before the cache is created.
+	dd if=/dev/zero of="$MNT/fill" bs=4k count=100 2>/dev/null || true
+	run --separate-stderr etv-embed --cache "$MNT/new.db" "$d/in"
+	[ "$status" -eq 0 ]
+	cmp "$d/ref" <(printf '%s\n' "$output")
+	[ "$(grep -c 'going on without caching' <<<"$stderr")" -eq 1 ]
+}
+
+@test "embed: the cache grows by about the size of a vector per entry" {
+	# Entries used to live in the key's B-tree, each spilling to an
+	# overflow page (4.7 KB for a 1.5 KB vector) and inserted at random
+	# places, so a write cost more the larger the cache was (11 s for
+	# 100k records, 178 s for 1M).  Now rows are appended.
+	local d="$BATS_TEST_TMPDIR"
+	awk 'BEGIN { for (i = 0; i < 2000; i++)
+	    printf "{\"id\":\"%d\",\"text\":\"record %d of many\"}\n", i, i }' \
+	    >"$d/in"
+	etv-embed --cache "$d/c.db" "$d/in" >/dev/null
+	[ "$(wc -c <"$d/c.db")" -lt $((2000 * 2400)) ]
+	run sqlite3 "$d/c.db" "EXPLAIN QUERY PLAN SELECT vec FROM vectors
+	    WHERE h1 = 1 AND h2 = 2"
+	[[ "$output" == *"USING INDEX"* ]]
+}
+
+@test "embed: openai: an error body that echoes the key does not print it" {
+	start_mock --mode echo-auth
+	export ETV_API_KEY=sk-test-Very5ecretKey0123456789
+	run --separate-stderr etv-embed -m openai:mock --url "$URL" \
+	    --retries 0 "$F"
+	[ "$status" -eq 4 ]
+	[[ "$stderr" == *"HTTP 401"* ]]
+	[[ "$stderr" != *Very5ecret* && "$stderr" != *0123456789* ]]
+	[[ "$stderr" == *"Bearer ****"* ]]
+}
+
+@test "embed: openai: the cache does not store credentials of --url" {
+	local c="$BATS_TEST_TMPDIR/cache.db"
+	start_mock
+	etv-embed -m openai:mock --url "${URL/http:\/\//http://bob:hunter2@}" \
+	    --cache "$c" "$F" >"$BATS_TEST_TMPDIR/one"
+	[ "$(stat inputs)" = 10 ]
+	[ "$(cat "$c"* | grep -a -c hunter2)" -eq 0 ]
+	run sqlite3 "$c" "SELECT DISTINCT model FROM vectors"
+	[[ "$output" == "openai:mock@http://***@127.0.0.1:"* ]]
+	# Other credentials, the same endpoint: the same entries.
+	run --separate-stderr etv-embed -v -m openai:mock \
+	    --url "${URL/http:\/\//http://eve:pw@}" --cache "$c" "$F"
+	[ "$output" = "$(cat "$BATS_TEST_TMPDIR/one")" ]
+	[[ "$stderr" == *"cache: 10 hits, 0 misses"* ]]
 }

@@ -4,13 +4,14 @@ tests and the benchmark of etv-embed.  Standard library only.
 
   mkmodel.py DIR [--vocab N] [--dims D] [--dtype F32|F16|I8]
                  [--weights] [--mapping] [--normalize true|false|none]
-                 [--tensor-name NAME] [--seed S]
+                 [--tensor-name NAME] [--seed S] [--nan TOKEN]
 
 DIR gets model.safetensors, tokenizer.json (WordPiece, BERT normaliser
 and pre-tokenizer) and config.json.  The vocabulary holds the BERT special
 tokens, single characters (plain and "##"), a list of English words and
 suffixes, and made-up words up to --vocab entries; the embeddings are
-pseudo-random and deterministic for a seed.
+pseudo-random and deterministic for a seed.  --nan TOKEN makes the
+first value of TOKEN's row NaN and its second infinity (a damaged model).
 """
 
 import argparse
@@ -86,6 +87,7 @@ def main():
     p.add_argument("--normalize", default="true")
     p.add_argument("--tensor-name", default="embeddings")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--nan", action="append", default=[])
     a = p.parse_args()
 
     toks = vocab_list(a.vocab)
@@ -93,6 +95,12 @@ def main():
     rows = nv if not a.mapping else (nv + 1) // 2
     r = Rand(a.seed)
     vals = [r.next() for _ in range(rows * a.dims)]
+    for t in a.nan:
+        row = toks.index(t) if not a.mapping else \
+            (toks.index(t) * 7919) % rows
+        vals[row * a.dims] = float("nan")
+        if a.dims > 1:
+            vals[row * a.dims + 1] = float("inf")
     if a.dtype == "F32":
         data = struct.pack("<%df" % len(vals), *vals)
     elif a.dtype == "F16":

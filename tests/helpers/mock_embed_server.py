@@ -16,6 +16,8 @@ is -1) misbehave as --mode says:
   429        HTTP 429 with Retry-After: --retry-after
   500        HTTP 500
   400        HTTP 400 (not retryable)
+  echo-auth  HTTP 401 whose body echoes the Authorization header, as some
+             proxies do
   malformed  HTTP 200 with a body that is not JSON
   count      one embedding fewer than inputs
   index      a repeated index
@@ -164,6 +166,12 @@ class Handler(BaseHTTPRequestHandler):
             time.sleep(random.random() * a.delay)
         if mode == "close":
             self.close_connection = True
+            return
+        if mode == "echo-auth":
+            self.send(401, json.dumps({"error": {
+                "message": "invalid key: %s" % self.headers.get(
+                    "Authorization"),
+                "key": (self.headers.get("Authorization") or "")[7:]}}))
             return
         if mode in ("429", "500", "400"):
             hdr = [("Retry-After", a.retry_after)] if mode == "429" else []
