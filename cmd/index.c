@@ -56,7 +56,8 @@ USAGE
 "  --prune             sync: also remove groups not read at all\n"
 "  -k N                hits per query (default 10)\n"
 "  --ef N              query candidate list (default max(k, 64))\n"
-"  --filter EXPR       query: FIELD=VALUE or FIELD in [V1,V2,...];\n"
+"  --filter EXPR       query: FIELD=V, FIELD!=V, FIELD<V (<=, >, >=),\n"
+"                      FIELD^=PREFIX, FIELD [not] in [V1,V2,...];\n"
 "                      repeat to require all\n"
 "  --verify-recall N   stats: recall@k of HNSW against exact search\n"
 "                      on N sampled vectors\n"
@@ -843,12 +844,103 @@ filter_accept(const struct vf_index *ix, uint32_t s, uint32_t r, void *arg)
 	return w->cache[s][r] == 1;
 }
 
-/* The filter's root: a stored field, the id or the group field. */
-static void
-check_filters(const struct vf_meta *m)
+/* Compare two C strings for qsort. */
+static int
+cmp_names(const void *a, const void *b)
 {
-	struct vfilter *f;
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * Add to names the members of the object found at the longest leading
+ * part of path (cut at dots) in fields: the names a user could have meant.
+ */
+static void
+near_names(json_t *names, json_t *fields, const char *path)
+{
+	const char *k;
+	char *pre;
+	json_t *o, *v;
+	size_t n;
+
+	pre = xstrdup(path);
+	for (n = strlen(pre); ; ) {
+		while (n > 0 && pre[n] != '.')
+			n--;
+		pre[n] = '\0';
+		o = n ? jsonx_path(fields, pre) : fields;
+		if (json_is_object(o)) {
+			json_object_foreach(o, k, v)
+				if (json_object_size(names) < 1000)
+					json_object_set(names, k, json_null());
+			break;
+		}
+		if (n == 0)
+			break;
+	}
+	free(pre);
+}
+
+/*
+ * Exit with a usage error naming filter f's path, which no live row of
+ * ix has, and the names stored where it points.
+ */
+static void
+no_such_path(const struct vf_index *ix, const struct vfilter *f)
+{
+	const struct vf_seg *sg;
+	const char **list, *k;
+	struct buf b = BUF_INIT;
+	json_t *names, *fields, *v;
+	const char *p;
 	size_t i, n;
+	uint32_t s, r;
+
+	names = json_object();
+	for (s = 0; s < ix->nseg; s++) {
+		sg = &ix->seg[s];
+		for (r = 0; r < sg->n; r++) {
+			if (vf_dead(sg, r) ||
+			    (p = vf_str(sg, VF_FIELDS, r, &n)) == NULL ||
+			    (fields = json_loadb(p, n, 0, NULL)) == NULL)
+				continue;
+			near_names(names, fields, f->path);
+			json_decref(fields);
+		}
+	}
+	list = xcalloc(json_object_size(names) + 1, sizeof(*list));
+	i = 0;
+	json_object_foreach(names, k, v)
+		list[i++] = k;
+	qsort(list, i, sizeof(*list), cmp_names);
+	for (n = 0; n < i && n < 30; n++)
+		buf_printf(&b, "%s%s", n ? ", " : "", list[n]);
+	if (n < i)
+		buf_printf(&b, " ... (%zu names)", i);
+	diag_usage("filter field '%s' is in no row of '%s'; the nearest "
+	    "stored names are: %s (stored fields: '%s'; see --store)",
+	    f->path, ix->path, i ? b.data : "none", ix->meta.store);
+}
+
+/*
+ * Resolve the filters' roots (a stored field, the id or the group field)
+ * and check their paths: a path that is not stored, or that no live row
+ * of the index has, is a usage error, for such a filter can only ever
+ * refuse every row.  The rows are read until each path is found: the
+ * first row usually has them all.  A path that some rows lack is fine:
+ * those rows pass no clause on it.
+ */
+static void
+check_filters(const struct vf_index *ix)
+{
+	const struct vf_meta *m = &ix->meta;
+	const struct vf_seg *sg;
+	struct vfilter *f;
+	json_t *fields, *v;
+	const char *p;
+	size_t i, n, left = 0;
+	uint32_t s, r;
+	char *seen;
 
 	for (i = 0; i < cfg.nfilters; i++) {
 		f = &cfg.filters[i];
@@ -863,7 +955,45 @@ check_filters(const struct vf_meta *m)
 			diag_usage("filter field '%s' is not stored in the "
 			    "index (stored: '%s'; see --store)", f->path,
 			    m->store);
+		else
+			left++;
 	}
+	if (left == 0 || ix->live == 0)
+		return;
+	seen = xcalloc(cfg.nfilters, 1);
+	for (s = 0; left > 0 && s < ix->nseg; s++) {
+		sg = &ix->seg[s];
+		for (r = 0; left > 0 && r < sg->n; r++) {
+			if (vf_dead(sg, r) ||
+			    (p = vf_str(sg, VF_FIELDS, r, &n)) == NULL ||
+			    (fields = json_loadb(p, n, 0, NULL)) == NULL)
+				continue;
+			for (i = 0; i < cfg.nfilters; i++) {
+				f = &cfg.filters[i];
+				if (f->root != 0 || seen[i] ||
+				    (v = jsonx_path(fields, f->path)) == NULL)
+					continue;
+				seen[i] = 1;
+				left--;
+				if (vfilter_unlike(f, v))
+					diag_warn("filter '%s%s%s': the index "
+					    "holds %s values there, the filter "
+					    "gives %s%s", f->path,
+					    f->op >= VFILTER_IN &&
+					    f->op <= VFILTER_NOTIN ? " " : "",
+					    vfilter_op_name(f->op),
+					    jsonx_type_name(v), jsonx_type_name(
+					    json_array_get(f->vals, 0)),
+					    json_is_string(v) ? " (a value in "
+					    "double quotes is a string)" : "");
+			}
+			json_decref(fields);
+		}
+	}
+	for (i = 0; left > 0 && i < cfg.nfilters; i++)
+		if (cfg.filters[i].root == 0 && !seen[i])
+			no_such_path(ix, &cfg.filters[i]);
+	free(seen);
 }
 
 /*
@@ -1053,7 +1183,7 @@ run_query(int argc, char **argv)
 	int i;
 
 	qy.ix = open_or_die(cfg.path, 0);
-	check_filters(&qy.ix->meta);
+	check_filters(qy.ix);
 	qy.ef = cfg.ef ? (size_t)cfg.ef : (size_t)(cfg.k > 64 ? cfg.k : 64);
 	qy.nw = (int)cfg.jobs;
 	qy.w = xcalloc((size_t)qy.nw, sizeof(*qy.w));
