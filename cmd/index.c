@@ -792,6 +792,7 @@ struct worker {
 	struct vf_hit	*hits;		/* room for k hits; owned */
 	struct buf	 out;		/* scratch for the output line */
 	struct jsonscan	 scan;		/* a query record, scanned */
+	struct jsonscan	 fscan;		/* a row's stored fields, scanned */
 	struct buf	 model;		/* its unescaped embedding_model */
 };
 
@@ -802,8 +803,55 @@ struct query {
 	size_t		 ef;		/* candidate list */
 };
 
+/*
+ * The stored fields p[0..n) of a row, as a new object that holds at
+ * least the members the filters look at.  Rows are read with jsonscan,
+ * and only those members parsed: a stored text is skipped, not decoded.
+ * Returns NULL when the fields are damaged.
+ */
+static json_t *
+filter_fields(const char *p, size_t n, struct jsonscan *sc)
+{
+	const struct jsonscan_member *m;
+	struct buf b = BUF_INIT;
+	json_t *o, *v;
+	const char *t;
+	size_t i, j, k, tn;
+
+	if (!jsonscan_record(p, n, sc))
+		return json_loadb(p, n, 0, NULL);
+	o = json_object();
+	for (i = 0; i < cfg.nfilters; i++) {
+		if (cfg.filters[i].root != 0)
+			continue;
+		k = strcspn(cfg.filters[i].path, ".");
+		for (j = 0; j < sc->n; j++)
+			if (sc->m[j].keylen == k && memcmp(sc->m[j].key,
+			    cfg.filters[i].path, k) == 0)
+				break;
+		if (j == sc->n || json_object_getn(o, sc->m[j].key, k))
+			continue;
+		m = &sc->m[j];
+		if (m->string)
+			v = (t = jsonscan_text(m, &b, &tn)) ?
+			    json_stringn(t, tn) : NULL;
+		else
+			v = json_loadb(m->val, m->vallen, JSON_DECODE_ANY,
+			    NULL);
+		if (v == NULL) {
+			json_decref(o);
+			o = NULL;
+			break;
+		}
+		json_object_setn_new(o, m->key, m->keylen, v);
+	}
+	buf_release(&b);
+	return o;
+}
+
 static int
-row_passes(const struct vf_index *ix, uint32_t s, uint32_t r)
+row_passes(const struct vf_index *ix, uint32_t s, uint32_t r,
+    struct jsonscan *sc)
 {
 	const struct vf_seg *sg = &ix->seg[s];
 	const char *p;
@@ -822,7 +870,7 @@ row_passes(const struct vf_index *ix, uint32_t s, uint32_t r)
 		}
 		if (fields == NULL) {
 			if ((p = vf_str(sg, VF_FIELDS, r, &n)) == NULL ||
-			    (fields = json_loadb(p, n, 0, NULL)) == NULL)
+			    (fields = filter_fields(p, n, sc)) == NULL)
 				return 0;
 		}
 		v = jsonx_path(fields, cfg.filters[i].path);
@@ -840,7 +888,7 @@ filter_accept(const struct vf_index *ix, uint32_t s, uint32_t r, void *arg)
 	if (w->cache[s] == NULL)
 		w->cache[s] = xcalloc(ix->seg[s].n, 1);
 	if (w->cache[s][r] == 0)
-		w->cache[s][r] = row_passes(ix, s, r) ? 1 : 2;
+		w->cache[s][r] = row_passes(ix, s, r, &w->fscan) ? 1 : 2;
 	return w->cache[s][r] == 1;
 }
 
@@ -886,23 +934,39 @@ near_names(json_t *names, json_t *fields, const char *path)
  * ix has, and the names stored where it points.
  */
 static void
-no_such_path(const struct vf_index *ix, const struct vfilter *f)
+no_such_path(const struct vf_index *ix, const struct vfilter *f,
+    struct jsonscan *sc)
 {
 	const struct vf_seg *sg;
 	const char **list, *k;
 	struct buf b = BUF_INIT;
 	json_t *names, *fields, *v;
 	const char *p;
-	size_t i, n;
+	size_t i, j, n, root;
 	uint32_t s, r;
 
 	names = json_object();
+	root = strcspn(f->path, ".");
 	for (s = 0; s < ix->nseg; s++) {
 		sg = &ix->seg[s];
 		for (r = 0; r < sg->n; r++) {
 			if (vf_dead(sg, r) ||
-			    (p = vf_str(sg, VF_FIELDS, r, &n)) == NULL ||
-			    (fields = json_loadb(p, n, 0, NULL)) == NULL)
+			    (p = vf_str(sg, VF_FIELDS, r, &n)) == NULL)
+				continue;
+			/* A row without the root: its top-level names. */
+			if (jsonscan_record(p, n, sc)) {
+				for (j = 0; j < sc->n; j++)
+					if (sc->m[j].keylen == root &&
+					    memcmp(sc->m[j].key, f->path,
+					    root) == 0)
+						break;
+				for (i = 0; j == sc->n && i < sc->n; i++)
+					json_object_setn(names, sc->m[i].key,
+					    sc->m[i].keylen, json_null());
+				if (j == sc->n)
+					continue;
+			}
+			if ((fields = filter_fields(p, n, sc)) == NULL)
 				continue;
 			near_names(names, fields, f->path);
 			json_decref(fields);
@@ -935,6 +999,7 @@ check_filters(const struct vf_index *ix)
 {
 	const struct vf_meta *m = &ix->meta;
 	const struct vf_seg *sg;
+	struct jsonscan *sc;
 	struct vfilter *f;
 	json_t *fields, *v;
 	const char *p;
@@ -961,12 +1026,13 @@ check_filters(const struct vf_index *ix)
 	if (left == 0 || ix->live == 0)
 		return;
 	seen = xcalloc(cfg.nfilters, 1);
+	sc = xmalloc(sizeof(*sc));
 	for (s = 0; left > 0 && s < ix->nseg; s++) {
 		sg = &ix->seg[s];
 		for (r = 0; left > 0 && r < sg->n; r++) {
 			if (vf_dead(sg, r) ||
 			    (p = vf_str(sg, VF_FIELDS, r, &n)) == NULL ||
-			    (fields = json_loadb(p, n, 0, NULL)) == NULL)
+			    (fields = filter_fields(p, n, sc)) == NULL)
 				continue;
 			for (i = 0; i < cfg.nfilters; i++) {
 				f = &cfg.filters[i];
@@ -992,8 +1058,9 @@ check_filters(const struct vf_index *ix)
 	}
 	for (i = 0; left > 0 && i < cfg.nfilters; i++)
 		if (cfg.filters[i].root == 0 && !seen[i])
-			no_such_path(ix, &cfg.filters[i]);
+			no_such_path(ix, &cfg.filters[i], sc);
 	free(seen);
+	free(sc);
 }
 
 /*
