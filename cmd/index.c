@@ -934,17 +934,19 @@ near_names(json_t *names, json_t *fields, const char *path)
  * ix has, and the names stored where it points.
  */
 static void
-no_such_path(const struct vf_index *ix, const struct vfilter *f,
-    struct jsonscan *sc)
+no_such_path(const struct vf_index *ix, const struct vfilter *f)
 {
+	static char msg[2048];
 	const struct vf_seg *sg;
 	const char **list, *k;
 	struct buf b = BUF_INIT;
+	struct jsonscan *sc;
 	json_t *names, *fields, *v;
 	const char *p;
 	size_t i, j, n, root;
 	uint32_t s, r;
 
+	sc = xmalloc(sizeof(*sc));
 	names = json_object();
 	root = strcspn(f->path, ".");
 	for (s = 0; s < ix->nseg; s++) {
@@ -981,9 +983,36 @@ no_such_path(const struct vf_index *ix, const struct vfilter *f,
 		buf_printf(&b, "%s%s", n ? ", " : "", list[n]);
 	if (n < i)
 		buf_printf(&b, " ... (%zu names)", i);
-	diag_usage("filter field '%s' is in no row of '%s'; the nearest "
-	    "stored names are: %s (stored fields: '%s'; see --store)",
-	    f->path, ix->path, i ? b.data : "none", ix->meta.store);
+	snprintf(msg, sizeof(msg), "filter field '%s' is in no row of '%s'; "
+	    "the nearest stored names are: %s (stored fields: '%s'; see "
+	    "--store)", f->path, ix->path, i ? b.data : "none",
+	    ix->meta.store);
+	free(list);
+	json_decref(names);
+	buf_release(&b);
+	free(sc);
+	diag_usage("%s", msg);
+}
+
+/*
+ * Warn that filter f compares values of another kind than v, the value
+ * of its path in the first row that has it.
+ */
+static void
+unlike_warning(const struct vfilter *f, const json_t *v)
+{
+	int list = f->op == VFILTER_IN || f->op == VFILTER_NOTIN;
+	char *vals;
+
+	vals = json_dumps(list ? f->vals : json_array_get(f->vals, 0),
+	    JSON_COMPACT | JSON_ENCODE_ANY);
+	diag_warn("filter '%s%s%s%s%s': the index holds %s values there, "
+	    "the filter gives %s%s", f->path, list ? " " : "",
+	    vfilter_op_name(f->op), list ? " " : "", vals ? vals : "",
+	    jsonx_type_name(v), jsonx_type_name(json_array_get(f->vals, 0)),
+	    json_is_string(v) ? " (a value in double quotes is a string)" :
+	    "");
+	free(vals);
 }
 
 /*
@@ -1042,25 +1071,18 @@ check_filters(const struct vf_index *ix)
 				seen[i] = 1;
 				left--;
 				if (vfilter_unlike(f, v))
-					diag_warn("filter '%s%s%s': the index "
-					    "holds %s values there, the filter "
-					    "gives %s%s", f->path,
-					    f->op >= VFILTER_IN &&
-					    f->op <= VFILTER_NOTIN ? " " : "",
-					    vfilter_op_name(f->op),
-					    jsonx_type_name(v), jsonx_type_name(
-					    json_array_get(f->vals, 0)),
-					    json_is_string(v) ? " (a value in "
-					    "double quotes is a string)" : "");
+					unlike_warning(f, v);
 			}
 			json_decref(fields);
 		}
 	}
 	for (i = 0; left > 0 && i < cfg.nfilters; i++)
 		if (cfg.filters[i].root == 0 && !seen[i])
-			no_such_path(ix, &cfg.filters[i], sc);
+			break;
 	free(seen);
 	free(sc);
+	if (left > 0)
+		no_such_path(ix, &cfg.filters[i]);
 }
 
 /*
