@@ -118,7 +118,7 @@ import json, sys; s = json.load(sys.stdin); print(s["vectors"], s["segments"])')
 }
 
 @test "index files: a compact killed midway leaves a file the next writer removes" {
-	python3 "$GEN" 20000 32 >"$T/big.jsonl"
+	python3 "$GEN" 8000 32 >"$T/big.jsonl"
 	etv-index build "$T/x.etv" "$T/big.jsonl"
 	etv-index compact "$T/x.etv" &
 	pid=$!
