@@ -56,7 +56,8 @@ USAGE
 "  --prune             sync: also remove groups not read at all\n"
 "  -k N                hits per query (default 10)\n"
 "  --ef N              query candidate list (default max(k, 64))\n"
-"  --filter EXPR       query: FIELD=VALUE or FIELD in [V1,V2,...];\n"
+"  --filter EXPR       query: FIELD=V, FIELD!=V, FIELD<V (<=, >, >=),\n"
+"                      FIELD^=PREFIX, FIELD [not] in [V1,V2,...];\n"
 "                      repeat to require all\n"
 "  --verify-recall N   stats: recall@k of HNSW against exact search\n"
 "                      on N sampled vectors\n"
@@ -791,6 +792,7 @@ struct worker {
 	struct vf_hit	*hits;		/* room for k hits; owned */
 	struct buf	 out;		/* scratch for the output line */
 	struct jsonscan	 scan;		/* a query record, scanned */
+	struct jsonscan	 fscan;		/* a row's stored fields, scanned */
 	struct buf	 model;		/* its unescaped embedding_model */
 };
 
@@ -801,8 +803,55 @@ struct query {
 	size_t		 ef;		/* candidate list */
 };
 
+/*
+ * The stored fields p[0..n) of a row, as a new object that holds at
+ * least the members the filters look at.  Rows are read with jsonscan,
+ * and only those members parsed: a stored text is skipped, not decoded.
+ * Returns NULL when the fields are damaged.
+ */
+static json_t *
+filter_fields(const char *p, size_t n, struct jsonscan *sc)
+{
+	const struct jsonscan_member *m;
+	struct buf b = BUF_INIT;
+	json_t *o, *v;
+	const char *t;
+	size_t i, j, k, tn;
+
+	if (!jsonscan_record(p, n, sc))
+		return json_loadb(p, n, 0, NULL);
+	o = json_object();
+	for (i = 0; i < cfg.nfilters; i++) {
+		if (cfg.filters[i].root != 0)
+			continue;
+		k = strcspn(cfg.filters[i].path, ".");
+		for (j = 0; j < sc->n; j++)
+			if (sc->m[j].keylen == k && memcmp(sc->m[j].key,
+			    cfg.filters[i].path, k) == 0)
+				break;
+		if (j == sc->n || json_object_getn(o, sc->m[j].key, k))
+			continue;
+		m = &sc->m[j];
+		if (m->string)
+			v = (t = jsonscan_text(m, &b, &tn)) ?
+			    json_stringn(t, tn) : NULL;
+		else
+			v = json_loadb(m->val, m->vallen, JSON_DECODE_ANY,
+			    NULL);
+		if (v == NULL) {
+			json_decref(o);
+			o = NULL;
+			break;
+		}
+		json_object_setn_new(o, m->key, m->keylen, v);
+	}
+	buf_release(&b);
+	return o;
+}
+
 static int
-row_passes(const struct vf_index *ix, uint32_t s, uint32_t r)
+row_passes(const struct vf_index *ix, uint32_t s, uint32_t r,
+    struct jsonscan *sc)
 {
 	const struct vf_seg *sg = &ix->seg[s];
 	const char *p;
@@ -821,7 +870,7 @@ row_passes(const struct vf_index *ix, uint32_t s, uint32_t r)
 		}
 		if (fields == NULL) {
 			if ((p = vf_str(sg, VF_FIELDS, r, &n)) == NULL ||
-			    (fields = json_loadb(p, n, 0, NULL)) == NULL)
+			    (fields = filter_fields(p, n, sc)) == NULL)
 				return 0;
 		}
 		v = jsonx_path(fields, cfg.filters[i].path);
@@ -839,16 +888,153 @@ filter_accept(const struct vf_index *ix, uint32_t s, uint32_t r, void *arg)
 	if (w->cache[s] == NULL)
 		w->cache[s] = xcalloc(ix->seg[s].n, 1);
 	if (w->cache[s][r] == 0)
-		w->cache[s][r] = row_passes(ix, s, r) ? 1 : 2;
+		w->cache[s][r] = row_passes(ix, s, r, &w->fscan) ? 1 : 2;
 	return w->cache[s][r] == 1;
 }
 
-/* The filter's root: a stored field, the id or the group field. */
-static void
-check_filters(const struct vf_meta *m)
+/* Compare two C strings for qsort. */
+static int
+cmp_names(const void *a, const void *b)
 {
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * Add to names the members of the object found at the longest leading
+ * part of path (cut at dots) in fields: the names a user could have meant.
+ */
+static void
+near_names(json_t *names, json_t *fields, const char *path)
+{
+	const char *k;
+	char *pre;
+	json_t *o, *v;
+	size_t n;
+
+	pre = xstrdup(path);
+	for (n = strlen(pre); ; ) {
+		while (n > 0 && pre[n] != '.')
+			n--;
+		pre[n] = '\0';
+		o = n ? jsonx_path(fields, pre) : fields;
+		if (json_is_object(o)) {
+			json_object_foreach(o, k, v)
+				if (json_object_size(names) < 1000)
+					json_object_set(names, k, json_null());
+			break;
+		}
+		if (n == 0)
+			break;
+	}
+	free(pre);
+}
+
+/*
+ * Exit with a usage error naming filter f's path, which no live row of
+ * ix has, and the names stored where it points.
+ */
+static void
+no_such_path(const struct vf_index *ix, const struct vfilter *f)
+{
+	static char msg[2048];
+	const struct vf_seg *sg;
+	const char **list, *k;
+	struct buf b = BUF_INIT;
+	struct jsonscan *sc;
+	json_t *names, *fields, *v;
+	const char *p;
+	size_t i, j, n, root;
+	uint32_t s, r;
+
+	sc = xmalloc(sizeof(*sc));
+	names = json_object();
+	root = strcspn(f->path, ".");
+	for (s = 0; s < ix->nseg; s++) {
+		sg = &ix->seg[s];
+		for (r = 0; r < sg->n; r++) {
+			if (vf_dead(sg, r) ||
+			    (p = vf_str(sg, VF_FIELDS, r, &n)) == NULL)
+				continue;
+			/* A row without the root: its top-level names. */
+			if (jsonscan_record(p, n, sc)) {
+				for (j = 0; j < sc->n; j++)
+					if (sc->m[j].keylen == root &&
+					    memcmp(sc->m[j].key, f->path,
+					    root) == 0)
+						break;
+				for (i = 0; j == sc->n && i < sc->n; i++)
+					json_object_setn(names, sc->m[i].key,
+					    sc->m[i].keylen, json_null());
+				if (j == sc->n)
+					continue;
+			}
+			if ((fields = filter_fields(p, n, sc)) == NULL)
+				continue;
+			near_names(names, fields, f->path);
+			json_decref(fields);
+		}
+	}
+	list = xcalloc(json_object_size(names) + 1, sizeof(*list));
+	i = 0;
+	json_object_foreach(names, k, v)
+		list[i++] = k;
+	qsort(list, i, sizeof(*list), cmp_names);
+	for (n = 0; n < i && n < 30; n++)
+		buf_printf(&b, "%s%s", n ? ", " : "", list[n]);
+	if (n < i)
+		buf_printf(&b, " ... (%zu names)", i);
+	snprintf(msg, sizeof(msg), "filter field '%s' is in no row of '%s'; "
+	    "the nearest stored names are: %s (stored fields: '%s'; see "
+	    "--store)", f->path, ix->path, i ? b.data : "none",
+	    ix->meta.store);
+	free(list);
+	json_decref(names);
+	buf_release(&b);
+	free(sc);
+	diag_usage("%s", msg);
+}
+
+/*
+ * Warn that filter f compares values of another kind than v, the value
+ * of its path in the first row that has it.
+ */
+static void
+unlike_warning(const struct vfilter *f, const json_t *v)
+{
+	int list = f->op == VFILTER_IN || f->op == VFILTER_NOTIN;
+	char *vals;
+
+	vals = json_dumps(list ? f->vals : json_array_get(f->vals, 0),
+	    JSON_COMPACT | JSON_ENCODE_ANY);
+	diag_warn("filter '%s%s%s%s%s': the index holds %s values there, "
+	    "the filter gives %s%s", f->path, list ? " " : "",
+	    vfilter_op_name(f->op), list ? " " : "", vals ? vals : "",
+	    jsonx_type_name(v), jsonx_type_name(json_array_get(f->vals, 0)),
+	    json_is_string(v) ? " (a value in double quotes is a string)" :
+	    "");
+	free(vals);
+}
+
+/*
+ * Resolve the filters' roots (a stored field, the id or the group field)
+ * and check their paths: a path that is not stored, or that no live row
+ * of the index has, is a usage error, for such a filter can only ever
+ * refuse every row.  The rows are read until each path is found: the
+ * first row usually has them all.  A path that some rows lack is fine:
+ * those rows pass no clause on it.
+ */
+static void
+check_filters(const struct vf_index *ix)
+{
+	const struct vf_meta *m = &ix->meta;
+	const struct vf_seg *sg;
+	struct jsonscan *sc;
 	struct vfilter *f;
-	size_t i, n;
+	json_t *fields, *v;
+	const char *p;
+	size_t i, n, left = 0;
+	uint32_t s, r;
+	char *seen;
 
 	for (i = 0; i < cfg.nfilters; i++) {
 		f = &cfg.filters[i];
@@ -863,7 +1049,40 @@ check_filters(const struct vf_meta *m)
 			diag_usage("filter field '%s' is not stored in the "
 			    "index (stored: '%s'; see --store)", f->path,
 			    m->store);
+		else
+			left++;
 	}
+	if (left == 0 || ix->live == 0)
+		return;
+	seen = xcalloc(cfg.nfilters, 1);
+	sc = xmalloc(sizeof(*sc));
+	for (s = 0; left > 0 && s < ix->nseg; s++) {
+		sg = &ix->seg[s];
+		for (r = 0; left > 0 && r < sg->n; r++) {
+			if (vf_dead(sg, r) ||
+			    (p = vf_str(sg, VF_FIELDS, r, &n)) == NULL ||
+			    (fields = filter_fields(p, n, sc)) == NULL)
+				continue;
+			for (i = 0; i < cfg.nfilters; i++) {
+				f = &cfg.filters[i];
+				if (f->root != 0 || seen[i] ||
+				    (v = jsonx_path(fields, f->path)) == NULL)
+					continue;
+				seen[i] = 1;
+				left--;
+				if (vfilter_unlike(f, v))
+					unlike_warning(f, v);
+			}
+			json_decref(fields);
+		}
+	}
+	for (i = 0; left > 0 && i < cfg.nfilters; i++)
+		if (cfg.filters[i].root == 0 && !seen[i])
+			break;
+	free(seen);
+	free(sc);
+	if (left > 0)
+		no_such_path(ix, &cfg.filters[i]);
 }
 
 /*
@@ -1053,7 +1272,7 @@ run_query(int argc, char **argv)
 	int i;
 
 	qy.ix = open_or_die(cfg.path, 0);
-	check_filters(&qy.ix->meta);
+	check_filters(qy.ix);
 	qy.ef = cfg.ef ? (size_t)cfg.ef : (size_t)(cfg.k > 64 ? cfg.k : 64);
 	qy.nw = (int)cfg.jobs;
 	qy.w = xcalloc((size_t)qy.nw, sizeof(*qy.w));

@@ -4,6 +4,9 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 
+#include <ctype.h>
+#include <dirent.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -70,21 +73,96 @@ iox_slurp(const char *path, size_t *lenp)
 	return buf_detach(&b, lenp);
 }
 
+/*
+ * The file that path names once symbolic links are followed, as a new
+ * string (caller frees): path itself when it is no link.  The target need
+ * not exist.  A loop of links leaves the last name reached.
+ */
+static char *
+resolve(const char *path)
+{
+	struct stat st;
+	struct buf b = BUF_INIT;
+	char *cur, *dir, *tgt;
+	ssize_t n;
+	int i;
+
+	cur = xstrdup(path);
+	for (i = 0; i < 40 && lstat(cur, &st) == 0 && S_ISLNK(st.st_mode);
+	    i++) {
+		tgt = xmalloc((size_t)st.st_size + 2);
+		n = readlink(cur, tgt, (size_t)st.st_size + 1);
+		if (n <= 0 || n > st.st_size) {
+			free(tgt);
+			break;
+		}
+		tgt[n] = '\0';
+		buf_reset(&b);
+		if (tgt[0] != '/' && strchr(cur, '/') != NULL) {
+			dir = xstrdup(cur);
+			buf_printf(&b, "%s/%s", dirname(dir), tgt);
+			free(dir);
+		} else
+			buf_adds(&b, tgt);
+		free(tgt);
+		free(cur);
+		cur = xstrdup(b.data);
+	}
+	buf_release(&b);
+	return cur;
+}
+
+/*
+ * Give the new file fd the owner, group and mode of the file it replaces
+ * (st), as far as the process may.  When the group cannot be kept, the
+ * group bits go: they would otherwise grant the process's own group what
+ * only the old group had.
+ */
+static void
+keep_mode(int fd, const struct stat *st)
+{
+	mode_t mode = st->st_mode & 0777;
+
+	if (fchown(fd, st->st_uid, st->st_gid) == -1 &&
+	    fchown(fd, (uid_t)-1, st->st_gid) == -1)
+		mode &= ~(mode_t)070;
+	(void)fchmod(fd, mode);		/* best effort: 0600 is safe */
+}
+
 int
 iox_atomic_open(struct iox_atomic *a, const char *path)
 {
 	struct buf b = BUF_INIT;
-	int fd;
+	struct stat st;
+	char *target;
+	int fd, old;
 
 	memset(a, 0, sizeof(*a));
-	/* mkstemp(3) replaces the six X's with a unique name. */
-	buf_printf(&b, "%s.tmpXXXXXX", path);
-	if ((fd = mkstemp(b.data)) == -1) {
-		buf_release(&b);
+	target = resolve(path);
+	if ((old = stat(target, &st) == 0)) {
+		if (!S_ISREG(st.st_mode) || !(st.st_mode & S_IWUSR) ||
+		    faccessat(AT_FDCWD, target, W_OK, AT_EACCESS) == -1) {
+			/* Not a file this process may overwrite. */
+			errno = S_ISDIR(st.st_mode) ? EISDIR :
+			    !S_ISREG(st.st_mode) ? EINVAL : EACCES;
+			free(target);
+			return -1;
+		}
+	} else if (errno != ENOENT) {
+		free(target);
 		return -1;
 	}
-	/* mkstemp makes 0600; a replaced file should get the usual mode. */
-	{
+	/* mkstemp(3) replaces the six X's with a unique name. */
+	buf_printf(&b, "%s.tmpXXXXXX", target);
+	if ((fd = mkstemp(b.data)) == -1) {
+		buf_release(&b);
+		free(target);
+		return -1;
+	}
+	if (old)
+		keep_mode(fd, &st);
+	else {
+		/* mkstemp makes 0600; a new file gets the usual mode. */
 		mode_t um = umask(0);
 
 		umask(um);
@@ -94,11 +172,54 @@ iox_atomic_open(struct iox_atomic *a, const char *path)
 		close(fd);
 		unlink(b.data);
 		buf_release(&b);
+		free(target);
 		return -1;
 	}
 	a->tmp = buf_detach(&b, NULL);
-	a->path = xstrdup(path);
+	a->path = target;
 	return 0;
+}
+
+int
+iox_atomic_sweep(const char *path)
+{
+	struct dirent *de;
+	struct stat st;
+	char *target, *d, *dir, *base;
+	size_t n, i;
+	DIR *dp;
+	int fd, count = 0;
+
+	target = resolve(path);
+	d = xstrdup(target);
+	dir = dirname(d);
+	base = strrchr(target, '/') ? strrchr(target, '/') + 1 : target;
+	n = strlen(base);
+	if ((dp = opendir(dir)) == NULL) {
+		free(d);
+		free(target);
+		return -1;
+	}
+	fd = dirfd(dp);
+	while ((de = readdir(dp)) != NULL) {
+		/* NAME.tmp and the six characters mkstemp(3) chose. */
+		if (strlen(de->d_name) != n + 10 ||
+		    strncmp(de->d_name, base, n) != 0 ||
+		    strncmp(de->d_name + n, ".tmp", 4) != 0)
+			continue;
+		for (i = n + 4; i < n + 10; i++)
+			if (!isalnum((unsigned char)de->d_name[i]))
+				break;
+		if (i < n + 10 || fstatat(fd, de->d_name, &st,
+		    AT_SYMLINK_NOFOLLOW) == -1 || !S_ISREG(st.st_mode))
+			continue;
+		if (unlinkat(fd, de->d_name, 0) == 0)
+			count++;
+	}
+	closedir(dp);
+	free(d);
+	free(target);
+	return count;
 }
 
 static void
@@ -168,10 +289,13 @@ int
 iox_lock(const char *path, int wait)
 {
 	struct buf b = BUF_INIT;
+	char *target;
 	int fd, e;
 
-	buf_printf(&b, "%s.lock", path);
-	fd = open(b.data, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+	target = resolve(path);
+	buf_printf(&b, "%s.lock", target);
+	free(target);
+	fd = open(b.data, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0666);
 	buf_release(&b);
 	if (fd == -1)
 		return -1;
@@ -183,6 +307,11 @@ iox_lock(const char *path, int wait)
 		errno = e;
 		return -1;
 	}
+	/*
+	 * Only now is it certain that no writer is using a temporary file
+	 * of path: those left are a killed writer's.  Best effort.
+	 */
+	(void)iox_atomic_sweep(path);
 	return fd;
 }
 

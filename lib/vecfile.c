@@ -409,6 +409,11 @@ vf_open(struct vf_index **ixp, const char *path, int flags, const char **why)
 	}
 	if (fstat(fd, &st) == -1)
 		goto sys;
+	/* Its owner made it read-only: root does not write it either. */
+	if (ix->writable && !(st.st_mode & S_IWUSR)) {
+		errno = EACCES;
+		goto sys;
+	}
 	if (c.length < HEAD_SIZE || (uint64_t)st.st_size < c.length) {
 		*why = "truncated file";
 		goto corrupt;
@@ -1144,7 +1149,7 @@ vf_append(struct vf_index *ix, struct vf_writer *w, int jobs)
 {
 	struct disk_commit c;
 	uint64_t at = ix->length, last, size;
-	int slot;
+	int slot, e;
 
 	if (!ix->writable) {
 		errno = EBADF;
@@ -1154,10 +1159,18 @@ vf_append(struct vf_index *ix, struct vf_writer *w, int jobs)
 	if (ftruncate(ix->fd, (off_t)at) == -1)
 		return VF_ESYS;
 	last = ix->nseg ? ix->seg[ix->nseg - 1].off : 0;
-	if (write_seg(ix->fd, at, last, &ix->meta, w, 1, jobs, &size) == -1)
+	if (write_seg(ix->fd, at, last, &ix->meta, w, 1, jobs, &size) == -1 ||
+	    fdatasync(ix->fd) == -1) {
+		/*
+		 * Nothing is committed: give the space back now (a full disk
+		 * stays full otherwise), not at the next write.
+		 */
+		e = errno;
+		(void)ftruncate(ix->fd, (off_t)at);	/* the next writer
+							   tries again */
+		errno = e;
 		return VF_ESYS;
-	if (fdatasync(ix->fd) == -1)
-		return VF_ESYS;
+	}
 	make_commit(&c, ix->seq + 1, at + size, at, ix->nseg + 1ULL);
 	slot = ix->slot ^ 1;
 	if (write_at(ix->fd, &c, sizeof(c), slot ? SLOT1 : SLOT0) == -1 ||

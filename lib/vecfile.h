@@ -126,7 +126,9 @@ enum {
  * Open an index.  Reads the head and the segment headers, checks their
  * checksums and that every section lies inside the file, builds the
  * deleted-row bitmaps from the tombstones, and maps the file; vectors and
- * graphs are not read until used.  Returns VF_OK and a new index in *ixp
+ * graphs are not read until used.  With VF_WRITE, a file whose owner may
+ * not write it (chmod a-w) is refused with EACCES, even for root.
+ * Returns VF_OK and a new index in *ixp
  * (free with vf_close), VF_ESYS with errno set, or VF_ECORRUPT with a
  * static message in *why.
  */
@@ -208,7 +210,9 @@ uint32_t vf_writer_tombs(const struct vf_writer *);
 /*
  * Write a new index file at path holding the writer's rows as one
  * segment (the writer's tombstones are ignored), atomically: a temporary
- * file renamed over path.  The graph is built with jobs threads.
+ * file renamed over path (iox_atomic_open: through a symbolic link, with
+ * the mode and owner of the file replaced; a read-only file is refused
+ * with EACCES).  The graph is built with jobs threads.
  * Returns VF_OK or VF_ESYS with errno set (path is then untouched).
  */
 int	 vf_create(const char *path, const struct vf_meta *,
@@ -218,7 +222,9 @@ int	 vf_create(const char *path, const struct vf_meta *,
  * Append the writer's rows and tombstones as a new segment to an index
  * opened with VF_WRITE (the caller holds the writer lock) and commit it.
  * Tombstones must name rows of the index.  Returns VF_OK, or VF_ESYS with
- * errno set, in which case the committed index is unchanged.
+ * errno set, in which case the committed index is unchanged and, when
+ * the failure came before the commit record was written (a full disk),
+ * the file is cut back to its committed length.
  */
 int	 vf_append(struct vf_index *, struct vf_writer *, int jobs);
 

@@ -647,3 +647,117 @@ assert best >= want * (1 - 1e-5), (best, want)' "$T/o"
 	[ "$status" -eq 4 ]
 	[[ "$stderr" == *"write error"* ]]
 }
+
+# --- Filters: operators and paths no row has ------------------------------
+
+# Records of a.jsonl with more meta: a price (integers and reals), a
+# category (missing on every tenth row), a path, a day and tags.
+filter_setup() {
+	python3 -c '
+import json, sys
+for k, line in enumerate(open(sys.argv[1])):
+    r = json.loads(line)
+    m = r["meta"]
+    m["price"] = k if k % 2 else k + 0.5
+    if k % 10:
+        m["category"] = ["kitchen", "garden", "bath"][k % 3]
+    m["path"] = ("docs/%d.md" if k % 4 else "src/%d.c") % k
+    m["day"] = "2024-%02d-%02d" % (k % 12 + 1, k % 28 + 1)
+    m["tags"] = ["t%d" % (k % 5), "t%d" % (k % 7)]
+    print(json.dumps(r))' "$T/a.jsonl" >"$T/m.jsonl"
+	etv-index build --exact "$T/x.etv" "$T/m.jsonl"
+	head -1 "$T/m.jsonl" >"$T/q.jsonl"
+}
+
+# Query with the filters given and check that the hits are exactly the
+# rows whose meta m makes the Python expression true.
+filter_is() {
+	local expr=$1
+	shift
+	etv-index query --exact -k 1000 "$@" "$T/x.etv" "$T/q.jsonl" \
+	    >"$T/o" || return 1
+	python3 -c '
+import json, sys
+want = set()
+for line in open(sys.argv[2]):
+    r = json.loads(line)
+    m = r["meta"]
+    if eval(sys.argv[3]):
+        want.add(r["id"])
+got = set(h["id"] for h in json.load(open(sys.argv[1]))["hits"])
+if got != want:
+    sys.exit("%d hits, %d wanted; extra %s, missing %s" % (len(got),
+        len(want), sorted(got - want)[:5], sorted(want - got)[:5]))' \
+	    "$T/o" "$T/m.jsonl" "$expr"
+}
+
+@test "index filters: a path that no row has is a usage error" {
+	filter_setup
+	run --separate-stderr etv-index query --filter 'meta.colour=red' \
+	    "$T/x.etv" "$T/q.jsonl"
+	[ "$status" -eq 2 ]
+	[ -z "$output" ]
+	[[ "$stderr" == *"filter field 'meta.colour' is in no row of"* ]]
+	[[ "$stderr" == *"names are: category, day, lang, path, price, tags"* ]]
+	run --separate-stderr etv-index query \
+	    --filter 'meta.fields.colour in [red,blue]' "$T/x.etv" "$T/q.jsonl"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"'meta.fields.colour' is in no row"* ]]
+	# A path some rows lack is fine: those rows pass no clause.
+	filter_is '"category" in m' --filter 'meta.category in [kitchen,garden,bath]'
+}
+
+@test "index filters: != is an operator, not part of the field name" {
+	filter_setup
+	filter_is 'm.get("category", "kitchen") != "kitchen"' \
+	    --filter 'meta.category!=kitchen'
+	filter_is 'm.get("category", "kitchen") != "kitchen"' \
+	    --filter 'meta.category != "kitchen"'
+	filter_is '"t1" not in m["tags"]' --filter 'meta.tags!=t1'
+	filter_is 'm["price"] != 4.5' --filter 'meta.price!=4.5'
+}
+
+@test "index filters: <, <=, >, >= compare numbers numerically, strings bytewise" {
+	filter_setup
+	filter_is 'm["price"] < 10' --filter 'meta.price<10'
+	filter_is 'm["price"] <= 9' --filter 'meta.price<=9.0'
+	filter_is 'm["price"] > 250.5' --filter 'meta.price>250.5'
+	filter_is '10 <= m["price"] < 20' --filter 'meta.price>=10' \
+	    --filter 'meta.price<20'
+	filter_is 'm["day"] >= "2024-11"' --filter 'meta.day>=2024-11'
+	filter_is 'm["day"] < "2024-02-05"' --filter 'meta.day<"2024-02-05"'
+	# Mixed types never match: a number is not before a string.
+	run --separate-stderr etv-index query --filter 'meta.day<3000' \
+	    "$T/x.etv" "$T/q.jsonl"
+	[ "$status" -eq 0 ]
+	[ "$(jf hits <<<"$output")" = "[]" ]
+	[[ "$stderr" == *"holds string values there, the filter gives integer"* ]]
+}
+
+@test "index filters: not in and the prefix match ^=" {
+	filter_setup
+	filter_is '"category" in m and m["category"] not in ("kitchen", "bath")' \
+	    --filter 'meta.category not in [kitchen, bath]'
+	filter_is 'm["path"].startswith("docs/")' --filter 'meta.path^=docs/'
+	filter_is 'r["id"].startswith("d1")' --filter 'id^=d1'
+	filter_is 'r["id"].startswith("d1") and m["path"].startswith("src/")' \
+	    --filter 'id^=d1' --filter 'meta.path^=src'
+	filter_is 'any(t.startswith("t6") for t in m["tags"])' \
+	    --filter 'meta.tags^=t6'
+}
+
+@test "index filters: values with commas, brackets and spaces are quoted" {
+	filter_setup
+	python3 -c '
+import json
+print(json.dumps({"id": "s1", "doc_id": "s", "text": "x",
+    "meta": {"title": "a, [b] c", "lang": "en"},
+    "embedding": [1.0] + [0.0] * 15, "embedding_model": "test-model"}))' \
+	    | etv-index add "$T/x.etv"
+	etv-index query -k 5 --filter 'meta.title in ["a, [b] c", z]' \
+	    "$T/x.etv" "$T/q.jsonl" | hit_ids >"$T/h"
+	[ "$(cat "$T/h")" = s1 ]
+	etv-index query -k 5 --filter 'meta.title="a, [b] c"' \
+	    "$T/x.etv" "$T/q.jsonl" | hit_ids >"$T/h"
+	[ "$(cat "$T/h")" = s1 ]
+}

@@ -63,6 +63,62 @@ test_lock(const char *dir)
 	unlink(path);
 }
 
+/* Write s to path through iox_atomic; returns what commit returned. */
+static int
+replace(const char *path, const char *s)
+{
+	struct iox_atomic a;
+
+	if (iox_atomic_open(&a, path) == -1)
+		return -2;
+	fputs(s, a.fp);
+	return iox_atomic_commit(&a);
+}
+
+static void
+test_keep(const char *dir)
+{
+	char path[512], link[512], tmp[600], *s;
+	struct stat st;
+	size_t n;
+
+	snprintf(path, sizeof(path), "%s/k", dir);
+	snprintf(link, sizeof(link), "%s/l", dir);
+	CHECK(replace(path, "1") == 0);
+	/* The mode of the file replaced is kept. */
+	CHECK(chmod(path, 0640) == 0);
+	CHECK(replace(path, "2") == 0);
+	CHECK(stat(path, &st) == 0 && (st.st_mode & 07777) == 0640);
+	CHECK(chmod(path, 0604) == 0);
+	CHECK(replace(path, "3") == 0);
+	CHECK(stat(path, &st) == 0 && (st.st_mode & 07777) == 0604);
+	/* A link is written through: the target changes, the link stays. */
+	CHECK(symlink("k", link) == 0);
+	CHECK(replace(link, "4") == 0);
+	CHECK(lstat(link, &st) == 0 && S_ISLNK(st.st_mode));
+	s = iox_slurp(path, &n);
+	CHECK_MEM(s, n, "4");
+	free(s);
+	CHECK(stat(path, &st) == 0 && (st.st_mode & 07777) == 0604);
+	/* A read-only file is refused, even for root. */
+	CHECK(chmod(path, 0444) == 0);
+	CHECK(replace(link, "5") == -2 && errno == EACCES);
+	CHECK(replace(dir, "5") == -2 && errno == EISDIR);
+	s = iox_slurp(path, &n);
+	CHECK_MEM(s, n, "4");
+	free(s);
+	/* Stale temporary files of the name go, nothing else does. */
+	snprintf(tmp, sizeof(tmp), "%s/k.tmpAbC123", dir);
+	CHECK(replace(tmp, "") == 0);
+	snprintf(tmp, sizeof(tmp), "%s/k.tmpAbC12", dir);
+	CHECK(replace(tmp, "") == 0);
+	CHECK(iox_atomic_sweep(link) == 1);
+	CHECK(iox_atomic_sweep(path) == 0);
+	CHECK(unlink(tmp) == 0);
+	unlink(link);
+	unlink(path);
+}
+
 static void
 test_hash(void)
 {
@@ -84,6 +140,7 @@ main(void)
 		return 2;
 	test_atomic(dir);
 	test_lock(dir);
+	test_keep(dir);
 	test_hash();
 	CHECK(iox_slurp("/nonexistent/file", NULL) == NULL && errno == ENOENT);
 	rmdir(dir);
