@@ -342,11 +342,12 @@ struct lines {
 /*
  * The next line, without its "\n": returns 1 with *p and *n set, 0 at the
  * end of input.  A line longer than max is read to its end but not kept:
- * *n is 0 and *skipped its length.  Bytes read go to *bytes.
+ * *n is 0 and *skipped its length; with --rejects its bytes go to the
+ * item's spill (rec_item_spill).  Bytes read go to *bytes.
  */
 static int
 next_line(struct lines *l, size_t max, const char **p, size_t *n,
-    size_t *skipped, unsigned long long *bytes)
+    size_t *skipped, unsigned long long *bytes, struct rec_item *it)
 {
 	size_t scan = 0, got;
 	char *nl;
@@ -360,6 +361,8 @@ next_line(struct lines *l, size_t max, const char **p, size_t *n,
 		scan = l->end - l->pos;
 		if (scan > max) {
 			/* Too long: forget it, look for its end. */
+			if (opt.rejects)
+				rec_item_spill(it, l->b + l->pos, scan);
 			*skipped += scan;
 			l->pos = l->end;
 			scan = 0;
@@ -385,6 +388,8 @@ next_line(struct lines *l, size_t max, const char **p, size_t *n,
 	*n = nl ? (size_t)(nl - *p) : l->end - l->pos;
 	l->pos += *n + (nl != NULL);
 	if (*skipped || *n > max) {
+		if (opt.rejects)
+			rec_item_spill(it, *p, *n);
 		*skipped += *n;
 		*n = 0;
 	}
@@ -407,8 +412,11 @@ extract_jsonl(struct rec_reader *rd, FILE *fp, const char *path,
 	size_t n, skipped;
 	json_t *rec;
 
-	while (next_line(&l, opt.max_line, &line, &n, &skipped, &bytes)) {
+	/* The item is started first: an over-long line spills into it. */
+	while (it = item_start(&item, path, 0), next_line(&l, opt.max_line,
+	    &line, &n, &skipped, &bytes, it)) {
 		lineno++;
+		it->lineno = lineno;
 		count.bytes += bytes;
 		rec_add_read(rd, 0, bytes);
 		bytes = 0;
@@ -416,7 +424,6 @@ extract_jsonl(struct rec_reader *rd, FILE *fp, const char *path,
 			n--;
 		if (!skipped && blank(line, n))
 			continue;
-		it = item_start(&item, path, lineno);
 		rec_add_read(rd, 1, 0);
 		if (skipped)
 			it->bad = "line is longer than --max-line";
