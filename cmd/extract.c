@@ -466,6 +466,8 @@ extract_csv(struct rec_reader *rd, FILE *fp, const char *path,
 	if (latin1)
 		set(meta, "encoding", jstr("latin1"));
 	t = table_open(fp, delim);
+	table_set_types(t, opt.types);
+	table_set_max(t, opt.max_line, opt.rejects != NULL);
 	while ((r = table_next(t, &row, &lineno, &raw, &why)) != 0) {
 		it = item_start(&item, path, lineno);
 		rec_add_read(rd, 1, 0);
@@ -476,6 +478,7 @@ extract_csv(struct rec_reader *rd, FILE *fp, const char *path,
 		}
 		if (r < 0) {
 			rec_item_set(it, raw.data ? raw.data : "", raw.len);
+			it->spill = table_spill(t);
 			rec_malformed(it, "%s", why);
 		} else {
 			s = json_dumps(row, JSON_COMPACT);

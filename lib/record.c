@@ -114,8 +114,12 @@ next_file(struct rec_reader *rd)
 			continue;
 		} else
 			rd->file = name;
-		if (opt.csv)
+		if (opt.csv) {
 			rd->table = table_open(rd->fp, opt.delimiter);
+			table_set_types(rd->table, opt.types);
+			table_set_max(rd->table, opt.max_line,
+			    opt.rejects != NULL);
+		}
 		return 0;
 	}
 	return -1;
@@ -310,7 +314,12 @@ read_row(struct rec_reader *rd, struct rec_item *it)
 		free(s);
 	} else if (r == -1) {
 		rec_item_set(it, raw.data ? raw.data : "", raw.len);
-		it->bad = why;
+		/* why lasts until the next row: the item may outlive it. */
+		buf_reset(&it->badmsg);
+		buf_adds(&it->badmsg, why);
+		it->bad = it->badmsg.data;
+		/* An over-long row, kept for the rejects file. */
+		it->spill = table_spill(rd->table);
 	}
 	buf_release(&raw);
 	return r != 0;
@@ -559,6 +568,7 @@ rec_item_release(struct rec_item *it)
 	if (it->spill)
 		fclose(it->spill);
 	free(it->line);
+	buf_release(&it->badmsg);
 	buf_release(&it->out);
 	buf_release(&it->rej);
 	buf_release(&it->msg);

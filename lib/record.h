@@ -51,6 +51,7 @@ struct rec_item {
 	unsigned long	 nout;		/* records written to out */
 	unsigned long	 nrej;		/* records rejected */
 	const char	*bad;		/* why the reader refused the line */
+	struct buf	 badmsg;	/* bad, when it is not a static string */
 	FILE		*spill;		/* an over-long line kept for the
 					   rejects file (temporary), or NULL */
 	int		 spill_rej;	/* write spill to the rejects file */
