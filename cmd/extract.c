@@ -245,7 +245,7 @@ csv_record(struct rec_item *it, json_t *row, const char *base,
     const json_t *fmeta)
 {
 	char tag[HASH_TAG_LEN + 1];
-	struct buf text = BUF_INIT;
+	struct buf text = BUF_INIT, idb = BUF_INIT;
 	const char *missing, *idv;
 	json_t *rec, *meta, *id;
 
@@ -254,6 +254,12 @@ csv_record(struct rec_item *it, json_t *row, const char *base,
 		goto out;
 	}
 	if ((id = json_object_get(row, opt.id_field)) != NULL) {
+		if (json_is_number(id)) {
+			/* A column typed (or inferred) as a number. */
+			rec_dump(&idb, id);
+			id = jstr(idb.data);
+			goto have_id;
+		}
 		idv = json_string_value(id);
 		if (idv == NULL || *idv == '\0') {
 			rec_malformed(it, "column '%s' is empty",
@@ -267,6 +273,7 @@ csv_record(struct rec_item *it, json_t *row, const char *base,
 		goto out;
 	} else
 		id = line_id(base, it->lineno);
+have_id:
 	if (text.data == NULL)
 		buf_grow(&text, 0), text.data[0] = '\0';
 	rec = json_object();
@@ -282,6 +289,7 @@ csv_record(struct rec_item *it, json_t *row, const char *base,
 	json_decref(rec);
 out:
 	buf_release(&text);
+	buf_release(&idb);
 }
 
 /* One line of JSON-lines (or one CSV row) read from stdin. */
@@ -389,7 +397,8 @@ next_line(struct lines *l, size_t max, const char **p, size_t *n,
 	l->pos += *n + (nl != NULL);
 	if (*skipped || *n > max) {
 		if (opt.rejects)
-			rec_item_spill(it, *p, *n);
+			rec_item_spill(it, *p, *n && (*p)[*n - 1] == '\r' ?
+			    *n - 1 : *n);
 		*skipped += *n;
 		*n = 0;
 	}

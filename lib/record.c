@@ -266,8 +266,10 @@ read_line(struct rec_reader *rd, struct rec_item *it)
 	    rd->rend - rd->rpos;
 	rd->lineno++;
 	if (skipped || len > opt.max_line) {
+		/* Verbatim, as other rejected lines: without a CRLF's CR. */
 		if (opt.rejects)
-			rec_item_spill(it, rd->rbuf + rd->rpos, len);
+			rec_item_spill(it, rd->rbuf + rd->rpos, len && rd->rbuf[
+			    rd->rpos + len - 1] == '\r' ? len - 1 : len);
 		rec_item_set(it, "", 0);
 		it->bad = "line is longer than --max-line";
 	} else {

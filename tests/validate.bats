@@ -396,3 +396,32 @@ pii_types() {
 	[ -f ../man/etv-validate.1 ]
 	mandoc -Tlint -Wwarning ../man/etv-validate.1
 }
+
+# ---- CSV input ----
+
+@test "validate --csv --types: min/max pass numeric cells, not_null catches empty ones" {
+	printf 'sku,price,in_stock\na1,9.5,true\na2,120,false\n' >"$BATS_TEST_TMPDIR/ok.csv"
+	printf '{"fields":{"price":{"min":0,"max":1000,"not_null":true}}}\n' >"$BATS_TEST_TMPDIR/c.json"
+	run --separate-stderr etv-validate --csv --types price:number,in_stock:boolean \
+	    -c "$BATS_TEST_TMPDIR/c.json" "$BATS_TEST_TMPDIR/ok.csv"
+	[ "$status" -eq 0 ]
+	[ "$output" = $'{"sku":"a1","price":9.5,"in_stock":true}\n{"sku":"a2","price":120,"in_stock":false}' ]
+	# An empty cell is null: not_null rejects the row.
+	printf 'sku,price,in_stock\na1,9.5,true\na3,,true\n' >"$BATS_TEST_TMPDIR/empty.csv"
+	run --separate-stderr etv-validate --csv --types price:number \
+	    -c "$BATS_TEST_TMPDIR/c.json" "$BATS_TEST_TMPDIR/empty.csv"
+	[ "$status" -eq 1 ]
+	[ "$output" = '{"sku":"a1","price":9.5,"in_stock":"true"}' ]
+	[[ "$stderr" == *"empty.csv:3: "*"price"* ]]
+	# A cell that is not of its type is malformed input, naming the column.
+	printf 'sku,price\na1,9.5\na4,cheap\n' >"$BATS_TEST_TMPDIR/bad.csv"
+	run --separate-stderr etv-validate --csv --types price:number "$BATS_TEST_TMPDIR/bad.csv"
+	[ "$status" -eq 3 ]
+	[[ "$stderr" == *"bad.csv:3: column 'price': 'cheap' is not a number"* ]]
+	# auto infers numbers and booleans, and keeps leading zeros.
+	printf 'zip,n,b\n01234,7,true\n' | etv-validate --csv --types auto >"$BATS_TEST_TMPDIR/o"
+	[ "$(cat "$BATS_TEST_TMPDIR/o")" = '{"zip":"01234","n":7,"b":true}' ]
+	run --separate-stderr etv-validate --csv --types price:float "$BATS_TEST_TMPDIR/ok.csv"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"'--types'"* ]]
+}
