@@ -386,7 +386,7 @@ pii_types() {
 	run --separate-stderr etv-validate --pii-types email,fax </dev/null
 	[ "$status" -eq 2 ]
 	run --separate-stderr etv-validate -s /nonexistent.json </dev/null
-	[ "$status" -eq 2 ]
+	[ "$status" -eq 4 ]
 }
 
 @test "validate usage matches the man page synopsis" {
@@ -424,4 +424,74 @@ pii_types() {
 	run --separate-stderr etv-validate --csv --types price:float "$BATS_TEST_TMPDIR/ok.csv"
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == *"'--types'"* ]]
+}
+
+# ---- schema and contract files ----
+
+@test "validate: a missing schema or contract file is an I/O error, with no position" {
+	run --separate-stderr etv-validate -s "$BATS_TEST_TMPDIR/nope.json" </dev/null
+	[ "$status" -eq 4 ]
+	[ "$stderr" = "etv-validate: cannot open schema '$BATS_TEST_TMPDIR/nope.json': No such file or directory" ]
+	run --separate-stderr etv-validate -c "$BATS_TEST_TMPDIR/nope.json" </dev/null
+	[ "$status" -eq 4 ]
+	[ "$stderr" = "etv-validate: cannot open contract '$BATS_TEST_TMPDIR/nope.json': No such file or directory" ]
+}
+
+@test "validate: an error in the schema or contract file does not suggest --help" {
+	printf '{"type":\n' >"$BATS_TEST_TMPDIR/s.json"
+	run --separate-stderr etv-validate -s "$BATS_TEST_TMPDIR/s.json" </dev/null
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == "etv-validate: $BATS_TEST_TMPDIR/s.json:2: "* ]]
+	[[ "$stderr" != *"--help"* ]]
+	printf '{"minLength": -1}\n' >"$BATS_TEST_TMPDIR/s.json"
+	run --separate-stderr etv-validate -s "$BATS_TEST_TMPDIR/s.json" </dev/null
+	[ "$status" -eq 2 ]
+	[[ "$stderr" != *"--help"* ]]
+	printf '{"fields":{"a":{"nope":1}}}\n' >"$BATS_TEST_TMPDIR/c.json"
+	run --separate-stderr etv-validate -c "$BATS_TEST_TMPDIR/c.json" </dev/null
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == "etv-validate: contract "* ]]
+	[[ "$stderr" != *"--help"* ]]
+}
+
+@test "validate reports every schema error of a record, on stderr and in errors" {
+	printf '{"type":"object","required":["id"],"properties":{"n":{"type":["integer","null"],"minimum":0},"t":{"type":"string"}}}\n' \
+	    >"$BATS_TEST_TMPDIR/s.json"
+	run --separate-stderr etv-validate -s "$BATS_TEST_TMPDIR/s.json" \
+	    --rejects "$BATS_TEST_TMPDIR/rej" <<<'{"n":-1,"t":5}'
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "etv-validate: <stdin>:1: /: required property 'id' is missing
+etv-validate: <stdin>:1: /n: -1 is less than the minimum 0
+etv-validate: <stdin>:1: /t: expected a string, got integer" ]
+	[ "$(jget "$BATS_TEST_TMPDIR/rej" '[(e["path"], e["message"]) for e in r["errors"]]')" = \
+	    "[('', \"required property 'id' is missing\"), ('/n', '-1 is less than the minimum 0'), ('/t', 'expected a string, got integer')]" ]
+	# A type error names every type the schema allows.
+	run --separate-stderr etv-validate -s "$BATS_TEST_TMPDIR/s.json" <<<'{"id":1,"n":"x"}'
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "etv-validate: <stdin>:1: /n: expected an integer or null, got string" ]
+}
+
+@test "validate --schema-dir skips schemas of other drafts with a warning" {
+	mkdir "$BATS_TEST_TMPDIR/dir"
+	printf '{"$schema":"http://json-schema.org/draft-04/schema#","$id":"http://x.test/old.json","type":"object"}\n' \
+	    >"$BATS_TEST_TMPDIR/dir/old.json"
+	printf '{"$id":"http://x.test/name.json","type":"string"}\n' >"$BATS_TEST_TMPDIR/dir/name.json"
+	printf '{"properties":{"a":{"$ref":"http://x.test/name.json"}}}\n' >"$BATS_TEST_TMPDIR/s.json"
+	run --separate-stderr etv-validate -s "$BATS_TEST_TMPDIR/s.json" \
+	    --schema-dir "$BATS_TEST_TMPDIR/dir" <<<$'{"a":"x"}\n{"a":1}'
+	[ "$status" -eq 1 ]
+	[ "$output" = '{"a":"x"}' ]
+	[[ "${stderr_lines[0]}" == "etv-validate: schema '$BATS_TEST_TMPDIR/dir/old.json': unknown meta-schema 'http://json-schema.org/draft-04/schema#'; skipped" ]]
+	[ "${stderr_lines[1]}" = "etv-validate: <stdin>:2: /a: expected a string, got integer" ]
+	# -q silences the warning.
+	run --separate-stderr etv-validate -q -s "$BATS_TEST_TMPDIR/s.json" \
+	    --schema-dir "$BATS_TEST_TMPDIR/dir" <<<'{"a":"x"}'
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+}
+
+@test "validate(1) quotes the severity values right" {
+	command -v mandoc >/dev/null || skip "no mandoc"
+	run mandoc -Tascii ../man/etv-validate.1
+	[[ "$(printf '%s\n' "$output" | sed 's/.\x08//g' | tr -s ' \n' '  ')" == *'severity ("fail" or "warn")'* ]]
 }
