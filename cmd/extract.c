@@ -62,6 +62,8 @@ static const char usage_text[] =
 "  --csv               read *.csv and *.tsv files (or, with no path, stdin)\n"
 "                      as CSV with a header row: one record per row\n"
 "  --delimiter C       CSV field delimiter (default ',', tab for *.tsv)\n"
+"  --types LIST        CSV column types: name:number,name:boolean,... or\n"
+"                      auto (see etv(7)); else strings, empty cells null\n"
 "  --id-field NAME     CSV: the column holding the id (default 'id', else\n"
 "                      FILE:LINE); JSON-lines: the member (default 'id')\n"
 "  --text-field NAME   JSON-lines: the member holding the text (default\n"
@@ -69,7 +71,8 @@ static const char usage_text[] =
 "  --rejects FILE      write malformed input to FILE and go on, instead of\n"
 "                      stopping at the first\n"
 "  --max-rejects N|P%  exit 0 if at most N (or P% of) records were rejected\n"
-"  --max-line SIZE     longest JSON-lines line accepted (default 256M)\n"
+"  --max-line SIZE     longest JSON-lines line or CSV row accepted\n"
+"                      (default 256M)\n"
 "  --unbuffered        flush the output after every record\n"
 "  --progress          show progress on stderr even when not a terminal\n"
 OPT_COMMON_HELP;
