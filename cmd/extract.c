@@ -248,8 +248,9 @@ csv_record(struct rec_item *it, json_t *row, const char *base,
     const json_t *fmeta)
 {
 	char tag[HASH_TAG_LEN + 1];
-	struct buf text = BUF_INIT, idb = BUF_INIT;
+	struct buf text = BUF_INIT;
 	const char *missing, *idv;
+	char *s;
 	json_t *rec, *meta, *id;
 
 	if (tpl_render(cfg.tpl, row, &text, &missing) != 0) {
@@ -259,8 +260,11 @@ csv_record(struct rec_item *it, json_t *row, const char *base,
 	if ((id = json_object_get(row, opt.id_field)) != NULL) {
 		if (json_is_number(id)) {
 			/* A column typed (or inferred) as a number. */
-			rec_dump(&idb, id);
-			id = jstr(idb.data);
+			if ((idv = json_dumps(id, TABLE_DUMP_FLAGS |
+			    JSON_ENCODE_ANY)) == NULL)
+				diag_fail(ETV_SYS, "out of memory");
+			id = jstr(idv);
+			free((char *)idv);
 			goto have_id;
 		}
 		idv = json_string_value(id);
@@ -288,11 +292,14 @@ have_id:
 	set(meta, "type", jstr("csv"));
 	set(meta, "fields", json_incref(row));
 	set(rec, "meta", meta);
-	rec_emit(it, rec);
+	/* Typed cells are written as CSV rows are (15 digits). */
+	if ((s = json_dumps(rec, TABLE_DUMP_FLAGS)) == NULL)
+		diag_fail(ETV_SYS, "out of memory");
+	rec_emit_raw(it, s, strlen(s));
+	free(s);
 	json_decref(rec);
 out:
 	buf_release(&text);
-	buf_release(&idb);
 }
 
 /* One line of JSON-lines (or one CSV row) read from stdin. */
@@ -493,7 +500,7 @@ extract_csv(struct rec_reader *rd, FILE *fp, const char *path,
 			it->spill = table_spill(t);
 			rec_malformed(it, "%s", why);
 		} else {
-			s = json_dumps(row, JSON_COMPACT);
+			s = json_dumps(row, TABLE_DUMP_FLAGS);
 			if (s == NULL)
 				diag_fail(ETV_SYS, "out of memory");
 			rec_item_set(it, s, strlen(s));

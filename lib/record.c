@@ -308,7 +308,7 @@ read_row(struct rec_reader *rd, struct rec_item *it)
 
 	r = table_next(rd->table, &o, &rd->lineno, &raw, &why);
 	if (r == 1) {
-		s = json_dumps(o, JSON_COMPACT);
+		s = json_dumps(o, TABLE_DUMP_FLAGS);
 		json_decref(o);
 		if (s == NULL)
 			diag_fail(ETV_SYS, "out of memory");

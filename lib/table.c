@@ -432,8 +432,9 @@ number(const char *s, int integer, int need_integer)
 }
 
 /*
- * Convert one cell (s NUL-terminated, n bytes) to the JSON value of its
- * type.  Returns a new reference, or NULL when it does not fit.
+ * Convert one cell (s NUL-terminated, n bytes, valid UTF-8) to the JSON
+ * value of its type.  Returns a new reference, or NULL when it does not
+ * fit.
  */
 static json_t *
 cell(int type, const char *s, size_t n, int null)
@@ -466,9 +467,9 @@ cell(int type, const char *s, size_t n, int null)
 			return json_true();
 		if (strcmp(s, "false") == 0)
 			return json_false();
-		return json_stringn(s, n);
+		return json_stringn_nocheck(s, n);
 	default:
-		return json_stringn(s, n);
+		return json_stringn_nocheck(s, n);
 	}
 }
 

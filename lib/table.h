@@ -61,6 +61,13 @@ void	 table_set_types(struct table *, const struct table_types *);
 void	 table_set_max(struct table *, size_t max, int keep);
 
 /*
+ * The jansson flags to write a row with: reals with 15 significant
+ * digits, which give back the text of any number of up to 15 digits
+ * ("9.95", not the 17-digit "9.9499999999999993").
+ */
+#define TABLE_DUMP_FLAGS	(JSON_COMPACT | JSON_REAL_PRECISION(15))
+
+/*
  * Read the next row.  Returns 1 with *rec set to a new object of
  * header-name -> value members and *lineno to the row's first line, 0 at
  * the end of input, or -1 for a bad row: then *rec is NULL, raw holds the
