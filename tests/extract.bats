@@ -296,6 +296,21 @@ setup() {
 	[ "$stderr" = "etv-extract: l1.txt:2: not valid UTF-8 (byte 9); try --encoding latin1" ]
 }
 
+@test "extract: a crafted file name in a walked tree cannot forge a message or drive the terminal" {
+	mkdir crafted
+	printf 'caf\xe9\n' >"crafted/"$'a\netv-extract: ok.txt:1: fine\e[2J.txt'
+	printf 'x\x9by\n' >"crafted/"$'\xc2\x9b31m.txt'
+	run --separate-stderr etv-extract crafted
+	[ "$status" -eq 3 ]
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[ "$stderr" = 'etv-extract: crafted/a\netv-extract: ok.txt:1: fine\x1b[2J.txt:1: not valid UTF-8 (byte 4); try --encoding latin1' ]
+	run --separate-stderr etv-extract --rejects rej.jsonl crafted
+	[ "$status" -eq 3 ]
+	[ "${#stderr_lines[@]}" -eq 2 ]
+	[[ "${stderr_lines[1]}" == 'etv-extract: crafted/\u009b31m.txt:1: not valid UTF-8 (byte 2)'* ]]
+	[[ "$stderr" != *$'\e'* ]]
+}
+
 @test "extract: --rejects gets a record naming a file that is not UTF-8" {
 	printf 'na\xefve\n' >l1.txt
 	run --separate-stderr etv-extract --rejects rej.jsonl l1.txt tree/guide/notes.txt

@@ -495,3 +495,13 @@ etv-validate: <stdin>:1: /t: expected a string, got integer" ]
 	run mandoc -Tascii ../man/etv-validate.1
 	[[ "$(printf '%s\n' "$output" | sed 's/.\x08//g' | tr -s ' \n' '  ')" == *'severity ("fail" or "warn")'* ]]
 }
+
+@test "validate escapes member names and file names in its messages" {
+	printf '{"additionalProperties":false}\n' >"$BATS_TEST_TMPDIR/s.json"
+	f="$BATS_TEST_TMPDIR/"$'in\n\e[31m.jsonl'
+	printf '{"a\\u001b[2J\\netv-validate: x:1: fine":1}\n' >"$f"
+	run --separate-stderr etv-validate -s "$BATS_TEST_TMPDIR/s.json" "$f"
+	[ "$status" -eq 1 ]
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[[ "$stderr" == *'in\n\x1b[31m.jsonl:1: /a\x1b[2J\netv-validate: x:1: fine: '* ]]
+}
