@@ -44,7 +44,6 @@ struct row {
 	size_t		*len;		/* length of each field; owned */
 	unsigned char	*null;		/* field was empty and unquoted */
 	size_t		 n, cap;	/* fields in use, allocated */
-	unsigned long	 nl;		/* newlines inside the row's fields */
 	const char	*why;		/* why the reader refused it, or NULL */
 	FILE		*spill;		/* an over-long row's bytes, or NULL */
 };
@@ -105,12 +104,6 @@ row_field(void *data, size_t len, void *arg)
 	r->n++;
 	buf_add(&r->bytes, p, len);
 	buf_addc(&r->bytes, '\0');
-	while (len && (p = memchr(p, '\n', len)) != NULL) {
-		r->nl++;
-		len -= (size_t)(p - (const char *)data) + 1;
-		data = (char *)p + 1;
-		p++;
-	}
 }
 
 static void
@@ -134,7 +127,10 @@ row_end(int c, void *arg)
 	if (t->toolong) {
 		r->why = "row is longer than --max-line";
 		if (t->rowspill) {
-			/* Leave out the line end that closed the row. */
+			/*
+			 * Leave out the line end that closed the row.  Should
+			 * that fail, the rejects file keeps it: nothing lost.
+			 */
 			if (fflush(t->rowspill) == 0)
 				(void)!ftruncate(fileno(t->rowspill),
 				    ftell(t->rowspill) - (long)t->tail);
