@@ -53,6 +53,9 @@ rec_open(int argc, char **argv)
 	struct stat st;
 	int i;
 
+	/* Types given for JSON-lines would be ignored without a word. */
+	if (opt.types && !opt.csv)
+		diag_usage("option '--types' needs '--csv'");
 	rd = xcalloc(1, sizeof(*rd));
 	if (argc == 0) {
 		argc = 1;

@@ -60,8 +60,8 @@ struct rec_item {
 #define REC_ITEM_INIT	{ 0 }
 
 /*
- * Open a reader over the operands.  Exits with ETV_SYS when the rejects
- * file cannot be created; an operand that cannot be opened is reported
+ * Open a reader over the operands.  Exits with ETV_USAGE for --types
+ * without --csv, with ETV_SYS when the rejects file cannot be created; an operand that cannot be opened is reported
  * when it is reached (ETV_SYS) and the next one is read.  Never NULL.
  */
 struct rec_reader *rec_open(int argc, char **argv);

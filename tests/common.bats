@@ -388,3 +388,12 @@ check_name_escaped() {
 @test "control characters in file names are escaped in messages" {
 	each_tool check_name_escaped
 }
+
+check_types_csv() {
+	run --separate-stderr "$tool" "${args[@]}" --types n:number "$good"
+	[ "$status" -eq 2 ] && [[ "$stderr" == *"option '--types' needs '--csv'"* ]]
+}
+
+@test "--types without --csv is a usage error" {
+	each_tool check_types_csv
+}
