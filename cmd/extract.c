@@ -62,6 +62,8 @@ static const char usage_text[] =
 "  --csv               read *.csv and *.tsv files (or, with no path, stdin)\n"
 "                      as CSV with a header row: one record per row\n"
 "  --delimiter C       CSV field delimiter (default ',', tab for *.tsv)\n"
+"  --types LIST        CSV column types: name:number,name:boolean,... or\n"
+"                      auto (see etv(7)); else strings, empty cells null\n"
 "  --id-field NAME     CSV: the column holding the id (default 'id', else\n"
 "                      FILE:LINE); JSON-lines: the member (default 'id')\n"
 "  --text-field NAME   JSON-lines: the member holding the text (default\n"
@@ -69,7 +71,8 @@ static const char usage_text[] =
 "  --rejects FILE      write malformed input to FILE and go on, instead of\n"
 "                      stopping at the first\n"
 "  --max-rejects N|P%  exit 0 if at most N (or P% of) records were rejected\n"
-"  --max-line SIZE     longest JSON-lines line accepted (default 256M)\n"
+"  --max-line SIZE     longest JSON-lines line or CSV row accepted\n"
+"                      (default 256M)\n"
 "  --unbuffered        flush the output after every record\n"
 "  --progress          show progress on stderr even when not a terminal\n"
 OPT_COMMON_HELP;
@@ -247,6 +250,7 @@ csv_record(struct rec_item *it, json_t *row, const char *base,
 	char tag[HASH_TAG_LEN + 1];
 	struct buf text = BUF_INIT;
 	const char *missing, *idv;
+	char *s;
 	json_t *rec, *meta, *id;
 
 	if (tpl_render(cfg.tpl, row, &text, &missing) != 0) {
@@ -254,6 +258,15 @@ csv_record(struct rec_item *it, json_t *row, const char *base,
 		goto out;
 	}
 	if ((id = json_object_get(row, opt.id_field)) != NULL) {
+		if (json_is_number(id)) {
+			/* A column typed (or inferred) as a number. */
+			if ((idv = json_dumps(id, TABLE_DUMP_FLAGS |
+			    JSON_ENCODE_ANY)) == NULL)
+				diag_fail(ETV_SYS, "out of memory");
+			id = jstr(idv);
+			free((char *)idv);
+			goto have_id;
+		}
 		idv = json_string_value(id);
 		if (idv == NULL || *idv == '\0') {
 			rec_malformed(it, "column '%s' is empty",
@@ -267,6 +280,7 @@ csv_record(struct rec_item *it, json_t *row, const char *base,
 		goto out;
 	} else
 		id = line_id(base, it->lineno);
+have_id:
 	if (text.data == NULL)
 		buf_grow(&text, 0), text.data[0] = '\0';
 	rec = json_object();
@@ -278,7 +292,11 @@ csv_record(struct rec_item *it, json_t *row, const char *base,
 	set(meta, "type", jstr("csv"));
 	set(meta, "fields", json_incref(row));
 	set(rec, "meta", meta);
-	rec_emit(it, rec);
+	/* Typed cells are written as CSV rows are (15 digits). */
+	if ((s = json_dumps(rec, TABLE_DUMP_FLAGS)) == NULL)
+		diag_fail(ETV_SYS, "out of memory");
+	rec_emit_raw(it, s, strlen(s));
+	free(s);
 	json_decref(rec);
 out:
 	buf_release(&text);
@@ -342,11 +360,12 @@ struct lines {
 /*
  * The next line, without its "\n": returns 1 with *p and *n set, 0 at the
  * end of input.  A line longer than max is read to its end but not kept:
- * *n is 0 and *skipped its length.  Bytes read go to *bytes.
+ * *n is 0 and *skipped its length; with --rejects its bytes go to the
+ * item's spill (rec_item_spill).  Bytes read go to *bytes.
  */
 static int
 next_line(struct lines *l, size_t max, const char **p, size_t *n,
-    size_t *skipped, unsigned long long *bytes)
+    size_t *skipped, unsigned long long *bytes, struct rec_item *it)
 {
 	size_t scan = 0, got;
 	char *nl;
@@ -360,6 +379,8 @@ next_line(struct lines *l, size_t max, const char **p, size_t *n,
 		scan = l->end - l->pos;
 		if (scan > max) {
 			/* Too long: forget it, look for its end. */
+			if (opt.rejects)
+				rec_item_spill(it, l->b + l->pos, scan);
 			*skipped += scan;
 			l->pos = l->end;
 			scan = 0;
@@ -385,6 +406,9 @@ next_line(struct lines *l, size_t max, const char **p, size_t *n,
 	*n = nl ? (size_t)(nl - *p) : l->end - l->pos;
 	l->pos += *n + (nl != NULL);
 	if (*skipped || *n > max) {
+		if (opt.rejects)
+			rec_item_spill(it, *p, *n && (*p)[*n - 1] == '\r' ?
+			    *n - 1 : *n);
 		*skipped += *n;
 		*n = 0;
 	}
@@ -407,8 +431,11 @@ extract_jsonl(struct rec_reader *rd, FILE *fp, const char *path,
 	size_t n, skipped;
 	json_t *rec;
 
-	while (next_line(&l, opt.max_line, &line, &n, &skipped, &bytes)) {
+	/* The item is started first: an over-long line spills into it. */
+	while (it = item_start(&item, path, 0), next_line(&l, opt.max_line,
+	    &line, &n, &skipped, &bytes, it)) {
 		lineno++;
+		it->lineno = lineno;
 		count.bytes += bytes;
 		rec_add_read(rd, 0, bytes);
 		bytes = 0;
@@ -416,7 +443,6 @@ extract_jsonl(struct rec_reader *rd, FILE *fp, const char *path,
 			n--;
 		if (!skipped && blank(line, n))
 			continue;
-		it = item_start(&item, path, lineno);
 		rec_add_read(rd, 1, 0);
 		if (skipped)
 			it->bad = "line is longer than --max-line";
@@ -459,6 +485,8 @@ extract_csv(struct rec_reader *rd, FILE *fp, const char *path,
 	if (latin1)
 		set(meta, "encoding", jstr("latin1"));
 	t = table_open(fp, delim);
+	table_set_types(t, opt.types);
+	table_set_max(t, opt.max_line, opt.rejects != NULL);
 	while ((r = table_next(t, &row, &lineno, &raw, &why)) != 0) {
 		it = item_start(&item, path, lineno);
 		rec_add_read(rd, 1, 0);
@@ -469,9 +497,10 @@ extract_csv(struct rec_reader *rd, FILE *fp, const char *path,
 		}
 		if (r < 0) {
 			rec_item_set(it, raw.data ? raw.data : "", raw.len);
+			it->spill = table_spill(t);
 			rec_malformed(it, "%s", why);
 		} else {
-			s = json_dumps(row, JSON_COMPACT);
+			s = json_dumps(row, TABLE_DUMP_FLAGS);
 			if (s == NULL)
 				diag_fail(ETV_SYS, "out of memory");
 			rec_item_set(it, s, strlen(s));

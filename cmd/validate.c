@@ -4,10 +4,12 @@
 #include <sys/stat.h>
 
 #include <dirent.h>
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -136,16 +138,31 @@ file_uri(const char *path)
 	return buf_detach(&b, NULL);
 }
 
+/*
+ * Read a schema file.  A file that cannot be read is an I/O error
+ * (ETV_SYS); one that is not JSON a bad schema (ETV_USAGE, but no "Try
+ * --help": the command line was right).  With skip, a file that is not
+ * JSON is NULL after a warning.
+ */
 static json_t *
-load_json(const char *path)
+load_json(const char *path, int skip)
 {
 	json_error_t jerr;
 	json_t *doc;
+	FILE *fp;
 
-	doc = json_load_file(path, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
-	    &jerr);
-	if (doc == NULL)
-		diag_usage("%s:%d: %s", path, jerr.line, jerr.text);
+	if ((fp = fopen(path, "rb")) == NULL)
+		diag_fail(ETV_SYS, "cannot open schema '%s': %s", path,
+		    strerror(errno));
+	doc = json_loadf(fp, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
+	if (doc == NULL && ferror(fp))
+		diag_fail(ETV_SYS, "cannot read schema '%s': %s", path,
+		    strerror(errno));
+	fclose(fp);
+	if (doc == NULL && skip)
+		diag_warn("%s:%d: %s; skipped", path, jerr.line, jerr.text);
+	else if (doc == NULL)
+		diag_fail(ETV_USAGE, "%s:%d: %s", path, jerr.line, jerr.text);
 	return doc;
 }
 
@@ -181,16 +198,19 @@ static void
 add_dir(struct js_schema *S, const char *dir)
 {
 	struct buf path = BUF_INIT, err = BUF_INIT;
-	struct dirent *de;
+	struct dirent **list, *de;
 	struct stat st;
-	DIR *d;
 	json_t *doc;
 	char *uri;
 	size_t n;
+	int i, nde;
 
-	if ((d = opendir(dir)) == NULL)
-		diag_usage("cannot read schema directory '%s'", dir);
-	while ((de = readdir(d)) != NULL) {
+	/* In name order, so that the warnings come out the same each run. */
+	if ((nde = scandir(dir, &list, NULL, alphasort)) < 0)
+		diag_fail(ETV_SYS, "cannot read schema directory '%s': %s",
+		    dir, strerror(errno));
+	for (i = 0; i < nde; free(list[i]), i++) {
+		de = list[i];
 		if (de->d_name[0] == '.')
 			continue;
 		buf_reset(&path);
@@ -204,14 +224,22 @@ add_dir(struct js_schema *S, const char *dir)
 		n = strlen(de->d_name);
 		if (n < 6 || strcmp(de->d_name + n - 5, ".json") != 0)
 			continue;
-		doc = load_json(path.data);
+		/*
+		 * A folder of schemas often holds some of other drafts, or
+		 * files that are not schemas: skip them with a warning; a
+		 * $ref to one of them still fails when it is compiled.
+		 */
+		if ((doc = load_json(path.data, 1)) == NULL)
+			continue;
 		uri = file_uri(path.data);
+		buf_reset(&err);
 		if (js_add(S, doc, uri, &err) != 0)
-			diag_usage("schema '%s': %s", path.data, err.data);
+			diag_warn("schema '%s': %s; skipped", path.data,
+			    err.data);
 		free(uri);
 		json_decref(doc);
 	}
-	closedir(d);
+	free(list);
 	buf_release(&path);
 	buf_release(&err);
 }
@@ -228,11 +256,12 @@ load_schema(void)
 	    (cfg.draft7 ? JS_DRAFT7 : 0), loader, NULL);
 	if (cfg.schema_dir != NULL)
 		add_dir(S, cfg.schema_dir);
-	doc = load_json(cfg.schema);
+	doc = load_json(cfg.schema, 0);
 	if ((uri = file_uri(cfg.schema)) == NULL)
-		diag_usage("cannot open schema '%s'", cfg.schema);
+		diag_fail(ETV_SYS, "cannot open schema '%s': %s", cfg.schema,
+		    strerror(errno));
 	if (js_add(S, doc, uri, &err) != 0 || js_compile(S, uri, &err) != 0)
-		diag_usage("schema '%s': %s", cfg.schema, err.data);
+		diag_fail(ETV_USAGE, "schema '%s': %s", cfg.schema, err.data);
 	free(uri);
 	json_decref(doc);
 	buf_release(&err);
@@ -437,11 +466,18 @@ check_record(struct rec_item *it, json_t *v)
 				    "keyword", errs.v[i].keyword,
 				    "message", errs.v[i].message));
 			json_object_set_new(v, "errors", arr);
-			rec_reject(it, v, ETV_REJECT, "%s: %s%s",
+			rec_reject(it, v, ETV_REJECT, "%s: %s",
 			    errs.v[0].path[0] ? errs.v[0].path : "/",
-			    errs.v[0].message,
-			    errs.n > 1 ? " (and more)" : "");
+			    errs.v[0].message);
 		}
+		/* Every error of the record, one line each. */
+		for (i = 1; i < errs.n; i++)
+			diag_format(&it->msg, it->file, it->lineno, "%s: %s",
+			    errs.v[i].path[0] ? errs.v[i].path : "/",
+			    errs.v[i].message);
+		if (errs.n >= MAX_ERRORS)
+			diag_format(&it->msg, it->file, it->lineno,
+			    "more errors not listed (at most %d)", MAX_ERRORS);
 	} else if (changed) {
 		if (found != NULL)
 			json_object_set(v, "pii", found);
@@ -610,8 +646,12 @@ main(int argc, char *argv[])
 	if (cfg.schema != NULL)
 		cfg.js = load_schema();
 	if (cfg.contract != NULL || cfg.report != NULL) {
+		if (cfg.contract != NULL && access(cfg.contract, R_OK) != 0)
+			diag_fail(ETV_SYS, "cannot open contract '%s': %s",
+			    cfg.contract, strerror(errno));
+		/* An error in the file: no "Try --help". */
 		if ((cfg.ct = contract_load(cfg.contract, &err)) == NULL)
-			diag_usage("contract %s", err.data);
+			diag_fail(ETV_USAGE, "contract %s", err.data);
 	}
 
 	rd = rec_open(argc, argv);

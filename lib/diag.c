@@ -10,6 +10,7 @@
 #include "lib/buf.h"
 #include "lib/diag.h"
 #include "lib/iox.h"
+#include "lib/text.h"
 
 int		diag_quiet;
 int		diag_verbosity;
@@ -115,15 +116,54 @@ emit(const char *file, unsigned long line, int ending, const char *fmt,
 }
 
 void
+diag_escape(struct buf *b, const char *s, size_t n)
+{
+	size_t i, adv;
+	int32_t cp;
+
+	for (i = 0; i < n; i += adv) {
+		cp = text_decode(s + i, n - i, &adv);
+		if (cp == '\n')
+			buf_adds(b, "\\n");
+		else if (cp == '\r')
+			buf_adds(b, "\\r");
+		else if (cp == '\t')
+			buf_adds(b, "\\t");
+		else if (cp < 0 || cp < 0x20 || cp == 0x7f)
+			buf_printf(b, "\\x%02x", (unsigned char)s[i]);
+		else if ((cp >= 0x80 && cp < 0xa0) ||
+		    (cp >= 0x202a && cp <= 0x202e) ||
+		    (cp >= 0x2066 && cp <= 0x2069))
+			/* C1 controls (CSI) and bidirectional overrides. */
+			buf_printf(b, "\\u%04x", (unsigned)cp);
+		else
+			buf_add(b, s + i, adv);
+	}
+}
+
+void
 diag_vformat(struct buf *b, const char *file, unsigned long line,
     const char *fmt, va_list ap)
 {
+	struct buf m = BUF_INIT;
+
+	/*
+	 * File names, field names, ids and values come from the input: a
+	 * name holding a newline could forge a line of its own, one holding
+	 * ESC could drive the terminal.  The whole line is escaped here, so
+	 * that no caller has to remember it.
+	 */
 	buf_printf(b, "%s: ", prog);
-	if (file && line)
-		buf_printf(b, "%s:%lu: ", file, line);
-	else if (file)
-		buf_printf(b, "%s: ", file);
-	buf_vprintf(b, fmt, ap);
+	if (file) {
+		diag_escape(b, file, strlen(file));
+		if (line)
+			buf_printf(b, ":%lu", line);
+		buf_adds(b, ": ");
+	}
+	buf_vprintf(&m, fmt, ap);
+	if (m.len)
+		diag_escape(b, m.data, m.len);
+	buf_release(&m);
 	buf_addc(b, '\n');
 }
 

@@ -4,6 +4,7 @@
 #define ETV_DIAG_H
 
 #include <stdarg.h>
+#include <stddef.h>
 
 #include "lib/buf.h"
 
@@ -91,6 +92,15 @@ int	 diag_tty(void);
  * program, the line is drawn again, in the same write as the message.
  */
 void	 diag_set_status(void (*)(struct buf *));
+
+/*
+ * Append s[0..n) to b with what could forge a line or drive a terminal
+ * escaped: newline, CR and tab as \n, \r, \t; other control bytes and
+ * bytes that are not UTF-8 as \xNN; C1 controls and bidirectional
+ * overrides as \uNNNN.  Every diagnostic passes through it (file names,
+ * field names and values in messages come from the input).
+ */
+void	 diag_escape(struct buf *, const char *s, size_t n);
 
 /*
  * Print a usage error: the message, then "Try 'prog --help'.", and exit

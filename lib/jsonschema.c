@@ -1671,6 +1671,38 @@ type_name(const struct jdoc_val *v)
 	}
 }
 
+/* The types of a "type" keyword in words: "a string or null". */
+static const char *
+types_text(unsigned types, char *out, size_t n)
+{
+	static const struct {
+		unsigned	 bit;
+		const char	*name;
+	} t[] = {
+		{ T_OBJECT, "an object" }, { T_ARRAY, "an array" },
+		{ T_STRING, "a string" }, { T_NUMBER, "a number" },
+		{ T_INTEGER, "an integer" }, { T_BOOLEAN, "a boolean" },
+		{ T_NULL, "null" }
+	};
+	size_t i, k = 0, count = 0, total = 0;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (types & t[i].bit)
+			total++;
+	out[0] = '\0';
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		if (!(types & t[i].bit))
+			continue;
+		count++;
+		k += (size_t)snprintf(out + k, k < n ? n - k : 0, "%s%s",
+		    count == 1 ? "" : count == total ? " or " : ", ",
+		    t[i].name);
+		if (k >= n)
+			break;
+	}
+	return out;
+}
+
 static int
 jd_integral(const struct jdoc_val *v)
 {
@@ -2330,8 +2362,10 @@ eval(struct ctx *c, const struct js_node *n, const struct jdoc_val *v,
 		uselocal = 1;
 	}
 	if (n->types && !type_ok(n->types, v)) {
-		report(c, "type", "%s is not of the type the schema requires",
-		    type_name(v));
+		char want[80];
+
+		report(c, "type", "expected %s, got %s",
+		    types_text(n->types, want, sizeof(want)), type_name(v));
 		FAIL();
 	}
 	if (n->ref) {

@@ -11,6 +11,7 @@
 
 #include "lib/diag.h"
 #include "lib/opt.h"
+#include "lib/table.h"
 
 #ifndef ETV_VERSION
 #define ETV_VERSION "0.0.0"
@@ -52,6 +53,8 @@ max_rejects(const char *arg)
 void
 opt_common(int ch, const char *help_text)
 {
+	const char *why;
+
 	switch (ch) {
 	case 'h':
 		fputs(help_text, stdout);
@@ -87,6 +90,12 @@ opt_common(int ch, const char *help_text)
 		else
 			diag_usage("option '--delimiter' needs one character, "
 			    "got '%s'", optarg);
+		break;
+	case OPT_TYPES:
+		table_types_free(opt.types);
+		if ((opt.types = table_types_parse(optarg, &why)) == NULL)
+			diag_usage("option '--types': %s, got '%s'", why,
+			    optarg);
 		break;
 	case OPT_MAX_LINE:
 		opt.max_line = opt_size("--max-line", optarg);

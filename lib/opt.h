@@ -21,6 +21,7 @@ enum {
 	OPT_UNBUFFERED,
 	OPT_PROGRESS,
 	OPT_MAX_LINE,
+	OPT_TYPES,
 	OPT_TOOL_FIRST = 300	/* first code free for a tool's own options */
 };
 
@@ -38,6 +39,7 @@ enum {
 	{ "max-rejects", required_argument,	NULL,	OPT_MAX_REJECTS }, \
 	{ "csv",	no_argument,		NULL,	OPT_CSV }, \
 	{ "delimiter",	required_argument,	NULL,	OPT_DELIMITER }, \
+	{ "types",	required_argument,	NULL,	OPT_TYPES }, \
 	{ "max-line",	required_argument,	NULL,	OPT_MAX_LINE }, \
 	{ "unbuffered",	no_argument,		NULL,	OPT_UNBUFFERED }, \
 	{ "progress",	no_argument,		NULL,	OPT_PROGRESS }
@@ -54,6 +56,9 @@ enum {
 "  --max-rejects N|P%  exit 0 when at most N (or P% of) records were rejected\n" \
 "  --csv               read CSV with a header row instead of JSON-lines\n" \
 "  --delimiter C       CSV field delimiter (default ',')\n" \
+"  --types LIST        CSV column types: name:number,name:boolean,...\n" \
+"                      (string, number, integer, boolean, json, auto;\n" \
+"                      a bare type applies to the other columns)\n" \
 "  --max-line SIZE     longest input line accepted (default 256M)\n" \
 "  --unbuffered        flush the output after every record\n" \
 "  --progress          show progress even when stderr is not a terminal or\n" \
@@ -67,6 +72,8 @@ enum {
 "  -h, --help          print this help and exit\n" \
 "  -V, --version       print the version and exit\n"
 
+struct table_types;
+
 /* The values of the shared options, set by opt_common(). */
 struct opt_shared {
 	const char	*rejects;	/* --rejects file, or NULL */
@@ -76,6 +83,7 @@ struct opt_shared {
 	const char	*id_field;	/* --id-field, default "id" */
 	int		 csv;		/* --csv */
 	int		 delimiter;	/* --delimiter, default ',' */
+	struct table_types *types;	/* --types, or NULL; never freed */
 	size_t		 max_line;	/* --max-line, default 256 MiB */
 	int		 unbuffered;	/* --unbuffered */
 	int		 progress;	/* --progress */

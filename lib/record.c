@@ -53,6 +53,9 @@ rec_open(int argc, char **argv)
 	struct stat st;
 	int i;
 
+	/* Types given for JSON-lines would be ignored without a word. */
+	if (opt.types && !opt.csv)
+		diag_usage("option '--types' needs '--csv'");
 	rd = xcalloc(1, sizeof(*rd));
 	if (argc == 0) {
 		argc = 1;
@@ -114,8 +117,12 @@ next_file(struct rec_reader *rd)
 			continue;
 		} else
 			rd->file = name;
-		if (opt.csv)
+		if (opt.csv) {
 			rd->table = table_open(rd->fp, opt.delimiter);
+			table_set_types(rd->table, opt.types);
+			table_set_max(rd->table, opt.max_line,
+			    opt.rejects != NULL);
+		}
 		return 0;
 	}
 	return -1;
@@ -158,6 +165,39 @@ rec_item_reset(struct rec_item *it)
 	it->status = it->rej_status = it->fatal = 0;
 	it->nout = it->nrej = 0;
 	it->bad = NULL;
+	if (it->spill)
+		fclose(it->spill);
+	it->spill = NULL;
+	it->spill_rej = 0;
+}
+
+void
+rec_item_spill(struct rec_item *it, const char *p, size_t n)
+{
+	if (it->spill == NULL && (it->spill = tmpfile()) == NULL)
+		diag_fail(ETV_SYS, "cannot create a temporary file: %s",
+		    strerror(errno));
+	if (n && fwrite(p, 1, n, it->spill) != n)
+		diag_fail(ETV_SYS, "cannot write a temporary file: %s",
+		    strerror(errno));
+}
+
+/* Copy an item's spilled line to the rejects file, with its newline. */
+static void
+spill_out(struct rec_item *it, FILE *to)
+{
+	char b[65536];
+	size_t n;
+
+	if (fflush(it->spill) == EOF || fseek(it->spill, 0, SEEK_SET) != 0)
+		diag_fail(ETV_SYS, "cannot read a temporary file: %s",
+		    strerror(errno));
+	while ((n = fread(b, 1, sizeof(b), it->spill)) > 0)
+		iox_write(to, b, n);
+	if (ferror(it->spill))
+		diag_fail(ETV_SYS, "cannot read a temporary file: %s",
+		    strerror(errno));
+	iox_write(to, "\n", 1);
 }
 
 static void
@@ -212,6 +252,9 @@ read_line(struct rec_reader *rd, struct rec_item *it)
 		scanned = rd->rend - rd->rpos;
 		if (scanned > opt.max_line) {
 			/* Too long: drop what we have, keep looking for \n. */
+			if (opt.rejects)
+				rec_item_spill(it, rd->rbuf + rd->rpos,
+				    scanned);
 			skipped += scanned;
 			rd->rpos = rd->rend;
 			scanned = 0;
@@ -226,6 +269,10 @@ read_line(struct rec_reader *rd, struct rec_item *it)
 	    rd->rend - rd->rpos;
 	rd->lineno++;
 	if (skipped || len > opt.max_line) {
+		/* Verbatim, as other rejected lines: without a CRLF's CR. */
+		if (opt.rejects)
+			rec_item_spill(it, rd->rbuf + rd->rpos, len && rd->rbuf[
+			    rd->rpos + len - 1] == '\r' ? len - 1 : len);
 		rec_item_set(it, "", 0);
 		it->bad = "line is longer than --max-line";
 	} else {
@@ -264,7 +311,7 @@ read_row(struct rec_reader *rd, struct rec_item *it)
 
 	r = table_next(rd->table, &o, &rd->lineno, &raw, &why);
 	if (r == 1) {
-		s = json_dumps(o, JSON_COMPACT);
+		s = json_dumps(o, TABLE_DUMP_FLAGS);
 		json_decref(o);
 		if (s == NULL)
 			diag_fail(ETV_SYS, "out of memory");
@@ -272,7 +319,12 @@ read_row(struct rec_reader *rd, struct rec_item *it)
 		free(s);
 	} else if (r == -1) {
 		rec_item_set(it, raw.data ? raw.data : "", raw.len);
-		it->bad = why;
+		/* why lasts until the next row: the item may outlive it. */
+		buf_reset(&it->badmsg);
+		buf_adds(&it->badmsg, why);
+		it->bad = it->badmsg.data;
+		/* An over-long row, kept for the rejects file. */
+		it->spill = table_spill(rd->table);
 	}
 	buf_release(&raw);
 	return r != 0;
@@ -307,8 +359,12 @@ rec_malformed(struct rec_item *it, const char *fmt, ...)
 	diag_vformat(&it->msg, it->file, it->lineno, fmt, ap);
 	va_end(ap);
 	if (opt.rejects) {
-		buf_add(&it->rej, it->line, it->len);
-		buf_addc(&it->rej, '\n');
+		if (it->spill)
+			it->spill_rej = 1;
+		else {
+			buf_add(&it->rej, it->line, it->len);
+			buf_addc(&it->rej, '\n');
+		}
 		it->nrej++;
 		if (it->rej_status < ETV_DATA)
 			it->rej_status = ETV_DATA;
@@ -317,6 +373,23 @@ rec_malformed(struct rec_item *it, const char *fmt, ...)
 		it->status = ETV_DATA;
 	}
 	return ETV_DATA;
+}
+
+/*
+ * A JSON array (a whole file of records as one array, or its first line
+ * when it is pretty-printed) is a common mistake with a known remedy.
+ */
+static const char array_hint[] = " (a JSON array: for one record per "
+    "element, convert it with jq -c '.[]')";
+
+static int
+array_start(const char *p, size_t n)
+{
+	while (n > 0 && (*p == ' ' || *p == '\t')) {
+		p++;
+		n--;
+	}
+	return n > 0 && *p == '[';
 }
 
 json_t *
@@ -332,13 +405,15 @@ rec_parse(struct rec_item *it)
 	v = json_loadb(it->line, it->len, JSON_REJECT_DUPLICATES |
 	    (it->values ? JSON_DECODE_ANY : 0), &jerr);
 	if (v == NULL) {
-		rec_malformed(it, "invalid JSON: %s (column %d)", jerr.text,
-		    jerr.column);
+		rec_malformed(it, "invalid JSON: %s (column %d)%s", jerr.text,
+		    jerr.column, array_start(it->line, it->len) ?
+		    array_hint : "");
 		return NULL;
 	}
 	if (!it->values && !json_is_object(v)) {
+		rec_malformed(it, "record is not a JSON object%s",
+		    json_is_array(v) ? array_hint : "");
 		json_decref(v);
-		rec_malformed(it, "record is not a JSON object");
 		return NULL;
 	}
 	return v;
@@ -458,6 +533,8 @@ rec_flush(struct rec_reader *rd, struct rec_item *it)
 	}
 	if (it->rej.len && rd->rejects)
 		iox_write(rd->rejects, it->rej.data, it->rej.len);
+	if (it->spill_rej && rd->rejects)
+		spill_out(it, rd->rejects);
 	rd->nout += it->nout;
 	rd->nrej += it->nrej;
 	if (it->rej_status > rd->rej_status)
@@ -492,7 +569,10 @@ rec_item_of(struct rec_reader *rd)
 void
 rec_item_release(struct rec_item *it)
 {
+	if (it->spill)
+		fclose(it->spill);
 	free(it->line);
+	buf_release(&it->badmsg);
 	buf_release(&it->out);
 	buf_release(&it->rej);
 	buf_release(&it->msg);

@@ -5,6 +5,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include <jansson.h>
 
@@ -50,13 +51,17 @@ struct rec_item {
 	unsigned long	 nout;		/* records written to out */
 	unsigned long	 nrej;		/* records rejected */
 	const char	*bad;		/* why the reader refused the line */
+	struct buf	 badmsg;	/* bad, when it is not a static string */
+	FILE		*spill;		/* an over-long line kept for the
+					   rejects file (temporary), or NULL */
+	int		 spill_rej;	/* write spill to the rejects file */
 };
 
 #define REC_ITEM_INIT	{ 0 }
 
 /*
- * Open a reader over the operands.  Exits with ETV_SYS when the rejects
- * file cannot be created; an operand that cannot be opened is reported
+ * Open a reader over the operands.  Exits with ETV_USAGE for --types
+ * without --csv, with ETV_SYS when the rejects file cannot be created; an operand that cannot be opened is reported
  * when it is reached (ETV_SYS) and the next one is read.  Never NULL.
  */
 struct rec_reader *rec_open(int argc, char **argv);
@@ -68,7 +73,8 @@ void	 rec_accept_values(struct rec_reader *);
  * Read the next non-blank line into it (replacing its line, resetting its
  * buffers).  Returns 1, or 0 at the end of input.  A line over --max-line
  * or with a byte order mark is reported through the item as malformed;
- * the caller sees it as a line that rec_parse() refuses.
+ * the caller sees it as a line that rec_parse() refuses.  With --rejects
+ * an over-long line is kept (rec_item_spill) for the rejects file.
  */
 int	 rec_getline(struct rec_reader *, struct rec_item *);
 
@@ -150,6 +156,16 @@ void	 rec_add_read(struct rec_reader *, unsigned long n,
  */
 void	 rec_item_set(struct rec_item *, const char *p, size_t n);
 void	 rec_item_reset(struct rec_item *);
+
+/*
+ * Keep bytes of a line that is longer than --max-line, so that the
+ * rejects file gets the line verbatim without holding it in memory:
+ * p[0..n) is appended to a temporary file of the item (made on first
+ * use), which rec_malformed() sends to the rejects file in place of the
+ * line.  Line readers call it only when --rejects was given.  Exits with
+ * ETV_SYS when the temporary file cannot be written.
+ */
+void	 rec_item_spill(struct rec_item *, const char *p, size_t n);
 
 /* Free an item's memory; it is REC_ITEM_INIT again. */
 void	 rec_item_release(struct rec_item *);

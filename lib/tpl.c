@@ -124,7 +124,8 @@ value(struct buf *out, const json_t *v)
 		buf_adds(out, num);
 		break;
 	case JSON_REAL:
-		snprintf(num, sizeof(num), "%.17g", json_real_value(v));
+		/* As CSV rows are written (TABLE_DUMP_FLAGS): "9.95". */
+		snprintf(num, sizeof(num), "%.15g", json_real_value(v));
 		buf_adds(out, num);
 		break;
 	case JSON_TRUE:

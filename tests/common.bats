@@ -344,3 +344,56 @@ check_csv() {
 @test "--csv reads CSV rows as records" {
 	each_tool check_csv
 }
+
+check_long_rejects() {
+	local in="$BATS_TEST_TMPDIR/long.jsonl" rej="$BATS_TEST_TMPDIR/rej"
+	{ printf '{"id":"x","text":"'; head -c 300000 /dev/zero | tr '\0' a
+	  printf '"}\n'; cat "$good"; } >"$in"
+	run --separate-stderr "$tool" "${args[@]}" --max-line 1K \
+	    --rejects "$rej" "$in"
+	[ "$status" -eq 3 ] &&
+	    [[ "$stderr" == *"long.jsonl:1: line is longer than --max-line"* ]] &&
+	    [ "$(head -n 1 "$in")" = "$(cat "$rej")" ]
+}
+
+@test "an over-long line goes to the rejects file verbatim" {
+	each_tool check_long_rejects
+}
+
+check_array() {
+	run --separate-stderr "$tool" "${args[@]}" \
+	    < <(printf '[{"id":"a","text":"x"},{"id":"b","text":"y"}]\n')
+	[ "$status" -eq 3 ] &&
+	    [[ "$stderr" == "$tool: <stdin>:1: "*"jq -c '.[]'"* ]] || return 1
+	run --separate-stderr "$tool" "${args[@]}" \
+	    < <(printf '[\n  {"id":"a","text":"x"}\n]\n')
+	[ "$status" -eq 3 ] &&
+	    [[ "$stderr" == "$tool: <stdin>:1: "*"jq -c '.[]'"* ]]
+}
+
+@test "a JSON array as input suggests jq -c '.[]'" {
+	each_tool check_array
+}
+
+check_name_escaped() {
+	local f="$BATS_TEST_TMPDIR/"$'x\nforged: 1: \e[31mred.jsonl'
+	printf 'not json\n' >"$f"
+	run --separate-stderr "$tool" "${args[@]}" "$f"
+	[ "$status" -eq 3 ] && [ "${#stderr_lines[@]}" -eq 1 ] &&
+	    [[ "$stderr" == *'x\nforged: 1: \x1b[31mred.jsonl:1: invalid JSON'* ]] &&
+	    [[ "$stderr" != *$'\e'* ]] || return 1
+	rm -f "$f"
+}
+
+@test "control characters in file names are escaped in messages" {
+	each_tool check_name_escaped
+}
+
+check_types_csv() {
+	run --separate-stderr "$tool" "${args[@]}" --types n:number "$good"
+	[ "$status" -eq 2 ] && [[ "$stderr" == *"option '--types' needs '--csv'"* ]]
+}
+
+@test "--types without --csv is a usage error" {
+	each_tool check_types_csv
+}

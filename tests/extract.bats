@@ -205,6 +205,55 @@ setup() {
 	[ "$(cat rej.csv)" = "1,2,3" ]
 }
 
+@test "extract: a CSV byte order mark is not part of the first column's name" {
+	printf '\xef\xbb\xbfid,name\r\nk1,Ann\r\n' >bom.csv
+	run --separate-stderr etv-extract --csv --id-field id bom.csv
+	[ "$status" -eq 0 ]
+	[[ "$output" == '{"id":"k1","text":"id: k1\nname: Ann",'*'"fields":{"id":"k1","name":"Ann"}}}' ]]
+}
+
+@test "extract: a quote left open at the end of a CSV file is malformed, at its row" {
+	printf 'a,b\n1,2\n3,"open\n4,5\n6,7\n' >open.csv
+	run --separate-stderr etv-extract --csv open.csv
+	[ "$status" -eq 3 ]
+	[ "${#lines[@]}" -eq 1 ]
+	[[ "$output" == '{"id":"open.csv:2",'* ]]
+	[ "$stderr" = "etv-extract: open.csv:3: quoted field is not closed at the end of the input" ]
+	# The same on stdin.
+	run --separate-stderr etv-extract --csv <open.csv
+	[ "$status" -eq 3 ]
+	[ "$stderr" = "etv-extract: <stdin>:3: quoted field is not closed at the end of the input" ]
+}
+
+@test "extract: --max-line caps CSV rows; --rejects gets the row as it was read" {
+	{ printf 'a,b\n1,2\n"'; head -c 5000 /dev/zero | tr '\0' x
+	  printf '\nx",y\r\n3,4\n'; } >wide.csv
+	run --separate-stderr etv-extract --csv --max-line 1K --rejects rej.csv wide.csv
+	[ "$status" -eq 3 ]
+	[ "${#lines[@]}" -eq 2 ]
+	[[ "${lines[1]}" == '{"id":"wide.csv:5",'* ]]
+	[ "$stderr" = "etv-extract: wide.csv:3: row is longer than --max-line" ]
+	[ "$(cat rej.csv)" = "$(sed -n '3,4p' wide.csv | tr -d '\r')" ]
+	etv-extract -q --csv --max-line 1K --rejects rej2.csv <wide.csv >/dev/null || true
+	cmp rej.csv rej2.csv
+}
+
+@test "extract: --types types CSV fields; empty cells are null" {
+	printf 'id,price,ok,note\n7,9.50,true,\n8,,false,""\n' >typed.csv
+	run --separate-stderr etv-extract --csv --types price:number,ok:boolean typed.csv
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == *'"fields":{"id":"7","price":9.5,"ok":true,"note":null}}}' ]]
+	[[ "${lines[1]}" == *'"fields":{"id":"8","price":null,"ok":false,"note":""}}}' ]]
+	# An inferred numeric id is still an id.
+	run --separate-stderr etv-extract --csv --types auto typed.csv
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == '{"id":"7",'*'"fields":{"id":7,"price":9.5,"ok":true,"note":null}}}' ]]
+	printf 'id,price\n7,cheap\n' >bad.csv
+	run --separate-stderr etv-extract --csv --types price:number bad.csv
+	[ "$status" -eq 3 ]
+	[ "$stderr" = "etv-extract: bad.csv:2: column 'price': 'cheap' is not a number" ]
+}
+
 @test "extract: bad templates and option mixes are usage errors" {
 	run --separate-stderr etv-extract --csv --text-template '{a' tree
 	[ "$status" -eq 2 ]
@@ -245,6 +294,21 @@ setup() {
 	[ "$status" -eq 3 ]
 	[ -z "$output" ]
 	[ "$stderr" = "etv-extract: l1.txt:2: not valid UTF-8 (byte 9); try --encoding latin1" ]
+}
+
+@test "extract: a crafted file name in a walked tree cannot forge a message or drive the terminal" {
+	mkdir crafted
+	printf 'caf\xe9\n' >"crafted/"$'a\netv-extract: ok.txt:1: fine\e[2J.txt'
+	printf 'x\x9by\n' >"crafted/"$'\xc2\x9b31m.txt'
+	run --separate-stderr etv-extract crafted
+	[ "$status" -eq 3 ]
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[ "$stderr" = 'etv-extract: crafted/a\netv-extract: ok.txt:1: fine\x1b[2J.txt:1: not valid UTF-8 (byte 4); try --encoding latin1' ]
+	run --separate-stderr etv-extract --rejects rej.jsonl crafted
+	[ "$status" -eq 3 ]
+	[ "${#stderr_lines[@]}" -eq 2 ]
+	[[ "${stderr_lines[1]}" == 'etv-extract: crafted/\u009b31m.txt:1: not valid UTF-8 (byte 2)'* ]]
+	[[ "$stderr" != *$'\e'* ]]
 }
 
 @test "extract: --rejects gets a record naming a file that is not UTF-8" {

@@ -386,7 +386,7 @@ pii_types() {
 	run --separate-stderr etv-validate --pii-types email,fax </dev/null
 	[ "$status" -eq 2 ]
 	run --separate-stderr etv-validate -s /nonexistent.json </dev/null
-	[ "$status" -eq 2 ]
+	[ "$status" -eq 4 ]
 }
 
 @test "validate usage matches the man page synopsis" {
@@ -395,4 +395,113 @@ pii_types() {
 	[[ "${lines[0]}" == "usage: etv-validate "* ]]
 	[ -f ../man/etv-validate.1 ]
 	mandoc -Tlint -Wwarning ../man/etv-validate.1
+}
+
+# ---- CSV input ----
+
+@test "validate --csv --types: min/max pass numeric cells, not_null catches empty ones" {
+	printf 'sku,price,in_stock\na1,9.5,true\na2,120,false\n' >"$BATS_TEST_TMPDIR/ok.csv"
+	printf '{"fields":{"price":{"min":0,"max":1000,"not_null":true}}}\n' >"$BATS_TEST_TMPDIR/c.json"
+	run --separate-stderr etv-validate --csv --types price:number,in_stock:boolean \
+	    -c "$BATS_TEST_TMPDIR/c.json" "$BATS_TEST_TMPDIR/ok.csv"
+	[ "$status" -eq 0 ]
+	[ "$output" = $'{"sku":"a1","price":9.5,"in_stock":true}\n{"sku":"a2","price":120,"in_stock":false}' ]
+	# An empty cell is null: not_null rejects the row.
+	printf 'sku,price,in_stock\na1,9.5,true\na3,,true\n' >"$BATS_TEST_TMPDIR/empty.csv"
+	run --separate-stderr etv-validate --csv --types price:number \
+	    -c "$BATS_TEST_TMPDIR/c.json" "$BATS_TEST_TMPDIR/empty.csv"
+	[ "$status" -eq 1 ]
+	[ "$output" = '{"sku":"a1","price":9.5,"in_stock":"true"}' ]
+	[[ "$stderr" == *"empty.csv:3: "*"price"* ]]
+	# A cell that is not of its type is malformed input, naming the column.
+	printf 'sku,price\na1,9.5\na4,cheap\n' >"$BATS_TEST_TMPDIR/bad.csv"
+	run --separate-stderr etv-validate --csv --types price:number "$BATS_TEST_TMPDIR/bad.csv"
+	[ "$status" -eq 3 ]
+	[[ "$stderr" == *"bad.csv:3: column 'price': 'cheap' is not a number"* ]]
+	# auto infers numbers and booleans, and keeps leading zeros.
+	printf 'zip,n,b\n01234,7,true\n' | etv-validate --csv --types auto >"$BATS_TEST_TMPDIR/o"
+	[ "$(cat "$BATS_TEST_TMPDIR/o")" = '{"zip":"01234","n":7,"b":true}' ]
+	run --separate-stderr etv-validate --csv --types price:float "$BATS_TEST_TMPDIR/ok.csv"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"'--types'"* ]]
+}
+
+# ---- schema and contract files ----
+
+@test "validate: a missing schema or contract file is an I/O error, with no position" {
+	run --separate-stderr etv-validate -s "$BATS_TEST_TMPDIR/nope.json" </dev/null
+	[ "$status" -eq 4 ]
+	[ "$stderr" = "etv-validate: cannot open schema '$BATS_TEST_TMPDIR/nope.json': No such file or directory" ]
+	run --separate-stderr etv-validate -c "$BATS_TEST_TMPDIR/nope.json" </dev/null
+	[ "$status" -eq 4 ]
+	[ "$stderr" = "etv-validate: cannot open contract '$BATS_TEST_TMPDIR/nope.json': No such file or directory" ]
+}
+
+@test "validate: an error in the schema or contract file does not suggest --help" {
+	printf '{"type":\n' >"$BATS_TEST_TMPDIR/s.json"
+	run --separate-stderr etv-validate -s "$BATS_TEST_TMPDIR/s.json" </dev/null
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == "etv-validate: $BATS_TEST_TMPDIR/s.json:2: "* ]]
+	[[ "$stderr" != *"--help"* ]]
+	printf '{"minLength": -1}\n' >"$BATS_TEST_TMPDIR/s.json"
+	run --separate-stderr etv-validate -s "$BATS_TEST_TMPDIR/s.json" </dev/null
+	[ "$status" -eq 2 ]
+	[[ "$stderr" != *"--help"* ]]
+	printf '{"fields":{"a":{"nope":1}}}\n' >"$BATS_TEST_TMPDIR/c.json"
+	run --separate-stderr etv-validate -c "$BATS_TEST_TMPDIR/c.json" </dev/null
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == "etv-validate: contract "* ]]
+	[[ "$stderr" != *"--help"* ]]
+}
+
+@test "validate reports every schema error of a record, on stderr and in errors" {
+	printf '{"type":"object","required":["id"],"properties":{"n":{"type":["integer","null"],"minimum":0},"t":{"type":"string"}}}\n' \
+	    >"$BATS_TEST_TMPDIR/s.json"
+	run --separate-stderr etv-validate -s "$BATS_TEST_TMPDIR/s.json" \
+	    --rejects "$BATS_TEST_TMPDIR/rej" <<<'{"n":-1,"t":5}'
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "etv-validate: <stdin>:1: /: required property 'id' is missing
+etv-validate: <stdin>:1: /n: -1 is less than the minimum 0
+etv-validate: <stdin>:1: /t: expected a string, got integer" ]
+	[ "$(jget "$BATS_TEST_TMPDIR/rej" '[(e["path"], e["message"]) for e in r["errors"]]')" = \
+	    "[('', \"required property 'id' is missing\"), ('/n', '-1 is less than the minimum 0'), ('/t', 'expected a string, got integer')]" ]
+	# A type error names every type the schema allows.
+	run --separate-stderr etv-validate -s "$BATS_TEST_TMPDIR/s.json" <<<'{"id":1,"n":"x"}'
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "etv-validate: <stdin>:1: /n: expected an integer or null, got string" ]
+}
+
+@test "validate --schema-dir skips schemas of other drafts with a warning" {
+	mkdir "$BATS_TEST_TMPDIR/dir"
+	printf '{"$schema":"http://json-schema.org/draft-04/schema#","$id":"http://x.test/old.json","type":"object"}\n' \
+	    >"$BATS_TEST_TMPDIR/dir/old.json"
+	printf '{"$id":"http://x.test/name.json","type":"string"}\n' >"$BATS_TEST_TMPDIR/dir/name.json"
+	printf '{"properties":{"a":{"$ref":"http://x.test/name.json"}}}\n' >"$BATS_TEST_TMPDIR/s.json"
+	run --separate-stderr etv-validate -s "$BATS_TEST_TMPDIR/s.json" \
+	    --schema-dir "$BATS_TEST_TMPDIR/dir" <<<$'{"a":"x"}\n{"a":1}'
+	[ "$status" -eq 1 ]
+	[ "$output" = '{"a":"x"}' ]
+	[[ "${stderr_lines[0]}" == "etv-validate: schema '$BATS_TEST_TMPDIR/dir/old.json': unknown meta-schema 'http://json-schema.org/draft-04/schema#'; skipped" ]]
+	[ "${stderr_lines[1]}" = "etv-validate: <stdin>:2: /a: expected a string, got integer" ]
+	# -q silences the warning.
+	run --separate-stderr etv-validate -q -s "$BATS_TEST_TMPDIR/s.json" \
+	    --schema-dir "$BATS_TEST_TMPDIR/dir" <<<'{"a":"x"}'
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+}
+
+@test "validate(1) quotes the severity values right" {
+	command -v mandoc >/dev/null || skip "no mandoc"
+	run mandoc -Tascii ../man/etv-validate.1
+	[[ "$(printf '%s\n' "$output" | sed 's/.\x08//g' | tr -s ' \n' '  ')" == *'severity ("fail" or "warn")'* ]]
+}
+
+@test "validate escapes member names and file names in its messages" {
+	printf '{"additionalProperties":false}\n' >"$BATS_TEST_TMPDIR/s.json"
+	f="$BATS_TEST_TMPDIR/"$'in\n\e[31m.jsonl'
+	printf '{"a\\u001b[2J\\netv-validate: x:1: fine":1}\n' >"$f"
+	run --separate-stderr etv-validate -s "$BATS_TEST_TMPDIR/s.json" "$f"
+	[ "$status" -eq 1 ]
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[[ "$stderr" == *'in\n\x1b[31m.jsonl:1: /a\x1b[2J\netv-validate: x:1: fine: '* ]]
 }

@@ -8,6 +8,8 @@
 
 #include <jansson.h>
 
+#include "lib/buf.h"
+#include "lib/diag.h"
 #include "lib/opt.h"
 #include "lib/record.h"
 #include "tests/unit/unit.h"
@@ -73,7 +75,12 @@ test_long_line(void)
 	CHECK(it.bad != NULL && it.lineno == 1);
 	CHECK(rec_parse(&it) == NULL);
 	CHECK(it.nrej == 1 && !it.fatal);
+	/* The line is kept, whole, for the rejects file. */
+	CHECK(it.spill != NULL && it.spill_rej);
+	CHECK(it.spill != NULL && fflush(it.spill) == 0 &&
+	    ftell(it.spill) == 299990 + 2);
 	CHECK(rec_getline(rd, &it) == 1);
+	CHECK(it.spill == NULL);
 	CHECK(it.lineno == 2);
 	v = rec_parse(&it);
 	CHECK(v != NULL);
@@ -145,6 +152,18 @@ test_merged(void)
 	rec_item_release(&it);
 }
 
+static void
+test_escape(void)
+{
+	struct buf b = BUF_INIT;
+
+	diag_format(&b, "a\nb\033[2J\xff.jsonl", 3, "field '%s' \xc2\x9b ok "
+	    "\xe2\x80\xae caf\xc3\xa9", "x\ty\r\001");
+	CHECK(strcmp(b.data, "etv: a\\nb\\x1b[2J\\xff.jsonl:3: field "
+	    "'x\\ty\\r\\x01' \\u009b ok \\u202e caf\xc3\xa9\n") == 0);
+	buf_release(&b);
+}
+
 int
 main(void)
 {
@@ -157,6 +176,7 @@ main(void)
 	test_long_line();
 	test_parse();
 	test_merged();
+	test_escape();
 	unlink(path);
 	return unit_done("record");
 }

@@ -12,6 +12,10 @@
 
 static int failures;
 
+/* Types and row cap for the next rows() (none by default). */
+static struct table_types *types;
+static size_t max_row;
+
 #define CHECK(cond, ...) do {						\
 	if (!(cond)) {							\
 		fprintf(stderr, "%s:%d: %s: ", __FILE__, __LINE__, #cond); \
@@ -42,6 +46,8 @@ rows(const char *csv, size_t n, int delim)
 		exit(1);
 	}
 	struct table *t = table_open(fp, delim);
+	table_set_types(t, types);
+	table_set_max(t, max_row, 0);
 	while ((r = table_next(t, &rec, &line, &raw, &why)) != 0 &&
 	    guard++ < 100000) {
 		if (r == 1) {
@@ -117,6 +123,8 @@ big(void)
 int
 main(void)
 {
+	const char *why;
+
 	/* Plain rows; the header names the members. */
 	T("a,b\n1,2\n3,4\n",
 	    "2 {\"a\":\"1\",\"b\":\"2\"}\n3 {\"a\":\"3\",\"b\":\"4\"}\n");
@@ -168,9 +176,62 @@ main(void)
 	 */
 	T("a, b\n  x  ,y\t\n\"q\" ,z\n",
 	    "2 {\"a\":\"x\",\"b\":\"y\"}\n3 {\"a\":\"q\",\"b\":\"z\"}\n");
-	/* A quote that is never closed runs to the end of the input. */
+	/*
+	 * A quote that is never closed runs to the end of the input: a bad
+	 * row at the line where it began, never a silent one.
+	 */
 	T("a,b\n\"open,y\n1,2\n",
-	    "2 !row has fewer fields than the header [\"open,y\n1,2\n\"]\n");
+	    "2 !quoted field is not closed at the end of the input "
+	    "[\"open,y\n1,2\n\"]\n");
+	T("a,b\n1,2\n3,\"open\n4,5\n6,7",
+	    "2 {\"a\":\"1\",\"b\":\"2\"}\n"
+	    "3 !quoted field is not closed at the end of the input "
+	    "[3,\"open\n4,5\n6,7\"]\n");
+	/* Empty cells are null; a quoted empty cell is the empty string. */
+	T("a,b,c\n,\"\",x\n",
+	    "2 {\"a\":null,\"b\":\"\",\"c\":\"x\"}\n");
+	/* A byte order mark (Excel's "CSV UTF-8") is not in the name. */
+	T("\xef\xbb\xbfid,b\n1,2\n", "2 {\"id\":\"1\",\"b\":\"2\"}\n");
+	/* Types, and inference for the other columns. */
+	types = table_types_parse("price:number,n:integer,ok:boolean,j:json",
+	    &why);
+	CHECK(types != NULL, "parse: %s", why);
+	T("price,n,ok,j,s\n1.5,7,TRUE,\"{\"\"x\"\":[1]}\",007\n"
+	    "-2e3,,false,null,\n",
+	    "2 {\"price\":1.5,\"n\":7,\"ok\":true,\"j\":{\"x\":[1]},"
+	    "\"s\":\"007\"}\n"
+	    "3 {\"price\":-2000.0,\"n\":null,\"ok\":false,\"j\":null,"
+	    "\"s\":null}\n");
+	T("price,n,ok,j\n1,5,2,3\n1,2.5,yes,x\nabc,1,true,1\n"
+	    "1,99999999999999999999,true,1\n",
+	    "2 !column 'ok': '2' is not true or false [1,5,2,3]\n"
+	    "3 !column 'n': '2.5' is not an integer [1,2.5,yes,x]\n"
+	    "4 !column 'price': 'abc' is not a number [abc,1,true,1]\n"
+	    "5 !column 'n': '99999999999999999999' is not an integer "
+	    "[1,99999999999999999999,true,1]\n");
+	T("price,x\n1,2\n",
+	    "1 !column 'n' of --types is not in the header [price,x]\n"
+	    "2 !column 'n' of --types is not in the header [1,2]\n");
+	table_types_free(types);
+	types = table_types_parse("auto,zip:string", &why);
+	CHECK(types != NULL, "parse: %s", why);
+	T("a,b,c,zip\n-0.5,true,007,01234\n",
+	    "2 {\"a\":-0.5,\"b\":true,\"c\":\"007\",\"zip\":\"01234\"}\n");
+	table_types_free(types);
+	types = NULL;
+	CHECK(table_types_parse("a:float", &why) == NULL, "float accepted");
+	CHECK(table_types_parse("auto,string", &why) == NULL, "two rests");
+	CHECK(table_types_parse("a:number,a:string", &why) == NULL,
+	    "a column named twice");
+	/* A row over the cap is bad at its line, and the next is read. */
+	max_row = 10;
+	T("a,b\n1,2\n\"0123456789\n0123\",x\n3,4\n",
+	    "2 {\"a\":\"1\",\"b\":\"2\"}\n"
+	    "3 !row is longer than --max-line []\n"
+	    "5 {\"a\":\"3\",\"b\":\"4\"}\n");
+	T("a,b\n123456789,1\n", "2 !row is longer than --max-line []\n");
+	T("a,b\n12345678,1\r\n", "2 {\"a\":\"12345678\",\"b\":\"1\"}\n");
+	max_row = 0;
 	/* UTF-8 passes through. */
 	T("名前,city\nÅsa,Zürich\n",
 	    "2 {\"名前\":\"Åsa\",\"city\":\"Zürich\"}\n");
