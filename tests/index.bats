@@ -270,7 +270,7 @@ d2 = [i for i in ids if i.startswith("d2#")]
 assert d1 == ["d1#0", "d1#1"], d1
 assert d2 == ["d2#3"], d2
 assert len(ids) == 8 * 4 + 3, len(ids)'
-	etv-index sync --prune "$T/x.etv" "$T/s.jsonl"
+	etv-index sync --prune --force "$T/x.etv" "$T/s.jsonl"
 	etv-index dump "$T/x.etv" | python3 -c '
 import json, sys
 ids = sorted(json.loads(l)["id"] for l in sys.stdin)
@@ -284,7 +284,8 @@ assert ids == ["d1#0", "d1#1", "d2#3"], ids'
 	grep '"doc_id":"d0"' "$T/docs.jsonl" | head -1 >"$T/s.jsonl"
 	python3 "$GEN" 8 16 --docs 2 --model other | grep '"id":"d0#1"' \
 	    >>"$T/s.jsonl"
-	run --separate-stderr etv-index sync --prune "$T/x.etv" "$T/s.jsonl"
+	run --separate-stderr etv-index sync --prune --force "$T/x.etv" \
+	    "$T/s.jsonl"
 	[ "$status" -eq 1 ]
 	etv-index dump "$T/x.etv" | python3 -c '
 import json, sys
@@ -337,7 +338,7 @@ assert all(x["meta"]["lang"] == "fr" for x in h)' "$T/o"
 	python3 -c '
 import json, sys
 h = json.load(open(sys.argv[1]))["hits"][0]
-assert sorted(h) == ["id", "meta", "score"], h' "$T/o"
+assert sorted(h) == ["doc_id", "id", "meta", "score"], h' "$T/o"
 }
 
 @test "index: a vector from another model is rejected with a clear message" {
@@ -552,10 +553,16 @@ assert list(r) == ["id", "text", "meta", "doc_id", "hash", "embedding",
 @test "index: an empty build makes an index that the first add shapes" {
 	run --separate-stderr etv-index build "$T/e.etv" </dev/null
 	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"'$T/e.etv' is an empty index; its dimensions come from the first add"* ]]
 	run etv-index stats "$T/e.etv"
 	[ "$(jf vectors <<<"$output")" = 0 ]
+	[ "$(jf dims <<<"$output")" = 0 ]
+	# Queries on it find nothing; they are not errors.
 	run --separate-stderr etv-index query "$T/e.etv" "$T/a.jsonl"
-	[ "$status" -eq 1 ]
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	[ "${#lines[@]}" -eq 300 ]
+	[ "$(jf hits <<<"${lines[0]}")" = "[]" ]
 	etv-index add "$T/e.etv" "$T/a.jsonl"
 	run etv-index stats "$T/e.etv"
 	[ "$(jf vectors <<<"$output")" = 300 ]
