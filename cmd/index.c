@@ -19,6 +19,7 @@
 #include "lib/iox.h"
 #include "lib/jsonscan.h"
 #include "lib/jsonx.h"
+#include "lib/manifest.h"
 #include "lib/opt.h"
 #include "lib/pool.h"
 #include "lib/record.h"
@@ -728,40 +729,17 @@ delete_groups(struct ingest *in)
 static json_t *
 load_manifest(const char *path)
 {
-	json_error_t err;
-	json_t *m, *docs, *set, *v;
-	size_t i;
+	const char *why;
+	json_t *set;
 
-	if ((m = json_load_file(path, 0, &err)) == NULL) {
-		if (access(path, R_OK) == -1)
-			diag_error(ETV_SYS, "cannot read manifest '%s': %s",
-			    path, strerror(errno));
-		else
-			diag_error(ETV_REJECT, "manifest '%s' is incomplete "
-			    "or not a manifest: %s", path, err.text);
-		return NULL;
-	}
-	docs = json_object_get(m, "documents");
-	if (!json_is_true(json_object_get(m, "complete")) ||
-	    !json_is_array(docs)) {
-		diag_error(ETV_REJECT, "'%s' is not a complete manifest of "
-		    "etv-extract --manifest", path);
-		json_decref(m);
-		return NULL;
-	}
-	set = json_object();
-	json_array_foreach(docs, i, v) {
-		if (!json_is_string(v)) {
-			diag_error(ETV_REJECT, "manifest '%s': document %zu "
-			    "is not a string", path, i + 1);
-			json_decref(set);
-			json_decref(m);
-			return NULL;
-		}
-		set_add(set, json_string_value(v), json_string_length(v));
-	}
-	json_decref(m);
-	return set;
+	if ((set = manifest_load(path, &why)) != NULL)
+		return set;
+	if (why == NULL)
+		diag_error(ETV_SYS, "cannot read manifest '%s': %s", path,
+		    strerror(errno));
+	else
+		diag_error(ETV_REJECT, "manifest '%s': %s", path, why);
+	return NULL;
 }
 
 /* Whether pruning n of all groups goes past --max-prune. */
