@@ -4,7 +4,6 @@
 #include <sys/stat.h>
 
 #include <errno.h>
-#include <limits.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -257,25 +256,6 @@ check_store(const char *s, const char *name)
 	for (p = s; *p; p++)
 		if (*p == ',' && (p == s || p[1] == '\0' || p[1] == ','))
 			diag_usage("option '%s' has an empty field name", name);
-}
-
-/* Parse --max-prune: "N" groups or "P%" of the groups in the index. */
-static void
-max_prune_arg(const char *arg)
-{
-	size_t n = strlen(arg);
-	char *tmp;
-
-	if (n > 0 && arg[n - 1] == '%') {
-		tmp = xstrdup(arg);
-		tmp[n - 1] = '\0';
-		cfg.max_prune_pct = opt_real("--max-prune", tmp, 0, 100);
-		free(tmp);
-	} else {
-		cfg.max_prune = (unsigned long)opt_count("--max-prune", arg,
-		    0, LONG_MAX);
-		cfg.max_prune_pct = -1;
-	}
 }
 
 /* Whether name is in the comma-separated list. */
@@ -1757,7 +1737,8 @@ main(int argc, char *argv[])
 			cfg.prune = 1;
 			break;
 		case O_MAX_PRUNE:
-			max_prune_arg(optarg);
+			opt_limit("--max-prune", optarg, &cfg.max_prune,
+			    &cfg.max_prune_pct);
 			max_prune_given = 1;
 			break;
 		case O_FORCE:
