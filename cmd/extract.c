@@ -21,6 +21,7 @@
 #include "lib/hash.h"
 #include "lib/html.h"
 #include "lib/jsonx.h"
+#include "lib/manifest.h"
 #include "lib/opt.h"
 #include "lib/pool.h"
 #include "lib/record.h"
@@ -59,6 +60,8 @@ static const char usage_text[] =
 "                      row's value ('{{' and '}}' for braces)\n"
 "  --text-columns LIST CSV: the text is these columns (a,b,c), one per line\n"
 "  -j, --jobs N        worker threads (default 1; 0 = one per processor)\n"
+"  --manifest FILE     when the walk completes, write to FILE the ids of\n"
+"                      the documents found (for etv-index sync --prune)\n"
 "  --csv               read *.csv and *.tsv files (or, with no path, stdin)\n"
 "                      as CSV with a header row: one record per row\n"
 "  --delimiter C       CSV field delimiter (default ',', tab for *.tsv)\n"
@@ -85,7 +88,8 @@ enum {
 	OPT_ENCODING,
 	OPT_MAX_SIZE,
 	OPT_TEXT_TEMPLATE,
-	OPT_TEXT_COLUMNS
+	OPT_TEXT_COLUMNS,
+	OPT_MANIFEST
 };
 
 static const struct option longopts[] = {
@@ -100,6 +104,7 @@ static const struct option longopts[] = {
 	{ "text-template", required_argument,	NULL,	OPT_TEXT_TEMPLATE },
 	{ "text-columns", required_argument,	NULL,	OPT_TEXT_COLUMNS },
 	{ "jobs",	required_argument,	NULL,	'j' },
+	{ "manifest",	required_argument,	NULL,	OPT_MANIFEST },
 	OPT_INPUT_LONGOPTS,
 	OPT_FIELD_LONGOPTS,
 	OPT_COMMON_LONGOPTS,
@@ -131,6 +136,13 @@ struct tally {
 };
 
 static struct tally count;
+
+/*
+ * --manifest: the file, and the ids of the documents of the walk in
+ * order (json array; owned).
+ */
+static const char *manifest_path;
+static json_t *manifest_ids;
 
 /*
  * One file of a walk and what reading it produced.  Documents are read
@@ -846,6 +858,13 @@ finish_job(struct rec_reader *rd, struct job *j)
 		stream_file(rd, j->e, j->type);
 		return;
 	}
+	/*
+	 * A document read, rejected or skipped still exists: the manifest
+	 * names it, so that etv-index does not prune it.
+	 */
+	if (manifest_ids && j->e->kind == WALK_FILE &&
+	    text_invalid(j->e->rel, strlen(j->e->rel)) < 0)
+		json_array_append_new(manifest_ids, jstr(j->e->rel));
 	count.files += j->n.files;
 	for (k = 0; k <= DOC_CSV; k++)
 		count.by_type[k] += j->n.by_type[k];
@@ -954,6 +973,26 @@ extract_list(struct rec_reader *rd)
 	free(line);
 }
 
+/*
+ * Write --manifest when the walk completed: a file or folder that could
+ * not be read (status 4) leaves the list short, and then no manifest is
+ * written.
+ */
+static void
+write_manifest(void)
+{
+	if (manifest_ids == NULL)
+		return;
+	if (diag_worst() >= ETV_SYS)
+		diag_warn("some files could not be read: no manifest written "
+		    "to '%s'", manifest_path);
+	else if (manifest_write(manifest_path, manifest_ids) == -1)
+		diag_error(ETV_SYS, "cannot write '%s': %s", manifest_path,
+		    strerror(errno));
+	json_decref(manifest_ids);
+	manifest_ids = NULL;
+}
+
 static void
 add_glob(char ***v, size_t *n, const char *pat)
 {
@@ -1020,6 +1059,9 @@ main(int argc, char *argv[])
 		case 'j':
 			cfg.jobs = (int)opt_count("-j", optarg, 0, 256);
 			break;
+		case OPT_MANIFEST:
+			manifest_path = optarg;
+			break;
 		case OPT_ID_FIELD:
 			cfg.id_field_set = 1;
 			opt_common(ch, usage_text);
@@ -1041,6 +1083,9 @@ main(int argc, char *argv[])
 		diag_usage("option '--text-columns': %s", why);
 	if (cfg.type == DOC_CSV)
 		opt.csv = 1;
+	if (argc == 0 && manifest_path)
+		diag_usage("option '--manifest' lists the documents of the "
+		    "paths walked; name them");
 	if (argc == 0) {
 		if (cfg.type >= 0 && cfg.type != DOC_JSONL &&
 		    cfg.type != DOC_CSV)
@@ -1059,6 +1104,16 @@ main(int argc, char *argv[])
 		 */
 		rd = rec_open(1, devnull);
 		note_output(STDOUT_FILENO, NULL);
+		/*
+		 * The manifest of an earlier run goes first: a run that
+		 * does not finish leaves none.
+		 */
+		if (manifest_path) {
+			if (unlink(manifest_path) == -1 && errno != ENOENT)
+				diag_fail(ETV_SYS, "cannot remove '%s': %s",
+				    manifest_path, strerror(errno));
+			manifest_ids = json_array();
+		}
 		if (opt.rejects)
 			note_output(-1, opt.rejects);
 		if (cfg.jobs > 1) {
@@ -1083,6 +1138,7 @@ main(int argc, char *argv[])
 			rec_item_release(&jobs[i].it);
 		free(jobs);
 		rec_close(rd);
+		write_manifest();
 	}
 	rec_item_release(&item);
 	tpl_free(cfg.tpl);

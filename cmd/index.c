@@ -1,12 +1,15 @@
 /* etv-index -- a persistent vector index file: build, upsert, sync, query */
 /* SPDX-License-Identifier: MIT */
 
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -15,6 +18,7 @@
 #include "lib/iox.h"
 #include "lib/jsonscan.h"
 #include "lib/jsonx.h"
+#include "lib/manifest.h"
 #include "lib/opt.h"
 #include "lib/pool.h"
 #include "lib/record.h"
@@ -34,13 +38,13 @@ USAGE
 "etv-index -- a persistent vector index file: build, upsert, sync, query\n"
 "\n"
 "Verbs:\n"
-"  build     new index from the records read (replaces INDEX)\n"
+"  build     new index from the records read (--force replaces INDEX)\n"
 "  add       upsert records by id (creates INDEX when missing)\n"
 "  sync      make the index hold exactly the records read for each group\n"
 "  delete    remove the ids (records or JSON strings) read\n"
 "  query     add 'hits' to each record, by its embedding\n"
 "  stats     counts, dims, metric, model, segments, bytes; checks sums\n"
-"  dump      the live records back as JSON-lines\n"
+"  dump      the live records back as JSON-lines; --docs: documents\n"
 "  compact   rewrite into one segment, reclaiming deleted rows\n"
 "  merge     join the indexes IN ... into OUT\n"
 "\n"
@@ -52,8 +56,13 @@ USAGE
 "  --ef-construction N HNSW build candidate list (default 200)\n"
 "  --quantize i8       walk the graph on int8 codes, re-score in float32\n"
 "  --store FIELDS      fields kept for results (default text,meta)\n"
-"  --by FIELD          field grouping records for sync (default doc_id)\n"
+"  --by FIELD          field grouping records for sync (default doc_id);\n"
+"                      delete: the values read name whole groups\n"
 "  --prune             sync: also remove groups not read at all\n"
+"  --max-prune N|P%    sync: refuse to prune more groups (default 10%)\n"
+"  --manifest FILE     sync: prune only groups absent from etv-extract's\n"
+"                      --manifest FILE\n"
+"  --force             build: replace INDEX; sync: no --max-prune bound\n"
 "  -k N                hits per query (default 10)\n"
 "  --ef N              query candidate list (default max(k, 64))\n"
 "  --filter EXPR       query: FIELD=V, FIELD!=V, FIELD<V (<=, >, >=),\n"
@@ -61,6 +70,9 @@ USAGE
 "                      repeat to require all\n"
 "  --verify-recall N   stats: recall@k of HNSW against exact search\n"
 "                      on N sampled vectors\n"
+"  --fields LIST       dump: only these members (the id is always kept)\n"
+"  --no-embedding      dump: leave out embedding and embedding_model\n"
+"  --docs              dump: one line per group with its row count\n"
 "  -j N                threads (graph build, queries; default 1)\n"
 "  --id-field NAME     field holding the identifier (default 'id')\n"
 OPT_INPUT_HELP
@@ -88,7 +100,8 @@ static const struct {
 
 enum {
 	O_METRIC = OPT_TOOL_FIRST, O_HNSW, O_EXACT, O_EFC, O_STORE, O_BY,
-	O_PRUNE, O_EF, O_FILTER, O_VERIFY, O_QUANTIZE
+	O_PRUNE, O_EF, O_FILTER, O_VERIFY, O_QUANTIZE, O_MAX_PRUNE, O_FORCE,
+	O_MANIFEST, O_FIELDS, O_NO_EMBEDDING, O_DOCS
 };
 
 static const struct option longopts[] = {
@@ -103,6 +116,12 @@ static const struct option longopts[] = {
 	{ "ef",		required_argument,	NULL,	O_EF },
 	{ "filter",	required_argument,	NULL,	O_FILTER },
 	{ "verify-recall", required_argument,	NULL,	O_VERIFY },
+	{ "max-prune",	required_argument,	NULL,	O_MAX_PRUNE },
+	{ "force",	no_argument,		NULL,	O_FORCE },
+	{ "manifest",	required_argument,	NULL,	O_MANIFEST },
+	{ "fields",	required_argument,	NULL,	O_FIELDS },
+	{ "no-embedding", no_argument,		NULL,	O_NO_EMBEDDING },
+	{ "docs",	no_argument,		NULL,	O_DOCS },
 	{ "jobs",	required_argument,	NULL,	'j' },
 	{ "id-field",	required_argument,	NULL,	OPT_ID_FIELD },
 	OPT_INPUT_LONGOPTS,
@@ -122,8 +141,14 @@ static const struct {
 	{ O_EFC, "--ef-construction", V_CREATES },
 	{ O_QUANTIZE, "--quantize", V_CREATES },
 	{ O_STORE, "--store", V_CREATES },
-	{ O_BY, "--by", V_CREATES },
+	{ O_BY, "--by", V_CREATES | V_DELETE },
 	{ O_PRUNE, "--prune", V_SYNC },
+	{ O_MAX_PRUNE, "--max-prune", V_SYNC },
+	{ O_FORCE, "--force", V_BUILD | V_SYNC },
+	{ O_MANIFEST, "--manifest", V_SYNC },
+	{ O_FIELDS, "--fields", V_DUMP },
+	{ O_NO_EMBEDDING, "--no-embedding", V_DUMP },
+	{ O_DOCS, "--docs", V_DUMP },
 	{ 'k', "-k", V_QUERY | V_STATS },
 	{ O_EF, "--ef", V_QUERY | V_STATS },
 	{ O_FILTER, "--filter", V_QUERY },
@@ -153,8 +178,15 @@ static struct {
 	long		 verify;	/* --verify-recall */
 	long		 jobs;		/* -j */
 	int		 given;	/* creation options given (V_CREATES) */
+	unsigned long	 max_prune;	/* --max-prune N */
+	double		 max_prune_pct;	/* --max-prune P%, or -1 */
+	int		 force;		/* --force */
+	const char	*manifest;	/* --manifest, or NULL */
+	const char	*fields;	/* --fields, or NULL: all */
+	int		 no_embedding;	/* --no-embedding */
+	int		 docs;		/* --docs */
 } cfg = { 0, NULL, VF_COSINE, 0, 16, 200, VF_QNONE, "text,meta", NULL, 0,
-    10, 0, NULL, 0, 0, 1, 0 };
+    10, 0, NULL, 0, 0, 1, 0, 0, 10.0, 0, NULL, NULL, 0, 0 };
 
 /* Member names the tool reads besides the id. */
 static const char emb_field[] = "embedding";
@@ -168,7 +200,23 @@ static struct {
 	unsigned long	 unchanged;	/* ids already there, same content */
 	unsigned long	 deleted;	/* rows removed */
 	unsigned long	 absent;	/* ids to delete that were not there */
+	unsigned long	 baddims;	/* records of other dimensions */
+	unsigned long	 badmodel;	/* records of another model */
 } count;
+
+/* Unknown ids to delete reported one by one; the rest are summed up. */
+#define ABSENT_SHOWN	10
+
+/*
+ * Fields a hit carries whatever --store says, when the record has them:
+ * where the chunk comes from, so that an answer can cite it.
+ */
+static const char *const provenance[] = {
+	"doc_id", "start", "end", "page_start", "page_end", NULL
+};
+
+/* The lock file, when this run created it (see lock_cleanup). */
+static char *lock_made;
 
 static void
 fail_open(const char *path, int r, const char *why)
@@ -200,15 +248,15 @@ verify_or_die(const struct vf_index *ix)
 		diag_fail(ETV_SYS, "'%s': corrupt index: %s", ix->path, why);
 }
 
-/* Parse --store: a comma-separated list of field names. */
+/* Parse --store or --fields: a comma-separated list of field names. */
 static void
-check_store(const char *s)
+check_store(const char *s, const char *name)
 {
 	const char *p;
 
 	for (p = s; *p; p++)
 		if (*p == ',' && (p == s || p[1] == '\0' || p[1] == ','))
-			diag_usage("option '--store' has an empty field name");
+			diag_usage("option '%s' has an empty field name", name);
 }
 
 /* Whether name is in the comma-separated list. */
@@ -254,8 +302,8 @@ record_vector(struct rec_item *it, json_t *rec, float **vp)
 	long d;
 
 	if ((e = json_object_get(rec, emb_field)) == NULL)
-		return rec_malformed(it, "field '%s' is missing", emb_field),
-		    -1;
+		return rec_malformed(it, "field '%s' is missing (embed the "
+		    "records first: etv embed)", emb_field), -1;
 	if ((d = vec_from_json(e, vp, &why)) < 0)
 		return rec_malformed(it, "field '%s': %s", emb_field, why), -1;
 	return d;
@@ -313,6 +361,43 @@ unit_vector(float *v, size_t n)
 		vec_normalize(v, n);
 }
 
+/*
+ * At exit, remove the lock file when this run created it and no index
+ * came of the run (a failed command on a missing index), so that no
+ * "nope.etv.lock" stays behind.  The lock file of an index that exists
+ * is kept: other writers may be waiting on it.
+ */
+static void
+lock_cleanup(void)
+{
+	struct stat st;
+
+	if (lock_made && lstat(cfg.path, &st) == -1 && errno == ENOENT)
+		unlink(lock_made);
+	free(lock_made);
+	lock_made = NULL;
+}
+
+/* Take the writer lock of INDEX (OUT for merge), or exit. */
+static int
+take_lock(void)
+{
+	struct buf b = BUF_INIT;
+	struct stat st;
+	int lock;
+
+	buf_printf(&b, "%s.lock", cfg.path);
+	if (lstat(b.data, &st) == -1 && errno == ENOENT) {
+		lock_made = buf_detach(&b, NULL);
+		atexit(lock_cleanup);
+	} else
+		buf_release(&b);
+	if ((lock = iox_lock(cfg.path, 1)) == -1)
+		diag_fail(ETV_SYS, "cannot lock '%s': %s", cfg.path,
+		    strerror(errno));
+	return lock;
+}
+
 /* State of a run that writes: build, add, sync, delete. */
 struct ingest {
 	struct vf_index	*ix;		/* the index, NULL when new */
@@ -342,9 +427,26 @@ group_of(const char *id, size_t idlen, const char *g, size_t glen,
 	return id;
 }
 
-/* Stored fields of rec as a compact JSON object, into b. */
+/* Whether key is a provenance field kept beside the --store ones. */
+static int
+is_provenance(const char *key, const char *by)
+{
+	int i;
+
+	if (strcmp(key, by) == 0)	/* kept as the group */
+		return 0;
+	for (i = 0; provenance[i] != NULL; i++)
+		if (strcmp(key, provenance[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Stored fields of rec as a compact JSON object, into b: the --store
+ * fields and the provenance ones, in the record's order.
+ */
 static void
-stored_fields(struct buf *b, json_t *rec, const char *store)
+stored_fields(struct buf *b, json_t *rec, const struct vf_meta *m)
 {
 	const char *key;
 	json_t *v;
@@ -353,7 +455,8 @@ stored_fields(struct buf *b, json_t *rec, const char *store)
 	buf_reset(b);
 	buf_addc(b, '{');
 	json_object_foreach(rec, key, v) {
-		if (!in_list(store, key, strlen(key)))
+		if (!in_list(m->store, key, strlen(key)) &&
+		    !is_provenance(key, m->by))
 			continue;
 		if (!first)
 			buf_addc(b, ',');
@@ -370,7 +473,15 @@ stored_fields(struct buf *b, json_t *rec, const char *store)
 	buf_addc(b, '}');
 }
 
-/* Whether an existing row holds the same content as the new one. */
+/*
+ * Whether an existing row holds the same content as the new one: the
+ * same group, hash and stored fields (compared as the bytes the index
+ * keeps, so that a change to anything a hit shows or a filter reads is
+ * applied), and, for records without a hash, the same vector.  The
+ * vector of a record with an unchanged hash is not compared: remote
+ * models need not give the same last bits twice.  Rows written by an
+ * index of before the provenance fields compare as changed once.
+ */
 static int
 same_row(const struct vf_index *ix, uint32_t s, uint32_t r,
     const char *hash, size_t hlen, const char *group, size_t glen,
@@ -386,11 +497,11 @@ same_row(const struct vf_index *ix, uint32_t s, uint32_t r,
 	if ((p = vf_str(sg, VF_HASH, r, &n)) == NULL || n != hlen ||
 	    memcmp(p, hash, n) != 0)
 		return 0;
-	if (hlen > 0)
-		return 1;
 	if ((p = vf_str(sg, VF_FIELDS, r, &n)) == NULL || n != fields->len ||
 	    memcmp(p, fields->data, n) != 0)
 		return 0;
+	if (hlen > 0)
+		return 1;
 	return memcmp(vf_vec(ix, s, r), vec, ix->meta.dims *
 	    sizeof(float)) == 0;
 }
@@ -408,7 +519,7 @@ ingest_record(struct ingest *in, struct rec_item *it, json_t *rec)
 {
 	const char *id, *why, *model, *hash = "", *group = "", *gk;
 	char num[64];
-	size_t idlen, hlen = 0, glen = 0, gklen;
+	size_t idlen, hlen = 0, glen = 0, gklen, msglen;
 	uint32_t s, r;
 	float *vec = NULL;
 	json_t *v;
@@ -465,11 +576,24 @@ ingest_record(struct ingest *in, struct rec_item *it, json_t *rec)
 		}
 		in->w = vf_writer_new(in->meta.dims);
 	}
-	if (check_vector(it, rec, &in->meta, d, model) == -1)
+	msglen = it->msg.len;
+	if (check_vector(it, rec, &in->meta, d, model) == -1) {
+		/*
+		 * A whole run of another model gives one line, not one per
+		 * record: the first is reported, the others are summed up
+		 * by run_write.
+		 */
+		if ((uint32_t)d != in->meta.dims ? count.baddims++ > 0 :
+		    count.badmodel++ > 0) {
+			it->msg.len = msglen;
+			if (it->msg.data)
+				it->msg.data[msglen] = '\0';
+		}
 		goto out;
+	}
 	if (in->meta.metric == VF_COSINE)
 		unit_vector(vec, (size_t)d);
-	stored_fields(&in->fields, rec, in->meta.store);
+	stored_fields(&in->fields, rec, &in->meta);
 	if (!in->create && vf_find(in->ix, id, idlen, &s, &r)) {
 		if (!vf_writer_has(in->w, id, idlen) &&
 		    same_row(in->ix, s, r, hash, hlen, group, glen,
@@ -488,21 +612,34 @@ out:
 	free(vec);
 }
 
-/* Remove one id (delete): a record with an id, or a JSON string. */
+/*
+ * Remove one id (delete): a record with an id, or a JSON string; with
+ * --by, a record with that field, or a JSON string naming a group.
+ */
 static void
 delete_record(struct ingest *in, struct rec_item *it, json_t *rec)
 {
 	const char *id, *why;
 	size_t idlen;
 	uint32_t s, r;
+	json_t *v;
 
 	if (json_is_string(rec)) {
 		id = json_string_value(rec);
 		idlen = json_string_length(rec);
 	} else if (!json_is_object(rec)) {
-		rec_malformed(it, "expected a record or a JSON string id, "
-		    "got %s", jsonx_type_name(rec));
+		rec_malformed(it, "expected a record or a JSON string %s, "
+		    "got %s", cfg.by ? "group" : "id", jsonx_type_name(rec));
 		return;
+	} else if (cfg.by) {
+		if ((v = jsonx_path(rec, cfg.by)) == NULL ||
+		    !json_is_string(v)) {
+			rec_malformed(it, "field '%s' is %s", cfg.by,
+			    v ? "not a string" : "missing");
+			return;
+		}
+		id = json_string_value(v);
+		idlen = json_string_length(v);
 	} else if ((id = jsonx_string(rec, opt.id_field, &idlen, &why)) ==
 	    NULL) {
 		rec_malformed(it, "%s", why);
@@ -511,27 +648,33 @@ delete_record(struct ingest *in, struct rec_item *it, json_t *rec)
 	if (json_object_getn(in->ids, id, idlen) != NULL)
 		return;		/* named twice */
 	set_add(in->ids, id, idlen);
+	if (cfg.by) {
+		/* Whole groups: deleted by delete_groups once all are read. */
+		json_object_setn_new_nocheck(in->groups, id, idlen,
+		    json_false());
+		return;
+	}
 	if (in->w && vf_find(in->ix, id, idlen, &s, &r)) {
 		vf_writer_tomb(in->w, s, r);
 		count.deleted++;
-	} else
-		count.absent++;
+	} else if (++count.absent <= ABSENT_SHOWN)
+		rec_warn(it, "id '%.*s' is not in the index", (int)idlen, id);
 }
 
 /*
- * sync: every live row whose group was read but whose id was not, and
- * with --prune every row whose group was not read, is deleted.
+ * delete --by: delete every live row whose group was read, and report
+ * the groups that have no row.
  */
 static void
-sync_prune(struct ingest *in)
+delete_groups(struct ingest *in)
 {
 	const struct vf_seg *sg;
-	const char *id, *g, *gk;
+	const char *id, *g, *gk, *key;
 	size_t idlen, glen, gklen;
 	uint32_t s, r;
-	int named;
+	json_t *v;
 
-	for (s = 0; s < in->ix->nseg; s++) {
+	for (s = 0; in->w && s < in->ix->nseg; s++) {
 		sg = &in->ix->seg[s];
 		for (r = 0; r < sg->n; r++) {
 			if (vf_dead(sg, r))
@@ -541,15 +684,143 @@ sync_prune(struct ingest *in)
 				diag_fail(ETV_SYS, "'%s': corrupt index: "
 				    "bad string table", in->ix->path);
 			gk = group_of(id, idlen, g, glen, &gklen);
-			named = json_object_getn(in->groups, gk, gklen) !=
-			    NULL;
-			if (named ? json_object_getn(in->ids, id, idlen) ==
-			    NULL : cfg.prune) {
-				vf_writer_tomb(in->w, s, r);
-				count.deleted++;
-			}
+			if ((v = json_object_getn(in->groups, gk, gklen)) ==
+			    NULL)
+				continue;
+			vf_writer_tomb(in->w, s, r);
+			count.deleted++;
+			if (!json_is_true(v))
+				json_object_setn_nocheck(in->groups, gk, gklen,
+				    json_true());
 		}
 	}
+	json_object_foreach(in->groups, key, v) {
+		if (json_is_true(v))
+			continue;
+		if (++count.absent <= ABSENT_SHOWN && !diag_quiet)
+			diag_at(ETV_OK, NULL, 0, "%s '%s' is not in the index",
+			    in->meta.by, key);
+	}
+}
+
+/*
+ * The documents (groups) of --manifest FILE, as a set, or NULL after a
+ * message when the file cannot be read or is not a complete manifest.
+ */
+static json_t *
+load_manifest(const char *path)
+{
+	const char *why;
+	json_t *set;
+
+	if ((set = manifest_load(path, &why)) != NULL)
+		return set;
+	if (why == NULL)
+		diag_error(ETV_SYS, "cannot read manifest '%s': %s", path,
+		    strerror(errno));
+	else
+		diag_error(ETV_REJECT, "manifest '%s': %s", path, why);
+	return NULL;
+}
+
+/* Whether pruning n of all groups goes past --max-prune. */
+static int
+over_max_prune(size_t n, size_t all)
+{
+	if (cfg.max_prune_pct >= 0)
+		return (double)n * 100.0 > cfg.max_prune_pct * (double)all;
+	return n > cfg.max_prune;
+}
+
+/*
+ * sync: every live row whose group was read but whose id was not is
+ * deleted.  With --prune, so are the rows of the groups not read at all,
+ * unless that is unsafe, because a short input is more often a failure
+ * upstream than documents deleted: nothing is pruned when no record was
+ * read (nread 0), when --manifest was given and could not be read
+ * (manifest NULL), or when more groups would go than --max-prune allows
+ * and --force was not given.  Refusing reports status 1; the rest of the
+ * sync is still applied.  A group the manifest names is never pruned.
+ */
+static void
+sync_prune(struct ingest *in, unsigned long nread, const json_t *manifest)
+{
+	const struct vf_seg *sg;
+	const char *id, *g, *gk;
+	char bound[64];
+	size_t idlen, glen, gklen, ngone, nall;
+	uint32_t s, r;
+	json_t *all, *gone;
+	int pass, named;
+
+	all = json_object();
+	gone = json_object();
+	for (pass = 0; pass < 2; pass++) {
+		for (s = 0; s < in->ix->nseg; s++) {
+			sg = &in->ix->seg[s];
+			for (r = 0; r < sg->n; r++) {
+				if (vf_dead(sg, r))
+					continue;
+				if ((id = vf_str(sg, VF_ID, r, &idlen)) ==
+				    NULL || (g = vf_str(sg, VF_GROUP, r,
+				    &glen)) == NULL)
+					diag_fail(ETV_SYS, "'%s': corrupt "
+					    "index: bad string table",
+					    in->ix->path);
+				gk = group_of(id, idlen, g, glen, &gklen);
+				named = json_object_getn(in->groups, gk,
+				    gklen) != NULL;
+				if (pass == 0) {
+					set_add(all, gk, gklen);
+					if (named && json_object_getn(in->ids,
+					    id, idlen) == NULL) {
+						vf_writer_tomb(in->w, s, r);
+						count.deleted++;
+					} else if (!named && cfg.prune &&
+					    (cfg.manifest == NULL ||
+					    json_object_getn(manifest, gk,
+					    gklen) == NULL))
+						set_add(gone, gk, gklen);
+				} else if (!named && json_object_getn(gone,
+				    gk, gklen) != NULL) {
+					vf_writer_tomb(in->w, s, r);
+					count.deleted++;
+				}
+			}
+		}
+		ngone = json_object_size(gone);
+		nall = json_object_size(all);
+		if (pass > 0 || ngone == 0)
+			break;
+		if (cfg.max_prune_pct >= 0)
+			snprintf(bound, sizeof(bound), "%g%%",
+			    cfg.max_prune_pct);
+		else
+			snprintf(bound, sizeof(bound), "%lu", cfg.max_prune);
+		if (nread == 0) {
+			diag_error(ETV_REJECT, "read no records: nothing "
+			    "pruned (%zu of %zu documents would have gone)",
+			    ngone, nall);
+			break;
+		}
+		if (cfg.manifest && manifest == NULL) {
+			diag_error(ETV_REJECT, "without a complete manifest, "
+			    "nothing pruned (%zu of %zu documents would have "
+			    "gone)", ngone, nall);
+			break;
+		}
+		if (!cfg.force && over_max_prune(ngone, nall)) {
+			diag_error(ETV_REJECT, "--prune would delete %zu of "
+			    "%zu documents (%.0f%%), more than --max-prune "
+			    "%s: nothing pruned, the rest of the sync "
+			    "applied; if they are gone, run again with "
+			    "--force or --max-prune 100%%", ngone, nall,
+			    100.0 * (double)ngone / (double)nall, bound);
+			break;
+		}
+	}
+	json_decref(all);
+	json_decref(gone);
 }
 
 /* Write out what an ingest collected. */
@@ -559,8 +830,12 @@ ingest_commit(struct ingest *in)
 	int r;
 
 	if (in->create) {
-		if (in->w == NULL)
+		if (in->w == NULL) {
+			diag_warn("no record to index: '%s' is an empty index; "
+			    "its dimensions come from the first add",
+			    cfg.path);
 			in->w = vf_writer_new(in->meta.dims);
+		}
 		r = vf_create(cfg.path, &in->meta, in->w, (int)cfg.jobs);
 	} else {
 		if (in->w == NULL || (vf_writer_rows(in->w) == 0 &&
@@ -643,13 +918,16 @@ run_write(int argc, char **argv)
 	struct rec_reader *rd;
 	struct ingest in;
 	const char *why = NULL;
-	json_t *rec;
+	json_t *rec, *manifest = NULL;
+	struct stat st;
+	unsigned long nread;
 	int lock, r;
 
 	memset(&in, 0, sizeof(in));
-	if ((lock = iox_lock(cfg.path, 1)) == -1)
-		diag_fail(ETV_SYS, "cannot lock '%s': %s", cfg.path,
-		    strerror(errno));
+	lock = take_lock();
+	if (cfg.verb == V_BUILD && !cfg.force && lstat(cfg.path, &st) == 0)
+		diag_fail(ETV_USAGE, "'%s' exists: give --force to replace "
+		    "it, or use add or sync to update it", cfg.path);
 	if (cfg.verb != V_BUILD) {
 		r = vf_open(&in.ix, cfg.path, VF_WRITE, &why);
 		if (r == VF_ESYS && errno == ENOENT && cfg.verb != V_DELETE)
@@ -678,8 +956,13 @@ run_write(int argc, char **argv)
 		in.meta.store = xstrdup(cfg.store);
 		in.meta.by = xstrdup(cfg.by ? cfg.by : "doc_id");
 	}
-	if (cfg.verb == V_DELETE)
+	if (cfg.verb == V_DELETE) {
+		if (cfg.by && strcmp(cfg.by, in.meta.by) != 0)
+			diag_usage("'%s' groups rows by '%s', not '%s'",
+			    cfg.path, in.meta.by, cfg.by);
 		in.ids = json_object();
+		in.groups = json_object();
+	}
 	if (cfg.verb == V_SYNC) {
 		if (cfg.by && strcmp(cfg.by, in.meta.by) != 0)
 			diag_usage("'%s' groups rows by '%s', not '%s'",
@@ -697,12 +980,28 @@ run_write(int argc, char **argv)
 			ingest_record(&in, rec_item_of(rd), rec);
 		json_decref(rec);
 	}
+	nread = rec_count(rd);
 	rec_close(rd);
 	if (cfg.verb == V_SYNC && in.ix && !in.create) {
 		if (in.w == NULL)
 			in.w = vf_writer_new(in.meta.dims);
-		sync_prune(&in);
+		if (cfg.prune && cfg.manifest)
+			manifest = load_manifest(cfg.manifest);
+		sync_prune(&in, nread, manifest);
 	}
+	if (cfg.verb == V_DELETE && cfg.by)
+		delete_groups(&in);
+	if (count.absent > ABSENT_SHOWN && !diag_quiet)
+		diag_warn("%lu more %ss were not in the index",
+		    count.absent - ABSENT_SHOWN, cfg.by ? cfg.by : "id");
+	if (count.baddims > 1)
+		diag_error(ETV_REJECT, "%lu more records rejected: their "
+		    "embeddings do not have the index's %u dimensions",
+		    count.baddims - 1, in.meta.dims);
+	if (count.badmodel > 1)
+		diag_error(ETV_REJECT, "%lu more records rejected: their "
+		    "embedding_model is not the index's '%s'",
+		    count.badmodel - 1, in.meta.model);
 	/*
 	 * A malformed record without --rejects has ended the run already,
 	 * before anything was written; an input that could not be read
@@ -711,13 +1010,14 @@ run_write(int argc, char **argv)
 	if (diag_worst() < ETV_SYS && !(cfg.verb == V_DELETE && in.create))
 		ingest_commit(&in);
 	diag_verbose(1, "added %lu, replaced %lu, unchanged %lu, deleted %lu"
-	    "%s", count.added, count.replaced, count.unchanged,
-	    count.deleted, count.absent ? ", some ids were not found" : "");
+	    ", not found %lu", count.added, count.replaced, count.unchanged,
+	    count.deleted, count.absent);
 	vf_writer_free(in.w);
 	vf_close(in.ix);
 	vf_meta_release(&in.meta);
 	json_decref(in.ids);
 	json_decref(in.groups);
+	json_decref(manifest);
 	buf_release(&in.fields);
 	iox_unlock(lock);
 }
@@ -731,9 +1031,7 @@ run_rewrite(int argc, char **argv)
 	struct vf_meta m;
 	int lock, i, n;
 
-	if ((lock = iox_lock(cfg.path, 1)) == -1)
-		diag_fail(ETV_SYS, "cannot lock '%s': %s", cfg.path,
-		    strerror(errno));
+	lock = take_lock();
 	n = cfg.verb == V_COMPACT ? 1 : argc;
 	in = xcalloc((size_t)n, sizeof(*in));
 	for (i = 0; i < n; i++) {
@@ -1144,6 +1442,19 @@ hits_json(struct buf *b, const struct vf_index *ix, const struct vf_hit *h,
 		else
 			snprintf(num, sizeof(num), "null");
 		buf_printf(b, ",\"score\":%s", num);
+		/* The group (doc_id) too, so that a hit can be cited. */
+		if ((p = vf_str(sg, VF_GROUP, h[i].row, &len)) == NULL)
+			return -1;
+		if (len > 0 && !in_list(ix->meta.store, ix->meta.by,
+		    strlen(ix->meta.by))) {
+			buf_addc(b, ',');
+			if (add_json_string(b, ix->meta.by,
+			    strlen(ix->meta.by)) == -1)
+				return -1;
+			buf_addc(b, ':');
+			if (add_json_string(b, p, len) == -1)
+				return -1;
+		}
 		if ((p = vf_str(sg, VF_FIELDS, h[i].row, &len)) == NULL ||
 		    len < 2)
 			return -1;
@@ -1222,12 +1533,20 @@ query_item(struct rec_item *it, void *arg, int worker)
 			goto out;
 		model = record_model(it, rec, &bad);
 	}
-	if (bad || check_vector(it, rec, &ix->meta, d, model) == -1)
+	if (bad)
 		goto out;
-	if (ix->meta.metric == VF_COSINE)
-		unit_vector(vec, (size_t)d);
-	n = vf_query(w->vs, ix, vec, (size_t)cfg.k, qy->ef, cfg.exact,
-	    cfg.nfilters ? filter_accept : NULL, w, w->hits);
+	/* An empty index (built from no record) has no hits for anyone. */
+	if (ix->meta.dims == 0)
+		n = 0;
+	else if (check_vector(it, rec, &ix->meta, d, model) == -1)
+		goto out;
+	else {
+		if (ix->meta.metric == VF_COSINE)
+			unit_vector(vec, (size_t)d);
+		n = vf_query(w->vs, ix, vec, (size_t)cfg.k, qy->ef,
+		    cfg.exact, cfg.nfilters ? filter_accept : NULL, w,
+		    w->hits);
+	}
 	/* Splice "hits" into the original bytes (replacing an old one). */
 	buf_reset(&w->out);
 	line = it->line;
@@ -1427,6 +1746,98 @@ run_stats(void)
 	vf_close(ix);
 }
 
+/* Whether dump writes member name: all of them, or those of --fields. */
+static int
+dump_wants(const char *name)
+{
+	return cfg.fields == NULL || in_list(cfg.fields, name, strlen(name));
+}
+
+/* Append ",\"name\":" (or without the comma first) to b. */
+static void
+dump_key(struct buf *b, const char *name)
+{
+	json_t *j = json_string(name);
+
+	if (b->len > 1)
+		buf_addc(b, ',');
+	rec_dump(b, j);
+	json_decref(j);
+	buf_addc(b, ':');
+}
+
+/* Append the stored fields that dump writes, from their JSON object. */
+static void
+dump_fields(struct buf *b, const struct vf_index *ix, const char *p,
+    size_t n)
+{
+	const char *key;
+	json_t *f, *v;
+
+	if (n <= 2)
+		return;
+	if (cfg.fields == NULL) {
+		buf_addc(b, ',');
+		buf_add(b, p + 1, n - 2);
+		return;
+	}
+	if ((f = json_loadb(p, n, 0, NULL)) == NULL || !json_is_object(f))
+		diag_fail(ETV_SYS, "'%s': corrupt index: bad stored fields",
+		    ix->path);
+	json_object_foreach(f, key, v) {
+		if (!dump_wants(key))
+			continue;
+		dump_key(b, key);
+		rec_dump(b, v);
+	}
+	json_decref(f);
+}
+
+/*
+ * dump --docs: one line per group (document) with its live rows, in the
+ * order the groups first appear in the file.
+ */
+static void
+dump_docs(const struct vf_index *ix)
+{
+	const struct vf_seg *sg;
+	const char *p[4], *gk, *key;
+	struct buf b = BUF_INIT;
+	size_t n[4], gklen;
+	uint32_t s, r;
+	json_t *docs, *v;
+
+	docs = json_object();
+	for (s = 0; s < ix->nseg; s++) {
+		sg = &ix->seg[s];
+		for (r = 0; r < sg->n; r++) {
+			if (vf_dead(sg, r))
+				continue;
+			row_strings(ix, sg, r, p, n);
+			gk = group_of(p[VF_ID], n[VF_ID], p[VF_GROUP],
+			    n[VF_GROUP], &gklen);
+			if ((v = json_object_getn(docs, gk, gklen)) == NULL)
+				json_object_setn_new_nocheck(docs, gk, gklen,
+				    json_integer(1));
+			else
+				json_integer_set(v, json_integer_value(v) + 1);
+		}
+	}
+	json_object_foreach(docs, key, v) {
+		buf_reset(&b);
+		buf_addc(&b, '{');
+		dump_key(&b, ix->meta.by);
+		if (add_json_string(&b, key, strlen(key)) == -1)
+			diag_fail(ETV_SYS, "'%s': corrupt index: bad string "
+			    "table", ix->path);
+		buf_printf(&b, ",\"chunks\":%" JSON_INTEGER_FORMAT "}\n",
+		    json_integer_value(v));
+		iox_write(stdout, b.data, b.len);
+	}
+	buf_release(&b);
+	json_decref(docs);
+}
+
 static void
 run_dump(void)
 {
@@ -1439,6 +1850,11 @@ run_dump(void)
 	json_t *j;
 
 	verify_or_die(ix);
+	if (cfg.docs) {
+		dump_docs(ix);
+		vf_close(ix);
+		return;
+	}
 	for (s = 0; s < ix->nseg; s++) {
 		sg = &ix->seg[s];
 		for (r = 0; r < sg->n; r++) {
@@ -1447,41 +1863,35 @@ run_dump(void)
 			row_strings(ix, sg, r, p, n);
 			buf_reset(&b);
 			buf_addc(&b, '{');
-			j = json_string(opt.id_field);
-			rec_dump(&b, j);
-			json_decref(j);
-			buf_addc(&b, ':');
+			dump_key(&b, opt.id_field);
 			j = json_stringn_nocheck(p[VF_ID], n[VF_ID]);
 			rec_dump(&b, j);
 			json_decref(j);
-			if (n[VF_FIELDS] > 2) {
-				buf_addc(&b, ',');
-				buf_add(&b, p[VF_FIELDS] + 1,
-				    n[VF_FIELDS] - 2);
-			}
+			dump_fields(&b, ix, p[VF_FIELDS], n[VF_FIELDS]);
 			if (n[VF_GROUP] > 0 && !in_list(ix->meta.store,
-			    ix->meta.by, strlen(ix->meta.by))) {
-				j = json_string(ix->meta.by);
-				buf_addc(&b, ',');
-				rec_dump(&b, j);
-				json_decref(j);
+			    ix->meta.by, strlen(ix->meta.by)) &&
+			    dump_wants(ix->meta.by)) {
+				dump_key(&b, ix->meta.by);
 				j = json_stringn_nocheck(p[VF_GROUP],
 				    n[VF_GROUP]);
-				buf_addc(&b, ':');
 				rec_dump(&b, j);
 				json_decref(j);
 			}
-			if (n[VF_HASH] > 0) {
-				buf_printf(&b, ",\"%s\":", hash_field);
+			if (n[VF_HASH] > 0 && dump_wants(hash_field)) {
+				dump_key(&b, hash_field);
 				j = json_stringn_nocheck(p[VF_HASH],
 				    n[VF_HASH]);
 				rec_dump(&b, j);
 				json_decref(j);
 			}
-			buf_printf(&b, ",\"%s\":", emb_field);
-			vec_json_text(&b, vf_vec(ix, s, r), ix->meta.dims);
-			if (*ix->meta.model) {
-				buf_printf(&b, ",\"%s\":", model_field);
+			if (!cfg.no_embedding && dump_wants(emb_field)) {
+				dump_key(&b, emb_field);
+				vec_json_text(&b, vf_vec(ix, s, r),
+				    ix->meta.dims);
+			}
+			if (*ix->meta.model && !cfg.no_embedding &&
+			    dump_wants(model_field)) {
+				dump_key(&b, model_field);
 				j = json_string(ix->meta.model);
 				rec_dump(&b, j);
 				json_decref(j);
@@ -1498,7 +1908,7 @@ int
 main(int argc, char *argv[])
 {
 	size_t i;
-	int ch, given = 0, verb = 0;
+	int ch, given = 0, verb = 0, max_prune_given = 0;
 
 	diag_init(argv[0]);
 	while ((ch = getopt_long(argc, argv, "j:k:M:" OPT_COMMON_SHORT,
@@ -1534,7 +1944,7 @@ main(int argc, char *argv[])
 			    100000);
 			break;
 		case O_STORE:
-			check_store(optarg);
+			check_store(optarg, "--store");
 			cfg.store = optarg;
 			break;
 		case O_BY:
@@ -1544,6 +1954,27 @@ main(int argc, char *argv[])
 			break;
 		case O_PRUNE:
 			cfg.prune = 1;
+			break;
+		case O_MAX_PRUNE:
+			opt_limit("--max-prune", optarg, &cfg.max_prune,
+			    &cfg.max_prune_pct);
+			max_prune_given = 1;
+			break;
+		case O_FORCE:
+			cfg.force = 1;
+			break;
+		case O_MANIFEST:
+			cfg.manifest = optarg;
+			break;
+		case O_FIELDS:
+			check_store(optarg, "--fields");
+			cfg.fields = optarg;
+			break;
+		case O_NO_EMBEDDING:
+			cfg.no_embedding = 1;
+			break;
+		case O_DOCS:
+			cfg.docs = 1;
 			break;
 		case 'k':
 			cfg.k = opt_count("-k", optarg, 1, 100000);
@@ -1584,10 +2015,16 @@ main(int argc, char *argv[])
 		if (!(applies[i].verbs & verb))
 			diag_usage("option '%s' does not apply to '%s'",
 			    applies[i].name, argv[0]);
-		/* sync --by names the grouping; it is checked on its own. */
+		/*
+		 * sync --by names the grouping and delete --by what is
+		 * deleted; they are checked on their own.  --force is no
+		 * setting of the index.
+		 */
 		if (applies[i].code != 'j' && applies[i].code != O_EXACT &&
+		    applies[i].code != O_FORCE &&
 		    (applies[i].verbs & V_CREATES) &&
-		    !(applies[i].code == O_BY && verb == V_SYNC))
+		    !(applies[i].code == O_BY && verb != V_BUILD &&
+		    verb != V_ADD))
 			cfg.given |= V_CREATES;
 		if (applies[i].code == O_EXACT && (verb & V_CREATES))
 			cfg.given |= V_CREATES;
@@ -1598,6 +2035,14 @@ main(int argc, char *argv[])
 	cfg.path = argv[1];
 	if (verb == V_MERGE && argc < 3)
 		diag_usage("'merge' needs OUT and at least one IN");
+	if (cfg.docs && (cfg.fields || cfg.no_embedding))
+		diag_usage("option '--docs' lists documents; it does not take "
+		    "'--fields' or '--no-embedding'");
+	if (cfg.force && cfg.verb == V_SYNC && !cfg.prune)
+		diag_usage("option '--force' applies to 'sync --prune'");
+	if ((max_prune_given || cfg.manifest) && !cfg.prune)
+		diag_usage("options '--max-prune' and '--manifest' apply to "
+		    "'sync --prune'");
 	if (!(verb & (V_READS | V_MERGE)) && argc > 2)
 		diag_usage("'%s' takes no operand after INDEX", argv[0]);
 

@@ -32,9 +32,9 @@ opt_version(void)
 	exit(fflush(stdout) == EOF ? ETV_SYS : ETV_OK);
 }
 
-/* Parse "N" or "P%" for --max-rejects. */
-static void
-max_rejects(const char *arg)
+void
+opt_limit(const char *name, const char *arg, unsigned long *np,
+    double *pctp)
 {
 	size_t n = strlen(arg);
 	char *tmp;
@@ -43,11 +43,12 @@ max_rejects(const char *arg)
 		tmp = strndup(arg, n - 1);
 		if (tmp == NULL)
 			diag_fail(ETV_SYS, "out of memory");
-		opt.max_rejects_pct = opt_real("--max-rejects", tmp, 0, 100);
+		*pctp = opt_real(name, tmp, 0, 100);
 		free(tmp);
-	} else
-		opt.max_rejects = (unsigned long)opt_count("--max-rejects",
-		    arg, 0, LONG_MAX);
+	} else {
+		*np = (unsigned long)opt_count(name, arg, 0, LONG_MAX);
+		*pctp = -1;
+	}
 }
 
 void
@@ -71,7 +72,8 @@ opt_common(int ch, const char *help_text)
 		opt.rejects = optarg;
 		break;
 	case OPT_MAX_REJECTS:
-		max_rejects(optarg);
+		opt_limit("--max-rejects", optarg, &opt.max_rejects,
+		    &opt.max_rejects_pct);
 		break;
 	case OPT_TEXT_FIELD:
 		opt.text_field = optarg;

@@ -112,6 +112,14 @@ long	 opt_count(const char *name, const char *arg, long min, long max);
 size_t	 opt_size(const char *name, const char *arg);
 double	 opt_real(const char *name, const char *arg, double min, double max);
 
+/*
+ * Parse a bound given as "N" or "P%" (--max-rejects, --max-prune): a
+ * count into *n with *pct set to -1, or a percentage in [0, 100] into
+ * *pct (*n untouched).  A bad value is a usage error, as above.
+ */
+void	 opt_limit(const char *name, const char *arg, unsigned long *n,
+	    double *pct);
+
 /* Print "prog (etv) VERSION" on stdout and exit 0. */
 void	 opt_version(void) __attribute__((noreturn));
 

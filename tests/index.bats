@@ -270,7 +270,7 @@ d2 = [i for i in ids if i.startswith("d2#")]
 assert d1 == ["d1#0", "d1#1"], d1
 assert d2 == ["d2#3"], d2
 assert len(ids) == 8 * 4 + 3, len(ids)'
-	etv-index sync --prune "$T/x.etv" "$T/s.jsonl"
+	etv-index sync --prune --force "$T/x.etv" "$T/s.jsonl"
 	etv-index dump "$T/x.etv" | python3 -c '
 import json, sys
 ids = sorted(json.loads(l)["id"] for l in sys.stdin)
@@ -284,7 +284,8 @@ assert ids == ["d1#0", "d1#1", "d2#3"], ids'
 	grep '"doc_id":"d0"' "$T/docs.jsonl" | head -1 >"$T/s.jsonl"
 	python3 "$GEN" 8 16 --docs 2 --model other | grep '"id":"d0#1"' \
 	    >>"$T/s.jsonl"
-	run --separate-stderr etv-index sync --prune "$T/x.etv" "$T/s.jsonl"
+	run --separate-stderr etv-index sync --prune --force "$T/x.etv" \
+	    "$T/s.jsonl"
 	[ "$status" -eq 1 ]
 	etv-index dump "$T/x.etv" | python3 -c '
 import json, sys
@@ -337,7 +338,7 @@ assert all(x["meta"]["lang"] == "fr" for x in h)' "$T/o"
 	python3 -c '
 import json, sys
 h = json.load(open(sys.argv[1]))["hits"][0]
-assert sorted(h) == ["id", "meta", "score"], h' "$T/o"
+assert sorted(h) == ["doc_id", "id", "meta", "score"], h' "$T/o"
 }
 
 @test "index: a vector from another model is rejected with a clear message" {
@@ -552,10 +553,16 @@ assert list(r) == ["id", "text", "meta", "doc_id", "hash", "embedding",
 @test "index: an empty build makes an index that the first add shapes" {
 	run --separate-stderr etv-index build "$T/e.etv" </dev/null
 	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"'$T/e.etv' is an empty index; its dimensions come from the first add"* ]]
 	run etv-index stats "$T/e.etv"
 	[ "$(jf vectors <<<"$output")" = 0 ]
+	[ "$(jf dims <<<"$output")" = 0 ]
+	# Queries on it find nothing; they are not errors.
 	run --separate-stderr etv-index query "$T/e.etv" "$T/a.jsonl"
-	[ "$status" -eq 1 ]
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	[ "${#lines[@]}" -eq 300 ]
+	[ "$(jf hits <<<"${lines[0]}")" = "[]" ]
 	etv-index add "$T/e.etv" "$T/a.jsonl"
 	run etv-index stats "$T/e.etv"
 	[ "$(jf vectors <<<"$output")" = 300 ]
@@ -760,4 +767,217 @@ print(json.dumps({"id": "s1", "doc_id": "s", "text": "x",
 	etv-index query -k 5 --filter 'meta.title="a, [b] c"' \
 	    "$T/x.etv" "$T/q.jsonl" | hit_ids >"$T/h"
 	[ "$(cat "$T/h")" = s1 ]
+
+@test "index: sync --prune on an empty input prunes nothing, even forced" {
+	python3 "$GEN" 40 16 --docs 10 >"$T/docs.jsonl"
+	etv-index build "$T/x.etv" "$T/docs.jsonl"
+	run --separate-stderr etv-index sync --prune --force "$T/x.etv" \
+	    </dev/null
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"read no records: nothing pruned (10 of 10 documents would have gone)"* ]]
+	[ "$(etv-index stats "$T/x.etv" | jf vectors)" = 40 ]
+	[ "$(etv-index stats "$T/x.etv" | jf commit)" = 1 ]
+}
+
+@test "index: sync --prune refuses to prune past --max-prune N or P%" {
+	python3 "$GEN" 40 16 --docs 20 >"$T/docs.jsonl"	# 2 chunks each
+	etv-index build "$T/x.etv" "$T/docs.jsonl"
+	# 3 of 20 documents not read (15%): over the default 10%.
+	grep -v -E '"doc_id":"d(3|7|11)"' "$T/docs.jsonl" >"$T/s.jsonl"
+	run --separate-stderr etv-index sync -v --prune "$T/x.etv" \
+	    "$T/s.jsonl"
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"--prune would delete 3 of 20 documents (15%), more than --max-prune 10%: nothing pruned"* ]]
+	[[ "$stderr" == *"--force or --max-prune 100%"* ]]
+	[ "$(etv-index stats "$T/x.etv" | jf vectors)" = 40 ]
+	run --separate-stderr etv-index sync --prune --max-prune 2 \
+	    "$T/x.etv" "$T/s.jsonl"
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"more than --max-prune 2:"* ]]
+	run --separate-stderr etv-index sync -v --prune --max-prune 3 \
+	    "$T/x.etv" "$T/s.jsonl"
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"deleted 6"* ]]
+	[ "$(etv-index stats "$T/x.etv" | jf vectors)" = 34 ]
+	# Within the default bound: 1 of 17.
+	grep -v -E '"doc_id":"d5"' "$T/s.jsonl" >"$T/s2.jsonl"
+	run --separate-stderr etv-index sync --prune "$T/x.etv" \
+	    "$T/s2.jsonl"
+	[ "$status" -eq 0 ]
+	[ "$(etv-index stats "$T/x.etv" | jf vectors)" = 32 ]
+	# The rest of a refused sync is applied: d0 is re-chunked.
+	grep -E '"doc_id":"d0"' "$T/docs.jsonl" | head -1 >"$T/s3.jsonl"
+	run --separate-stderr etv-index sync -v --prune "$T/x.etv" \
+	    "$T/s3.jsonl"
+	[ "$status" -eq 1 ]
+	[ "$(etv-index stats "$T/x.etv" | jf vectors)" = 31 ]
+	run --separate-stderr etv-index sync --max-prune 5 "$T/x.etv" \
+	    "$T/s3.jsonl"
+	[ "$status" -eq 2 ]
+}
+
+@test "index: a change to a stored field reaches the index" {
+	python3 "$GEN" 20 16 >"$T/c.jsonl"
+	python3 -c '
+import json, sys
+for l in open(sys.argv[1]):
+    r = json.loads(l)
+    r["meta"]["category"] = "garden"
+    print(json.dumps(r, separators=(",", ":")))' "$T/c.jsonl" >"$T/c1.jsonl"
+	etv-index build "$T/x.etv" "$T/c1.jsonl"
+	# Only meta.category of d3#0 changes; its hash stays the same.
+	sed 's/"id":"d3#0"\(.*\)"garden"/"id":"d3#0"\1"kitchen"/' \
+	    "$T/c1.jsonl" >"$T/c2.jsonl"
+	! cmp -s "$T/c1.jsonl" "$T/c2.jsonl"
+	run --separate-stderr etv-index add -v "$T/x.etv" "$T/c2.jsonl"
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"added 0, replaced 1, unchanged 19, deleted 0"* ]]
+	sed -n 1p "$T/c2.jsonl" | etv-index query -k 20 --exact \
+	    --filter 'meta.category=kitchen' "$T/x.etv" | hit_ids >"$T/h"
+	[ "$(cat "$T/h")" = "d3#0" ]
+	run --separate-stderr etv-index add -v "$T/x.etv" "$T/c2.jsonl"
+	[[ "$stderr" == *"replaced 0, unchanged 20"* ]]
+}
+
+@test "index: build refuses an existing index unless --force" {
+	etv-index build "$T/x.etv" "$T/a.jsonl"
+	cp "$T/x.etv" "$T/before.etv"
+	head -18 "$T/a.jsonl" >"$T/s.jsonl"
+	run --separate-stderr etv-index build "$T/x.etv" "$T/s.jsonl"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"'$T/x.etv' exists: give --force to replace it, or use add or sync to update it"* ]]
+	cmp "$T/x.etv" "$T/before.etv"
+	run --separate-stderr etv-index build --force "$T/x.etv" "$T/s.jsonl"
+	[ "$status" -eq 0 ]
+	[ "$(etv-index stats "$T/x.etv" | jf vectors)" = 18 ]
+}
+
+@test "index: hits carry doc_id, start and end without --store" {
+	mkdir -p "$T/docs"
+	for i in 1 2 3; do
+		printf 'Paragraph one of note %s about rotating keys.\n\nParagraph two of note %s about backups at night.\n' \
+		    "$i" "$i" >"$T/docs/n$i.txt"
+	done
+	etv-extract "$T/docs" | etv-chunk -s 60 -o 0 | etv-embed \
+	    | etv-index build --store text "$T/x.etv"
+	echo '{"text":"backups at night"}' | etv-embed \
+	    | etv-index query -k 2 --exact "$T/x.etv" >"$T/o"
+	python3 -c '
+import json, sys
+for h in json.load(open(sys.argv[1]))["hits"]:
+    assert h["doc_id"] in ("n1.txt", "n2.txt", "n3.txt"), h
+    assert isinstance(h["start"], int) and h["end"] > h["start"], h
+    assert "meta" not in h, h
+    src = open(sys.argv[2] + "/" + h["doc_id"], "rb").read()
+    assert src[h["start"]:h["end"]].decode() == h["text"], h' \
+	    "$T/o" "$T/docs"
+}
+
+@test "index: dump --fields and --no-embedding" {
+	etv-index build "$T/x.etv" "$T/a.jsonl"
+	etv-index dump --no-embedding "$T/x.etv" | head -1 | python3 -c '
+import json, sys
+r = json.loads(sys.stdin.readline())
+assert list(r) == ["id", "text", "meta", "doc_id", "hash"], list(r)'
+	etv-index dump --fields meta,hash "$T/x.etv" | head -1 | python3 -c '
+import json, sys
+r = json.loads(sys.stdin.readline())
+assert list(r) == ["id", "meta", "hash"], list(r)'
+	[ "$(etv-index dump --fields text "$T/x.etv" | wc -l)" -eq 300 ]
+	run --separate-stderr etv-index dump --fields ',x' "$T/x.etv"
+	[ "$status" -eq 2 ]
+	run --separate-stderr etv-index dump --docs --fields id "$T/x.etv"
+	[ "$status" -eq 2 ]
+}
+
+@test "index: dump --docs lists the documents with their chunk counts" {
+	python3 "$GEN" 10 16 --docs 4 >"$T/docs.jsonl"
+	etv-index build "$T/x.etv" "$T/docs.jsonl"
+	echo '"d1#2"' | etv-index delete "$T/x.etv"
+	run --separate-stderr etv-index dump --docs "$T/x.etv"
+	[ "$status" -eq 0 ]
+	[ "$output" = '{"doc_id":"d0","chunks":3}
+{"doc_id":"d1","chunks":2}
+{"doc_id":"d2","chunks":2}
+{"doc_id":"d3","chunks":2}' ]
+}
+
+@test "index: delete --by doc_id removes whole documents" {
+	python3 "$GEN" 12 16 --docs 4 >"$T/docs.jsonl"
+	etv-index build "$T/x.etv" "$T/docs.jsonl"
+	run --separate-stderr etv-index delete -v --by doc_id "$T/x.etv" \
+	    < <(printf '"d1"\n{"doc_id":"d3"}\n"d9"\n')
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"doc_id 'd9' is not in the index"* ]]
+	[[ "$stderr" == *"deleted 6, not found 1"* ]]
+	[ "$(etv-index dump --docs "$T/x.etv" | wc -l)" -eq 2 ]
+	run --separate-stderr etv-index delete --by meta "$T/x.etv" </dev/null
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"groups rows by 'doc_id', not 'meta'"* ]]
+}
+
+@test "index: deleting an unknown id is reported and counted" {
+	etv-index build "$T/x.etv" "$T/a.jsonl"
+	run --separate-stderr etv-index delete -v "$T/x.etv" \
+	    < <(printf '"d1#0"\n"nope#0"\n')
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"<stdin>:2: id 'nope#0' is not in the index"* ]]
+	[[ "$stderr" == *"deleted 1, not found 1"* ]]
+	# Many: the first ten, then a count.
+	run --separate-stderr etv-index delete "$T/x.etv" \
+	    < <(for i in $(seq 25); do echo "\"x$i\""; done)
+	[ "$status" -eq 0 ]
+	[ "$(grep -c 'is not in the index' <<<"$stderr")" -eq 10 ]
+	[[ "$stderr" == *"15 more ids were not in the index"* ]]
+	run --separate-stderr etv-index delete -q "$T/x.etv" <<<'"nope"'
+	[ -z "$stderr" ]
+}
+
+@test "index: stats --verify-recall writes the keys the man page names" {
+	etv-index build "$T/x.etv" "$T/a.jsonl"
+	run --separate-stderr etv-index stats -k 5 --verify-recall 20 \
+	    "$T/x.etv"
+	[ "$status" -eq 0 ]
+	[ "$(jf recall_queries <<<"$output")" = 20 ]
+	jf recall_at_5 <<<"$output"
+	grep -q 'recall_at_10' "$BATS_TEST_DIRNAME/../man/etv-index.1"
+	grep -q 'recall_queries' "$BATS_TEST_DIRNAME/../man/etv-index.1"
+}
+
+@test "index: a failed command on a missing index leaves no lock file" {
+	mkdir "$T/w"
+	cd "$T/w"
+	run --separate-stderr etv-index delete nope.etv <<<'"a"'
+	[ "$status" -eq 4 ]
+	run --separate-stderr etv-index add nope.etv <<<'{"id":"x"}'
+	[ "$status" -eq 3 ]
+	run --separate-stderr etv-index compact nope.etv
+	[ "$status" -eq 4 ]
+	run --separate-stderr etv-index merge nope.etv none.etv
+	[ "$status" -eq 4 ]
+	[ -z "$(ls)" ]
+	# A lock file beside an index stays.
+	etv-index build x.etv "$T/a.jsonl"
+	[ -e x.etv.lock ]
+	run --separate-stderr etv-index add x.etv <<<'{"id":"x"}'
+	[ -e x.etv.lock ]
+}
+
+@test "index: records of other dimensions are summed up, not listed" {
+	etv-index build "$T/x.etv" "$T/a.jsonl"
+	python3 "$GEN" 40 8 --prefix m >"$T/m.jsonl"
+	run --separate-stderr etv-index add "$T/x.etv" "$T/m.jsonl"
+	[ "$status" -eq 1 ]
+	[ "$(wc -l <<<"$stderr")" -eq 2 ]
+	[[ "$stderr" == *"m.jsonl:1: embedding has 8 dimensions, the index has 16"* ]]
+	[[ "$stderr" == *"39 more records rejected: their embeddings do not have the index's 16 dimensions"* ]]
+	run --separate-stderr etv-index add --rejects "$T/r.jsonl" "$T/x.etv" \
+	    "$T/m.jsonl"
+	[ "$(wc -l <"$T/r.jsonl")" -eq 40 ]
+}
+
+@test "index: a record without an embedding points to etv embed" {
+	run --separate-stderr etv-index add "$T/x.etv" <<<'{"id":"a"}'
+	[ "$status" -eq 3 ]
+	[[ "$stderr" == *"field 'embedding' is missing (embed the records first: etv embed)"* ]]
 }
