@@ -767,6 +767,7 @@ print(json.dumps({"id": "s1", "doc_id": "s", "text": "x",
 	etv-index query -k 5 --filter 'meta.title="a, [b] c"' \
 	    "$T/x.etv" "$T/q.jsonl" | hit_ids >"$T/h"
 	[ "$(cat "$T/h")" = s1 ]
+}
 
 @test "index: sync --prune on an empty input prunes nothing, even forced" {
 	python3 "$GEN" 40 16 --docs 10 >"$T/docs.jsonl"
