@@ -96,6 +96,9 @@ chunker_free(struct chunker *c)
 const struct chunk_span *
 chunker_path(const struct chunker *c, const struct chunk *ch)
 {
+	/* With no heading in the text, c->path is NULL. */
+	if (ch->npath == 0)
+		return NULL;
 	return c->path + ch->path;
 }
 
@@ -120,11 +123,27 @@ is_nospace(int32_t c)
 	    (c >= 0x20000 && c <= 0x3ffff);
 }
 
+/*
+ * Is the grapheme cluster p[0..gl) white space?  Only when all its code
+ * points are: a space followed by a combining mark (one cluster) is a
+ * character of a word, so that the mark is never lost between chunks.
+ */
+static int
+cluster_is_space(const char *p, size_t gl)
+{
+	size_t i, adv;
+
+	for (i = 0; i < gl; i += adv)
+		if (!text_is_space(text_decode(p + i, gl - i, &adv)))
+			return 0;
+	return 1;
+}
+
 /* Unit counts of a stretch of text in the chunk's scale (den). */
 static size_t
 raw_units(const struct chunker *c, const char *p, size_t n)
 {
-	size_t i, k = 0, adv;
+	size_t i, k = 0, adv, gl;
 	int in_word = 0;
 	int32_t cp;
 
@@ -134,9 +153,11 @@ raw_units(const struct chunker *c, const char *p, size_t n)
 	case CHUNK_GRAPHEMES:
 		return text_grapheme_count(p, n);
 	case CHUNK_WORDS:
-		for (i = 0; i < n; i += adv) {
+		/* As scan() counts them: cluster by cluster. */
+		for (i = 0; i < n; i += gl) {
 			cp = text_decode(p + i, n - i, &adv);
-			if (text_is_space(cp))
+			gl = text_grapheme(p + i, n - i);
+			if (cluster_is_space(p + i, gl))
 				in_word = 0;
 			else if (!in_word || is_nospace(cp)) {
 				k++;
@@ -509,7 +530,8 @@ scan(struct chunker *c, size_t from, int markdown)
 		}
 		cp = text_decode(p + i, n - i, &adv);
 		gl = text_grapheme(p + i, n - i);
-		sp = text_is_space(cp);
+		sp = text_is_space(cp) && (gl == adv ||
+		    cluster_is_space(p + i, gl));
 		ns = is_nospace(cp);
 		isnl = cp == '\n' || cp == '\r' || cp == 0x85 ||
 		    cp == 0x2028 || cp == 0x2029;

@@ -100,7 +100,8 @@ size_t	 chunker_split(struct chunker *, const char *p, size_t n,
 
 /*
  * The heading path of a chunk returned by the last split: an array of
- * ch->npath spans, outermost first, borrowed until the next split.
+ * ch->npath spans, outermost first, borrowed until the next split; NULL
+ * when ch->npath is 0.
  */
 const struct chunk_span *chunker_path(const struct chunker *,
 	    const struct chunk *ch);
