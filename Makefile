@@ -18,11 +18,16 @@ PKGS	= jansson libutf8proc libxxhash libpcre2-8 libcurl sqlite3
 DEPCFLAGS != $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null || true
 DEPLIBS   != $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null || echo -ljansson -lutf8proc -lxxhash -lpcre2-8 -lcurl -lsqlite3; echo -lcsv -lm -pthread
 
-# SANITIZE=1 builds into build-san/ with ASan and UBSan.
+# SANITIZE=1 builds into build-san/ with ASan and UBSan, with clang unless
+# CC is given on the command line: clang's UBSan checks more than GCC's
+# (arithmetic on a null pointer, for one).
 BUILD	= build
 SF	=
 ifeq ($(SANITIZE),1)
 BUILD	= build-san
+ifeq ($(origin CC),file)
+CC	= clang
+endif
 SF	= -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
 	  -fno-sanitize-recover=undefined
 endif
