@@ -231,8 +231,11 @@ load_schema(void)
 	doc = load_json(cfg.schema);
 	if ((uri = file_uri(cfg.schema)) == NULL)
 		diag_usage("cannot open schema '%s'", cfg.schema);
-	if (js_add(S, doc, uri, &err) != 0 || js_compile(S, uri, &err) != 0)
+	/* uri is freed first: clang's LeakSanitizer sees it lost at exit. */
+	if (js_add(S, doc, uri, &err) != 0 || js_compile(S, uri, &err) != 0) {
+		free(uri);
 		diag_usage("schema '%s': %s", cfg.schema, err.data);
+	}
 	free(uri);
 	json_decref(doc);
 	buf_release(&err);
