@@ -271,6 +271,16 @@ for d in range(20):
 	[ "$status" -eq 0 ]
 }
 
+@test "chunk --markdown on a text without headings" {
+	# No heading at all: an empty path, not arithmetic on a null
+	# pointer (clang's UBSan stops the sanitizer build on that).
+	run --separate-stderr etv-chunk -m -s 30 --min-size 0 <<<'{"id":"m","text":"Plain text.\n\nNo heading here at all."}'
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	[ "$(jq -c .meta.headings <<<"$output" | sort -u)" = '[]' ]
+	[ "$(wc -l <<<"$output")" -eq 2 ]
+}
+
 @test "chunk --markdown leaves a meta that is not an object alone" {
 	run --separate-stderr etv-chunk -m <<<'{"id":"m","text":"# T\n\nx","meta":"note"}'
 	[ "$status" -eq 0 ]
