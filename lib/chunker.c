@@ -171,14 +171,15 @@ cluster_is_space(const char *p, size_t gl)
 /*
  * The token estimate without a tokenizer, in 1/EST_DEN of a token: an
  * upper bound of the counts of the r50k, p50k, cl100k and o200k encodings,
- * fitted as a linear program on chunks of /usr/share/doc and man pages
- * (the tightest costs under which no chunk's estimate was below its count
- * in any of the four), each rounded up.  A character costs by its class,
- * plus a premium when it starts a run of its class (the pre-tokenizers cut
- * runs of letters, digits and punctuation apart, and short runs cost the
- * most per byte) or changes case inside a run of ASCII letters (mixed-case
- * strings such as base64 merge badly).  Characters of scripts written without spaces cost the
- * same everywhere, so that a chunk may start between two of them.
+ * fitted as a linear program on chunks of /usr/share/doc, man pages,
+ * translated man pages and C headers (the costs of the least mean
+ * estimate under which no chunk's estimate was below its count in any of
+ * the four), raised by 5% and rounded up.  A character costs by its
+ * class, plus a premium when it starts a run of its class (the
+ * pre-tokenizers cut runs of letters, digits and punctuation apart, and
+ * short runs cost the most per byte) or changes case inside a run of
+ * ASCII letters (mixed-case strings such as base64 merge badly).  The
+ * first space after a word costs nothing: it goes with the next word.
  */
 enum {
 	EC_NONE,		/* start of the text */
