@@ -18,11 +18,16 @@ PKGS	= jansson libutf8proc libxxhash libpcre2-8 libcurl sqlite3
 DEPCFLAGS != $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null || true
 DEPLIBS   != $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null || echo -ljansson -lutf8proc -lxxhash -lpcre2-8 -lcurl -lsqlite3; echo -lcsv -lm -pthread
 
-# SANITIZE=1 builds into build-san/ with ASan and UBSan.
+# SANITIZE=1 builds into build-san/ with ASan and UBSan, with clang unless
+# CC is given on the command line: clang's UBSan checks more than GCC's
+# (arithmetic on a null pointer, for one).
 BUILD	= build
 SF	=
 ifeq ($(SANITIZE),1)
 BUILD	= build-san
+ifeq ($(origin CC),file)
+CC	= clang
+endif
 SF	= -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
 	  -fno-sanitize-recover=undefined
 endif
@@ -68,9 +73,14 @@ deps-bench:
 	@sh scripts/deps.sh --bench
 
 # The set-up is part of check and demo, so that both work on a fresh machine.
+# check fetches the OpenAI rank files, so that the tests that need them run
+# (ETV_NEED_TOKENIZERS makes them fail rather than skip without them).
 check: deps
+	@sh scripts/fetch-tokenizers.sh build/tokenizers
 	@$(MAKE) --no-print-directory all
-	ETV_BUILD=$(CURDIR)/$(B) ETV_SANITIZE=$(SANITIZE) $(BATS) tests
+	ETV_BUILD=$(CURDIR)/$(B) ETV_SANITIZE=$(SANITIZE) \
+	    ETV_TOKENIZERS=$(CURDIR)/build/tokenizers ETV_NEED_TOKENIZERS=1 \
+	    $(BATS) tests
 
 demo: deps
 	@$(MAKE) --no-print-directory all

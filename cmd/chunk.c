@@ -1,5 +1,6 @@
 /* chunk.c -- etv-chunk: split documents into retrieval-ready chunks */
 /* SPDX-License-Identifier: MIT */
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,8 +41,8 @@ static const char help[] = USAGE "\n"
 "                      one's tail, at a word boundary (default 0)\n"
 "  -t, --tokenizer FILE  count tokens exactly with an OpenAI .tiktoken rank\n"
 "                      file (implies --unit tokens); without it, tokens are\n"
-"                      estimated: 1/4 token per ASCII byte, 1 per other\n"
-"                      character, rounded up\n"
+"                      estimated by character class, an upper bound of the\n"
+"                      r50k, p50k, cl100k and o200k counts on real text\n"
 "  -m, --markdown      treat every text as Markdown: heading paths in\n"
 "                      meta.headings, code blocks and tables kept whole,\n"
 "                      front matter skipped (default when meta.type is\n"
@@ -456,8 +457,11 @@ main(int argc, char **argv)
 		co.overlap = (size_t)opt_count("--overlap", ov_arg, 0,
 		    (long)co.size - 1);
 	if (tokfile != NULL) {
+		/* A malformed rank file is a bad argument; an unreadable
+		 * one an I/O failure. */
 		if ((bpe = bpe_load(tokfile, err, sizeof(err))) == NULL)
-			diag_usage("option '--tokenizer': %s", err);
+			diag_fail(errno == EINVAL ? ETV_USAGE : ETV_SYS, "%s",
+			    err);
 		co.bpe = bpe;
 		diag_verbose(2, "tokenizer %s: %zu tokens, %s pattern",
 		    tokfile, bpe_vocab(bpe), bpe_pattern_name(bpe));

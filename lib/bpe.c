@@ -134,7 +134,11 @@ lookup(const struct bpe *b, const char *p, size_t n)
 	}
 }
 
-static int
+/*
+ * Add a token to the rank table.  Returns 0, or the rank already given to
+ * the same bytes.
+ */
+static uint32_t
 insert(struct bpe *b, uint32_t off, uint32_t len, uint32_t rank)
 {
 	uint64_t h = hash64(b->pool + off, len);
@@ -147,13 +151,13 @@ insert(struct bpe *b, uint32_t off, uint32_t len, uint32_t rank)
 			break;
 		if (s->len == len && memcmp(b->pool + s->off, b->pool + off,
 		    len) == 0)
-			return -1;
+			return s->rank;
 	}
 	s->off = off;
 	s->len = len;
 	s->rank = rank;
 	s->tag = (uint32_t)(h >> 32);
-	return 0;
+	return NORANK;
 }
 
 static enum bpe_pattern
@@ -174,19 +178,42 @@ guess_pattern(const char *path, size_t ntok)
 	return ntok < 150000 ? BPE_CL100K : BPE_O200K;
 }
 
+/*
+ * Is s[0..n) the base64 of its decoding, d[0..dlen), as tiktoken writes
+ * it (standard alphabet, padded)?  base64_decode() alone also takes the
+ * URL-safe alphabet, missing padding and stray low bits.
+ */
+static int
+canonical_b64(struct buf *tmp, const char *s, size_t n,
+    const unsigned char *d, size_t dlen)
+{
+	buf_reset(tmp);
+	base64_encode(tmp, d, dlen);
+	return tmp->len == n && memcmp(tmp->data, s, n) == 0;
+}
+
+/*
+ * Read a rank file; on a malformed one errno is EINVAL and err says where
+ * (FILE:LINE where a line is at fault).
+ */
 static struct bpe *
 load(const char *path, int pat, char *err, size_t errlen)
 {
 	struct bpe *b;
-	char *data, *line, *end, *sp, *nl;
+	struct buf tmp = BUF_INIT;
+	char *data, *line, *end, *sp, *nl, *q, one;
 	size_t len, nlines, lineno, i;
+	uint32_t *rline = NULL;
 	long dlen;
 	unsigned long rank;
-	int errcode;
+	uint32_t old;
+	int errcode, byte;
 	PCRE2_SIZE erroff;
 
 	if ((data = iox_slurp(path, &len)) == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		errcode = errno;
+		snprintf(err, errlen, "%s: %s", path, strerror(errcode));
+		errno = errcode;
 		return NULL;
 	}
 	nlines = 0;
@@ -211,30 +238,69 @@ load(const char *path, int pat, char *err, size_t errlen)
 			end--;
 		if (end == line)
 			continue;
-		if ((sp = memchr(line, ' ', (size_t)(end - line))) == NULL)
+		if ((sp = memchr(line, ' ', (size_t)(end - line))) == NULL) {
+			snprintf(err, errlen, "%s:%zu: not a 'base64 rank' "
+			    "line", path, lineno);
 			goto bad;
+		}
 		dlen = base64_decode(line, (size_t)(sp - line),
 		    (unsigned char *)b->pool + b->poollen);
-		if (dlen <= 0)
+		if (dlen <= 0 || !canonical_b64(&tmp, line,
+		    (size_t)(sp - line), (unsigned char *)b->pool +
+		    b->poollen, (size_t)dlen)) {
+			snprintf(err, errlen, "%s:%zu: '%.*s' is not the "
+			    "base64 of a token", path, lineno,
+			    (int)(sp - line > 40 ? 40 : sp - line), line);
 			goto bad;
-		errno = 0;
-		rank = strtoul(sp + 1, &line, 10);
-		if (errno != 0 || line != end || sp[1] < '0' || sp[1] > '9' ||
-		    rank >= NORANK)
-			goto bad;
-		if (insert(b, (uint32_t)b->poollen, (uint32_t)dlen,
-		    (uint32_t)rank) != 0) {
-			snprintf(err, errlen, "%s:%zu: duplicate token", path,
-			    lineno);
-			goto fail;
 		}
+		errno = 0;
+		rank = strtoul(sp + 1, &q, 10);
+		if (errno != 0 || q != end || sp[1] < '0' || sp[1] > '9' ||
+		    rank > BPE_MAX_RANK) {
+			snprintf(err, errlen, "%s:%zu: the rank is not a number "
+			    "from 0 to %u", path, lineno, BPE_MAX_RANK);
+			goto bad;
+		}
+		if ((old = insert(b, (uint32_t)b->poollen, (uint32_t)dlen,
+		    (uint32_t)rank)) != NORANK) {
+			snprintf(err, errlen, "%s:%zu: duplicate token (rank "
+			    "%lu, and %lu before)", path, lineno, rank,
+			    (unsigned long)old);
+			goto bad;
+		}
+		/* The line of each rank, to find a rank given twice. */
+		if (rank >= b->nrank) {
+			i = b->nrank;
+			b->nrank = rank + 1 > 2 * b->nrank ? rank + 1 :
+			    2 * b->nrank;
+			rline = xreallocarray(rline, b->nrank, sizeof(*rline));
+			memset(rline + i, 0, (b->nrank - i) * sizeof(*rline));
+		}
+		if (rline[rank] != 0) {
+			snprintf(err, errlen, "%s:%zu: duplicate rank %lu (line "
+			    "%lu)", path, lineno, rank,
+			    (unsigned long)rline[rank]);
+			goto bad;
+		}
+		rline[rank] = (uint32_t)lineno;
 		b->poollen += (size_t)dlen;
 		b->ntok++;
 	}
 	if (b->ntok == 0) {
 		snprintf(err, errlen, "%s: no tokens", path);
-		goto fail;
+		goto bad;
 	}
+	/* Every byte must be a token, or some text cannot be encoded. */
+	for (byte = 0; byte < 256; byte++) {
+		one = (char)byte;
+		if (lookup(b, &one, 1) == NORANK) {
+			snprintf(err, errlen, "%s: no token for the byte 0x%02x "
+			    "(a rank file has one for each of the 256 bytes)",
+			    path, byte);
+			goto bad;
+		}
+	}
+	b->nrank = 0;
 	for (i = 0; i <= b->mask; i++)
 		if (b->slots[i].len > 0 && b->slots[i].rank >= b->nrank)
 			b->nrank = (size_t)b->slots[i].rank + 1;
@@ -242,7 +308,9 @@ load(const char *path, int pat, char *err, size_t errlen)
 	for (i = 0; i <= b->mask; i++)
 		if (b->slots[i].len > 0)
 			b->rlen[b->slots[i].rank] = b->slots[i].len;
+	free(rline);
 	free(data);
+	buf_release(&tmp);
 	b->pat = pat >= 0 ? (enum bpe_pattern)pat :
 	    guess_pattern(path, b->ntok);
 	b->re = pcre2_compile((PCRE2_SPTR)patterns[b->pat],
@@ -252,17 +320,18 @@ load(const char *path, int pat, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot compile the %s pattern (%d)",
 		    pattern_names[b->pat], errcode);
 		bpe_free(b);
+		errno = ENOMEM;
 		return NULL;
 	}
 	/* Without JIT (unsupported platform) the interpreter is used. */
 	(void)pcre2_jit_compile(b->re, PCRE2_JIT_COMPLETE);
 	return b;
 bad:
-	snprintf(err, errlen, "%s:%zu: not a 'base64 rank' line", path,
-	    lineno);
-fail:
+	free(rline);
 	free(data);
+	buf_release(&tmp);
 	bpe_free(b);
+	errno = EINVAL;
 	return NULL;
 }
 

@@ -27,13 +27,22 @@ enum bpe_pattern {
 	BPE_O200K	/* o200k_base (GPT-4o and later) */
 };
 
+/* The largest rank a rank file may give (2^24 - 1). */
+#define BPE_MAX_RANK	16777215u
+
 /*
- * Load a rank file: one "base64(token bytes) rank" pair per line.  The
- * pattern is chosen from the file name (it contains "r50k", "p50k",
- * "gpt2", "cl100k" or "o200k"), or else from the size of the vocabulary
- * (under 60000 tokens r50k, under 150000 cl100k, o200k above).  Returns
- * NULL on failure with a message in err (errlen bytes).  The caller frees
- * the result with bpe_free().
+ * Load a rank file: one "base64(token bytes) rank" pair per line, the
+ * base64 standard and padded, the rank a decimal number up to
+ * BPE_MAX_RANK; blank lines are skipped.  Each token and each rank
+ * appears once, and each of the 256 single bytes is a token (else some
+ * text could not be encoded).  The pattern is chosen from the file name
+ * (it contains "r50k", "p50k", "gpt2", "cl100k" or "o200k"), or else from
+ * the size of the vocabulary (under 60000 tokens r50k, under 150000
+ * cl100k, o200k above).  Returns NULL on failure with a message in err
+ * (errlen bytes) and errno set: EINVAL for a malformed file, the message
+ * then "FILE:LINE: ..." ("FILE: ..." when no one line is at fault), else
+ * the reason the file could not be read.  The caller frees the result
+ * with bpe_free().
  */
 struct bpe *bpe_load(const char *path, char *err, size_t errlen);
 

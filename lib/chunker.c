@@ -1,5 +1,6 @@
 /* chunker.c -- split a text into chunks on natural boundaries */
 /* SPDX-License-Identifier: MIT */
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,28 @@ enum {
 
 
 /*
+ * The token estimate's costs, in 1/EST_DEN of a token (see est_char()).
+ */
+#define EST_DEN		32
+#define EST_W_LS	21
+#define EST_W_L		14
+#define EST_W_LU	23
+#define EST_W_NS	37
+#define EST_W_N		15
+#define EST_W_PS	3
+#define EST_W_P		42
+#define EST_W_S		32
+#define EST_W_NL	17
+#define EST_W_T		32
+#define EST_W_US	25
+#define EST_W_U		32
+#define EST_W_C		96
+#define EST_W_Q		17
+#define EST_W_S1	0
+#define EST_W_LX	15
+
+
+/*
  * A boundary: the white space between two words, [a, b).  A chunk that
  * ends here ends at a; one that starts here starts at b.  ca and cb are
  * the unit counts from the text's start to a and to b (for tokens with a
@@ -37,15 +60,17 @@ enum {
 struct brk {
 	uint32_t	 a;		/* end of the word before */
 	uint32_t	 b;		/* start of the word after */
-	uint32_t	 ca;		/* units before a */
-	uint32_t	 cb;		/* units before b */
+	uint64_t	 ca;		/* units before a */
+	uint64_t	 cb;		/* units before b, less what the
+					   character at b costs more at the
+					   start of a text (token estimate) */
 	unsigned char	 lvl;		/* LV_* */
 };
 
 struct chunker {
 	struct chunk_opts opt;		/* the options */
-	size_t		 den;		/* unit counts per unit (4 for the
-					   token estimate, else 1) */
+	size_t		 den;		/* unit counts per unit (EST_DEN for
+					   the token estimate, else 1) */
 	struct bpe_work	*bw;		/* tokenizer scratch, or NULL; owned */
 	struct brk	*br;		/* boundaries; owned */
 	size_t		 nbr, capbr;	/* used, allocated */
@@ -66,6 +91,9 @@ struct chunker {
 	size_t		 n;		/* its length */
 };
 
+static pthread_once_t est_once = PTHREAD_ONCE_INIT;
+static void est_init(void);
+
 struct chunker *
 chunker_new(const struct chunk_opts *o)
 {
@@ -73,7 +101,8 @@ chunker_new(const struct chunk_opts *o)
 
 	c = xcalloc(1, sizeof(*c));
 	c->opt = *o;
-	c->den = o->unit == CHUNK_TOKENS && o->bpe == NULL ? 4 : 1;
+	pthread_once(&est_once, est_init);
+	c->den = o->unit == CHUNK_TOKENS && o->bpe == NULL ? EST_DEN : 1;
 	if (o->unit == CHUNK_TOKENS && o->bpe != NULL)
 		c->bw = bpe_work_new(o->bpe);
 	return c;
@@ -96,6 +125,9 @@ chunker_free(struct chunker *c)
 const struct chunk_span *
 chunker_path(const struct chunker *c, const struct chunk *ch)
 {
+	/* With no heading in the text, c->path is NULL. */
+	if (ch->npath == 0)
+		return NULL;
 	return c->path + ch->path;
 }
 
@@ -120,11 +152,203 @@ is_nospace(int32_t c)
 	    (c >= 0x20000 && c <= 0x3ffff);
 }
 
+/*
+ * Is the grapheme cluster p[0..gl) white space?  Only when all its code
+ * points are: a space followed by a combining mark (one cluster) is a
+ * character of a word, so that the mark is never lost between chunks.
+ */
+static int
+cluster_is_space(const char *p, size_t gl)
+{
+	size_t i, adv;
+
+	for (i = 0; i < gl; i += adv)
+		if (!text_is_space(text_decode(p + i, gl - i, &adv)))
+			return 0;
+	return 1;
+}
+
+/*
+ * The token estimate without a tokenizer, in 1/EST_DEN of a token: an
+ * upper bound of the counts of the r50k, p50k, cl100k and o200k encodings,
+ * fitted as a linear program on chunks of /usr/share/doc, man pages,
+ * translated man pages and C headers (the costs of the least mean
+ * estimate under which no chunk's estimate was below its count in any of
+ * the four), raised by 5% and rounded up.  A character costs by its
+ * class, plus a premium when it starts a run of its class (the
+ * pre-tokenizers cut runs of letters, digits and punctuation apart, and
+ * short runs cost the most per byte) or changes case inside a run of
+ * ASCII letters (mixed-case strings such as base64 merge badly).  The
+ * first space after a word costs nothing: it goes with the next word.
+ */
+enum {
+	EC_NONE,		/* start of the text */
+	EC_LOWER,		/* ASCII letter but A-Z */
+	EC_UPPER,		/* A-Z */
+	EC_DIGIT,		/* ASCII digit */
+	EC_PUNCT,		/* other ASCII, not white space */
+	EC_SPACE,		/* white space */
+	EC_ULETTER,		/* other letter or mark */
+	EC_NOSPACE,		/* a script written without spaces */
+	EC_OTHER		/* other non-ASCII */
+};
+#define EST_LETTER_RUN	EST_W_LS	/* a run of ASCII letters */
+#define EST_LOWER	EST_W_L		/* an ASCII letter but A-Z */
+#define EST_UPPER	EST_W_LU	/* A-Z */
+#define EST_CASE	EST_W_LX	/* a letter of the other case than the
+					   one before */
+#define EST_DIGIT_RUN	EST_W_NS
+#define EST_DIGIT	EST_W_N
+#define EST_PUNCT_RUN	EST_W_PS
+#define EST_PUNCT	EST_W_P
+#define EST_SPACE	EST_W_S		/* space and other white space */
+#define EST_SPACE1	EST_W_S1	/* a space after other than white space */
+#define EST_NEWLINE	EST_W_NL	/* \n, \r */
+#define EST_TAB		EST_W_T
+#define EST_ULETTER_RUN	EST_W_US
+#define EST_UBYTE	EST_W_U		/* per byte of a letter or mark */
+#define EST_NOSPACE	EST_W_C		/* per character */
+#define EST_OBYTE	EST_W_Q		/* per byte of anything else */
+
+/* Class and cost of each ASCII byte (the run premium aside). */
+static unsigned char est_acls[128], est_acost[128];
+
+static void
+est_init(void)
+{
+	int b;
+
+	for (b = 0; b < 128; b++) {
+		if ((b | 0x20) >= 'a' && (b | 0x20) <= 'z') {
+			est_acls[b] = b <= 'Z' ? EC_UPPER : EC_LOWER;
+			est_acost[b] = b <= 'Z' ? EST_UPPER : EST_LOWER;
+		} else if (b >= '0' && b <= '9') {
+			est_acls[b] = EC_DIGIT;
+			est_acost[b] = EST_DIGIT;
+		} else if (b == '\n' || b == '\r') {
+			est_acls[b] = EC_SPACE;
+			est_acost[b] = EST_NEWLINE;
+		} else if (b == '\t') {
+			est_acls[b] = EC_SPACE;
+			est_acost[b] = EST_TAB;
+		} else if (b == ' ' || b == '\v' || b == '\f') {
+			est_acls[b] = EC_SPACE;
+			est_acost[b] = EST_SPACE;
+		} else {
+			est_acls[b] = EC_PUNCT;
+			est_acost[b] = EST_PUNCT;
+		}
+	}
+}
+
+/*
+ * The cost of the character at p[0..n) after one of class *prev, which
+ * becomes its class; *adv receives its length.
+ */
+static uint32_t
+est_char(const char *p, size_t n, int *prev, size_t *adv)
+{
+	unsigned char ch = (unsigned char)*p;
+	int32_t cp;
+	int cls, cat;
+	uint32_t k;
+
+	if (ch < 0x80) {
+		*adv = 1;
+		cls = est_acls[ch];
+		k = est_acost[ch];
+		/* A space after a word goes with the next word's token. */
+		if (ch == ' ' && *prev != EC_SPACE)
+			k = EST_SPACE1;
+		if (cls == EC_LOWER || cls == EC_UPPER) {
+			if (*prev != EC_LOWER && *prev != EC_UPPER)
+				k += EST_LETTER_RUN;
+			else if (*prev != cls)
+				k += EST_CASE;
+		} else if (cls != *prev)
+			k += cls == EC_DIGIT ? EST_DIGIT_RUN :
+			    cls == EC_PUNCT ? EST_PUNCT_RUN : 0;
+		*prev = cls;
+		return k;
+	}
+	cp = text_decode(p, n, adv);
+	if (text_is_space(cp)) {
+		cls = EC_SPACE;
+		k = cp == 0x85 || cp == 0x2028 || cp == 0x2029 ?
+		    EST_NEWLINE : EST_SPACE;
+	} else if (is_nospace(cp)) {
+		cls = EC_NOSPACE;
+		k = EST_NOSPACE;
+	} else {
+		cat = cp >= 0 ? utf8proc_category(cp) : 0;
+		if (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_ME) {
+			cls = EC_ULETTER;
+			k = (uint32_t)*adv * EST_UBYTE +
+			    (*prev != EC_ULETTER ? EST_ULETTER_RUN : 0);
+		} else {
+			cls = EC_OTHER;
+			k = (uint32_t)*adv * EST_OBYTE;
+		}
+	}
+	*prev = cls;
+	return k;
+}
+
+/* The estimate of p[0..n) as a text of its own. */
+static uint64_t
+est_text(const char *p, size_t n)
+{
+	uint64_t k = 0;
+	size_t i, adv;
+	int prev = EC_NONE;
+
+	for (i = 0; i < n; i += adv)
+		k += est_char(p + i, n - i, &prev, &adv);
+	return k;
+}
+
+/*
+ * Set the estimate counts of the boundaries: ca the cost of the text
+ * before a, cb that before b less what the character at b costs more as
+ * the first of a text (a run premium it has not paid where it stands),
+ * so that the estimate of a chunk from boundary i to boundary j is
+ * br[j].ca - br[i].cb, the estimate of its text alone.  (cb is clamped at
+ * 0, which only a text of white space that costs nothing could reach.)
+ */
+static void
+est_brks(struct chunker *c, size_t from)
+{
+	const char *p = c->p;
+	size_t n = c->n, i = from, k, adv;
+	uint64_t sum = 0, cb;
+	uint32_t ctx, alone;
+	int prev = EC_NONE, none;
+
+	for (k = 0; k < c->nbr; k++) {
+		for (; i < c->br[k].a; i += adv)
+			sum += est_char(p + i, n - i, &prev, &adv);
+		c->br[k].ca = sum;
+		for (; i < c->br[k].b; i += adv)
+			sum += est_char(p + i, n - i, &prev, &adv);
+		cb = sum;
+		if (i < n) {
+			none = EC_NONE;
+			alone = est_char(p + i, n - i, &none, &adv);
+			ctx = est_char(p + i, n - i, &prev, &adv);
+			sum += ctx;
+			i += adv;
+			/* A space may cost more where it stands than alone. */
+			cb = cb + ctx > alone ? cb + ctx - alone : 0;
+		}
+		c->br[k].cb = cb;
+	}
+}
+
 /* Unit counts of a stretch of text in the chunk's scale (den). */
 static size_t
 raw_units(const struct chunker *c, const char *p, size_t n)
 {
-	size_t i, k = 0, adv;
+	size_t i, k = 0, adv, gl;
 	int in_word = 0;
 	int32_t cp;
 
@@ -134,9 +358,11 @@ raw_units(const struct chunker *c, const char *p, size_t n)
 	case CHUNK_GRAPHEMES:
 		return text_grapheme_count(p, n);
 	case CHUNK_WORDS:
-		for (i = 0; i < n; i += adv) {
+		/* As scan() counts them: cluster by cluster. */
+		for (i = 0; i < n; i += gl) {
 			cp = text_decode(p + i, n - i, &adv);
-			if (text_is_space(cp))
+			gl = text_grapheme(p + i, n - i);
+			if (cluster_is_space(p + i, gl))
 				in_word = 0;
 			else if (!in_word || is_nospace(cp)) {
 				k++;
@@ -147,12 +373,7 @@ raw_units(const struct chunker *c, const char *p, size_t n)
 	case CHUNK_TOKENS:
 		if (c->bw != NULL)
 			return bpe_count(c->bw, p, n);
-		for (i = 0; i < n; i++)
-			if ((unsigned char)p[i] < 0x80)
-				k++;
-			else if (((unsigned char)p[i] & 0xc0) != 0x80)
-				k += 4;
-		return k;
+		return (size_t)est_text(p, n);
 	}
 	return 0;
 }
@@ -509,7 +730,8 @@ scan(struct chunker *c, size_t from, int markdown)
 		}
 		cp = text_decode(p + i, n - i, &adv);
 		gl = text_grapheme(p + i, n - i);
-		sp = text_is_space(cp);
+		sp = text_is_space(cp) && (gl == adv ||
+		    cluster_is_space(p + i, gl));
 		ns = is_nospace(cp);
 		isnl = cp == '\n' || cp == '\r' || cp == 0x85 ||
 		    cp == 0x2028 || cp == 0x2029;
@@ -604,7 +826,8 @@ protect(struct chunker *c)
 			k = c->nbr - 1;
 		first = i;
 		last = k;
-		if (units(c, c->br[last].ca - c->br[first].cb) >
+		if (c->br[last].ca > c->br[first].cb &&
+		    units(c, (size_t)(c->br[last].ca - c->br[first].cb)) >
 		    c->opt.size) {
 			j++;
 			continue;
@@ -659,7 +882,7 @@ est(const struct chunker *c, size_t i, size_t j)
 {
 	if (c->br[j].ca <= c->br[i].cb)
 		return 0;
-	return units(c, c->br[j].ca - c->br[i].cb);
+	return units(c, (size_t)(c->br[j].ca - c->br[i].cb));
 }
 
 /*
@@ -782,11 +1005,11 @@ force(struct chunker *c, size_t x, size_t y)
 		force_tokens(c, x, y);
 		return;
 	}
-	/* A grapheme is at least one unit (a quarter of one for the token
+	/* A grapheme is at least one unit (1/EST_DEN of one for the token
 	 * estimate). */
 	most = c->opt.size + 1;
 	if (c->opt.unit == CHUNK_TOKENS)
-		most = 4 * c->opt.size + 1;
+		most = EST_DEN * c->opt.size + 1;
 
 	while (pos < y) {
 		/* Grapheme boundaries after pos, up to a bound on the
@@ -916,6 +1139,8 @@ chunker_split(struct chunker *c, const char *p, size_t n, int markdown,
 	scan(c, from, markdown);
 	if (c->nbr < 2)
 		return 0;
+	if (c->opt.unit == CHUNK_TOKENS && c->bw == NULL)
+		est_brks(c, from);
 	if (markdown && c->md.nblocks > 0)
 		protect(c);
 	si = prev = 0;

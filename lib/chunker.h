@@ -10,7 +10,10 @@
 /*
  * The chunker cuts a text into chunks of at most `size` units, each a
  * span [start, end) of the text's bytes with no white space at either
- * edge, cut only at grapheme cluster boundaries.
+ * edge, cut only at grapheme cluster boundaries.  A cluster is white space
+ * only when all its code points are: a space with a combining mark after
+ * it is a character of a word (and may start a chunk), so that every
+ * character but white space is in some chunk.
  *
  * Boundaries, from the best: end of text, section (a Markdown heading
  * starts after it), paragraph (a blank line), line ending a sentence,
@@ -39,8 +42,11 @@
  * grapheme clusters, CHUNK_WORDS white-space separated words (each
  * character of a script written without spaces is a word), CHUNK_TOKENS
  * tokens of the tokenizer in `bpe`, counted exactly on the chunk's own
- * text, or, without one, an estimate: a quarter of a token per ASCII
- * byte and one token per other code point, rounded up.
+ * text, or, without one, an estimate meant as an upper bound of the
+ * r50k, p50k, cl100k and o200k counts of real text: each character costs
+ * by its class, with a premium for starting a run of its class (see
+ * est_char() in chunker.c for the costs), rounded up.  Either way a
+ * chunk's size is that of its own text.
  */
 enum chunk_unit {
 	CHUNK_CHARS,
@@ -100,7 +106,8 @@ size_t	 chunker_split(struct chunker *, const char *p, size_t n,
 
 /*
  * The heading path of a chunk returned by the last split: an array of
- * ch->npath spans, outermost first, borrowed until the next split.
+ * ch->npath spans, outermost first, borrowed until the next split; NULL
+ * when ch->npath is 0.
  */
 const struct chunk_span *chunker_path(const struct chunker *,
 	    const struct chunk *ch);

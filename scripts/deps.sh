@@ -16,6 +16,9 @@ set -eu
 pkgs="gcc make pkg-config libc6-dev libjansson-dev libutf8proc-dev libcsv-dev
 libxxhash-dev libpcre2-dev libcurl4-openssl-dev libsqlite3-dev bats
 bats-support bats-assert mandoc python3 ca-certificates"
+# clang and its sanitizer run-time libraries (a recommendation only, so
+# named) build the sanitizer run: make check SANITIZE=1.
+pkgs="$pkgs clang libclang-rt-dev"
 # jq reads the JSON-lines output in the test suites.
 pkgs="$pkgs jq"
 # Benchmarks compare etv with the tools a user would otherwise pick.

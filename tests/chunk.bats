@@ -22,6 +22,21 @@ with open(sys.argv[1], 'w') as f:
 EOF
 }
 
+# The OpenAI rank files (scripts/fetch-tokenizers.sh): a test that needs
+# them skips without them, but fails when ETV_NEED_TOKENIZERS is set, as
+# make check sets it after fetching them.
+need_tokenizers() {
+	local e
+	for e in r50k_base p50k_base cl100k_base o200k_base; do
+		[ -f "$TOKDIR/$e.tiktoken" ] && continue
+		if [ -n "${ETV_NEED_TOKENIZERS:-}" ]; then
+			echo "no $e.tiktoken in $TOKDIR" >&2
+			return 1
+		fi
+		skip "no tokenizers: run scripts/fetch-tokenizers.sh"
+	done
+}
+
 @test "chunk --help starts with usage, a blank line and the purpose" {
 	run --separate-stderr etv-chunk --help
 	[ "$status" -eq 0 ]
@@ -147,8 +162,33 @@ EOF
 	cat $F/prose.jsonl $F/unicode.jsonl >"$BATS_TEST_TMPDIR/src"
 	run $CHECK "$BATS_TEST_TMPDIR/src" "$BATS_TEST_TMPDIR/o" --unit tokens --size 30
 	[ "$status" -eq 0 ]
+	# In 1/32 of a token: a run of letters 21, each lowercase letter
+	# 14, a space after a word 0, a run of other letters 25 and each of
+	# their bytes 32: (21 + 5 * 14 + 0 + 25 + 2 * 32) / 32, rounded up.
 	run --separate-stderr etv-chunk -u tokens <<<'{"id":"x","text":"abcde \u00e9"}'
-	[ "$(jq -r .tokens <<<"$output")" = 3 ]
+	[ "$(jq -r .tokens <<<"$output")" = 6 ]
+}
+
+@test "chunk --unit tokens estimate is over the real count of four encodings" {
+	need_tokenizers
+	/usr/bin/python3 ../scripts/bench/chunk-corpus.py 3 >"$BATS_TEST_TMPDIR/c.jsonl"
+	cd "$BATS_TEST_TMPDIR"
+	for s in 512 64; do
+		etv-chunk -u tokens -s $s c.jsonl >o
+		run $CHECK c.jsonl o --unit tokens --size $s
+		[ "$status" -eq 0 ]
+		[ "$output" -gt 1000 ]
+		jq -r .tokens o >est
+		for e in r50k_base p50k_base cl100k_base o200k_base; do
+			# Each chunk's text alone is one chunk of its real count.
+			jq -c '{id, text}' o | etv-chunk -t "$TOKDIR/$e.tiktoken" \
+			    -s 1000000 | jq -r .tokens >real
+			[ "$(wc -l <real)" -eq "$(wc -l <est)" ]
+			run awk 'NR == FNR { est[FNR] = $1; next }
+			    $1 > est[FNR] { n++ } END { print n + 0 }' est real
+			[ "$output" = 0 ] || { echo "$e -s $s: $output over"; false; }
+		done
+	done
 }
 
 @test "chunk never cuts an emoji ZWJ sequence, a flag or a combining mark" {
@@ -172,6 +212,29 @@ for line in sys.stdin:
 	run --separate-stderr etv-chunk -s 3 --min-size 0 <<<'{"id":"x","text":"\ud83d\udc68\u200d\ud83d\udc69\u200d\ud83d\udc67\u200d\ud83d\udc66"}'
 	[ "$(jq -r .tokens <<<"$output")" = 7 ]
 	[ "$(jq -r .forced <<<"$output")" = true ]
+}
+
+@test "chunk keeps a combining mark that follows a space" {
+	# A space and the mark after it are one grapheme cluster: a
+	# character of a word, never white space lost between chunks.
+	python3 -c '
+import json, random
+random.seed(7)
+joins = [" \u0301", " \u20dd", "\u2003\u0308", " \u200d", " \u0301\u0302"]
+words = ["alpha", "beta.", "gamma,", "e\u0301"] + joins
+for d in range(20):
+    t = " ".join(random.choice(words) for _ in range(60)).replace("  ", " ")
+    print(json.dumps({"id": "d%d" % d, "text": t + random.choice(joins)}))
+' >"$BATS_TEST_TMPDIR/m.jsonl"
+	for u in chars graphemes words tokens; do
+		for s in 3 8 40; do
+			etv-chunk -u $u -s $s --min-size 0 "$BATS_TEST_TMPDIR/m.jsonl" >"$BATS_TEST_TMPDIR/o"
+			run $CHECK "$BATS_TEST_TMPDIR/m.jsonl" "$BATS_TEST_TMPDIR/o" --unit $u
+			[ "$status" -eq 0 ] || { echo "$u $s: $output"; false; }
+		done
+	done
+	run --separate-stderr etv-chunk -s 5 --min-size 0 <<<'{"id":"a","text":"alpha \u0301 beta"}'
+	[ "$(jq -r .text <<<"$output" | paste -sd'|')" = "alpha| $(printf '\314\201')|beta" ]
 }
 
 @test "chunk splits CJK text at its full stops, without spaces" {
@@ -206,6 +269,16 @@ for line in sys.stdin:
 	[ "$(jq -r .meta.path <<<"$output" | sort -u)" = guide.md ]
 	run $CHECK $F/guide.jsonl <(etv-chunk -m -s 80 $F/guide.jsonl) --size 80 --markdown
 	[ "$status" -eq 0 ]
+}
+
+@test "chunk --markdown on a text without headings" {
+	# No heading at all: an empty path, not arithmetic on a null
+	# pointer (clang's UBSan stops the sanitizer build on that).
+	run --separate-stderr etv-chunk -m -s 30 --min-size 0 <<<'{"id":"m","text":"Plain text.\n\nNo heading here at all."}'
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	[ "$(jq -c .meta.headings <<<"$output" | sort -u)" = '[]' ]
+	[ "$(wc -l <<<"$output")" -eq 2 ]
 }
 
 @test "chunk --markdown leaves a meta that is not an object alone" {
@@ -285,14 +358,14 @@ print(json.dumps({"id": "word", "text": "ab" * 300000}))
 }
 
 @test "chunk --tokenizer matches the reference vectors (cl100k, o200k, r50k, p50k)" {
-	[ -f "$TOKDIR/TestPlans.txt" ] || skip "no tokenizers: run scripts/fetch-tokenizers.sh"
+	need_tokenizers
 	run "$ETV_BUILD/unit/chunk_bpe" "$TOKDIR"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *" reference vectors checked" ]]
 }
 
 @test "chunk with a real tokenizer: no chunk over the token limit" {
-	[ -f "$TOKDIR/cl100k_base.tiktoken" ] || skip "no tokenizers: run scripts/fetch-tokenizers.sh"
+	need_tokenizers
 	for enc in cl100k_base o200k_base; do
 		cat $F/prose.jsonl $F/unicode.jsonl $F/guide.jsonl >"$BATS_TEST_TMPDIR/src"
 		etv-chunk -t "$TOKDIR/$enc.tiktoken" -s 24 -o 6 "$BATS_TEST_TMPDIR/src" >"$BATS_TEST_TMPDIR/o"
@@ -310,14 +383,49 @@ print(json.dumps({"id": "word", "text": "ab" * 300000}))
 
 @test "chunk --tokenizer refuses a missing or broken rank file" {
 	run --separate-stderr etv-chunk -t /nonexistent.tiktoken </dev/null
-	[ "$status" -eq 2 ]
-	[[ "$stderr" == *"/nonexistent.tiktoken"* ]]
+	[ "$status" -eq 4 ]
+	[[ "$stderr" == "etv-chunk: /nonexistent.tiktoken: "* ]]
 	echo 'not base64!! x' >"$BATS_TEST_TMPDIR/bad.tiktoken"
 	run --separate-stderr etv-chunk -t "$BATS_TEST_TMPDIR/bad.tiktoken" </dev/null
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == *"bad.tiktoken:1:"* ]]
 	run --separate-stderr etv-chunk -u chars -t "$BATS_TEST_TMPDIR/bad.tiktoken" </dev/null
 	[ "$status" -eq 2 ]
+}
+
+@test "chunk --tokenizer refuses rank files that would count wrong" {
+	local r="$BATS_TEST_TMPDIR/r_cl100k.tiktoken" b="$BATS_TEST_TMPDIR/b_cl100k.tiktoken"
+	small_ranks "$r"
+	# bad EDIT WANT: the file with one edit is refused with status 2 and
+	# "etv-chunk: FILE:WANT".
+	bad() {
+		sed "$1" "$r" >"$b"
+		run --separate-stderr etv-chunk -t "$b" <<<'{"id":"x","text":"ABC the"}'
+		[ "$status" -eq 2 ] || { echo "$1: status $status: $output"; return 1; }
+		[[ "$stderr" == "etv-chunk: $b:$2"* ]] || { echo "$1: $stderr"; return 1; }
+		[ -z "$output" ]
+	}
+	# A byte with no token (encode would emit rank 4294967295).
+	bad '/^QQ== 65$/d' ' no token for the byte 0x41'
+	# A rank given twice, a token given twice.
+	bad '$a\\eHk= 5' "273: duplicate rank 5 (line 6)"
+	bad '$a\\dGg= 300' "273: duplicate token"
+	# Bad base64: missing padding, URL-safe alphabet, stray bits, junk.
+	bad '$a\\eHk 300' "273: 'eHk' is not the base64"
+	bad '$a\\_w== 300' "273: '_w==' is not the base64"
+	bad '$a\\eHl= 300' "273: 'eHl=' is not the base64"
+	bad '$a\\!!!! 300' "273: '!!!!' is not the base64"
+	# Ranks that are not numbers.
+	bad '$a\\eHk= 3x' "273: the rank is not a number"
+	bad '$a\\eHk= -3' "273: the rank is not a number"
+	bad '$a\\eHk= 99999999999' "273: the rank is not a number"
+	bad '$a\\eHk=' "273: not a 'base64 rank' line"
+	bad '1d' ' no token for the byte 0x00'
+	bad 's/.*//' ' no tokens'
+	# The file unchanged is good.
+	run --separate-stderr etv-chunk -t "$r" <<<'{"id":"x","text":"ABC the"}'
+	[ "$status" -eq 0 ]
+	[ "$(jq -r .tokens <<<"$output")" = 4 ]
 }
 
 @test "chunk rejects bad options with status 2" {

@@ -1,5 +1,6 @@
 /* chunk_bpe.c -- unit tests of lib/bpe: rank files, merges, vectors */
 /* SPDX-License-Identifier: MIT */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -155,6 +156,7 @@ small_tests(void)
 	/* Bad files are refused with a message. */
 	CHECK(bpe_load("/nonexistent/x.tiktoken", err, sizeof(err)) == NULL);
 	CHECK(strstr(err, "/nonexistent/x.tiktoken") != NULL);
+	CHECK(errno == ENOENT);
 }
 
 /* Parse "[1, 2, 3]" into ids; returns the count. */

@@ -58,13 +58,17 @@ sizes_agree(enum chunk_unit unit, size_t size, size_t overlap)
 		"\n", "\r\n", "\n\n", "\t", ". ", ", ", "e\xcc\x81",
 		"x\xcc\x81y", "\xe4\xb8\xad", "\xe6\x96\x87", "\x01",
 		"\x7f", "\xc2\xa0", "\xe3\x80\x80", "Mr. ", "1. ", "!\" ",
-		"abcdefghijklmnop\xcc\x81"
+		"abcdefghijklmnop\xcc\x81", " \xcc\x81", "Ab9", "a_b",
+		"\xd0\xb6\xd0\xb8"
 	};
+	struct chunk_opts big = { unit, CHUNKER_MAX_TEXT, 0, 0, NULL };
+	struct chunker *alone = chunker_new(&big);
+	const struct chunk *ach;
 	struct chunk_opts o = { unit, size, 0, overlap, NULL };
 	struct chunker *c = chunker_new(&o);
 	const struct chunk *ch;
 	char text[2048];
-	size_t t, k, len, n, i, want, raw, np;
+	size_t t, k, len, n, i, want, np;
 	unsigned long r = 12345;
 	const char *q;
 
@@ -86,10 +90,9 @@ sizes_agree(enum chunk_unit unit, size_t size, size_t overlap)
 			else if (unit == CHUNK_GRAPHEMES)
 				want = text_grapheme_count(q, k);
 			else {
-				for (raw = 0; k > 0; q++, k--)
-					raw += (unsigned char)*q < 0x80 ? 1 :
-					    (*q & 0xc0) != 0x80 ? 4 : 0;
-				want = (raw + 3) / 4;
+				/* The chunk's text alone, as one chunk. */
+				want = chunker_split(alone, q, k, 0, &ach) ==
+				    1 ? ach[0].size : 0;
 			}
 			if (ch[i].size != want) {
 				fprintf(stderr, "unit %d, text %zu, chunk %zu: "
@@ -105,6 +108,7 @@ sizes_agree(enum chunk_unit unit, size_t size, size_t overlap)
 		}
 	}
 	chunker_free(c);
+	chunker_free(alone);
 }
 
 int
@@ -167,7 +171,14 @@ main(void)
 	    "\xe3\x82\x82\xe3\x80\x82");
 	/* Words and the token estimate. */
 	expect(CHUNK_WORDS, 3, 0, 0, 0, "a b c d e f g", "a b c|d e f|g");
-	expect(CHUNK_TOKENS, 2, 0, 0, 0, "abcd efgh ijkl", "abcd|efgh|ijkl");
+	expect(CHUNK_TOKENS, 3, 0, 0, 0, "abcd efgh ijkl", "abcd|efgh|ijkl");
+	/* A space and the combining mark after it are one cluster, in a
+	 * chunk like any other character. */
+	expect(CHUNK_CHARS, 5, 0, 0, 0, "alpha \xcc\x81 beta",
+	    "alpha| \xcc\x81|beta");
+	/* Right after a word it is part of that word (no white space). */
+	expect(CHUNK_CHARS, 8, 0, 0, 0, "alpha \xcc\x81" "beta",
+	    "alpha \xcc\x81" "b|eta");
 	/* Markdown: a code block that fits stays whole. */
 	expect(CHUNK_CHARS, 30, 20, 0, 1,
 	    "Intro text.\n```\nline one\nline two\n```\nAfter.",
