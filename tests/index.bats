@@ -228,10 +228,10 @@ EOF
 	[ "$(jf vectors <<<"$output")" = 298 ]
 	sed -n '2,3p' "$T/a.jsonl" | etv-index query -k 300 "$T/x.etv" \
 	    | hit_ids >"$T/h"
-	! grep -qw 'd1#0' "$T/h"
-	! grep -qw 'd2#0' "$T/h"
+	! grep -qw 'd1#0' "$T/h" || false
+	! grep -qw 'd2#0' "$T/h" || false
 	[ "$(head -1 "$T/h" | wc -w)" -eq 298 ]
-	! etv-index dump "$T/x.etv" | grep -q '"d1#0"'
+	! etv-index dump "$T/x.etv" | grep -q '"d1#0"' || false
 }
 
 @test "index: compact reclaims deleted rows and keeps the answers" {
@@ -447,11 +447,11 @@ for k in range(30):
 import json, sys
 for line in open(sys.argv[1], "rb"):
     json.loads(line)' "$T/out"
-		! grep -q 'Sanitizer\|runtime error' "$T/err"
+		! grep -q 'Sanitizer\|runtime error' "$T/err" || false
 		etv-index dump "$T/x.etv.$k" >/dev/null 2>"$T/err" && st=0 ||
 		    st=$?
 		[ "$st" -eq 4 ] || { echo "dump $k: status $st"; false; }
-		! grep -q 'Sanitizer\|runtime error' "$T/err"
+		! grep -q 'Sanitizer\|runtime error' "$T/err" || false
 	done
 }
 
@@ -829,7 +829,7 @@ for l in open(sys.argv[1]):
 	# Only meta.category of d3#0 changes; its hash stays the same.
 	sed 's/"id":"d3#0"\(.*\)"garden"/"id":"d3#0"\1"kitchen"/' \
 	    "$T/c1.jsonl" >"$T/c2.jsonl"
-	! cmp -s "$T/c1.jsonl" "$T/c2.jsonl"
+	! cmp -s "$T/c1.jsonl" "$T/c2.jsonl" || false
 	run --separate-stderr etv-index add -v "$T/x.etv" "$T/c2.jsonl"
 	[ "$status" -eq 0 ]
 	[[ "$stderr" == *"added 0, replaced 1, unchanged 19, deleted 0"* ]]
