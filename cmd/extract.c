@@ -77,7 +77,8 @@ static const char usage_text[] =
 "  --max-line SIZE     longest JSON-lines line or CSV row accepted\n"
 "                      (default 256M)\n"
 "  --unbuffered        flush the output after every record\n"
-"  --progress          show progress on stderr even when not a terminal\n"
+"  --progress          show progress even when stderr is not a terminal or\n"
+"                      stdout is a pipe\n"
 OPT_COMMON_HELP;
 
 enum {
