@@ -723,102 +723,106 @@ load_manifest(const char *path)
 	return NULL;
 }
 
-/* Whether pruning n of all groups goes past --max-prune. */
+/*
+ * Step to the next live row of ix (vf_row_next), or exit with ETV_SYS
+ * when its string table is corrupt.
+ */
 static int
-over_max_prune(size_t n, size_t all)
+next_row(const struct vf_index *ix, struct vf_rows *it)
 {
+	int r;
+
+	if ((r = vf_row_next(ix, it)) == -1)
+		diag_fail(ETV_SYS, "'%s': corrupt index: bad string table",
+		    ix->path);
+	return r;
+}
+
+/*
+ * Whether the sync may prune ngone of nall groups: not when no record was
+ * read (nread 0), when --manifest was given and could not be read
+ * (manifest NULL), or when more groups would go than --max-prune allows
+ * and --force was not given.  A refusal is reported with status 1.
+ */
+static int
+prune_allowed(unsigned long nread, const json_t *manifest, size_t ngone,
+    size_t nall)
+{
+	char bound[64];
+
+	if (nread == 0) {
+		diag_error(ETV_REJECT, "read no records: nothing pruned (%zu "
+		    "of %zu documents would have gone)", ngone, nall);
+		return 0;
+	}
+	if (cfg.manifest && manifest == NULL) {
+		diag_error(ETV_REJECT, "without a complete manifest, nothing "
+		    "pruned (%zu of %zu documents would have gone)", ngone,
+		    nall);
+		return 0;
+	}
+	if (cfg.force || (cfg.max_prune_pct >= 0 ? (double)ngone * 100.0 <=
+	    cfg.max_prune_pct * (double)nall : ngone <= cfg.max_prune))
+		return 1;
 	if (cfg.max_prune_pct >= 0)
-		return (double)n * 100.0 > cfg.max_prune_pct * (double)all;
-	return n > cfg.max_prune;
+		snprintf(bound, sizeof(bound), "%g%%", cfg.max_prune_pct);
+	else
+		snprintf(bound, sizeof(bound), "%lu", cfg.max_prune);
+	diag_error(ETV_REJECT, "--prune would delete %zu of %zu documents "
+	    "(%.0f%%), more than --max-prune %s: nothing pruned, the rest of "
+	    "the sync applied; if they are gone, run again with --force or "
+	    "--max-prune 100%%", ngone, nall,
+	    100.0 * (double)ngone / (double)nall, bound);
+	return 0;
+}
+
+/* The group key of the current row of it (group_of). */
+static const char *
+row_group(const struct vf_rows *it, size_t *gklen)
+{
+	return group_of(it->str[VF_ID], it->len[VF_ID], it->str[VF_GROUP],
+	    it->len[VF_GROUP], gklen);
 }
 
 /*
  * sync: every live row whose group was read but whose id was not is
  * deleted.  With --prune, so are the rows of the groups not read at all,
- * unless that is unsafe, because a short input is more often a failure
- * upstream than documents deleted: nothing is pruned when no record was
- * read (nread 0), when --manifest was given and could not be read
- * (manifest NULL), or when more groups would go than --max-prune allows
- * and --force was not given.  Refusing reports status 1; the rest of the
- * sync is still applied.  A group the manifest names is never pruned.
+ * unless prune_allowed() says no: a short input is more often a failure
+ * upstream than documents deleted.  A group the manifest names is never
+ * pruned.
  */
 static void
 sync_prune(struct ingest *in, unsigned long nread, const json_t *manifest)
 {
-	const struct vf_seg *sg;
-	const char *id, *g, *gk;
-	char bound[64];
-	size_t idlen, glen, gklen, ngone, nall;
-	uint32_t s, r;
+	struct vf_rows it = VF_ROWS_INIT, again = VF_ROWS_INIT;
+	const char *gk;
+	size_t gklen;
 	json_t *all, *gone;
-	int pass, named;
 
 	all = json_object();
 	gone = json_object();
-	for (pass = 0; pass < 2; pass++) {
-		for (s = 0; s < in->ix->nseg; s++) {
-			sg = &in->ix->seg[s];
-			for (r = 0; r < sg->n; r++) {
-				if (vf_dead(sg, r))
-					continue;
-				if ((id = vf_str(sg, VF_ID, r, &idlen)) ==
-				    NULL || (g = vf_str(sg, VF_GROUP, r,
-				    &glen)) == NULL)
-					diag_fail(ETV_SYS, "'%s': corrupt "
-					    "index: bad string table",
-					    in->ix->path);
-				gk = group_of(id, idlen, g, glen, &gklen);
-				named = json_object_getn(in->groups, gk,
-				    gklen) != NULL;
-				if (pass == 0) {
-					set_add(all, gk, gklen);
-					if (named && json_object_getn(in->ids,
-					    id, idlen) == NULL) {
-						vf_writer_tomb(in->w, s, r);
-						count.deleted++;
-					} else if (!named && cfg.prune &&
-					    (cfg.manifest == NULL ||
-					    json_object_getn(manifest, gk,
-					    gklen) == NULL))
-						set_add(gone, gk, gklen);
-				} else if (!named && json_object_getn(gone,
-				    gk, gklen) != NULL) {
-					vf_writer_tomb(in->w, s, r);
-					count.deleted++;
-				}
+	while (next_row(in->ix, &it)) {
+		gk = row_group(&it, &gklen);
+		set_add(all, gk, gklen);
+		if (json_object_getn(in->groups, gk, gklen) != NULL) {
+			if (json_object_getn(in->ids, it.str[VF_ID],
+			    it.len[VF_ID]) == NULL) {
+				vf_writer_tomb(in->w, it.seg, it.row);
+				count.deleted++;
+			}
+		} else if (cfg.prune && (cfg.manifest == NULL ||
+		    json_object_getn(manifest, gk, gklen) == NULL))
+			set_add(gone, gk, gklen);
+	}
+	if (json_object_size(gone) > 0 && prune_allowed(nread, manifest,
+	    json_object_size(gone), json_object_size(all)))
+		while (next_row(in->ix, &again)) {
+			gk = row_group(&again, &gklen);
+			if (json_object_getn(gone, gk, gklen) != NULL) {
+				vf_writer_tomb(in->w, again.seg, again.row);
+				count.deleted++;
 			}
 		}
-		ngone = json_object_size(gone);
-		nall = json_object_size(all);
-		if (pass > 0 || ngone == 0)
-			break;
-		if (cfg.max_prune_pct >= 0)
-			snprintf(bound, sizeof(bound), "%g%%",
-			    cfg.max_prune_pct);
-		else
-			snprintf(bound, sizeof(bound), "%lu", cfg.max_prune);
-		if (nread == 0) {
-			diag_error(ETV_REJECT, "read no records: nothing "
-			    "pruned (%zu of %zu documents would have gone)",
-			    ngone, nall);
-			break;
-		}
-		if (cfg.manifest && manifest == NULL) {
-			diag_error(ETV_REJECT, "without a complete manifest, "
-			    "nothing pruned (%zu of %zu documents would have "
-			    "gone)", ngone, nall);
-			break;
-		}
-		if (!cfg.force && over_max_prune(ngone, nall)) {
-			diag_error(ETV_REJECT, "--prune would delete %zu of "
-			    "%zu documents (%.0f%%), more than --max-prune "
-			    "%s: nothing pruned, the rest of the sync "
-			    "applied; if they are gone, run again with "
-			    "--force or --max-prune 100%%", ngone, nall,
-			    100.0 * (double)ngone / (double)nall, bound);
-			break;
-		}
-	}
 	json_decref(all);
 	json_decref(gone);
 }
@@ -848,41 +852,16 @@ ingest_commit(struct ingest *in)
 		    strerror(errno));
 }
 
-/*
- * The four strings of row r of segment sg (VF_ID, VF_GROUP, VF_HASH,
- * VF_FIELDS), or exit with ETV_SYS when the string table is corrupt.
- */
-static void
-row_strings(const struct vf_index *ix, const struct vf_seg *sg, uint32_t r,
-    const char *p[4], size_t n[4])
-{
-	int t;
-
-	for (t = 0; t < 4; t++)
-		if ((p[t] = vf_str(sg, t, r, &n[t])) == NULL)
-			diag_fail(ETV_SYS, "'%s': corrupt index: bad string "
-			    "table", ix->path);
-}
-
 /* Copy every live row of ix into w (compact, merge). */
 static void
 copy_rows(struct vf_writer *w, const struct vf_index *ix)
 {
-	const struct vf_seg *sg;
-	const char *p[4];
-	size_t n[4];
-	uint32_t s, r;
+	struct vf_rows it = VF_ROWS_INIT;
 
-	for (s = 0; s < ix->nseg; s++) {
-		sg = &ix->seg[s];
-		for (r = 0; r < sg->n; r++) {
-			if (vf_dead(sg, r))
-				continue;
-			row_strings(ix, sg, r, p, n);
-			vf_writer_add(w, p[0], n[0], p[1], n[1], p[2], n[2],
-			    p[3], n[3], vf_vec(ix, s, r));
-		}
-	}
+	while (next_row(ix, &it))
+		vf_writer_add(w, it.str[0], it.len[0], it.str[1], it.len[1],
+		    it.str[2], it.len[2], it.str[3], it.len[3],
+		    vf_vec(ix, it.seg, it.row));
 }
 
 static void
@@ -1766,6 +1745,18 @@ dump_key(struct buf *b, const char *name)
 	buf_addc(b, ':');
 }
 
+/* Add the member "name":"p[0..n)" as dump_key() and rec_dump() write it. */
+static void
+dump_string(struct buf *b, const char *name, const char *p, size_t n)
+{
+	json_t *j;
+
+	dump_key(b, name);
+	j = json_stringn_nocheck(p, n);
+	rec_dump(b, j);
+	json_decref(j);
+}
+
 /* Append the stored fields that dump writes, from their JSON object. */
 static void
 dump_fields(struct buf *b, const struct vf_index *ix, const char *p,
@@ -1800,36 +1791,30 @@ dump_fields(struct buf *b, const struct vf_index *ix, const char *p,
 static void
 dump_docs(const struct vf_index *ix)
 {
-	const struct vf_seg *sg;
-	const char *p[4], *gk, *key;
+	struct vf_rows it = VF_ROWS_INIT;
+	const char *gk, *key;
 	struct buf b = BUF_INIT;
-	size_t n[4], gklen;
-	uint32_t s, r;
-	json_t *docs, *v;
+	size_t gklen;
+	json_t *docs, *v, *j;
 
 	docs = json_object();
-	for (s = 0; s < ix->nseg; s++) {
-		sg = &ix->seg[s];
-		for (r = 0; r < sg->n; r++) {
-			if (vf_dead(sg, r))
-				continue;
-			row_strings(ix, sg, r, p, n);
-			gk = group_of(p[VF_ID], n[VF_ID], p[VF_GROUP],
-			    n[VF_GROUP], &gklen);
-			if ((v = json_object_getn(docs, gk, gklen)) == NULL)
-				json_object_setn_new_nocheck(docs, gk, gklen,
-				    json_integer(1));
-			else
-				json_integer_set(v, json_integer_value(v) + 1);
-		}
+	while (next_row(ix, &it)) {
+		gk = row_group(&it, &gklen);
+		if ((v = json_object_getn(docs, gk, gklen)) == NULL)
+			json_object_setn_new_nocheck(docs, gk, gklen,
+			    json_integer(1));
+		else
+			json_integer_set(v, json_integer_value(v) + 1);
 	}
 	json_object_foreach(docs, key, v) {
 		buf_reset(&b);
 		buf_addc(&b, '{');
 		dump_key(&b, ix->meta.by);
-		if (add_json_string(&b, key, strlen(key)) == -1)
+		if ((j = json_string(key)) == NULL)
 			diag_fail(ETV_SYS, "'%s': corrupt index: bad string "
 			    "table", ix->path);
+		rec_dump(&b, j);
+		json_decref(j);
 		buf_printf(&b, ",\"chunks\":%" JSON_INTEGER_FORMAT "}\n",
 		    json_integer_value(v));
 		iox_write(stdout, b.data, b.len);
@@ -1842,12 +1827,10 @@ static void
 run_dump(void)
 {
 	struct vf_index *ix = open_or_die(cfg.path, 0);
-	const struct vf_seg *sg;
+	struct vf_rows it = VF_ROWS_INIT;
 	struct buf b = BUF_INIT;
-	const char *p[4];
-	size_t n[4];
-	uint32_t s, r;
-	json_t *j;
+	const char **p = it.str;
+	size_t *n = it.len;
 
 	verify_or_die(ix);
 	if (cfg.docs) {
@@ -1855,50 +1838,27 @@ run_dump(void)
 		vf_close(ix);
 		return;
 	}
-	for (s = 0; s < ix->nseg; s++) {
-		sg = &ix->seg[s];
-		for (r = 0; r < sg->n; r++) {
-			if (vf_dead(sg, r))
-				continue;
-			row_strings(ix, sg, r, p, n);
-			buf_reset(&b);
-			buf_addc(&b, '{');
-			dump_key(&b, opt.id_field);
-			j = json_stringn_nocheck(p[VF_ID], n[VF_ID]);
-			rec_dump(&b, j);
-			json_decref(j);
-			dump_fields(&b, ix, p[VF_FIELDS], n[VF_FIELDS]);
-			if (n[VF_GROUP] > 0 && !in_list(ix->meta.store,
-			    ix->meta.by, strlen(ix->meta.by)) &&
-			    dump_wants(ix->meta.by)) {
-				dump_key(&b, ix->meta.by);
-				j = json_stringn_nocheck(p[VF_GROUP],
-				    n[VF_GROUP]);
-				rec_dump(&b, j);
-				json_decref(j);
-			}
-			if (n[VF_HASH] > 0 && dump_wants(hash_field)) {
-				dump_key(&b, hash_field);
-				j = json_stringn_nocheck(p[VF_HASH],
-				    n[VF_HASH]);
-				rec_dump(&b, j);
-				json_decref(j);
-			}
-			if (!cfg.no_embedding && dump_wants(emb_field)) {
-				dump_key(&b, emb_field);
-				vec_json_text(&b, vf_vec(ix, s, r),
-				    ix->meta.dims);
-			}
-			if (*ix->meta.model && !cfg.no_embedding &&
-			    dump_wants(model_field)) {
-				dump_key(&b, model_field);
-				j = json_string(ix->meta.model);
-				rec_dump(&b, j);
-				json_decref(j);
-			}
-			buf_adds(&b, "}\n");
-			iox_write(stdout, b.data, b.len);
+	while (next_row(ix, &it)) {
+		buf_reset(&b);
+		buf_addc(&b, '{');
+		dump_string(&b, opt.id_field, p[VF_ID], n[VF_ID]);
+		dump_fields(&b, ix, p[VF_FIELDS], n[VF_FIELDS]);
+		if (n[VF_GROUP] > 0 && !in_list(ix->meta.store, ix->meta.by,
+		    strlen(ix->meta.by)) && dump_wants(ix->meta.by))
+			dump_string(&b, ix->meta.by, p[VF_GROUP], n[VF_GROUP]);
+		if (n[VF_HASH] > 0 && dump_wants(hash_field))
+			dump_string(&b, hash_field, p[VF_HASH], n[VF_HASH]);
+		if (!cfg.no_embedding && dump_wants(emb_field)) {
+			dump_key(&b, emb_field);
+			vec_json_text(&b, vf_vec(ix, it.seg, it.row),
+			    ix->meta.dims);
 		}
+		if (*ix->meta.model && !cfg.no_embedding &&
+		    dump_wants(model_field))
+			dump_string(&b, model_field, ix->meta.model,
+			    strlen(ix->meta.model));
+		buf_adds(&b, "}\n");
+		iox_write(stdout, b.data, b.len);
 	}
 	buf_release(&b);
 	vf_close(ix);

@@ -519,6 +519,28 @@ vf_str(const struct vf_seg *s, int t, uint32_t row, size_t *lenp)
 	return s->sdat[t] + a;
 }
 
+int
+vf_row_next(const struct vf_index *ix, struct vf_rows *it)
+{
+	const struct vf_seg *sg;
+	int t;
+
+	for (; it->seg < ix->nseg; it->seg++, it->next = 0) {
+		sg = &ix->seg[it->seg];
+		while (it->next < sg->n) {
+			it->row = it->next++;
+			if (vf_dead(sg, it->row))
+				continue;
+			for (t = 0; t < 4; t++)
+				if ((it->str[t] = vf_str(sg, t, it->row,
+				    &it->len[t])) == NULL)
+					return -1;
+			return 1;
+		}
+	}
+	return 0;
+}
+
 const float *
 vf_vec(const struct vf_index *ix, uint32_t seg, uint32_t row)
 {

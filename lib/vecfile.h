@@ -155,6 +155,27 @@ const float *vf_vec(const struct vf_index *, uint32_t seg, uint32_t row);
 int	 vf_dead(const struct vf_seg *, uint32_t row);
 
 /*
+ * A walk over the live rows of an index, oldest segment first: set it to
+ * VF_ROWS_INIT and call vf_row_next() until it returns 0.  The strings
+ * are borrowed from the index until it is closed.
+ */
+struct vf_rows {
+	uint32_t	 seg;		/* segment of the current row */
+	uint32_t	 row;		/* the current row in it */
+	uint32_t	 next;		/* the row to look at next */
+	const char	*str[4];	/* VF_ID ... VF_FIELDS of the row */
+	size_t		 len[4];	/* their lengths */
+};
+
+#define VF_ROWS_INIT	{ 0, 0, 0, { NULL }, { 0 } }
+
+/*
+ * Step to the next live row.  Returns 1, 0 past the last one, or -1 when
+ * a string table of the index is corrupt.
+ */
+int	 vf_row_next(const struct vf_index *, struct vf_rows *);
+
+/*
  * Find the live row with this id, searching from the newest segment.
  * Returns 1 and the location, or 0 when there is none.
  */
