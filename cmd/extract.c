@@ -261,9 +261,8 @@ csv_record(struct rec_item *it, json_t *row, const char *base,
     const json_t *fmeta)
 {
 	char tag[HASH_TAG_LEN + 1];
-	struct buf text = BUF_INIT;
+	struct buf text = BUF_INIT, num = BUF_INIT;
 	const char *missing, *idv;
-	char *s;
 	json_t *rec, *meta, *id;
 
 	if (tpl_render(cfg.tpl, row, &text, &missing) != 0) {
@@ -273,11 +272,8 @@ csv_record(struct rec_item *it, json_t *row, const char *base,
 	if ((id = json_object_get(row, opt.id_field)) != NULL) {
 		if (json_is_number(id)) {
 			/* A column typed (or inferred) as a number. */
-			if ((idv = json_dumps(id, TABLE_DUMP_FLAGS |
-			    JSON_ENCODE_ANY)) == NULL)
-				diag_fail(ETV_SYS, "out of memory");
-			id = jstr(idv);
-			free((char *)idv);
+			rec_dump_cells(&num, id);
+			id = jstr(num.data);
 			goto have_id;
 		}
 		idv = json_string_value(id);
@@ -305,14 +301,11 @@ have_id:
 	set(meta, "type", jstr("csv"));
 	set(meta, "fields", json_incref(row));
 	set(rec, "meta", meta);
-	/* Typed cells are written as CSV rows are (15 digits). */
-	if ((s = json_dumps(rec, TABLE_DUMP_FLAGS)) == NULL)
-		diag_fail(ETV_SYS, "out of memory");
-	rec_emit_raw(it, s, strlen(s));
-	free(s);
+	rec_emit_cells(it, rec);
 	json_decref(rec);
 out:
 	buf_release(&text);
+	buf_release(&num);
 }
 
 /* One line of JSON-lines (or one CSV row) read from stdin. */
@@ -482,13 +475,12 @@ static void
 extract_csv(struct rec_reader *rd, FILE *fp, const char *path,
     const char *rel, const struct stat *st, int latin1)
 {
-	struct buf raw = BUF_INIT;
+	struct buf raw = BUF_INIT, line = BUF_INIT;
 	struct rec_item *it;
 	struct table *t;
 	unsigned long lineno = 0;
 	const char *why;
 	json_t *row, *meta;
-	char *s;
 	int r, delim = opt.delimiter;
 	size_t n = strlen(path);
 
@@ -513,11 +505,9 @@ extract_csv(struct rec_reader *rd, FILE *fp, const char *path,
 			it->spill = table_spill(t);
 			rec_malformed(it, "%s", why);
 		} else {
-			s = json_dumps(row, TABLE_DUMP_FLAGS);
-			if (s == NULL)
-				diag_fail(ETV_SYS, "out of memory");
-			rec_item_set(it, s, strlen(s));
-			free(s);
+			buf_reset(&line);
+			rec_dump_cells(&line, row);
+			rec_item_set(it, line.data, line.len);
 			csv_record(it, row, rel, meta);
 			json_decref(row);
 		}
@@ -528,6 +518,7 @@ extract_csv(struct rec_reader *rd, FILE *fp, const char *path,
 	table_free(t);
 	json_decref(meta);
 	buf_release(&raw);
+	buf_release(&line);
 }
 
 /*

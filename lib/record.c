@@ -305,18 +305,16 @@ read_row(struct rec_reader *rd, struct rec_item *it)
 {
 	struct buf raw = BUF_INIT;
 	const char *why = NULL;
+	struct buf line = BUF_INIT;
 	json_t *o;
-	char *s;
 	int r;
 
 	r = table_next(rd->table, &o, &rd->lineno, &raw, &why);
 	if (r == 1) {
-		s = json_dumps(o, TABLE_DUMP_FLAGS);
+		rec_dump_cells(&line, o);
 		json_decref(o);
-		if (s == NULL)
-			diag_fail(ETV_SYS, "out of memory");
-		rec_item_set(it, s, strlen(s));
-		free(s);
+		rec_item_set(it, line.data, line.len);
+		buf_release(&line);
 	} else if (r == -1) {
 		rec_item_set(it, raw.data ? raw.data : "", raw.len);
 		/* why lasts until the next row: the item may outlive it. */
@@ -459,18 +457,37 @@ dump_cb(const char *p, size_t n, void *arg)
 	return 0;
 }
 
+static void
+dump_with(struct buf *b, const json_t *v, size_t flags)
+{
+	if (json_dump_callback(v, dump_cb, b, flags | JSON_ENCODE_ANY) != 0)
+		diag_fail(ETV_SYS, "cannot encode record");
+}
+
 void
 rec_dump(struct buf *b, const json_t *v)
 {
-	if (json_dump_callback(v, dump_cb, b, JSON_COMPACT |
-	    JSON_ENCODE_ANY) != 0)
-		diag_fail(ETV_SYS, "cannot encode record");
+	dump_with(b, v, JSON_COMPACT);
+}
+
+void
+rec_dump_cells(struct buf *b, const json_t *v)
+{
+	dump_with(b, v, TABLE_DUMP_FLAGS);
 }
 
 void
 rec_emit(struct rec_item *it, const json_t *rec)
 {
 	rec_dump(&it->out, rec);
+	buf_addc(&it->out, '\n');
+	it->nout++;
+}
+
+void
+rec_emit_cells(struct rec_item *it, const json_t *rec)
+{
+	rec_dump_cells(&it->out, rec);
 	buf_addc(&it->out, '\n');
 	it->nout++;
 }

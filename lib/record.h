@@ -185,4 +185,12 @@ struct rec_item *rec_item_of(struct rec_reader *);
 /* Encode a value compactly into b, as records are written. */
 void	 rec_dump(struct buf *, const json_t *);
 
+/*
+ * rec_dump and rec_emit for records made of CSV cells: reals are written
+ * with 15 significant digits (TABLE_DUMP_FLAGS), so that a cell of 9.95
+ * is written 9.95, not 9.9499999999999993.
+ */
+void	 rec_dump_cells(struct buf *, const json_t *);
+void	 rec_emit_cells(struct rec_item *, const json_t *);
+
 #endif
