@@ -33,8 +33,11 @@ SF	= -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
 endif
 B	= $(BUILD)
 
-LIBSRC	!= ls lib/*.c
-LIBHDR	!= ls lib/*.h
+# lib/ is grouped by layer; an include may point down or sideways, never up
+# (tests/layers.bats): base <- text <- json <- chunk embed index validate
+# <- cmd.
+LIBSRC	!= ls lib/*/*.c
+LIBHDR	!= ls lib/*/*.h
 CMDSRC	!= ls cmd/*.c
 UNITSRC	!= ls tests/unit/*.c 2>/dev/null || true
 LIBOBJ	= $(LIBSRC:lib/%.c=$(B)/lib/%.o)
@@ -49,7 +52,7 @@ ALLCFLAGS = $(ETVCFLAGS) $(DEPCFLAGS) $(CFLAGS) $(SF)
 all: $(B)/lib/libetv.a $(B)/etv $(filter-out $(B)/etv-etv,$(PROGS)) $(UNITS)
 
 $(B)/lib/%.o: lib/%.c $(LIBHDR)
-	@mkdir -p $(B)/lib
+	@mkdir -p $(@D)
 	$(CC) $(ALLCFLAGS) -c -o $@ lib/$*.c
 
 $(B)/lib/libetv.a: $(LIBOBJ)

@@ -9,16 +9,16 @@
 
 #include <jansson.h>
 
-#include "lib/bpe.h"
-#include "lib/buf.h"
-#include "lib/chunker.h"
-#include "lib/diag.h"
-#include "lib/hash.h"
-#include "lib/jsonx.h"
-#include "lib/opt.h"
-#include "lib/pool.h"
-#include "lib/record.h"
-#include "lib/xmem.h"
+#include "lib/chunk/bpe.h"
+#include "lib/base/buf.h"
+#include "lib/chunk/chunker.h"
+#include "lib/base/diag.h"
+#include "lib/base/hash.h"
+#include "lib/json/jsonx.h"
+#include "lib/json/opt.h"
+#include "lib/json/pool.h"
+#include "lib/json/record.h"
+#include "lib/base/xmem.h"
 
 #define USAGE \
 "usage: etv-chunk [-hmqvV] [-j jobs] [-o overlap] [-s size] [-t file] " \

@@ -8,19 +8,19 @@
 
 #include <jansson.h>
 
-#include "lib/buf.h"
-#include "lib/cache.h"
-#include "lib/diag.h"
-#include "lib/embed.h"
-#include "lib/http.h"
-#include "lib/jsonscan.h"
-#include "lib/jsonx.h"
-#include "lib/opt.h"
-#include "lib/pool.h"
-#include "lib/record.h"
-#include "lib/text.h"
-#include "lib/vec.h"
-#include "lib/xmem.h"
+#include "lib/base/buf.h"
+#include "lib/embed/cache.h"
+#include "lib/base/diag.h"
+#include "lib/embed/embed.h"
+#include "lib/embed/http.h"
+#include "lib/json/jsonscan.h"
+#include "lib/json/jsonx.h"
+#include "lib/json/opt.h"
+#include "lib/json/pool.h"
+#include "lib/json/record.h"
+#include "lib/text/text.h"
+#include "lib/embed/vec.h"
+#include "lib/base/xmem.h"
 
 static const char usage_text[] =
 "usage: etv-embed [-hqvV] [-d dims] [-j jobs] [-m model] [option ...] "

@@ -12,10 +12,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lib/buf.h"
-#include "lib/diag.h"
-#include "lib/opt.h"
-#include "lib/xmem.h"
+#include "lib/base/buf.h"
+#include "lib/base/diag.h"
+#include "lib/json/opt.h"
+#include "lib/base/xmem.h"
 
 static const char usage_text[] =
 "usage: etv [-hV] tool [argument ...]\n"

@@ -13,19 +13,19 @@
 
 #include <jansson.h>
 
-#include "lib/buf.h"
-#include "lib/diag.h"
-#include "lib/iox.h"
-#include "lib/jsonscan.h"
-#include "lib/jsonx.h"
-#include "lib/manifest.h"
-#include "lib/opt.h"
-#include "lib/pool.h"
-#include "lib/record.h"
-#include "lib/vec.h"
-#include "lib/vecfile.h"
-#include "lib/vfilter.h"
-#include "lib/xmem.h"
+#include "lib/base/buf.h"
+#include "lib/base/diag.h"
+#include "lib/base/iox.h"
+#include "lib/json/jsonscan.h"
+#include "lib/json/jsonx.h"
+#include "lib/index/manifest.h"
+#include "lib/json/opt.h"
+#include "lib/json/pool.h"
+#include "lib/json/record.h"
+#include "lib/embed/vec.h"
+#include "lib/index/vecfile.h"
+#include "lib/index/vfilter.h"
+#include "lib/base/xmem.h"
 
 #define USAGE \
 "usage: etv-index build|add|sync|delete|query [options] INDEX [file ...]\n" \

@@ -13,18 +13,18 @@
 
 #include <jansson.h>
 
-#include "lib/buf.h"
-#include "lib/contract.h"
-#include "lib/diag.h"
-#include "lib/iox.h"
-#include "lib/jdoc.h"
-#include "lib/jsonschema.h"
-#include "lib/opt.h"
-#include "lib/pii.h"
-#include "lib/pool.h"
-#include "lib/record.h"
-#include "lib/text.h"
-#include "lib/xmem.h"
+#include "lib/base/buf.h"
+#include "lib/validate/contract.h"
+#include "lib/base/diag.h"
+#include "lib/base/iox.h"
+#include "lib/validate/jdoc.h"
+#include "lib/validate/jsonschema.h"
+#include "lib/json/opt.h"
+#include "lib/validate/pii.h"
+#include "lib/json/pool.h"
+#include "lib/json/record.h"
+#include "lib/text/text.h"
+#include "lib/base/xmem.h"
 
 static const char usage_text[] =
 "usage: etv-validate [-qvV] [-c contract] [-j jobs] [-s schema] [--draft7]\n"

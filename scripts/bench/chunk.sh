@@ -103,9 +103,9 @@ cp "$here/chunk-langchain.mjs" "$W/node/lc.mjs"
 # chunkers do (writing to /dev/null would leave out the cost of writing).
 cat >"$W/floor.c" <<'EOF'
 #include <jansson.h>
-#include "lib/diag.h"
-#include "lib/pool.h"
-#include "lib/record.h"
+#include "lib/base/diag.h"
+#include "lib/json/pool.h"
+#include "lib/json/record.h"
 
 static void
 item(struct rec_item *it, void *arg, int worker)

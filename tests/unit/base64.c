@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/base64.h"
-#include "lib/buf.h"
+#include "lib/base/base64.h"
+#include "lib/base/buf.h"
 #include "unit.h"
 
 static const char alphabet[] =

@@ -6,8 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lib/bpe.h"
-#include "lib/diag.h"
+#include "lib/chunk/bpe.h"
+#include "lib/base/diag.h"
 
 static int failures;
 

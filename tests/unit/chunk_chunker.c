@@ -3,9 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "lib/chunker.h"
-#include "lib/diag.h"
-#include "lib/text.h"
+#include "lib/chunk/chunker.h"
+#include "lib/base/diag.h"
+#include "lib/text/text.h"
 
 static int failures;
 

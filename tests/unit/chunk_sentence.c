@@ -3,8 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "lib/diag.h"
-#include "lib/sentence.h"
+#include "lib/base/diag.h"
+#include "lib/text/sentence.h"
 
 static int failures;
 

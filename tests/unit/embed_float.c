@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/vec.h"
+#include "lib/embed/vec.h"
 
 /* The reference: fewest %g digits that read back exactly. */
 static int

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "lib/hashembed.h"
+#include "lib/embed/hashembed.h"
 #include "unit.h"
 
 #define DIMS	64

@@ -20,7 +20,7 @@ weak_hash(const char *p, size_t n)
 }
 
 #define WORD_HASH(p, n, avail)	weak_hash(p, n)
-#include "lib/hashembed.c"
+#include "lib/embed/hashembed.c"
 
 #include "unit.h"
 

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/http.h"
+#include "lib/embed/http.h"
 #include "unit.h"
 
 static int

@@ -8,8 +8,8 @@
 
 #include <jansson.h>
 
-#include "lib/buf.h"
-#include "lib/jsonscan.h"
+#include "lib/base/buf.h"
+#include "lib/json/jsonscan.h"
 
 static uint64_t rng = 88172645463325252ULL;
 

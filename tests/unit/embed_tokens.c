@@ -6,8 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lib/safetensors.h"
-#include "lib/wordpiece.h"
+#include "lib/embed/safetensors.h"
+#include "lib/embed/wordpiece.h"
 
 static const char tokenizer[] =
     "{\"normalizer\":{\"type\":\"BertNormalizer\",\"lowercase\":true},"

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "lib/crew.h"
+#include "lib/base/crew.h"
 
 struct job {
 	unsigned long	 in;		/* the input */

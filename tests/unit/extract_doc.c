@@ -7,9 +7,9 @@
 
 #include <jansson.h>
 
-#include "lib/buf.h"
-#include "lib/doc.h"
-#include "lib/tpl.h"
+#include "lib/base/buf.h"
+#include "lib/text/doc.h"
+#include "lib/text/tpl.h"
 
 static int failures;
 

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/buf.h"
-#include "lib/html.h"
+#include "lib/base/buf.h"
+#include "lib/text/html.h"
 
 static int failures;
 

@@ -9,8 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lib/buf.h"
-#include "lib/walk.h"
+#include "lib/base/buf.h"
+#include "lib/base/walk.h"
 
 static int failures;
 static char root[] = "/tmp/etv-walk-XXXXXX";

@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/hnsw.h"
-#include "lib/vecdist.h"
-#include "lib/xmem.h"
+#include "lib/index/hnsw.h"
+#include "lib/embed/vecdist.h"
+#include "lib/base/xmem.h"
 
 static int failures;
 

@@ -7,9 +7,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lib/diag.h"
-#include "lib/iox.h"
-#include "lib/manifest.h"
+#include "lib/base/diag.h"
+#include "lib/base/iox.h"
+#include "lib/index/manifest.h"
 #include "tests/unit/unit.h"
 
 /* Write s as the whole file path. */

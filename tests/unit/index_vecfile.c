@@ -9,9 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lib/diag.h"
-#include "lib/vecfile.h"
-#include "lib/xmem.h"
+#include "lib/base/diag.h"
+#include "lib/index/vecfile.h"
+#include "lib/base/xmem.h"
 
 static int failures;
 

@@ -6,7 +6,7 @@
 
 #include <jansson.h>
 
-#include "lib/vfilter.h"
+#include "lib/index/vfilter.h"
 #include "unit.h"
 
 /*

@@ -9,8 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lib/hash.h"
-#include "lib/iox.h"
+#include "lib/base/hash.h"
+#include "lib/base/iox.h"
 #include "tests/unit/unit.h"
 
 static void

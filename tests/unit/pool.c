@@ -8,10 +8,10 @@
 
 #include <jansson.h>
 
-#include "lib/hash.h"
-#include "lib/iox.h"
-#include "lib/pool.h"
-#include "lib/record.h"
+#include "lib/base/hash.h"
+#include "lib/base/iox.h"
+#include "lib/json/pool.h"
+#include "lib/json/record.h"
 #include "tests/unit/unit.h"
 
 static char in[] = "/tmp/etv-unit-poolXXXXXX";

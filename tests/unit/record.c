@@ -8,10 +8,10 @@
 
 #include <jansson.h>
 
-#include "lib/buf.h"
-#include "lib/diag.h"
-#include "lib/opt.h"
-#include "lib/record.h"
+#include "lib/base/buf.h"
+#include "lib/base/diag.h"
+#include "lib/json/opt.h"
+#include "lib/json/record.h"
 #include "tests/unit/unit.h"
 
 static char path[] = "/tmp/etv-unit-recordXXXXXX";

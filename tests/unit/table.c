@@ -7,8 +7,8 @@
 
 #include <jansson.h>
 
-#include "lib/buf.h"
-#include "lib/table.h"
+#include "lib/base/buf.h"
+#include "lib/json/table.h"
 
 static int failures;
 

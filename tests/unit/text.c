@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/text.h"
+#include "lib/text/text.h"
 #include "tests/unit/unit.h"
 
 static void

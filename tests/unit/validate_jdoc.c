@@ -6,8 +6,8 @@
 
 #include <jansson.h>
 
-#include "lib/jdoc.h"
-#include "lib/jsonschema.h"
+#include "lib/validate/jdoc.h"
+#include "lib/validate/jsonschema.h"
 
 static const char *const cases[] = {
 	"{}", "[]", "1", "-0", "1.5e3", "1E400", "-1e-400", "01", "1.", ".5",

@@ -23,8 +23,8 @@
 
 #include <jansson.h>
 
-#include "lib/buf.h"
-#include "lib/jsonschema.h"
+#include "lib/base/buf.h"
+#include "lib/validate/jsonschema.h"
 
 static const char *suite;
 static int verbose;

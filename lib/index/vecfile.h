@@ -1,0 +1,259 @@
+/* vecfile.h -- the etv index file: append-only segments, atomic commits */
+/* SPDX-License-Identifier: MIT */
+#ifndef ETV_VECFILE_H
+#define ETV_VECFILE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/index/hnsw.h"
+
+/*
+ * An index file is a 4096-byte head followed by segments:
+ *
+ *   0      header: magic "ETVINDX\n", format version, dims, metric, HNSW
+ *          parameters, embedding model, stored fields, group field, and
+ *          an xxh3 checksum of all of it
+ *   1024   commit slot 0 \ each: sequence number, committed length, the
+ *   2048   commit slot 1 / last segment, checksum
+ *   4096   segment, segment, ...
+ *
+ * A segment holds rows (vector, id, group key, content hash, stored
+ * fields as JSON), a hash table of its ids, its own HNSW graph, int8
+ * codes of the vectors when the index is quantised, and
+ * tombstones (segment, row) for rows of earlier segments that it deletes
+ * or replaces.  Its header carries a checksum of itself and one of its
+ * data.  Every number is little-endian.
+ *
+ * A writer (holding iox_lock) appends a segment after the committed
+ * length, syncs it, then writes the commit slot with the next sequence
+ * number and syncs again.  A reader takes the valid slot with the highest
+ * sequence number and maps only the committed length, so it sees the
+ * index as before or as after a commit, whatever a writer is doing or
+ * when it was killed.  Compaction writes a new file and renames it over
+ * the old one.
+ */
+
+#define VF_VERSION	1
+
+enum {
+	VF_COSINE = 0,	/* vectors normalised, 1 - cosine */
+	VF_DOT = 1,	/* raw inner product */
+	VF_L2 = 2	/* Euclidean distance */
+};
+
+enum {
+	VF_QNONE = 0,	/* graph searches compare float32 vectors */
+	VF_QI8 = 1	/* ... int8 codes, then re-score in float32 */
+};
+
+/* What an index is: fixed when it is created. */
+struct vf_meta {
+	uint32_t	 dims;		/* floats per vector */
+	int		 metric;	/* VF_COSINE, VF_DOT or VF_L2 */
+	uint32_t	 M;	/* HNSW links per node; 0 = exact only */
+	uint32_t	 efc;		/* HNSW ef_construction */
+	uint64_t	 seed;		/* HNSW level generator seed */
+	int		 quant;		/* VF_QNONE or VF_QI8 */
+	char		*model;	/* embedding_model, "" when unknown; owned */
+	char		*store;	/* stored fields, comma-separated; owned */
+	char		*by;	/* field grouping rows for sync; owned */
+};
+
+/* One segment as mapped. */
+struct vf_seg {
+	uint64_t	 off;		/* file offset of its header */
+	uint64_t	 size;		/* bytes, header included */
+	uint32_t	 n;		/* rows */
+	uint32_t	 ntomb;		/* tombstones */
+	const float	*vec;		/* n rows of dims floats */
+	const uint64_t	*soff[4];	/* string tables: n + 1 offsets each */
+	const char	*sdat[4];	/* ... and their bytes */
+	uint64_t	 slen[4];	/* ... and the byte counts */
+	const uint32_t	*idtab;		/* id hash table: row + 1, 0 empty */
+	uint64_t	 idcap;		/* its slots, a power of two or 0 */
+	const uint32_t	*tomb;		/* ntomb pairs (segment, row) */
+	struct hnsw_graph g;		/* its graph (n 0 when exact) */
+	const int8_t	*q8;		/* int8 codes of the rows, or NULL */
+	const float	*q8scale;	/* their scales */
+	const float	*q8norm;	/* |row|^2 per row */
+	uint64_t	 datasum;	/* checksum of its data */
+	uint8_t		*dead;		/* bit per row deleted later; owned */
+	uint32_t	 ndead;		/* rows marked in dead */
+};
+
+/* The string tables of a segment. */
+enum {
+	VF_ID = 0,	/* the record id */
+	VF_GROUP = 1,	/* the group key (doc_id) */
+	VF_HASH = 2,	/* the record's hash field, "" when absent */
+	VF_FIELDS = 3	/* stored fields, a JSON object */
+};
+
+/* An open index: a read-only mapping of one committed version. */
+struct vf_index {
+	char		*path;		/* file name; owned */
+	int		 fd;		/* open descriptor */
+	unsigned char	*map;		/* mapping of [0, length); owned */
+	uint64_t	 length;	/* committed length */
+	uint64_t	 seq;		/* commit sequence number */
+	int		 slot;		/* commit slot in use, 0 or 1 */
+	struct vf_meta	 meta;		/* the header */
+	uint32_t	 nseg;		/* segments */
+	struct vf_seg	*seg;		/* segments, oldest first; owned */
+	uint64_t	 rows;		/* rows in all segments */
+	uint64_t	 live;		/* rows not deleted */
+	int		 writable;	/* opened with VF_WRITE */
+};
+
+/* A row location in an open index. */
+struct vf_hit {
+	float		 score;		/* cosine, dot product or distance */
+	float		 dist;		/* internal distance, smaller closer */
+	uint32_t	 seg;		/* segment number */
+	uint32_t	 row;		/* row in the segment */
+};
+
+enum {
+	VF_OK = 0,		/* success */
+	VF_ESYS = -1,		/* system error; errno says which */
+	VF_ECORRUPT = -2	/* not an index, truncated or corrupt */
+};
+
+#define VF_WRITE	1	/* vf_open: for vf_append (hold the lock) */
+
+/*
+ * Open an index.  Reads the head and the segment headers, checks their
+ * checksums and that every section lies inside the file, builds the
+ * deleted-row bitmaps from the tombstones, and maps the file; vectors and
+ * graphs are not read until used.  With VF_WRITE, a file whose owner may
+ * not write it (chmod a-w) is refused with EACCES, even for root.
+ * Returns VF_OK and a new index in *ixp
+ * (free with vf_close), VF_ESYS with errno set, or VF_ECORRUPT with a
+ * static message in *why.
+ */
+int	 vf_open(struct vf_index **ixp, const char *path, int flags,
+	    const char **why);
+void	 vf_close(struct vf_index *);
+
+/*
+ * Check the data checksum of every segment (reads the whole file).
+ * Returns VF_OK or VF_ECORRUPT with *why set.
+ */
+int	 vf_verify(const struct vf_index *, const char **why);
+
+/*
+ * String s (VF_ID ...) of a row, with its length.  Returns NULL when the
+ * table is corrupt (offsets out of order or out of bounds).
+ */
+const char *vf_str(const struct vf_seg *, int s, uint32_t row, size_t *lenp);
+
+/* The vector of a row. */
+const float *vf_vec(const struct vf_index *, uint32_t seg, uint32_t row);
+
+/* Whether a row is deleted or replaced by a later segment. */
+int	 vf_dead(const struct vf_seg *, uint32_t row);
+
+/*
+ * A walk over the live rows of an index, oldest segment first: set it to
+ * VF_ROWS_INIT and call vf_row_next() until it returns 0.  The strings
+ * are borrowed from the index until it is closed.
+ */
+struct vf_rows {
+	uint32_t	 seg;		/* segment of the current row */
+	uint32_t	 row;		/* the current row in it */
+	uint32_t	 next;		/* the row to look at next */
+	const char	*str[4];	/* VF_ID ... VF_FIELDS of the row */
+	size_t		 len[4];	/* their lengths */
+};
+
+#define VF_ROWS_INIT	{ 0, 0, 0, { NULL }, { 0 } }
+
+/*
+ * Step to the next live row.  Returns 1, 0 past the last one, or -1 when
+ * a string table of the index is corrupt.
+ */
+int	 vf_row_next(const struct vf_index *, struct vf_rows *);
+
+/*
+ * Find the live row with this id, searching from the newest segment.
+ * Returns 1 and the location, or 0 when there is none.
+ */
+int	 vf_find(const struct vf_index *, const char *id, size_t len,
+	    uint32_t *seg, uint32_t *row);
+
+/*
+ * Per-row filter for searches; it is asked only about live rows.
+ * Returns nonzero to accept.
+ */
+typedef int (*vf_accept)(const struct vf_index *, uint32_t seg,
+	    uint32_t row, void *arg);
+
+/*
+ * Search state for one thread; free with vf_search_free (NULL is
+ * accepted).
+ */
+struct vf_search;
+struct vf_search *vf_search_new(void);
+void	 vf_search_free(struct vf_search *);
+
+/*
+ * The k live, accepted rows closest to q (dims floats, normalised by the
+ * caller for VF_COSINE), best first, ties by segment and row.  Each
+ * segment is searched with its graph and a candidate list of ef, or by a
+ * full scan when exact is set or it has no graph; when a graph search
+ * comes back with fewer than k hits the segment is scanned, so k hits
+ * come back whenever k rows pass the filter.  With VF_QI8 the graph is
+ * walked comparing int8 codes and the ef candidates found are re-scored
+ * with the float32 vectors.  Writes up to k hits to out
+ * and returns their number.
+ */
+size_t	 vf_query(struct vf_search *, const struct vf_index *,
+	    const float *q, size_t k, size_t ef, int exact, vf_accept,
+	    void *arg, struct vf_hit *out);
+
+/*
+ * A new segment being put together: rows and tombstones.  Adding a row
+ * whose id is already in the writer replaces that row (last wins).
+ * Strings are copied.  Free with vf_writer_free (NULL is accepted).
+ */
+struct vf_writer;
+struct vf_writer *vf_writer_new(uint32_t dims);
+void	 vf_writer_free(struct vf_writer *);
+void	 vf_writer_add(struct vf_writer *, const char *id, size_t idlen,
+	    const char *group, size_t glen, const char *hash, size_t hlen,
+	    const char *fields, size_t flen, const float *vec);
+void	 vf_writer_tomb(struct vf_writer *, uint32_t seg, uint32_t row);
+uint32_t vf_writer_rows(const struct vf_writer *);
+int	 vf_writer_has(const struct vf_writer *, const char *id, size_t len);
+uint32_t vf_writer_tombs(const struct vf_writer *);
+
+/*
+ * Write a new index file at path holding the writer's rows as one
+ * segment (the writer's tombstones are ignored), atomically: a temporary
+ * file renamed over path (iox_atomic_open: through a symbolic link, with
+ * the mode and owner of the file replaced; a read-only file is refused
+ * with EACCES).  The graph is built with jobs threads.
+ * Returns VF_OK or VF_ESYS with errno set (path is then untouched).
+ */
+int	 vf_create(const char *path, const struct vf_meta *,
+	    struct vf_writer *, int jobs);
+
+/*
+ * Append the writer's rows and tombstones as a new segment to an index
+ * opened with VF_WRITE (the caller holds the writer lock) and commit it.
+ * Tombstones must name rows of the index.  Returns VF_OK, or VF_ESYS with
+ * errno set, in which case the committed index is unchanged and, when
+ * the failure came before the commit record was written (a full disk),
+ * the file is cut back to its committed length.
+ */
+int	 vf_append(struct vf_index *, struct vf_writer *, int jobs);
+
+/* Names of metrics, and the reverse (-1 when unknown). */
+const char *vf_metric_name(int);
+int	 vf_metric_parse(const char *);
+
+/* Free the strings of a meta (not the struct). */
+void	 vf_meta_release(struct vf_meta *);
+
+#endif

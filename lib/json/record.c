@@ -1,0 +1,624 @@
+/* record.c -- JSON-lines reader and writer, rejects, record counts */
+/* SPDX-License-Identifier: MIT */
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "lib/base/buf.h"
+#include "lib/base/diag.h"
+#include "lib/base/iox.h"
+#include "lib/json/opt.h"
+#include "lib/base/progress.h"
+#include "lib/json/record.h"
+#include "lib/json/table.h"
+#include "lib/base/xmem.h"
+
+struct rec_reader {
+	char		**names;	/* operands; borrowed from argv */
+	int		 nnames;	/* number of operands */
+	int		 next;		/* index of the next operand to open */
+	FILE		*fp;		/* current input, NULL between files */
+	const char	*file;		/* its display name */
+	unsigned long	 lineno;	/* lines read from it so far */
+	struct table	*table;		/* CSV reader over fp with --csv */
+	char		*rbuf;		/* read buffer; owned */
+	size_t		 rcap;		/* its size */
+	size_t		 rpos, rend;	/* unread bytes are rbuf[rpos..rend) */
+	int		 reof;		/* fp is at end of file */
+	int		 rerr;		/* errno of a failed read, or 0 */
+	int		 values;	/* rec_accept_values() */
+	FILE		*rejects;	/* --rejects stream, or NULL */
+	unsigned long	 nread, nout, nrej; /* counts for -v */
+	int		 rej_status;	/* worst status of rejected records */
+	struct rec_item	 cur;		/* rec_next()'s item */
+	struct progress	*progress;	/* progress line, or NULL */
+};
+
+static const char stdin_name[] = "<stdin>";
+
+struct rec_reader *
+rec_open(int argc, char **argv)
+{
+	static char *dash[] = { "-" };
+	struct rec_reader *rd;
+	unsigned long long total = 0;
+	struct stat st;
+	int i;
+
+	/* Types given for JSON-lines would be ignored without a word. */
+	if (opt.types && !opt.csv)
+		diag_usage("option '--types' needs '--csv'");
+	rd = xcalloc(1, sizeof(*rd));
+	if (argc == 0) {
+		argc = 1;
+		argv = dash;
+	}
+	rd->names = argv;
+	rd->nnames = argc;
+	if (opt.rejects && (rd->rejects = fopen(opt.rejects, "w")) == NULL)
+		diag_fail(ETV_SYS, "cannot create '%s': %s", opt.rejects,
+		    strerror(errno));
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "-") == 0 ? fstat(0, &st) == 0 :
+		    stat(argv[i], &st) == 0) {
+			if (S_ISREG(st.st_mode))
+				total += (unsigned long long)st.st_size;
+		}
+	}
+	rd->progress = progress_new(total);
+	return rd;
+}
+
+void
+rec_accept_values(struct rec_reader *rd)
+{
+	rd->values = 1;
+}
+
+unsigned long
+rec_count(const struct rec_reader *rd)
+{
+	return rd->nread;
+}
+
+void
+rec_add_read(struct rec_reader *rd, unsigned long n, unsigned long long bytes)
+{
+	rd->nread += n;
+	progress_add(rd->progress, 0, bytes);
+}
+
+/* Open the next operand.  Returns 0, or -1 when there are none left. */
+static int
+next_file(struct rec_reader *rd)
+{
+	const char *name;
+
+	while (rd->next < rd->nnames) {
+		name = rd->names[rd->next++];
+		rd->lineno = 0;
+		rd->rpos = rd->rend = 0;
+		rd->reof = 0;
+		rd->rerr = 0;
+		if (strcmp(name, "-") == 0) {
+			rd->fp = stdin;
+			rd->file = stdin_name;
+		} else if ((rd->fp = fopen(name, "rb")) == NULL) {
+			diag_error(ETV_SYS, "cannot open '%s': %s", name,
+			    strerror(errno));
+			continue;
+		} else
+			rd->file = name;
+		if (opt.csv) {
+			rd->table = table_open(rd->fp, opt.delimiter);
+			table_set_types(rd->table, opt.types);
+			table_set_max(rd->table, opt.max_line,
+			    opt.rejects != NULL);
+		}
+		return 0;
+	}
+	return -1;
+}
+
+static void
+close_file(struct rec_reader *rd)
+{
+	if (rd->fp && (rd->rerr || ferror(rd->fp)))
+		diag_error(ETV_SYS, "%s: read error: %s", rd->file,
+		    strerror(rd->rerr ? rd->rerr : errno));
+	table_free(rd->table);
+	rd->table = NULL;
+	if (rd->fp && rd->fp != stdin)
+		fclose(rd->fp);
+	else if (rd->fp)
+		clearerr(stdin);
+	rd->fp = NULL;
+}
+
+void
+rec_item_set(struct rec_item *it, const char *p, size_t n)
+{
+	if (it->cap < n + 1) {
+		it->cap = n + 1 < 256 ? 256 : n + 1;
+		free(it->line);
+		it->line = xmalloc(it->cap);
+	}
+	memcpy(it->line, p, n);
+	it->line[n] = '\0';
+	it->len = n;
+}
+
+void
+rec_item_reset(struct rec_item *it)
+{
+	buf_reset(&it->out);
+	buf_reset(&it->rej);
+	buf_reset(&it->msg);
+	it->status = it->rej_status = it->fatal = 0;
+	it->nout = it->nrej = 0;
+	it->bad = NULL;
+	if (it->spill)
+		fclose(it->spill);
+	it->spill = NULL;
+	it->spill_rej = 0;
+}
+
+void
+rec_item_spill(struct rec_item *it, const char *p, size_t n)
+{
+	if (it->spill == NULL && (it->spill = tmpfile()) == NULL)
+		diag_fail(ETV_SYS, "cannot create a temporary file: %s",
+		    strerror(errno));
+	if (n && fwrite(p, 1, n, it->spill) != n)
+		diag_fail(ETV_SYS, "cannot write a temporary file: %s",
+		    strerror(errno));
+}
+
+/* Copy an item's spilled line to the rejects file, with its newline. */
+static void
+spill_out(struct rec_item *it, FILE *to)
+{
+	char b[65536];
+	size_t n;
+
+	if (fflush(it->spill) == EOF || fseek(it->spill, 0, SEEK_SET) != 0)
+		diag_fail(ETV_SYS, "cannot read a temporary file: %s",
+		    strerror(errno));
+	while ((n = fread(b, 1, sizeof(b), it->spill)) > 0)
+		iox_write(to, b, n);
+	if (ferror(it->spill))
+		diag_fail(ETV_SYS, "cannot read a temporary file: %s",
+		    strerror(errno));
+	iox_write(to, "\n", 1);
+}
+
+static void
+fill(struct rec_reader *rd)
+{
+	ssize_t n;
+
+	if (rd->rpos > 0) {
+		memmove(rd->rbuf, rd->rbuf + rd->rpos, rd->rend - rd->rpos);
+		rd->rend -= rd->rpos;
+		rd->rpos = 0;
+	}
+	if (rd->rend == rd->rcap) {
+		rd->rcap = rd->rcap ? rd->rcap * 2 : 1 << 16;
+		rd->rbuf = xrealloc(rd->rbuf, rd->rcap);
+	}
+	/*
+	 * read(2), not fread: it returns what a pipe holds now, so that an
+	 * interactive producer's line is handled (and, with --unbuffered,
+	 * written) at once instead of after 64 KiB more.
+	 */
+	do
+		n = read(fileno(rd->fp), rd->rbuf + rd->rend,
+		    rd->rcap - rd->rend);
+	while (n == -1 && errno == EINTR);
+	if (n <= 0) {
+		rd->reof = 1;
+		if (n == -1)
+			rd->rerr = errno;
+		return;
+	}
+	rd->rend += (size_t)n;
+	progress_add(rd->progress, 0, (unsigned long long)n);
+}
+
+/*
+ * Read one raw line of the current file into the item.  Returns 1, or 0
+ * at its end.  A line longer than --max-line is skipped up to its newline
+ * and handed over as malformed.
+ */
+static int
+read_line(struct rec_reader *rd, struct rec_item *it)
+{
+	size_t scanned = 0, len, skipped = 0;
+	char *nl;
+
+	for (;;) {
+		nl = rd->rend > rd->rpos + scanned ? memchr(rd->rbuf + rd->rpos +
+		    scanned, '\n', rd->rend - rd->rpos - scanned) : NULL;
+		if (nl)
+			break;
+		scanned = rd->rend - rd->rpos;
+		if (scanned > opt.max_line) {
+			/* Too long: drop what we have, keep looking for \n. */
+			if (opt.rejects)
+				rec_item_spill(it, rd->rbuf + rd->rpos,
+				    scanned);
+			skipped += scanned;
+			rd->rpos = rd->rend;
+			scanned = 0;
+		}
+		if (rd->reof)
+			break;
+		fill(rd);
+	}
+	if (nl == NULL && rd->rpos == rd->rend && skipped == 0)
+		return 0;
+	len = nl ? (size_t)(nl - (rd->rbuf + rd->rpos)) :
+	    rd->rend - rd->rpos;
+	rd->lineno++;
+	if (skipped || len > opt.max_line) {
+		/* Verbatim, as other rejected lines: without a CRLF's CR. */
+		if (opt.rejects)
+			rec_item_spill(it, rd->rbuf + rd->rpos, len && rd->rbuf[
+			    rd->rpos + len - 1] == '\r' ? len - 1 : len);
+		rec_item_set(it, "", 0);
+		it->bad = "line is longer than --max-line";
+	} else {
+		if (len && rd->rbuf[rd->rpos + len - 1] == '\r')
+			rec_item_set(it, rd->rbuf + rd->rpos, len - 1);
+		else
+			rec_item_set(it, rd->rbuf + rd->rpos, len);
+		if (rd->lineno == 1 && it->len >= 3 &&
+		    memcmp(it->line, "\xef\xbb\xbf", 3) == 0)
+			it->bad = "byte order mark not allowed";
+	}
+	rd->rpos += len + (nl != NULL);
+	return 1;
+}
+
+static int
+blank(const char *p, size_t n)
+{
+	while (n--)
+		if (*p != ' ' && *p != '\t' && *p != '\r')
+			return 0;
+		else
+			p++;
+	return 1;
+}
+
+/* Read one CSV row as a JSON object line. */
+static int
+read_row(struct rec_reader *rd, struct rec_item *it)
+{
+	struct buf raw = BUF_INIT;
+	const char *why = NULL;
+	struct buf line = BUF_INIT;
+	json_t *o;
+	int r;
+
+	r = table_next(rd->table, &o, &rd->lineno, &raw, &why);
+	if (r == 1) {
+		rec_dump_cells(&line, o);
+		json_decref(o);
+		rec_item_set(it, line.data, line.len);
+		buf_release(&line);
+	} else if (r == -1) {
+		rec_item_set(it, raw.data ? raw.data : "", raw.len);
+		/* why lasts until the next row: the item may outlive it. */
+		buf_reset(&it->badmsg);
+		buf_adds(&it->badmsg, why);
+		it->bad = it->badmsg.data;
+		/* An over-long row, kept for the rejects file. */
+		it->spill = table_spill(rd->table);
+	}
+	buf_release(&raw);
+	return r != 0;
+}
+
+int
+rec_getline(struct rec_reader *rd, struct rec_item *it)
+{
+	rec_item_reset(it);
+	it->values = rd->values;
+	for (;;) {
+		if (rd->fp == NULL && next_file(rd) == -1)
+			return 0;
+		if (rd->table ? read_row(rd, it) : read_line(rd, it)) {
+			if (it->bad == NULL && blank(it->line, it->len))
+				continue;
+			it->file = rd->file;
+			it->lineno = rd->lineno;
+			rd->nread++;
+			return 1;
+		}
+		close_file(rd);
+	}
+}
+
+int
+rec_malformed(struct rec_item *it, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag_vformat(&it->msg, it->file, it->lineno, fmt, ap);
+	va_end(ap);
+	if (opt.rejects) {
+		if (it->spill)
+			it->spill_rej = 1;
+		else {
+			buf_add(&it->rej, it->line, it->len);
+			buf_addc(&it->rej, '\n');
+		}
+		it->nrej++;
+		if (it->rej_status < ETV_DATA)
+			it->rej_status = ETV_DATA;
+	} else {
+		it->fatal = 1;
+		it->status = ETV_DATA;
+	}
+	return ETV_DATA;
+}
+
+/*
+ * A JSON array (a whole file of records as one array, or its first line
+ * when it is pretty-printed) is a common mistake with a known remedy.
+ */
+static const char array_hint[] = " (a JSON array: for one record per "
+    "element, convert it with jq -c '.[]')";
+
+static int
+array_start(const char *p, size_t n)
+{
+	while (n > 0 && (*p == ' ' || *p == '\t')) {
+		p++;
+		n--;
+	}
+	return n > 0 && *p == '[';
+}
+
+json_t *
+rec_parse(struct rec_item *it)
+{
+	json_error_t jerr;
+	json_t *v;
+
+	if (it->bad) {
+		rec_malformed(it, "%s", it->bad);
+		return NULL;
+	}
+	v = json_loadb(it->line, it->len, JSON_REJECT_DUPLICATES |
+	    (it->values ? JSON_DECODE_ANY : 0), &jerr);
+	if (v == NULL) {
+		rec_malformed(it, "invalid JSON: %s (column %d)%s", jerr.text,
+		    jerr.column, array_start(it->line, it->len) ?
+		    array_hint : "");
+		return NULL;
+	}
+	if (!it->values && !json_is_object(v)) {
+		rec_malformed(it, "record is not a JSON object%s",
+		    json_is_array(v) ? array_hint : "");
+		json_decref(v);
+		return NULL;
+	}
+	return v;
+}
+
+void
+rec_reject(struct rec_item *it, const json_t *rec, int status,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag_vformat(&it->msg, it->file, it->lineno, fmt, ap);
+	va_end(ap);
+	if (opt.rejects) {
+		if (rec)
+			rec_dump(&it->rej, rec);
+		else
+			buf_add(&it->rej, it->line, it->len);
+		buf_addc(&it->rej, '\n');
+	}
+	it->nrej++;
+	if (it->rej_status < status)
+		it->rej_status = status;
+}
+
+void
+rec_warn(struct rec_item *it, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (diag_quiet)
+		return;
+	va_start(ap, fmt);
+	diag_vformat(&it->msg, it->file, it->lineno, fmt, ap);
+	va_end(ap);
+}
+
+static int
+dump_cb(const char *p, size_t n, void *arg)
+{
+	buf_add(arg, p, n);
+	return 0;
+}
+
+static void
+dump_with(struct buf *b, const json_t *v, size_t flags)
+{
+	if (json_dump_callback(v, dump_cb, b, flags | JSON_ENCODE_ANY) != 0)
+		diag_fail(ETV_SYS, "cannot encode record");
+}
+
+void
+rec_dump(struct buf *b, const json_t *v)
+{
+	dump_with(b, v, JSON_COMPACT);
+}
+
+void
+rec_dump_cells(struct buf *b, const json_t *v)
+{
+	dump_with(b, v, TABLE_DUMP_FLAGS);
+}
+
+void
+rec_emit(struct rec_item *it, const json_t *rec)
+{
+	rec_dump(&it->out, rec);
+	buf_addc(&it->out, '\n');
+	it->nout++;
+}
+
+void
+rec_emit_cells(struct rec_item *it, const json_t *rec)
+{
+	rec_dump_cells(&it->out, rec);
+	buf_addc(&it->out, '\n');
+	it->nout++;
+}
+
+void
+rec_emit_raw(struct rec_item *it, const char *p, size_t n)
+{
+	buf_add(&it->out, p, n);
+	buf_addc(&it->out, '\n');
+	it->nout++;
+}
+
+void
+rec_emit_merged(struct rec_item *it, json_t *orig, const json_t *add)
+{
+	const char *key, *end;
+	json_t *v, *k;
+	int first;
+
+	json_object_foreach((json_t *)add, key, v)
+		if (json_object_get(orig, key) != NULL)
+			goto reencode;
+	/* The raw line holds one object: its last non-blank byte is '}'. */
+	end = it->line + it->len;
+	while (end > it->line && (end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	if (it->bad || end == it->line || end[-1] != '}')
+		goto reencode;
+	buf_add(&it->out, it->line, (size_t)(end - 1 - it->line));
+	first = json_object_size(orig) == 0;
+	json_object_foreach((json_t *)add, key, v) {
+		if (!first)
+			buf_addc(&it->out, ',');
+		first = 0;
+		if ((k = json_string(key)) == NULL)
+			diag_fail(ETV_SYS, "out of memory");
+		rec_dump(&it->out, k);
+		json_decref(k);
+		buf_addc(&it->out, ':');
+		rec_dump(&it->out, v);
+	}
+	buf_adds(&it->out, "}\n");
+	it->nout++;
+	return;
+reencode:
+	json_object_update(orig, (json_t *)add);
+	rec_emit(it, orig);
+}
+
+int
+rec_flush(struct rec_reader *rd, struct rec_item *it)
+{
+	if (it->msg.len)
+		diag_puts(it->msg.data);
+	if (it->out.len) {
+		progress_hide(rd->progress);
+		iox_write(stdout, it->out.data, it->out.len);
+		if (opt.unbuffered && fflush(stdout) == EOF)
+			iox_write_failed();
+	}
+	if (it->rej.len && rd->rejects)
+		iox_write(rd->rejects, it->rej.data, it->rej.len);
+	if (it->spill_rej && rd->rejects)
+		spill_out(it, rd->rejects);
+	rd->nout += it->nout;
+	rd->nrej += it->nrej;
+	if (it->rej_status > rd->rej_status)
+		rd->rej_status = it->rej_status;
+	diag_status(it->status);
+	progress_add(rd->progress, 1, 0);
+	return it->fatal;
+}
+
+json_t *
+rec_next(struct rec_reader *rd)
+{
+	json_t *v;
+
+	for (;;) {
+		if (rec_flush(rd, &rd->cur))
+			exit(diag_finish());
+		rec_item_reset(&rd->cur);
+		if (!rec_getline(rd, &rd->cur))
+			return NULL;
+		if ((v = rec_parse(&rd->cur)) != NULL)
+			return v;
+	}
+}
+
+struct rec_item *
+rec_item_of(struct rec_reader *rd)
+{
+	return &rd->cur;
+}
+
+void
+rec_item_release(struct rec_item *it)
+{
+	if (it->spill)
+		fclose(it->spill);
+	free(it->line);
+	buf_release(&it->badmsg);
+	buf_release(&it->out);
+	buf_release(&it->rej);
+	buf_release(&it->msg);
+	memset(it, 0, sizeof(*it));
+}
+
+void
+rec_close(struct rec_reader *rd)
+{
+	int forgive;
+
+	if (rd == NULL)
+		return;
+	if (rec_flush(rd, &rd->cur))
+		exit(diag_finish());
+	rec_item_release(&rd->cur);
+	close_file(rd);
+	progress_free(rd->progress);
+	forgive = opt.max_rejects_pct >= 0 ?
+	    rd->nrej * 100.0 <= opt.max_rejects_pct * (double)rd->nread :
+	    rd->nrej <= opt.max_rejects;
+	if (!forgive)
+		diag_status(rd->rej_status);
+	if (rd->rejects && (fflush(rd->rejects) == EOF ||
+	    ferror(rd->rejects) || fclose(rd->rejects) == EOF))
+		diag_error(ETV_SYS, "cannot write '%s': %s", opt.rejects,
+		    strerror(errno));
+	diag_verbose(1, "read %lu, wrote %lu, rejected %lu", rd->nread,
+	    rd->nout, rd->nrej);
+	free(rd->rbuf);
+	free(rd);
+}

@@ -1,0 +1,196 @@
+/* record.h -- JSON-lines reader and writer, rejects, record counts */
+/* SPDX-License-Identifier: MIT */
+#ifndef ETV_RECORD_H
+#define ETV_RECORD_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "lib/base/buf.h"
+
+/*
+ * The reader takes the operands of a command (none or "-" is stdin) and
+ * reads them in order, a line at a time, as cat(1) would.  It follows the
+ * shared options in `opt` (opt.h): --csv turns each CSV row into one JSON
+ * object line, --max-line caps the length of a line, --rejects opens the
+ * rejects file.
+ *
+ * Line rules: "\n" ends a line and a "\r" before it is dropped (CRLF); a
+ * last line without "\n" is a line; blank lines (only white space) are
+ * skipped but counted; a UTF-8 byte order mark is malformed.
+ *
+ * Parse rules (rec_parse): exactly one JSON value per line, which must be
+ * an object; strings must be valid UTF-8 and free of U+0000; duplicate
+ * keys are malformed (different parsers would keep different values).
+ */
+struct rec_reader;
+
+/*
+ * One unit of work: an input line and what processing it produced.  The
+ * processing code fills out, rej and msg through the rec_* functions
+ * below; rec_flush() then writes them out.  Items are processed in
+ * worker threads (pool.h) and flushed in input order, so nothing here may
+ * touch global state.
+ */
+struct rec_item {
+	char		*line;		/* the raw line, no "\n"; NUL-terminated */
+	size_t		 len;		/* its length */
+	size_t		 cap;		/* allocated size of line */
+	const char	*file;		/* operand name, "<stdin>" for stdin */
+	unsigned long	 lineno;	/* 1-based line number in file */
+	int		 values;	/* accept any JSON value, not only objects */
+	struct buf	 out;		/* bytes for stdout */
+	struct buf	 rej;		/* bytes for the rejects file */
+	struct buf	 msg;		/* lines for stderr */
+	int		 status;	/* worst non-reject status of this item */
+	int		 rej_status;	/* worst status of its rejected records */
+	int		 fatal;		/* stop the run once this is flushed */
+	unsigned long	 nout;		/* records written to out */
+	unsigned long	 nrej;		/* records rejected */
+	const char	*bad;		/* why the reader refused the line */
+	struct buf	 badmsg;	/* bad, when it is not a static string */
+	FILE		*spill;		/* an over-long line kept for the
+					   rejects file (temporary), or NULL */
+	int		 spill_rej;	/* write spill to the rejects file */
+};
+
+#define REC_ITEM_INIT	{ 0 }
+
+/*
+ * Open a reader over the operands.  Exits with ETV_USAGE for --types
+ * without --csv, with ETV_SYS when the rejects file cannot be created; an operand that cannot be opened is reported
+ * when it is reached (ETV_SYS) and the next one is read.  Never NULL.
+ */
+struct rec_reader *rec_open(int argc, char **argv);
+
+/* Make rec_parse() accept any JSON value, not only objects. */
+void	 rec_accept_values(struct rec_reader *);
+
+/*
+ * Read the next non-blank line into it (replacing its line, resetting its
+ * buffers).  Returns 1, or 0 at the end of input.  A line over --max-line
+ * or with a byte order mark is reported through the item as malformed;
+ * the caller sees it as a line that rec_parse() refuses.  With --rejects
+ * an over-long line is kept (rec_item_spill) for the rejects file.
+ */
+int	 rec_getline(struct rec_reader *, struct rec_item *);
+
+/*
+ * Parse the item's line.  Returns a new reference, or NULL when the line
+ * is malformed: then the message "FILE:LINE: ..." is in it->msg, the line
+ * is in it->rej when --rejects was given (the run goes on) and otherwise
+ * it->fatal is set (the run stops with ETV_DATA).
+ */
+json_t	*rec_parse(struct rec_item *);
+
+/*
+ * Report the item's line as malformed for a reason found after parsing
+ * (a required field missing or of the wrong type), with the same effect as
+ * a parse failure.  Always returns ETV_DATA.
+ */
+int	 rec_malformed(struct rec_item *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+/*
+ * Reject a well-formed record on its merits: the message goes to it->msg,
+ * the record (rec, or the raw line when rec is NULL) to it->rej when
+ * --rejects was given, and the item's reject status becomes at least
+ * status (usually ETV_REJECT).  The run goes on.
+ */
+void	 rec_reject(struct rec_item *, const json_t *rec, int status,
+	    const char *, ...) __attribute__((format(printf, 4, 5)));
+
+/* Add "prog: FILE:LINE: message" to it->msg unless -q was given. */
+void	 rec_warn(struct rec_item *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+/*
+ * Write a record to it->out: rec_emit encodes it compactly (key order
+ * kept, whole record encoded first); rec_emit_raw copies bytes as they
+ * are, for records that pass through unchanged.
+ */
+void	 rec_emit(struct rec_item *, const json_t *);
+void	 rec_emit_raw(struct rec_item *, const char *, size_t);
+
+/*
+ * Write orig with the members of add set, keeping orig's own bytes when it
+ * can: if none of add's keys is in orig, the output is the original line
+ * with add's members spliced in before its closing brace, so numbers and
+ * escapes the tool does not own pass through byte for byte.  Otherwise
+ * orig is updated and re-encoded.  orig and add are borrowed.
+ */
+void	 rec_emit_merged(struct rec_item *, json_t *orig, const json_t *add);
+
+/*
+ * Write what the item produced (stdout, rejects, stderr), count it and
+ * record its statuses.  Returns 1 when the run must stop (it->fatal).
+ */
+int	 rec_flush(struct rec_reader *, struct rec_item *);
+
+/*
+ * Finish: print "read N, wrote N, rejected N" with -v, forgive reject
+ * statuses within --max-rejects, close the rejects file (ETV_SYS on a
+ * failed write) and free the reader.  NULL is accepted.
+ */
+void	 rec_close(struct rec_reader *);
+
+/* Records read so far (non-blank lines). */
+unsigned long rec_count(const struct rec_reader *);
+
+/*
+ * Count n records and bytes that the caller read from inputs of its own
+ * (a tool that reads whole files rather than lines, and uses the reader
+ * only to write items): they count in the -v summary, --max-rejects P%
+ * and the progress line, as lines read by rec_getline() do.
+ */
+void	 rec_add_read(struct rec_reader *, unsigned long n,
+	    unsigned long long bytes);
+
+/*
+ * For tools that make items of their own (from whole files, say):
+ * rec_item_set replaces the item's line with a copy of p[0..n);
+ * rec_item_reset empties its buffers and statuses for the next input.
+ */
+void	 rec_item_set(struct rec_item *, const char *p, size_t n);
+void	 rec_item_reset(struct rec_item *);
+
+/*
+ * Keep bytes of a line that is longer than --max-line, so that the
+ * rejects file gets the line verbatim without holding it in memory:
+ * p[0..n) is appended to a temporary file of the item (made on first
+ * use), which rec_malformed() sends to the rejects file in place of the
+ * line.  Line readers call it only when --rejects was given.  Exits with
+ * ETV_SYS when the temporary file cannot be written.
+ */
+void	 rec_item_spill(struct rec_item *, const char *p, size_t n);
+
+/* Free an item's memory; it is REC_ITEM_INIT again. */
+void	 rec_item_release(struct rec_item *);
+
+/*
+ * The simple loop for tools that keep state between records: the next
+ * record as a new reference, or NULL at the end of input.  Malformed
+ * lines are handled as rec_parse() says (the program exits with ETV_DATA
+ * on the first one without --rejects).  rec_item_of() returns the item of
+ * the record last returned, whose line, file and lineno stay valid until
+ * the next call; output written through it is flushed on the next call
+ * or at rec_close().
+ */
+json_t	*rec_next(struct rec_reader *);
+struct rec_item *rec_item_of(struct rec_reader *);
+
+/* Encode a value compactly into b, as records are written. */
+void	 rec_dump(struct buf *, const json_t *);
+
+/*
+ * rec_dump and rec_emit for records made of CSV cells: reals are written
+ * with 15 significant digits (TABLE_DUMP_FLAGS), so that a cell of 9.95
+ * is written 9.95, not 9.9499999999999993.
+ */
+void	 rec_dump_cells(struct buf *, const json_t *);
+void	 rec_emit_cells(struct rec_item *, const json_t *);
+
+#endif

@@ -1,0 +1,253 @@
+/* text.c -- UTF-8 validation, normalisation, case folding, graphemes */
+/* SPDX-License-Identifier: MIT */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <utf8proc.h>
+
+#include "lib/base/diag.h"
+#include "lib/text/text.h"
+#include "lib/base/xmem.h"
+
+int32_t
+text_decode(const char *p, size_t n, size_t *adv)
+{
+	const unsigned char *s = (const unsigned char *)p;
+	int32_t cp;
+	size_t len, i;
+
+	if (n == 0) {
+		*adv = 1;
+		return -1;
+	}
+	if (s[0] < 0x80) {
+		*adv = 1;
+		return s[0];
+	}
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4, cp = s[0] & 0x07;
+	else
+		goto bad;
+	if (n < len)
+		goto bad;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			goto bad;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	/* Overlong forms, surrogates, beyond U+10FFFF. */
+	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		goto bad;
+	*adv = len;
+	return cp;
+bad:
+	*adv = 1;
+	return -1;
+}
+
+size_t
+text_encode(int32_t cp, char *out)
+{
+	return (size_t)utf8proc_encode_char(cp, (utf8proc_uint8_t *)out);
+}
+
+ssize_t
+text_invalid(const char *p, size_t n)
+{
+	size_t i = 0, adv;
+
+	while (i < n) {
+		/* ASCII fast path, eight bytes at a time. */
+		while (i + 8 <= n) {
+			uint64_t w;
+
+			memcpy(&w, p + i, 8);
+			if (w & 0x8080808080808080ULL)
+				break;
+			i += 8;
+		}
+		if (i >= n)
+			break;
+		if ((unsigned char)p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if (text_decode(p + i, n - i, &adv) < 0)
+			return (ssize_t)i;
+		i += adv;
+	}
+	return -1;
+}
+
+char *
+text_normalize(const char *p, size_t n, int forms, size_t *lenp)
+{
+	utf8proc_uint8_t *out = NULL;
+	utf8proc_ssize_t r;
+	int o = UTF8PROC_STABLE;
+
+	if (forms & (TEXT_NFC | TEXT_NFKC))
+		o |= UTF8PROC_COMPOSE;
+	if (forms & (TEXT_NFD | TEXT_NFKD))
+		o |= UTF8PROC_DECOMPOSE;
+	if (forms & (TEXT_NFKC | TEXT_NFKD))
+		o |= UTF8PROC_COMPAT;
+	if (forms & TEXT_CASEFOLD)
+		o |= UTF8PROC_CASEFOLD;
+	if (forms & TEXT_STRIPMARK)
+		o |= UTF8PROC_STRIPMARK;
+	if (n == 0) {
+		if (lenp)
+			*lenp = 0;
+		return xstrdup("");
+	}
+	r = utf8proc_map((const utf8proc_uint8_t *)p, (utf8proc_ssize_t)n,
+	    &out, (utf8proc_option_t)o);
+	if (r == UTF8PROC_ERROR_NOMEM)
+		diag_fail(ETV_SYS, "out of memory");
+	if (r < 0)
+		return NULL;
+	/*
+	 * With STRIPMARK utf8proc's count can include the removed marks'
+	 * slots; the string itself is right and NUL-terminated.
+	 */
+	if (lenp)
+		*lenp = forms & TEXT_STRIPMARK ? strnlen((char *)out,
+		    (size_t)r) : (size_t)r;
+	return (char *)out;
+}
+
+int
+text_is_nfc(const char *p, size_t n)
+{
+	size_t len, i;
+	char *s;
+	int same;
+
+	/* Text below U+0300 is always NFC. */
+	for (i = 0; i < n; i++)
+		if ((unsigned char)p[i] >= 0xcc)
+			break;
+	if (i == n)
+		return 1;
+	if ((s = text_normalize(p, n, TEXT_NFC, &len)) == NULL)
+		return 0;
+	same = len == n && memcmp(s, p, n) == 0;
+	free(s);
+	return same;
+}
+
+size_t
+text_grapheme(const char *p, size_t n)
+{
+	utf8proc_int32_t state = 0;
+	int32_t prev, cp;
+	size_t adv, i;
+
+	if (n == 0)
+		return 0;
+	prev = text_decode(p, n, &adv);
+	if (prev < 0)
+		return 1;
+	/* ASCII other than CR is a cluster of its own unless a mark follows. */
+	i = adv;
+	while (i < n) {
+		if ((unsigned char)p[i] < 0x80 && prev < 0x80 && prev != '\r')
+			break;
+		cp = text_decode(p + i, n - i, &adv);
+		if (cp < 0)
+			break;
+		if (utf8proc_grapheme_break_stateful(prev, cp, &state))
+			break;
+		prev = cp;
+		i += adv;
+	}
+	return i;
+}
+
+size_t
+text_cp_count(const char *p, size_t n)
+{
+	size_t i, c = 0;
+
+	/* Count every byte that does not continue a sequence. */
+	for (i = 0; i < n; i++)
+		if (((unsigned char)p[i] & 0xc0) != 0x80)
+			c++;
+	return c;
+}
+
+size_t
+text_grapheme_count(const char *p, size_t n)
+{
+	size_t i = 0, c = 0;
+
+	while (i < n) {
+		i += text_grapheme(p + i, n - i);
+		c++;
+	}
+	return c;
+}
+
+char *
+text_latin1(const char *p, size_t n, size_t *lenp)
+{
+	char *out, *q;
+	size_t i;
+
+	out = q = xmalloc(2 * n + 1);
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		if (c < 0x80)
+			*q++ = (char)c;
+		else {
+			*q++ = (char)(0xc0 | (c >> 6));
+			*q++ = (char)(0x80 | (c & 0x3f));
+		}
+	}
+	*q = '\0';
+	if (lenp)
+		*lenp = (size_t)(q - out);
+	return out;
+}
+
+int
+text_is_space(int32_t c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r') || c == 0x85 ||
+	    c == 0x1680 || (c >= 0x2000 && c <= 0x200a) || c == 0x2028 ||
+	    c == 0x2029 || c == 0x202f || c == 0x205f || c == 0x3000;
+}
+
+int
+text_hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+		return (c | 0x20) - 'a' + 10;
+	return -1;
+}
+
+long
+text_hex4(const char *p, size_t n)
+{
+	long v = 0;
+	int i, h;
+
+	if (n < 4)
+		return -1;
+	for (i = 0; i < 4; i++) {
+		if ((h = text_hexval((unsigned char)p[i])) < 0)
+			return -1;
+		v = v << 4 | h;
+	}
+	return v;
+}
