@@ -650,7 +650,7 @@ extract_doc(struct job *j, int fd, const struct stat *st)
 	}
 	meta = file_meta(j->e->path, st, (long long)b.len);
 	set(meta, "type", jstr(doc_type_name(j->type)));
-	if ((bad = text_invalid(text, len)) >= 0) {
+	if ((bad = utf8_invalid(text, len)) >= 0) {
 		/* A page that says it is Latin-1 is read as such. */
 		if (!cfg.latin1 && !(j->type == DOC_HTML &&
 		    html_latin1(text, len))) {
@@ -700,7 +700,7 @@ name_ok(struct rec_item *it, const char *path)
 {
 	static const char why[] = "file name is not valid UTF-8";
 
-	if (text_invalid(path, strlen(path)) < 0)
+	if (utf8_invalid(path, strlen(path)) < 0)
 		return 1;
 	rec_item_set(it, "{\"error\":\"file name is not valid UTF-8\"}", 40);
 	rec_malformed(it, "%s", why);
@@ -855,7 +855,7 @@ finish_job(struct rec_reader *rd, struct job *j)
 	 * names it, so that etv-index does not prune it.
 	 */
 	if (manifest_ids && j->e->kind == WALK_FILE &&
-	    text_invalid(j->e->rel, strlen(j->e->rel)) < 0)
+	    utf8_invalid(j->e->rel, strlen(j->e->rel)) < 0)
 		json_array_append_new(manifest_ids, jstr(j->e->rel));
 	count.files += j->n.files;
 	for (k = 0; k <= DOC_CSV; k++)

@@ -308,7 +308,7 @@ control_at(const char *s, size_t n)
 	int32_t cp;
 
 	for (i = 0; i < n; i += adv) {
-		cp = text_decode(s + i, n - i, &adv);
+		cp = utf8_decode(s + i, n - i, &adv);
 		if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') ||
 		    (cp >= 0x7f && cp < 0xa0))
 			return (long)i;
@@ -326,7 +326,7 @@ clean_text(const char *s, size_t n, size_t *lenp)
 	char *nfc;
 
 	for (i = 0; i < n; i += adv) {
-		cp = text_decode(s + i, n - i, &adv);
+		cp = utf8_decode(s + i, n - i, &adv);
 		if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') ||
 		    (cp >= 0x7f && cp < 0xa0))
 			continue;
@@ -365,7 +365,7 @@ text_checks(json_t *v, struct js_errors *errs, json_t **found)
 			if ((at = control_at(s, n)) >= 0)
 				add_error(errs, cfg.fields[i], "control",
 				    "control character U+%04X at byte %ld",
-				    (unsigned)text_decode(s + at, n - at,
+				    (unsigned)utf8_decode(s + at, n - at,
 				    &len), at);
 		} else if (cfg.nfc == NFC_FIX && (!text_is_nfc(s, n) ||
 		    control_at(s, n) >= 0)) {

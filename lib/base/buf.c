@@ -7,8 +7,16 @@
 #include <string.h>
 
 #include "lib/base/buf.h"
-#include "lib/base/diag.h"
 #include "lib/base/xmem.h"
+
+char buf_empty[1];
+
+void
+buf_init(struct buf *b)
+{
+	b->data = buf_empty;
+	b->len = b->cap = 0;
+}
 
 void
 buf_grow(struct buf *b, size_t n)
@@ -18,11 +26,13 @@ buf_grow(struct buf *b, size_t n)
 	if (b->len + n + 1 <= b->cap)
 		return;
 	if (n > (size_t)-1 / 2 - b->len)
-		diag_fail(ETV_SYS, "out of memory");
+		xmem_oom();
 	cap = b->cap ? b->cap : 64;
 	while (cap < b->len + n + 1)
 		cap *= 2;
-	b->data = xrealloc(b->data, cap);
+	b->data = xrealloc(b->cap ? b->data : NULL, cap);
+	if (b->cap == 0)
+		b->data[0] = '\0';
 	b->cap = cap;
 }
 
@@ -60,8 +70,8 @@ buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 	va_copy(cp, ap);
 	n = vsnprintf(b->data + b->len, b->cap - b->len, fmt, cp);
 	va_end(cp);
-	if (n < 0)
-		diag_fail(ETV_SYS, "cannot format message");
+	if (n < 0)	/* an invalid format: keep what there is */
+		return;
 	if ((size_t)n >= b->cap - b->len) {
 		buf_grow(b, (size_t)n);
 		n = vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);
@@ -83,7 +93,7 @@ void
 buf_reset(struct buf *b)
 {
 	b->len = 0;
-	if (b->data)
+	if (b->cap)
 		b->data[0] = '\0';
 }
 
@@ -92,9 +102,9 @@ buf_release(struct buf *b)
 {
 	if (b == NULL)
 		return;
-	free(b->data);
-	b->data = NULL;
-	b->len = b->cap = 0;
+	if (b->cap)
+		free(b->data);
+	buf_init(b);
 }
 
 char *
@@ -102,12 +112,25 @@ buf_detach(struct buf *b, size_t *lenp)
 {
 	char *p;
 
-	if (b->data == NULL)
-		buf_grow(b, 0), b->data[0] = '\0';
+	if (b->cap == 0)
+		buf_grow(b, 0);
 	p = b->data;
 	if (lenp)
 		*lenp = b->len;
-	b->data = NULL;
-	b->len = b->cap = 0;
+	buf_init(b);
 	return p;
+}
+
+int
+buf_fail(struct buf *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL)
+		return -1;
+	buf_reset(err);
+	va_start(ap, fmt);
+	buf_vprintf(err, fmt, ap);
+	va_end(ap);
+	return -1;
 }

@@ -4,24 +4,33 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "lib/base/buf.h"
 #include "lib/base/diag.h"
-#include "lib/base/iox.h"
-#include "lib/text/text.h"
+#include "lib/base/xmem.h"
+#include "lib/base/utf8.h"
 
 int		diag_quiet;
 int		diag_verbosity;
 static const char *prog = "etv";
 static int	worst;
 
+static void
+oom(void)
+{
+	diag_fail(ETV_SYS, "out of memory");
+}
+
 void
 diag_init(char *argv0)
 {
 	char *p;
 
+	xmem_oom = oom;
 	if (argv0 && *argv0) {
 		/*
 		 * getopt(3) names the program by argv[0] in its own messages;
@@ -122,7 +131,7 @@ diag_escape(struct buf *b, const char *s, size_t n)
 	int32_t cp;
 
 	for (i = 0; i < n; i += adv) {
-		cp = text_decode(s + i, n - i, &adv);
+		cp = utf8_decode(s + i, n - i, &adv);
 		if (cp == '\n')
 			buf_adds(b, "\\n");
 		else if (cp == '\r')
@@ -224,7 +233,7 @@ diag_fail(int st, const char *fmt, ...)
 	diag_status(st);
 	/* What was written so far is complete records: let it out. */
 	if (fflush(stdout) == EOF)
-		iox_write_failed();
+		diag_write_failed();
 	exit(worst);
 }
 
@@ -255,6 +264,20 @@ int
 diag_finish(void)
 {
 	if (fflush(stdout) == EOF || ferror(stdout))
-		iox_write_failed();
+		diag_write_failed();
 	return worst;
+}
+
+void
+diag_write_failed(void)
+{
+	int e = errno;
+
+	if (e == EPIPE) {
+		signal(SIGPIPE, SIG_DFL);
+		raise(SIGPIPE);
+	}
+	fprintf(stderr, "%s: write error: %s\n", prog,
+	    e ? strerror(e) : "unknown error");
+	_exit(ETV_SYS);
 }

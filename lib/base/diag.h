@@ -115,4 +115,12 @@ void	 diag_usage(const char *, ...) __attribute__((format(printf, 1, 2),
  */
 int	 diag_finish(void);
 
+/*
+ * Handle a failed write to an output stream: on EPIPE restore the default
+ * SIGPIPE disposition and raise it (a quiet death, as when the reader of a
+ * pipe goes away); otherwise print "write error" and exit with ETV_SYS.
+ * Never returns.
+ */
+void	 diag_write_failed(void) __attribute__((noreturn));
+
 #endif

@@ -22,24 +22,10 @@
 #include "lib/base/xmem.h"
 
 void
-iox_write_failed(void)
-{
-	int e = errno;
-
-	if (e == EPIPE) {
-		signal(SIGPIPE, SIG_DFL);
-		raise(SIGPIPE);
-	}
-	fprintf(stderr, "%s: write error: %s\n", diag_prog(),
-	    e ? strerror(e) : "unknown error");
-	_exit(ETV_SYS);
-}
-
-void
 iox_write(FILE *fp, const void *p, size_t n)
 {
 	if (n && fwrite(p, 1, n, fp) != n)
-		iox_write_failed();
+		diag_write_failed();
 }
 
 char *

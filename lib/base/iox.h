@@ -6,15 +6,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-/*
- * Handle a failed write to an output stream: on EPIPE restore the default
- * SIGPIPE disposition and raise it (a quiet death, as when the reader of a
- * pipe goes away); otherwise print "write error" and exit with ETV_SYS.
- * Never returns.
- */
-void	 iox_write_failed(void) __attribute__((noreturn));
-
-/* Write n bytes to fp or die as iox_write_failed does. */
+/* Write n bytes to fp or die as diag_write_failed (diag.h) does. */
 void	 iox_write(FILE *, const void *, size_t n);
 
 /*

@@ -5,13 +5,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/base/diag.h"
+#include <stdio.h>
 #include "lib/base/xmem.h"
+
+static void
+oom_default(void)
+{
+	fputs("out of memory\n", stderr);
+	exit(4);	/* ETV_SYS */
+}
+
+void	(*xmem_oom)(void) = oom_default;
 
 static void
 oom(void)
 {
-	diag_fail(ETV_SYS, "out of memory");
+	xmem_oom();
+	abort();	/* a hook that returns */
 }
 
 void *

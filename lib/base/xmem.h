@@ -18,4 +18,12 @@ void	*xreallocarray(void *, size_t, size_t);
 char	*xstrdup(const char *);
 char	*xmemdup(const void *, size_t);	/* adds a terminating NUL */
 
+/*
+ * Called when memory runs out; it must not return.  The default writes
+ * "out of memory" to stderr and exits with status 4; diag sets a hook that
+ * prints the program's name and flushes what it must first.  xmem and buf
+ * call nothing else, so they stay the leaves of the base layer.
+ */
+extern void	(*xmem_oom)(void);
+
 #endif

@@ -163,7 +163,7 @@ cluster_is_space(const char *p, size_t gl)
 	size_t i, adv;
 
 	for (i = 0; i < gl; i += adv)
-		if (!text_is_space(text_decode(p + i, gl - i, &adv)))
+		if (!text_is_space(utf8_decode(p + i, gl - i, &adv)))
 			return 0;
 	return 1;
 }
@@ -271,7 +271,7 @@ est_char(const char *p, size_t n, int *prev, size_t *adv)
 		*prev = cls;
 		return k;
 	}
-	cp = text_decode(p, n, adv);
+	cp = utf8_decode(p, n, adv);
 	if (text_is_space(cp)) {
 		cls = EC_SPACE;
 		k = cp == 0x85 || cp == 0x2028 || cp == 0x2029 ?
@@ -360,7 +360,7 @@ raw_units(const struct chunker *c, const char *p, size_t n)
 	case CHUNK_WORDS:
 		/* As scan() counts them: cluster by cluster. */
 		for (i = 0; i < n; i += gl) {
-			cp = text_decode(p + i, n - i, &adv);
+			cp = utf8_decode(p + i, n - i, &adv);
 			gl = text_grapheme(p + i, n - i);
 			if (cluster_is_space(p + i, gl))
 				in_word = 0;
@@ -519,7 +519,7 @@ soft_next(const char *p, size_t n, size_t b)
 		return 0;
 	if ((unsigned char)p[b] < 0x80)
 		return p[b] >= 'a' && p[b] <= 'z';
-	cp = text_decode(p + b, n - b, &adv);
+	cp = utf8_decode(p + b, n - b, &adv);
 	return cp >= 0 && utf8proc_category(cp) == UTF8PROC_CATEGORY_LL;
 }
 
@@ -728,7 +728,7 @@ scan(struct chunker *c, size_t from, int markdown)
 			}
 			continue;
 		}
-		cp = text_decode(p + i, n - i, &adv);
+		cp = utf8_decode(p + i, n - i, &adv);
 		gl = text_grapheme(p + i, n - i);
 		sp = text_is_space(cp) && (gl == adv ||
 		    cluster_is_space(p + i, gl));

@@ -431,7 +431,7 @@ word_at(const char *p, size_t i, size_t n, size_t *adv)
 		*adv = 1;
 		return ascii_word[(unsigned char)p[i]];
 	}
-	if ((cp = text_decode(p + i, n - i, adv)) < 0)
+	if ((cp = utf8_decode(p + i, n - i, adv)) < 0)
 		return 0;
 	c = utf8proc_category(cp);
 	return (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_NO);
@@ -463,7 +463,7 @@ char_grams(struct hashembed_scratch *s, const char *w, size_t wlen,
 		if ((unsigned char)s->pad[i] < 0x80)
 			adv = 1;
 		else
-			(void)text_decode(s->pad + i, wlen + 2 - i, &adv);
+			(void)utf8_decode(s->pad + i, wlen + 2 - i, &adv);
 	}
 	s->off[m] = wlen + 2;
 	for (n = 3; n <= 5; n++)

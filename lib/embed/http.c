@@ -239,7 +239,7 @@ add_string(struct buf *b, const char *s, size_t n)
 		}
 	}
 	buf_addc(b, '"');
-	return !wide || text_invalid(s, n) < 0;
+	return !wide || utf8_invalid(s, n) < 0;
 }
 
 /* The request body, written directly; 0 when a text is not UTF-8. */

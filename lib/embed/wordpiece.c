@@ -375,7 +375,7 @@ normalize(const struct wordpiece *wp, struct wordpiece_scratch *s,
 	/* Clean and pad CJK into a, then decompose, strip and lower into b. */
 	o = reserve(&s->a, &s->acap, 3 * len + 1);
 	for (i = 0; i < len; i += adv) {
-		c = text_decode(text + i, len - i, &adv);
+		c = utf8_decode(text + i, len - i, &adv);
 		if (c < 0)
 			continue;
 		if (wp->clean) {
@@ -386,10 +386,10 @@ normalize(const struct wordpiece *wp, struct wordpiece_scratch *s,
 		}
 		if (wp->chinese && is_cjk(c)) {
 			o[n++] = ' ';
-			n += text_encode(c, o + n);
+			n += utf8_encode(c, o + n);
 			o[n++] = ' ';
 		} else
-			n += text_encode(c, o + n);
+			n += utf8_encode(c, o + n);
 	}
 	src = o;
 	if (wp->strip && (d = text_normalize(o, n, TEXT_NFD, &dlen)) != NULL) {
@@ -400,14 +400,14 @@ normalize(const struct wordpiece *wp, struct wordpiece_scratch *s,
 	len = n;
 	n = 0;
 	for (i = 0; i < len; i += adv) {
-		c = text_decode(src + i, len - i, &adv);
+		c = utf8_decode(src + i, len - i, &adv);
 		if (c < 0)
 			continue;
 		if (wp->strip && utf8proc_category(c) == UTF8PROC_CATEGORY_MN)
 			continue;
 		if (wp->lower)
 			c = utf8proc_tolower(c);
-		n += text_encode(c, o + n);
+		n += utf8_encode(c, o + n);
 	}
 	free(d);
 	*outlen = n;
@@ -549,7 +549,7 @@ wordpiece_encode(const struct wordpiece *wp, struct wordpiece_scratch *s,
 		if ((unsigned char)p[i] < 0x80) {
 			c = p[i];
 			adv = 1;
-		} else if ((c = text_decode(p + i, plen - i, &adv)) < 0)
+		} else if ((c = utf8_decode(p + i, plen - i, &adv)) < 0)
 			c = ' ';
 		if (is_space(c) || is_punct(c)) {
 			if (inword)

@@ -56,7 +56,7 @@ scan_string(const char *p, const char *end, int *escaped)
 		if (p >= end)
 			break;
 		if (*p == '"') {
-			if (wide && text_invalid(start, (size_t)(p - start)) >=
+			if (wide && utf8_invalid(start, (size_t)(p - start)) >=
 			    0)
 				return NULL;
 			return p;
@@ -332,7 +332,7 @@ jsonscan_text(const struct jsonscan_member *m, struct buf *b, size_t *n)
 				    (lo - 0xdc00);
 				p += 6;
 			}
-			buf_add(b, enc, text_encode(cp, enc));
+			buf_add(b, enc, utf8_encode(cp, enc));
 			break;
 		default:
 			/* '"', '\\' and '/' stand for themselves. */

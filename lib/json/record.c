@@ -546,7 +546,7 @@ rec_flush(struct rec_reader *rd, struct rec_item *it)
 		progress_hide(rd->progress);
 		iox_write(stdout, it->out.data, it->out.len);
 		if (opt.unbuffered && fflush(stdout) == EOF)
-			iox_write_failed();
+			diag_write_failed();
 	}
 	if (it->rej.len && rd->rejects)
 		iox_write(rd->rejects, it->rej.data, it->rej.len);

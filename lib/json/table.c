@@ -594,7 +594,7 @@ table_next(struct table *t, json_t **rec, unsigned long *lineno,
 	o = json_object();
 	for (i = 0; i < r.n; i++) {
 		f = r.bytes.data + r.off[i];
-		if (text_invalid(f, r.len[i]) >= 0) {
+		if (utf8_invalid(f, r.len[i]) >= 0) {
 			json_decref(o);
 			*why = "field is not valid UTF-8";
 			goto bad;

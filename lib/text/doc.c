@@ -252,7 +252,7 @@ doc_latin1(const char *p, size_t n, size_t *lenp)
 		if (c < 0x80)
 			*q++ = (char)c;
 		else
-			q += text_encode(doc_cp1252(c), q);
+			q += utf8_encode(doc_cp1252(c), q);
 	}
 	*q = '\0';
 	*lenp = (size_t)(q - out);
@@ -277,7 +277,7 @@ doc_stream_utf8(FILE *fp, FILE *copy)
 		if (have == 0)
 			break;
 		keep = 0;
-		if (valid && (bad = text_invalid(b, have)) >= 0) {
+		if (valid && (bad = utf8_invalid(b, have)) >= 0) {
 			/*
 			 * A sequence cut by the end of the buffer is not bad
 			 * yet: keep its bytes for the next round.

@@ -130,7 +130,7 @@ add_cp(struct buf *out, int32_t cp)
 {
 	char u[4];
 
-	buf_add(out, u, text_encode(cp, u));
+	buf_add(out, u, utf8_encode(cp, u));
 }
 
 static int

@@ -38,7 +38,7 @@ prev_cp(const char *p, size_t at, size_t *start)
 	}
 	while (s > 0 && ((unsigned char)p[s] & 0xc0) == 0x80 && at - s < 4)
 		s--;
-	cp = text_decode(p + s, at - s, &adv);
+	cp = utf8_decode(p + s, at - s, &adv);
 	*start = s;
 	return cp;
 }
@@ -54,7 +54,7 @@ next_cp(const char *p, size_t n, size_t at, size_t *adv)
 		*adv = 1;
 		return (unsigned char)p[at];
 	}
-	return text_decode(p + at, n - at, adv);
+	return utf8_decode(p + at, n - at, adv);
 }
 
 /* Terminators that need no space after them (CJK text). */
@@ -133,7 +133,7 @@ not_an_end(const char *p, size_t ws, size_t we, int32_t next)
 
 	/* Leading quotes and brackets are not part of the word. */
 	while (ws < we) {
-		c = text_decode(p + ws, we - ws, &adv);
+		c = utf8_decode(p + ws, we - ws, &adv);
 		if (!is_opener(c))
 			break;
 		ws += adv;
@@ -142,7 +142,7 @@ not_an_end(const char *p, size_t ws, size_t we, int32_t next)
 		return 0;
 	if (memchr(p + ws, '.', we - ws) != NULL)
 		return 1;		/* "e.g.", "U.S." */
-	c = text_decode(p + ws, we - ws, &adv);
+	c = utf8_decode(p + ws, we - ws, &adv);
 	if (ws + adv == we && utf8proc_category(c) >= UTF8PROC_CATEGORY_LU &&
 	    utf8proc_category(c) <= UTF8PROC_CATEGORY_LO)
 		return 1;		/* an initial */
@@ -193,7 +193,7 @@ sentence_end(const char *p, size_t n, size_t at)
 		return 0;	/* "3.14", "example.com" */
 	/* The first character of the next word. */
 	for (i = at; i < n; i += adv) {
-		nc = text_decode(p + i, n - i, &adv);
+		nc = utf8_decode(p + i, n - i, &adv);
 		if (!text_is_space(nc))
 			break;
 	}
@@ -201,7 +201,7 @@ sentence_end(const char *p, size_t n, size_t at)
 		return 1;
 	while (is_opener(nc) && i + adv < n) {
 		i += adv;
-		nc = text_decode(p + i, n - i, &adv);
+		nc = utf8_decode(p + i, n - i, &adv);
 	}
 	if (nc < 0x80 ? nc >= 'a' && nc <= 'z' :
 	    utf8proc_category(nc) == UTF8PROC_CATEGORY_LL)
@@ -241,7 +241,7 @@ sentence_next(const char *p, size_t n, size_t from)
 	int32_t c;
 
 	while (i < n) {
-		c = text_decode(p + i, n - i, &adv);
+		c = utf8_decode(p + i, n - i, &adv);
 		i += adv;
 		if ((is_stop(c) || is_closer(c)) && sentence_end(p, n, i))
 			return i;

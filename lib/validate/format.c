@@ -341,7 +341,7 @@ check_hostname(const char *p, const char *e, int idn)
 				for (const char *c = lab; c < q; c += adv) {
 					if (ncp >= IDNA_MAX_LABEL)
 						return 0;
-					if ((cps[ncp++] = text_decode(c, q - c,
+					if ((cps[ncp++] = utf8_decode(c, q - c,
 					    &adv)) < 0)
 						return 0;
 				}

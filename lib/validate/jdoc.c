@@ -112,7 +112,7 @@ parse_string(struct parser *P, const char **sp, size_t *np)
 			p++;
 			continue;
 		}
-		if (text_decode(p, e - p, &adv) < 0)
+		if (utf8_decode(p, e - p, &adv) < 0)
 			return -1;
 		p += adv;
 	}
@@ -165,7 +165,7 @@ parse_string(struct parser *P, const char **sp, size_t *np)
 				p += 6;
 			} else if ((cp >= 0xdc00 && cp <= 0xdfff) || cp == 0)
 				return -1;
-			w += text_encode((int32_t)cp, w);
+			w += utf8_encode((int32_t)cp, w);
 			p += 6;
 			continue;
 		default:

@@ -10,17 +10,17 @@
 static void
 test_invalid(void)
 {
-	CHECK(text_invalid("", 0) == -1);
-	CHECK(text_invalid("plain ascii text, long enough", 29) == -1);
-	CHECK(text_invalid("caf\xc3\xa9", 5) == -1);
-	CHECK(text_invalid("caf\xe9", 4) == 3);		/* latin1 byte */
-	CHECK(text_invalid("\xc0\xaf", 2) == 0);	/* overlong '/' */
-	CHECK(text_invalid("\xe0\x80\xaf", 3) == 0);	/* overlong */
-	CHECK(text_invalid("\xed\xa0\x80", 3) == 0);	/* surrogate */
-	CHECK(text_invalid("\xf4\x90\x80\x80", 4) == 0); /* > U+10FFFF */
-	CHECK(text_invalid("ab\xf0\x9f\x98", 5) == 2);	/* truncated */
-	CHECK(text_invalid("\xf0\x9f\x98\x80", 4) == -1); /* emoji */
-	CHECK(text_invalid("12345678\x80", 9) == 8);	/* after fast path */
+	CHECK(utf8_invalid("", 0) == -1);
+	CHECK(utf8_invalid("plain ascii text, long enough", 29) == -1);
+	CHECK(utf8_invalid("caf\xc3\xa9", 5) == -1);
+	CHECK(utf8_invalid("caf\xe9", 4) == 3);		/* latin1 byte */
+	CHECK(utf8_invalid("\xc0\xaf", 2) == 0);	/* overlong '/' */
+	CHECK(utf8_invalid("\xe0\x80\xaf", 3) == 0);	/* overlong */
+	CHECK(utf8_invalid("\xed\xa0\x80", 3) == 0);	/* surrogate */
+	CHECK(utf8_invalid("\xf4\x90\x80\x80", 4) == 0); /* > U+10FFFF */
+	CHECK(utf8_invalid("ab\xf0\x9f\x98", 5) == 2);	/* truncated */
+	CHECK(utf8_invalid("\xf0\x9f\x98\x80", 4) == -1); /* emoji */
+	CHECK(utf8_invalid("12345678\x80", 9) == 8);	/* after fast path */
 }
 
 static void
@@ -29,9 +29,9 @@ test_decode(void)
 	size_t adv;
 	char out[4];
 
-	CHECK(text_decode("\xe2\x82\xac", 3, &adv) == 0x20ac && adv == 3);
-	CHECK(text_decode("\xe2\x82", 2, &adv) == -1 && adv == 1);
-	CHECK(text_encode(0x1f600, out) == 4 &&
+	CHECK(utf8_decode("\xe2\x82\xac", 3, &adv) == 0x20ac && adv == 3);
+	CHECK(utf8_decode("\xe2\x82", 2, &adv) == -1 && adv == 1);
+	CHECK(utf8_encode(0x1f600, out) == 4 &&
 	    memcmp(out, "\xf0\x9f\x98\x80", 4) == 0);
 }
 
