@@ -867,22 +867,12 @@ main(int argc, char *argv[])
 			cfg.prefix_len = strlen(optarg);
 			break;
 		case OPT_VECTOR_FORMAT:
-			if (strcmp(optarg, "json") == 0)
-				cfg.base64 = 0;
-			else if (strcmp(optarg, "base64") == 0)
-				cfg.base64 = 1;
-			else
-				diag_usage("option '--vector-format' needs "
-				    "'json' or 'base64', got '%s'", optarg);
+			cfg.base64 = opt_word("--vector-format", optarg,
+			    (const char *[]){ "json", "base64", NULL });
 			break;
 		case OPT_ON_EMPTY:
-			if (strcmp(optarg, "zero") == 0)
-				cfg.reject_empty = 0;
-			else if (strcmp(optarg, "reject") == 0)
-				cfg.reject_empty = 1;
-			else
-				diag_usage("option '--on-empty' needs 'zero' "
-				    "or 'reject', got '%s'", optarg);
+			cfg.reject_empty = opt_word("--on-empty", optarg,
+			    (const char *[]){ "zero", "reject", NULL });
 			break;
 		default:
 			opt_common(ch, usage_text);

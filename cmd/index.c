@@ -1885,13 +1885,9 @@ main(int argc, char *argv[])
 		case O_HNSW:
 			break;
 		case O_QUANTIZE:
-			if (strcmp(optarg, "i8") == 0)
-				cfg.quant = VF_QI8;
-			else if (strcmp(optarg, "none") == 0)
-				cfg.quant = VF_QNONE;
-			else
-				diag_usage("option '--quantize' needs i8 or "
-				    "none, got '%s'", optarg);
+			cfg.quant = (int[]){ VF_QI8, VF_QNONE }[opt_word(
+			    "--quantize", optarg, (const char *[]){ "i8", "none",
+			    NULL })];
 			break;
 		case O_EXACT:
 			cfg.exact = 1;

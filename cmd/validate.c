@@ -596,15 +596,9 @@ main(int argc, char *argv[])
 			cfg.report = optarg;
 			break;
 		case OPT_PII:
-			if (strcmp(optarg, "detect") == 0)
-				cfg.pii = PII_DETECT;
-			else if (strcmp(optarg, "redact") == 0)
-				cfg.pii = PII_REDACT;
-			else if (strcmp(optarg, "reject") == 0)
-				cfg.pii = PII_REJECT;
-			else
-				diag_usage("option '--pii' needs 'detect', "
-				    "'redact' or 'reject', got '%s'", optarg);
+			cfg.pii = (int[]){ PII_DETECT, PII_REDACT, PII_REJECT }[
+			    opt_word("--pii", optarg, (const char *[]){ "detect",
+			    "redact", "reject", NULL })];
 			break;
 		case OPT_PII_FIELDS:
 			split_fields(optarg);
@@ -616,13 +610,8 @@ main(int argc, char *argv[])
 			pii_hash = 1;
 			break;
 		case OPT_NFC:
-			if (strcmp(optarg, "check") == 0)
-				cfg.nfc = NFC_CHECK;
-			else if (strcmp(optarg, "fix") == 0)
-				cfg.nfc = NFC_FIX;
-			else
-				diag_usage("option '--nfc' needs 'check' or "
-				    "'fix', got '%s'", optarg);
+			cfg.nfc = (int[]){ NFC_CHECK, NFC_FIX }[opt_word("--nfc",
+			    optarg, (const char *[]){ "check", "fix", NULL })];
 			break;
 		case 'j':
 			cfg.jobs = (int)opt_count("--jobs", optarg, 0, 256);

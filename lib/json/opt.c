@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/base/buf.h"
 #include "lib/base/diag.h"
 #include "lib/json/opt.h"
 #include "lib/json/table.h"
@@ -135,6 +136,21 @@ opt_count(const char *name, const char *arg, long min, long max)
 		    "got '%s'", name, min, max, arg);
 	}
 	return v;
+}
+
+int
+opt_word(const char *name, const char *arg, const char *const words[])
+{
+	struct buf b = BUF_INIT;
+	int i, n;
+
+	for (n = 0; words[n] != NULL; n++)
+		if (strcmp(arg, words[n]) == 0)
+			return n;
+	for (i = 0; i < n; i++)
+		buf_printf(&b, "%s'%s'", i == 0 ? "" : i == n - 1 ? " or " :
+		    ", ", words[i]);
+	diag_usage("option '%s' needs %s, got '%s'", name, b.data, arg);
 }
 
 size_t

@@ -120,6 +120,15 @@ double	 opt_real(const char *name, const char *arg, double min, double max);
 void	 opt_limit(const char *name, const char *arg, unsigned long *n,
 	    double *pct);
 
+/*
+ * Turn an option's word into its index in words (a NULL-terminated list):
+ * opt_word("--pii", arg, (const char *[]){ "detect", "redact", NULL }).
+ * Any other word is a usage error, "option '--pii' needs 'detect' or
+ * 'redact', got 'x'" (exit 2).
+ */
+int	 opt_word(const char *name, const char *arg,
+	    const char *const words[]);
+
 /* Print "prog (etv) VERSION" on stdout and exit 0. */
 void	 opt_version(void) __attribute__((noreturn));
 
