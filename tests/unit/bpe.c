@@ -1,4 +1,4 @@
-/* chunk_bpe.c -- unit tests of lib/bpe: rank files, merges, vectors */
+/* bpe.c -- unit tests of lib/bpe: rank files, merges, vectors */
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
 #include <stdio.h>
@@ -247,7 +247,7 @@ vector_tests(const char *dir)
 int
 main(int argc, char **argv)
 {
-	diag_init("chunk_bpe");
+	diag_init("bpe");
 	small_tests();
 	if (argc > 1)
 		vector_tests(argv[1]);

@@ -1,4 +1,4 @@
-/* index_manifest.c -- unit tests of lib/manifest.c */
+/* manifest.c -- unit tests of lib/manifest.c */
 /* SPDX-License-Identifier: MIT */
 
 #include <errno.h>

@@ -1,4 +1,4 @@
-/* extract_doc.c -- unit tests of lib/doc.c and lib/tpl.c */
+/* doc.c -- unit tests of lib/doc.c and lib/tpl.c */
 /* SPDX-License-Identifier: MIT */
 
 #include <stdio.h>
@@ -196,7 +196,7 @@ main(void)
 	R(NULL, "{\"name\":\"Ann\",\"note\":\"\",\"city\":\"Rome\"}",
 	    "name: Ann\ncity: Rome");
 	if (failures) {
-		fprintf(stderr, "extract_doc: %d failures\n", failures);
+		fprintf(stderr, "doc: %d failures\n", failures);
 		return 1;
 	}
 	return 0;
