@@ -6,6 +6,7 @@
 
 #include <utf8proc.h>
 
+#include "lib/base/buf.h"
 #include "lib/base/diag.h"
 #include "lib/text/text.h"
 #include "lib/base/xmem.h"
@@ -120,27 +121,61 @@ text_grapheme_count(const char *p, size_t n)
 	return c;
 }
 
-char *
-text_latin1(const char *p, size_t n, size_t *lenp)
+/* Is cp a control character: C0 but TAB, LF and CR, DEL, C1? */
+static int
+is_control(int32_t cp)
 {
-	char *out, *q;
+	return (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') ||
+	    (cp >= 0x7f && cp < 0xa0);
+}
+
+long
+text_control_at(const char *p, size_t n)
+{
+	size_t i, adv;
+
+	for (i = 0; i < n; i += adv)
+		if (is_control(utf8_decode(p + i, n - i, &adv)))
+			return (long)i;
+	return -1;
+}
+
+char *
+text_clean(const char *p, size_t n, size_t *lenp)
+{
+	struct buf b = BUF_INIT;
+	size_t i, adv;
+	char *nfc;
+
+	for (i = 0; i < n; i += adv)
+		if (!is_control(utf8_decode(p + i, n - i, &adv)))
+			buf_add(&b, p + i, adv);
+	buf_addc(&b, '\0');
+	nfc = text_normalize(b.data, b.len - 1, TEXT_NFC, lenp);
+	buf_release(&b);
+	return nfc;
+}
+
+int
+text_blank(const char *p, size_t n)
+{
 	size_t i;
 
-	out = q = xmalloc(2 * n + 1);
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)p[i];
+	for (i = 0; i < n; i++)
+		if (p[i] != ' ' && (p[i] < '\t' || p[i] > '\r'))
+			return 0;
+	return 1;
+}
 
-		if (c < 0x80)
-			*q++ = (char)c;
-		else {
-			*q++ = (char)(0xc0 | (c >> 6));
-			*q++ = (char)(0x80 | (c & 0x3f));
-		}
-	}
-	*q = '\0';
-	if (lenp)
-		*lenp = (size_t)(q - out);
-	return out;
+int
+text_blank_line(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r')
+			return 0;
+	return 1;
 }
 
 int

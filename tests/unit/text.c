@@ -86,14 +86,21 @@ test_graphemes(void)
 }
 
 static void
-test_latin1(void)
+test_clean(void)
 {
 	size_t n;
 	char *s;
 
-	s = text_latin1("caf\xe9 \xff", 6, &n);
-	CHECK_MEM(s, n, "caf\xc3\xa9 \xc3\xbf");
+	CHECK(text_control_at("a\tb\r\n", 5) == -1);
+	CHECK(text_control_at("ab\x01", 3) == 2);
+	CHECK(text_control_at("a\xc2\x85", 3) == 1);		/* NEL, C1 */
+	CHECK(text_control_at("\x7f", 1) == 0);
+	s = text_clean("e\xcc\x81\x01\t.", 6, &n);	/* e + U+0301 */
+	CHECK_MEM(s, n, "\xc3\xa9\t.");
 	free(s);
+	CHECK(text_blank("", 0) && text_blank(" \t\n\v\f\r", 6));
+	CHECK(!text_blank(" x", 2) && !text_blank("\xc2\xa0", 2));
+	CHECK(text_blank_line(" \t\r", 3) && !text_blank_line("\n", 1));
 }
 
 int
@@ -103,6 +110,6 @@ main(void)
 	test_decode();
 	test_normalize();
 	test_graphemes();
-	test_latin1();
+	test_clean();
 	return unit_done("text");
 }
