@@ -997,7 +997,8 @@ main(int argc, char *argv[])
 {
 	static char *devnull[] = { "/dev/null" };
 	struct rec_reader *rd;
-	const char *why, *template = NULL, *columns = NULL;
+	const char *template = NULL, *columns = NULL;
+	struct buf why = BUF_INIT;
 	int ch, i, t;
 
 	diag_init(argv[0]);
@@ -1070,9 +1071,9 @@ main(int argc, char *argv[])
 		diag_usage("options '--text-template' and '--text-columns' "
 		    "cannot be used together");
 	if (template && (cfg.tpl = tpl_parse(template, &why)) == NULL)
-		diag_usage("option '--text-template': %s", why);
+		diag_usage("option '--text-template': %s", why.data);
 	if (columns && (cfg.tpl = tpl_columns(columns, &why)) == NULL)
-		diag_usage("option '--text-columns': %s", why);
+		diag_usage("option '--text-columns': %s", why.data);
 	if (cfg.type == DOC_CSV)
 		opt.csv = 1;
 	if (argc == 0 && manifest_path)

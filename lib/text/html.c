@@ -434,6 +434,7 @@ collapse(const char *s, size_t n)
 	size_t len;
 
 	memset(&c, 0, sizeof(c));
+	buf_init(&c.out);
 	put_text(&c, s, n);
 	if (c.out.len == 0) {
 		buf_release(&c.out);
@@ -503,6 +504,7 @@ html_text(const char *p, size_t n, size_t *lenp, char **titlep)
 	int closing;
 
 	memset(&c, 0, sizeof(c));
+	buf_init(&c.out);
 	*titlep = NULL;
 	while (p < end) {
 		if ((q = memchr(p, '<', (size_t)(end - p))) == NULL)

@@ -381,8 +381,8 @@ load_field(struct contract *c, const char *field, json_t *spec,
 	struct check *k, *nulls;
 	json_t *v, *nr, *ir;
 	const char *key;
+	struct buf why = BUF_INIT;
 	size_t i;
-	char msg[256];
 	int sev, found;
 
 	if (!json_is_object(spec)) {
@@ -436,11 +436,12 @@ load_field(struct contract *c, const char *field, json_t *spec,
 			break;
 		case C_PATTERN:
 			if (!json_is_string(v) || (k->re = jsre_compile(
-			    json_string_value(v), json_string_length(v), msg,
-			    sizeof(msg))) == NULL) {
+			    json_string_value(v), json_string_length(v),
+			    &why)) == NULL) {
 				buf_printf(err, "fields.%s: pattern: %s",
-				    field, json_is_string(v) ? msg :
+				    field, json_is_string(v) ? why.data :
 				    "not a string");
+				buf_release(&why);
 				return -1;
 			}
 			break;

@@ -687,7 +687,7 @@ format_check(int id, const char *s, size_t n)
 	case F_REL_JSON_POINTER:
 		return check_relpointer(s, e);
 	case F_REGEX:
-		if ((re = jsre_compile(s, n, NULL, 0)) == NULL)
+		if ((re = jsre_compile(s, n, NULL)) == NULL)
 			return 0;
 		jsre_free(re);
 		return 1;

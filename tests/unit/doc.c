@@ -43,7 +43,8 @@ render(int line, const char *spec, int cols, const char *json,
     const char *want)
 {
 	struct buf out = BUF_INIT;
-	const char *why = NULL, *missing = NULL;
+	struct buf why = BUF_INIT;
+	const char *missing = NULL;
 	struct tpl *t = NULL;
 	json_t *rec;
 	char got[512];
@@ -51,11 +52,11 @@ render(int line, const char *spec, int cols, const char *json,
 	rec = json_loads(json, 0, NULL);
 	if (spec && (t = cols ? tpl_columns(spec, &why) :
 	    tpl_parse(spec, &why)) == NULL)
-		snprintf(got, sizeof(got), "!%s", why);
+		snprintf(got, sizeof(got), "!%s", why.data);
 	else if (tpl_render(t, rec, &out, &missing) != 0)
 		snprintf(got, sizeof(got), "?%s", missing);
 	else
-		snprintf(got, sizeof(got), "%s", out.data ? out.data : "");
+		snprintf(got, sizeof(got), "%s", out.data);
 	if (strcmp(got, want) != 0) {
 		fprintf(stderr, "%s:%d: render '%s': want '%s', got '%s'\n",
 		    __FILE__, line, spec ? spec : "(all)", want, got);
@@ -64,6 +65,7 @@ render(int line, const char *spec, int cols, const char *json,
 	tpl_free(t);
 	json_decref(rec);
 	buf_release(&out);
+	buf_release(&why);
 }
 
 #define R(spec, json, want)	render(__LINE__, spec, 0, json, want)
