@@ -17,9 +17,12 @@
 #include "lib/base/buf.h"
 #include "lib/base/crew.h"
 #include "lib/base/diag.h"
+#include "lib/text/cp1252.h"
 #include "lib/text/doc.h"
 #include "lib/base/hash.h"
 #include "lib/text/html.h"
+#include "lib/text/markdown.h"
+#include "lib/text/rfc3339.h"
 #include "lib/json/jsonx.h"
 #include "lib/index/manifest.h"
 #include "lib/json/opt.h"
@@ -330,7 +333,7 @@ stdin_item(struct rec_item *it, void *arg, int worker)
 static json_t *
 file_meta(const char *path, const struct stat *st, long long bytes)
 {
-	char when[DOC_TIME_LEN];
+	char when[RFC3339_LEN];
 	json_t *meta;
 
 	meta = json_object();
@@ -339,7 +342,7 @@ file_meta(const char *path, const struct stat *st, long long bytes)
 		bytes = (long long)st->st_size;
 	if (bytes >= 0)
 		set(meta, "bytes", json_integer((json_int_t)bytes));
-	set(meta, "mtime", jstr(doc_time(when, st->st_mtime)));
+	set(meta, "mtime", jstr(rfc3339_format(when, st->st_mtime)));
 	return meta;
 }
 
@@ -659,14 +662,14 @@ extract_doc(struct job *j, int fd, const struct stat *st)
 			json_decref(meta);
 			goto out;
 		}
-		text = conv = doc_latin1(text, len, &clen);
+		text = conv = cp1252_decode(text, len, &clen);
 		len = clen;
 		set(meta, "encoding", jstr("latin1"));
 	}
 	if (j->type == DOC_HTML)
 		text = html = html_text(text, len, &len, &title);
 	else if (j->type == DOC_MARKDOWN)
-		title = doc_md_title(text, len);
+		title = md_title(text, len);
 	if (title)
 		set(meta, "title", jstr(title));
 	/*
@@ -768,7 +771,7 @@ to_utf8(FILE *fp, const struct stat *st, const char *path, int *conv)
 	/* A pipe cannot be read twice: keep what the check reads. */
 	if (!S_ISREG(st->st_mode) && (copy = tmpfile()) == NULL)
 		goto fail;
-	if ((valid = doc_stream_utf8(fp, copy)) < 0)
+	if ((valid = text_stream_is_utf8(fp, copy)) < 0)
 		goto fail;
 	if (copy) {
 		fclose(fp);
@@ -779,7 +782,7 @@ to_utf8(FILE *fp, const struct stat *st, const char *path, int *conv)
 		goto fail;
 	if (valid)
 		return fp;
-	if ((out = tmpfile()) == NULL || doc_stream_latin1(fp, out) != 0 ||
+	if ((out = tmpfile()) == NULL || cp1252_stream(fp, out) != 0 ||
 	    fseek(out, 0, SEEK_SET) != 0)
 		goto fail;
 	fclose(fp);

@@ -18,6 +18,7 @@ unit() {
 @test "unit base64" { unit base64; }
 @test "unit bpe" { unit bpe; }
 @test "unit chunker" { unit chunker; }
+@test "unit cp1252" { unit cp1252; }
 @test "unit crew" { unit crew; }
 @test "unit doc" { unit doc; }
 @test "unit hashembed" { unit hashembed; }
@@ -30,11 +31,14 @@ unit() {
 @test "unit jsonscan" { unit jsonscan; }
 @test "unit jsonschema" { unit jsonschema; }
 @test "unit manifest" { unit manifest; }
+@test "unit markdown" { unit markdown; }
 @test "unit pool" { unit pool; }
 @test "unit record" { unit record; }
+@test "unit rfc3339" { unit rfc3339; }
 @test "unit sentence" { unit sentence; }
 @test "unit table" { unit table; }
 @test "unit text" { unit text; }
+@test "unit tpl" { unit tpl; }
 @test "unit vec" { unit vec; }
 @test "unit vecfile" { unit vecfile; }
 @test "unit vfilter" { unit vfilter; }

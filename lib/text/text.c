@@ -1,6 +1,7 @@
 /* text.c -- UTF-8 validation, normalisation, case folding, graphemes */
 /* SPDX-License-Identifier: MIT */
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,6 +48,42 @@ text_normalize(const char *p, size_t n, int forms, size_t *lenp)
 		*lenp = forms & TEXT_STRIPMARK ? strnlen((char *)out,
 		    (size_t)r) : (size_t)r;
 	return (char *)out;
+}
+
+int
+text_stream_is_utf8(FILE *fp, FILE *copy)
+{
+	char b[65536];
+	size_t have = 0, got, keep;
+	ssize_t bad;
+	int valid = 1;
+
+	for (;;) {
+		got = fread(b + have, 1, sizeof(b) - have, fp);
+		if (got == 0 && ferror(fp))
+			return -1;
+		if (copy && got && fwrite(b + have, 1, got, copy) != got)
+			return -1;
+		have += got;
+		if (have == 0)
+			break;
+		keep = 0;
+		if (valid && (bad = utf8_invalid(b, have)) >= 0) {
+			/*
+			 * A sequence cut by the end of the buffer is not bad
+			 * yet: keep its bytes for the next round.
+			 */
+			if (got > 0 && have - (size_t)bad < 4)
+				keep = have - (size_t)bad;
+			else
+				valid = 0;
+		}
+		if (got == 0)
+			break;
+		memmove(b, b + have - keep, keep);
+		have = keep;
+	}
+	return valid;
 }
 
 int

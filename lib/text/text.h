@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "lib/base/utf8.h"
@@ -26,6 +27,14 @@ enum {
  * the input is not valid UTF-8.  Exits with ETV_SYS on OOM.
  */
 char	*text_normalize(const char *p, size_t n, int forms, size_t *lenp);
+
+/*
+ * Read fp to its end and say whether it is all valid UTF-8: 1 yes, 0 no,
+ * -1 on a read error (errno set).  When copy is not NULL every byte read
+ * is written to it too (for input that cannot be read twice); a write
+ * error there is -1 as well.
+ */
+int	 text_stream_is_utf8(FILE *fp, FILE *copy);
 
 /* Is p[0..n) already in NFC? (Quick check first, then a full pass.) */
 int	 text_is_nfc(const char *p, size_t n);
