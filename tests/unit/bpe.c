@@ -1,4 +1,4 @@
-/* bpe.c -- unit tests of lib/bpe: rank files, merges, vectors */
+/* bpe.c -- unit tests of lib/chunk/bpe: rank files, merges, vectors */
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
 #include <stdio.h>

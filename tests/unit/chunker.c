@@ -1,4 +1,4 @@
-/* chunker.c -- unit tests of lib/chunker: boundaries, sizes, overlap */
+/* chunker.c -- unit tests of lib/chunk/chunker: boundaries, sizes, overlap */
 /* SPDX-License-Identifier: MIT */
 #include <stdio.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-/* html.c -- unit tests of lib/html.c: HTML to text, entities */
+/* html.c -- unit tests of lib/text/html.c: HTML to text, entities */
 /* SPDX-License-Identifier: MIT */
 
 #include <stdio.h>

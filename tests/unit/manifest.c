@@ -1,4 +1,4 @@
-/* manifest.c -- unit tests of lib/manifest.c */
+/* manifest.c -- unit tests of lib/index/manifest.c */
 /* SPDX-License-Identifier: MIT */
 
 #include <errno.h>

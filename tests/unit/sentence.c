@@ -1,4 +1,4 @@
-/* sentence.c -- unit tests of lib/sentence: sentence and clause ends */
+/* sentence.c -- unit tests of lib/text/sentence: sentence and clause ends */
 /* SPDX-License-Identifier: MIT */
 #include <stdio.h>
 #include <string.h>

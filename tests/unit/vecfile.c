@@ -1,4 +1,4 @@
-/* vecfile.c -- unit tests of lib/vecfile (the index file format) */
+/* vecfile.c -- unit tests of lib/index/vecfile (the index file format) */
 /* SPDX-License-Identifier: MIT */
 
 #include <sys/stat.h>

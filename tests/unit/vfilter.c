@@ -1,4 +1,4 @@
-/* vfilter.c -- parsing and matching of lib/vfilter query filters */
+/* vfilter.c -- parsing and matching of lib/index/vfilter query filters */
 /* SPDX-License-Identifier: MIT */
 
 #include <stdlib.h>
