@@ -6,52 +6,29 @@
 #include <string.h>
 
 #include "lib/text/cp1252.h"
-
-static int failures;
-
-#define FAIL(...) do {							\
-	fprintf(stderr, "%s:%d: ", __FILE__, __LINE__);			\
-	fprintf(stderr, __VA_ARGS__);					\
-	fputc('\n', stderr);						\
-	failures++;							\
-} while (0)
+#include "tests/unit/unit.h"
 
 int
 main(void)
 {
+	FILE *in = tmpfile(), *out = tmpfile();
+	char got[16] = "", *u;
+	size_t n;
+
 	/* Windows-1252 as the Web reads Latin-1. */
-	{
-		size_t n;
-		char *u = cp1252_decode("a\xe9\x93\x80\x81\xff", 6, &n);
+	u = cp1252_decode("a\xe9\x93\x80\x81\xff", 6, &n);
+	CHECK_MEM(u, n, "a\xc3\xa9\xe2\x80\x9c\xe2\x82\xac\xc2\x81\xc3\xbf");
+	free(u);
+	CHECK(cp1252_cp(0x80) == 0x20ac && cp1252_cp(0x81) == 0x81);
+	CHECK(cp1252_cp(0xe9) == 0xe9 && cp1252_cp('a') == 'a');
 
-		if (n != 13 || strcmp(u, "a\xc3\xa9\xe2\x80\x9c\xe2\x82\xac"
-		    "\xc2\x81\xc3\xbf") != 0)
-			FAIL("cp1252_decode: %zu '%s'", n, u);
-		free(u);
-	}
-
-	{
-		FILE *in = tmpfile(), *out = tmpfile();
-		char got[16] = "";
-
-		fputs("caf\xe9 \xa3", in);
-		rewind(in);
-		if (cp1252_stream(in, out) != 0)
-			FAIL("cp1252_stream");
-		rewind(out);
-		if (fgets(got, sizeof(got), out) == NULL ||
-		    strcmp(got, "caf\xc3\xa9 \xc2\xa3") != 0)
-			FAIL("cp1252_stream: '%s'", got);
-		fclose(in);
-		fclose(out);
-	}
-
-	if (cp1252_cp(0x80) != 0x20ac || cp1252_cp(0x81) != 0x81 ||
-	    cp1252_cp(0xe9) != 0xe9 || cp1252_cp('a') != 'a')
-		FAIL("cp1252_cp");
-	if (failures) {
-		fprintf(stderr, "cp1252: %d failures\n", failures);
-		return 1;
-	}
-	return 0;
+	fputs("caf\xe9 \xa3", in);
+	rewind(in);
+	CHECK(cp1252_stream(in, out) == 0);
+	rewind(out);
+	CHECK(fgets(got, sizeof(got), out) != NULL &&
+	    strcmp(got, "caf\xc3\xa9 \xc2\xa3") == 0);
+	fclose(in);
+	fclose(out);
+	return unit_done("cp1252");
 }

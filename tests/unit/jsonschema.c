@@ -1,4 +1,4 @@
-/* jsonschema.c -- run the JSON Schema Test Suite against lib/validate/jsonschema */
+/* jsonschema.c -- the JSON Schema Test Suite against lib/validate/jsonschema */
 /* SPDX-License-Identifier: MIT */
 
 /*

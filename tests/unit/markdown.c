@@ -6,27 +6,20 @@
 #include <string.h>
 
 #include "lib/text/markdown.h"
-
-static int failures;
-
-#define FAIL(...) do {							\
-	fprintf(stderr, "%s:%d: ", __FILE__, __LINE__);			\
-	fprintf(stderr, __VA_ARGS__);					\
-	fputc('\n', stderr);						\
-	failures++;							\
-} while (0)
+#include "tests/unit/unit.h"
 
 static void
 title(int line, const char *md, const char *want)
 {
 	char *got = md_title(md, strlen(md));
 
+	unit_run++;
 	if ((want == NULL) != (got == NULL) ||
 	    (want && strcmp(want, got) != 0)) {
 		fprintf(stderr, "%s:%d: title of '%s': want '%s', got '%s'\n",
 		    __FILE__, line, md, want ? want : "(none)",
 		    got ? got : "(none)");
-		failures++;
+		unit_failed++;
 	}
 	free(got);
 }
@@ -56,14 +49,10 @@ main(void)
 	TITLE("---\ndate: 2024\n---\n# Heading\n", "Heading");
 	TITLE("no heading at all\n", NULL);
 	TITLE("", NULL);
-
+	/* TOML front matter, a one-dash underline, an indented line. */
 	TITLE("+++\ntitle = \"toml\"\n# a TOML comment\n+++\n# Real\n", "Real");
 	TITLE("Title\n-\n", "Title");
 	TITLE("para\n    # indented continues it\n===\n",
 	    "para # indented continues it");
-	if (failures) {
-		fprintf(stderr, "markdown: %d failures\n", failures);
-		return 1;
-	}
-	return 0;
+	return unit_done("markdown");
 }

@@ -9,28 +9,20 @@
 
 #include "lib/base/buf.h"
 #include "lib/text/tpl.h"
-
-static int failures;
-
-#define FAIL(...) do {							\
-	fprintf(stderr, "%s:%d: ", __FILE__, __LINE__);			\
-	fprintf(stderr, __VA_ARGS__);					\
-	fputc('\n', stderr);						\
-	failures++;							\
-} while (0)
+#include "tests/unit/unit.h"
 
 /* Render a template (or a column list with cols) over a JSON object. */
 static void
 render(int line, const char *spec, int cols, const char *json,
     const char *want)
 {
-	struct buf out = BUF_INIT;
-	struct buf why = BUF_INIT;
+	struct buf out = BUF_INIT, why = BUF_INIT;
 	const char *missing = NULL;
 	struct tpl *t = NULL;
 	json_t *rec;
 	char got[512];
 
+	unit_run++;
 	rec = json_loads(json, 0, NULL);
 	if (spec && (t = cols ? tpl_columns(spec, &why) :
 	    tpl_parse(spec, &why)) == NULL)
@@ -42,7 +34,7 @@ render(int line, const char *spec, int cols, const char *json,
 	if (strcmp(got, want) != 0) {
 		fprintf(stderr, "%s:%d: render '%s': want '%s', got '%s'\n",
 		    __FILE__, line, spec ? spec : "(all)", want, got);
-		failures++;
+		unit_failed++;
 	}
 	tpl_free(t);
 	json_decref(rec);
@@ -73,9 +65,5 @@ main(void)
 	C("a,missing", "{\"a\":\"1\"}", "?missing");
 	R(NULL, "{\"name\":\"Ann\",\"note\":\"\",\"city\":\"Rome\"}",
 	    "name: Ann\ncity: Rome");
-	if (failures) {
-		fprintf(stderr, "tpl: %d failures\n", failures);
-		return 1;
-	}
-	return 0;
+	return unit_done("tpl");
 }
