@@ -99,6 +99,7 @@ static const struct option longopts[] = {
 	{ NULL,		0,			NULL,	0 }
 };
 
+/* Add the comma-separated field names of list to cfg.fields. */
 static void
 split_fields(const char *list)
 {
@@ -115,6 +116,7 @@ split_fields(const char *list)
 		diag_usage("option '--pii-fields' needs field names");
 }
 
+/* The PII_* mask of --pii-types list; a usage error when it is wrong. */
 static unsigned
 parse_types(const char *list)
 {

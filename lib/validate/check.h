@@ -57,16 +57,18 @@ struct check {
  */
 void	 check_record(struct check *c, struct rec_item *it, json_t *v);
 
-/*
- * The pool_run() work function of records checked without a contract:
- * arg is a struct check_pool.  Valid records that need no change are
- * parsed in the worker's arena and written as they came; the others go
- * through check_record.
- */
+/* The argument of check_item: the checks and one arena per worker. */
 struct check_pool {
 	struct check	*c;		/* the checks (ct NULL); borrowed */
 	struct jdoc_arena *arenas;	/* one per worker; owned by the caller */
 };
+
+/*
+ * The pool_run() work function of records checked without a contract
+ * (arg is a struct check_pool).  Valid records that need no change are
+ * parsed in the worker's arena and written as they came; the others go
+ * through check_record.
+ */
 void	 check_item(struct rec_item *it, void *arg, int worker);
 
 #endif
