@@ -538,6 +538,13 @@ reencode:
 }
 
 int
+rec_unbuffered(const struct rec_reader *rd)
+{
+	(void)rd;	/* the option is global until the reader is configured */
+	return opt.unbuffered;
+}
+
+int
 rec_flush(struct rec_reader *rd, struct rec_item *it)
 {
 	if (it->msg.len)
