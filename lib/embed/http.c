@@ -546,7 +546,7 @@ parse_response(struct http_client *c, struct http_job *j, char *why,
     size_t whylen)
 {
 	json_t *doc, *data, *item, *idx;
-	const char *verr;
+	struct buf verr = BUF_INIT;
 	unsigned char *seen;
 	json_error_t jerr;
 	float *v = NULL;
@@ -555,7 +555,7 @@ parse_response(struct http_client *c, struct http_job *j, char *why,
 
 	if (parse_fast(c, j))
 		return NULL;
-	doc = json_loadb(j->resp.data ? j->resp.data : "", j->resp.len, 0,
+	doc = json_loadb(j->resp.data, j->resp.len, 0,
 	    &jerr);
 	if (doc == NULL) {
 		snprintf(why, whylen, "response is not JSON: %s", jerr.text);
@@ -589,7 +589,7 @@ parse_response(struct http_client *c, struct http_job *j, char *why,
 		    &verr);
 		if (d < 0) {
 			snprintf(why, whylen, "response item %zu: %s", i,
-			    verr);
+			    verr.data);
 			goto bad;
 		}
 		if (j->dims == 0) {
@@ -618,6 +618,7 @@ parse_response(struct http_client *c, struct http_job *j, char *why,
 	c->dims = j->dims;
 	return NULL;
 bad:
+	buf_release(&verr);
 	free(v);
 	free(seen);
 	free(j->vecs);
@@ -846,12 +847,6 @@ http_wait(struct http_client *c)
 			timeout = next - now < 0 ? 0 : (long)(next - now);
 		curl_multi_poll(c->multi, NULL, 0, (int)timeout, NULL);
 	}
-}
-
-size_t
-http_outstanding(const struct http_client *c)
-{
-	return c->outstanding;
 }
 
 unsigned long

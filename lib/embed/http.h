@@ -69,9 +69,6 @@ void	 http_submit(struct http_client *, struct http_job *);
  */
 struct http_job *http_wait(struct http_client *);
 
-/* Jobs submitted and not yet returned by http_wait. */
-size_t	 http_outstanding(const struct http_client *);
-
 /* HTTP requests made so far (retries included). */
 unsigned long http_requests(const struct http_client *);
 
