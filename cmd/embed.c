@@ -9,7 +9,7 @@
 #include <jansson.h>
 
 #include "lib/base/buf.h"
-#include "lib/embed/batch.h"
+#include "lib/embed/embedrec.h"
 #include "lib/base/diag.h"
 #include "lib/embed/embed.h"
 #include "lib/json/jsonscan.h"
@@ -97,8 +97,7 @@ static const struct option longopts[] = {
 static struct {
 	const char	*model;		/* --model spec */
 	struct embed_params params;	/* what the backends need */
-	int		 jobs;		/* -j */
-	struct batch_params batching;	/* --batch ... --cache */
+	struct embedrec_params run;	/* -j, --batch ... --cache */
 	const char	*prefix;	/* --prefix, or NULL */
 	size_t		 prefix_len;	/* its length */
 	int		 base64;	/* --vector-format base64 */
@@ -108,8 +107,7 @@ static struct {
 } cfg = {
 	.model = "hash",
 	.params = { 384, 0, 512, NULL },
-	.jobs = 1,
-	.batching = { .batch = 64, .batch_chars = 100000, .concurrency = 4,
+	.run = { .jobs = 1, .batch = 64, .batch_chars = 100000, .concurrency = 4,
 	    .timeout = 60, .retries = 5 },
 };
 
@@ -117,10 +115,8 @@ static struct embed_model *model;	/* the open model */
 static struct buf model_json = BUF_INIT; /* its name as a JSON string */
 static size_t model_json_dims;		/* model->dims when it was made */
 
-/* Per-thread state of the local backends. */
+/* Per-thread state of reading records. */
 struct worker {
-	struct embed_scratch *scratch;	/* backend memory; owned */
-	float		*vec;		/* one vector; owned */
 	struct buf	 text;		/* prefix + text; owned */
 	struct buf	 esc;		/* unescaped text; owned */
 	struct jsonscan	 scan;		/* the record, fast path */
@@ -300,98 +296,55 @@ fast_text(struct rec_item *it, struct jsonscan *sc, struct buf *esc,
 	    !blank_text(*text, *len);
 }
 
-/* A record of the fast path, embedded.  Returns 0 for any other. */
-static int
-embed_fast(struct rec_item *it, struct worker *w)
-{
-	const char *text, *in;
-	size_t len, n;
-
-	if (!fast_text(it, &w->scan, &w->esc, &text, &len))
-		return 0;
-	in = with_prefix(&w->text, text, len, &n);
-	embed_text(model, w->scratch, in, n, w->vec);
-	if (finite_or_reject(it, NULL, w->vec, model->dims))
-		emit_into(it, it->line, it->len, 1, w->vec, model->dims);
-	return 1;
-}
-
-/* pool_fn for the local backends without a cache. */
+/* embedrec_ops.read: what a record needs. */
 static void
-embed_item(struct rec_item *it, void *arg, int id)
+embed_read(struct rec_item *it, struct embedrec *r, int worker, void *arg)
 {
-	struct worker *w = (struct worker *)arg + id;
-	const char *text, *in;
-	size_t len, n;
-	json_t *rec;
-
-	if (embed_fast(it, w))
-		return;
-	if ((rec = parse_text(it, &text, &len)) == NULL)
-		return;
-	if (blank_text(text, len)) {
-		memset(w->vec, 0, model->dims * sizeof(*w->vec));
-		empty_text(it, rec, w->vec, model->dims);
-	} else {
-		in = with_prefix(&w->text, text, len, &n);
-		embed_text(model, w->scratch, in, n, w->vec);
-		if (finite_or_reject(it, rec, w->vec, model->dims))
-			emit(it, rec, w->vec, model->dims);
-	}
-	json_decref(rec);
-}
-
-static void
-run_local(struct rec_reader *rd)
-{
-	struct worker *w;
-	int i;
-
-	w = xcalloc((size_t)cfg.jobs, sizeof(*w));
-	for (i = 0; i < cfg.jobs; i++) {
-		w[i].scratch = embed_scratch_new(model);
-		w[i].vec = xcalloc(model->dims, sizeof(float));
-	}
-	pool_run(rd, cfg.jobs, embed_item, w);
-	for (i = 0; i < cfg.jobs; i++) {
-		embed_scratch_free(w[i].scratch);
-		free(w[i].vec);
-		buf_release(&w[i].text);
-		buf_release(&w[i].esc);
-	}
-	free(w);
-}
-
-/*
- * batch_ops.read: what a record needs.  The batch loop runs in the main
- * thread only, so one scratch state serves every record.
- */
-static void
-batch_read(struct batch_slot *s, void *arg)
-{
-	static struct buf esc = BUF_INIT, tmp = BUF_INIT;
-	static struct jsonscan scan;
-	const char *text, *in;
+	struct worker *w = (struct worker *)arg + worker;
+	const char *text;
 	size_t len;
 
-	(void)arg;	/* the state is static */
-	s->need = BATCH_NONE;
-	if (fast_text(&s->it, &scan, &esc, &text, &len))
-		s->rec = NULL;
-	else if ((s->rec = parse_text(&s->it, &text, &len)) == NULL)
+	r->need = EMBEDREC_NONE;
+	if (fast_text(it, &w->scan, &w->esc, &text, &len))
+		r->rec = NULL;
+	else if ((r->rec = parse_text(it, &text, &len)) == NULL)
 		return;
 	else if (blank_text(text, len)) {
-		s->need = BATCH_EMPTY;
+		r->need = EMBEDREC_EMPTY;
 		return;
 	}
-	in = with_prefix(&tmp, text, len, &s->inlen);
-	s->input = xmemdup(in, s->inlen);
-	s->need = BATCH_TEXT;
+	r->input = with_prefix(&w->text, text, len, &r->inlen);
+	r->need = EMBEDREC_TEXT;
 }
 
-/* batch_ops.fail: without --rejects a failed request ends the run. */
+/* embedrec_ops.write: a record with its vector, or rejected. */
 static void
-batch_fail(const struct rec_item *first, const char *why, void *arg)
+embed_write(struct rec_item *it, struct embedrec *r, int worker, void *arg)
+{
+	(void)worker;	/* writing needs no scratch */
+	(void)arg;	/* nor the readers' state */
+	/*
+	 * A remote model is renamed once it tells its vector size (in the
+	 * main thread: a local model's size is known from the start).
+	 */
+	if (model->dims != model_json_dims)
+		set_model_json();
+	if (r->need == EMBEDREC_EMPTY && r->vec == NULL)
+		rec_reject(it, r->rec, ETV_REJECT, "field '%s' is empty and "
+		    "the vector size is not known (give --dimensions)",
+		    opt.text_field);
+	else if (r->need == EMBEDREC_EMPTY)
+		empty_text(it, r->rec, r->vec, r->dims);
+	else if (r->vec == NULL)
+		rec_reject(it, r->rec, ETV_REJECT,
+		    "embedding request failed: %s", r->why);
+	else if (finite_or_reject(it, r->rec, r->vec, r->dims))
+		emit(it, r->rec, r->vec, r->dims);
+}
+
+/* embedrec_ops.fail: without --rejects a failed request ends the run. */
+static void
+embed_fail(const struct rec_item *first, const char *why, void *arg)
 {
 	(void)arg;	/* no state */
 	if (opt.rejects == NULL)
@@ -399,42 +352,33 @@ batch_fail(const struct rec_item *first, const char *why, void *arg)
 		    first->file, first->lineno, why);
 }
 
-/* batch_ops.write: a record with its vector, or rejected. */
+/* Every record through the model. */
 static void
-batch_write(struct batch_slot *s, void *arg)
+embed_records(struct rec_reader *rd)
 {
-	(void)arg;	/* no state */
-	/* A remote model is renamed once it tells its vector size. */
-	if (model->dims != model_json_dims)
-		set_model_json();
-	if (s->need == BATCH_EMPTY && s->vec == NULL)
-		rec_reject(&s->it, s->rec, ETV_REJECT, "field '%s' is empty "
-		    "and the vector size is not known (give --dimensions)",
-		    opt.text_field);
-	else if (s->need == BATCH_EMPTY)
-		empty_text(&s->it, s->rec, s->vec, s->dims);
-	else if (s->vec == NULL)
-		rec_reject(&s->it, s->rec, ETV_REJECT,
-		    "embedding request failed: %s", s->why);
-	else if (finite_or_reject(&s->it, s->rec, s->vec, s->dims))
-		emit(&s->it, s->rec, s->vec, s->dims);
-}
-
-/* The remote backend, and any backend with --cache. */
-static void
-run_batches(struct rec_reader *rd)
-{
-	static const struct batch_ops ops = {
-		batch_read, batch_fail, batch_write
+	static const struct embedrec_ops ops = {
+		embed_read, embed_write, embed_fail
 	};
 	struct buf err = BUF_INIT;
+	struct worker *w;
+	int i;
 
-	if ((cfg.batching.key = getenv("ETV_API_KEY")) == NULL ||
-	    *cfg.batching.key == '\0')
-		cfg.batching.key = getenv("OPENAI_API_KEY");
-	cfg.batching.dimensions = cfg.params.dimensions;
-	if (batch_run(model, &cfg.batching, rd, &ops, NULL, &err) == -1)
+	if ((cfg.run.key = getenv("ETV_API_KEY")) == NULL ||
+	    *cfg.run.key == '\0')
+		cfg.run.key = getenv("OPENAI_API_KEY");
+	cfg.run.dimensions = cfg.params.dimensions;
+	w = xcalloc((size_t)cfg.run.jobs, sizeof(*w));
+	for (i = 0; i < cfg.run.jobs; i++) {
+		buf_init(&w[i].text);
+		buf_init(&w[i].esc);
+	}
+	if (embedrec_run(model, &cfg.run, rd, &ops, w, &err) == -1)
 		diag_fail(ETV_SYS, "%s", err.data);
+	for (i = 0; i < cfg.run.jobs; i++) {
+		buf_release(&w[i].text);
+		buf_release(&w[i].esc);
+	}
+	free(w);
 	buf_release(&err);
 }
 
@@ -458,9 +402,9 @@ main(int argc, char *argv[])
 			cfg.dims_given = 1;
 			break;
 		case 'j':
-			cfg.jobs = (int)opt_count("--jobs", optarg, 0, 256);
-			if (cfg.jobs == 0)
-				cfg.jobs = pool_ncpu();
+			cfg.run.jobs = (int)opt_count("--jobs", optarg, 0, 256);
+			if (cfg.run.jobs == 0)
+				cfg.run.jobs = pool_ncpu();
 			break;
 		case OPT_MAX_TOKENS:
 			cfg.params.max_tokens = (size_t)opt_count(
@@ -475,27 +419,27 @@ main(int argc, char *argv[])
 			    "--dimensions", optarg, 1, 65536);
 			break;
 		case OPT_BATCH:
-			cfg.batching.batch = (size_t)opt_count("--batch", optarg, 1,
+			cfg.run.batch = (size_t)opt_count("--batch", optarg, 1,
 			    100000);
 			break;
 		case OPT_BATCH_CHARS:
-			cfg.batching.batch_chars = (size_t)opt_count("--batch-chars",
+			cfg.run.batch_chars = (size_t)opt_count("--batch-chars",
 			    optarg, 1, LONG_MAX);
 			break;
 		case OPT_CONCURRENCY:
-			cfg.batching.concurrency = (int)opt_count("--concurrency",
+			cfg.run.concurrency = (int)opt_count("--concurrency",
 			    optarg, 1, 1024);
 			break;
 		case OPT_TIMEOUT:
-			cfg.batching.timeout = opt_real("--timeout", optarg, 0.001,
+			cfg.run.timeout = opt_real("--timeout", optarg, 0.001,
 			    86400);
 			break;
 		case OPT_RETRIES:
-			cfg.batching.retries = (int)opt_count("--retries", optarg, 0,
+			cfg.run.retries = (int)opt_count("--retries", optarg, 0,
 			    100);
 			break;
 		case OPT_CACHE:
-			cfg.batching.cache = optarg;
+			cfg.run.cache = optarg;
 			break;
 		case OPT_PREFIX:
 			cfg.prefix = optarg;
@@ -535,10 +479,7 @@ main(int argc, char *argv[])
 	set_model_json();
 
 	rd = rec_open(argc, argv);
-	if (model->backend == EMBED_OPENAI || cfg.batching.cache)
-		run_batches(rd);
-	else
-		run_local(rd);
+	embed_records(rd);
 	rec_close(rd);
 	embed_close(model);
 	buf_release(&model_json);

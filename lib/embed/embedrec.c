@@ -1,4 +1,4 @@
-/* batch.c -- records embedded in batches: remote requests and the cache */
+/* embedrec.c -- the record loop of every embedding backend */
 /* SPDX-License-Identifier: MIT */
 
 #include <stdlib.h>
@@ -7,15 +7,25 @@
 #include "lib/base/crew.h"
 #include "lib/base/diag.h"
 #include "lib/base/xmem.h"
-#include "lib/embed/batch.h"
 #include "lib/embed/cache.h"
+#include "lib/embed/embedrec.h"
 #include "lib/embed/http.h"
 #include "lib/embed/vec.h"
+#include "lib/json/pool.h"
 #include "lib/text/text.h"
+
+/* One record on its way through a batch. */
+struct slot {
+	struct rec_item	 it;		/* the line and its output */
+	struct embedrec	 r;		/* what it needs, and its vector */
+	char		*input;		/* copy of r.input; owned */
+	float		*cached;	/* vector found in the cache; owned */
+	size_t		 call;		/* index of its text in the request */
+};
 
 /* The records of one request, in input order. */
 struct batch {
-	struct batch_slot *slots;	/* the records; owned */
+	struct slot	*slots;		/* the records; owned */
 	size_t		 n;		/* slots in use */
 	size_t		 ncall;		/* slots whose text goes to the model */
 	const char	**texts;	/* inputs of the request; owned */
@@ -23,12 +33,12 @@ struct batch {
 	struct http_job	 job;		/* the request and its vectors */
 };
 
-/* The state of one batch_run. */
+/* The state of the batch loop. */
 struct batcher {
 	struct embed_model *model;	/* the model; borrowed */
-	const struct batch_params *p;	/* the parameters; borrowed */
+	const struct embedrec_params *p;	/* the parameters; borrowed */
 	struct rec_reader *rd;		/* input; borrowed */
-	const struct batch_ops *ops;	/* the caller's part; borrowed */
+	const struct embedrec_ops *ops;	/* the caller's part; borrowed */
 	void		*arg;		/* its argument */
 	struct crew	*crew;		/* batches in flight, in order */
 	struct cache	*cache;		/* the cache, or NULL when off */
@@ -36,16 +46,16 @@ struct batcher {
 	struct http_client *http;	/* remote client, or NULL */
 	struct embed_scratch *scratch;	/* local backend memory, or NULL */
 	size_t		 inflight;	/* requests outstanding */
-	struct batch_slot carry;	/* read, belongs to the next batch */
+	struct slot carry;	/* read, belongs to the next batch */
 	int		 have_carry;	/* carry is in use */
 	unsigned long	 calls;		/* texts sent to the model */
 };
 
 static void
-slot_release(struct batch_slot *s)
+slot_release(struct slot *s)
 {
 	rec_item_release(&s->it);
-	json_decref(s->rec);
+	json_decref(s->r.rec);
 	free(s->input);
 	free(s->cached);
 }
@@ -87,7 +97,7 @@ cache_off(struct batcher *bt, const char *what)
 static void
 cache_store(struct batcher *bt, struct batch *b)
 {
-	struct batch_slot *s;
+	struct slot *s;
 	const float *v;
 	size_t i;
 
@@ -97,11 +107,11 @@ cache_store(struct batcher *bt, struct batch *b)
 	}
 	for (i = 0; i < b->n; i++) {
 		s = &b->slots[i];
-		if (s->need != BATCH_TEXT || s->cached)
+		if (s->r.need != EMBEDREC_TEXT || s->cached)
 			continue;
 		v = b->job.vecs + s->call * b->job.dims;
 		if (vec_finite(v, b->job.dims) && cache_put(bt->cache,
-		    bt->model->key, s->input, s->inlen, v, b->job.dims) == -1) {
+		    bt->model->key, s->input, s->r.inlen, v, b->job.dims) == -1) {
 			cache_off(bt, "cannot be written");
 			return;
 		}
@@ -112,13 +122,13 @@ cache_store(struct batcher *bt, struct batch *b)
 
 /* Look a slot's text up in the cache; s->cached is set on a hit. */
 static void
-cache_lookup(struct batcher *bt, struct batch_slot *s)
+cache_lookup(struct batcher *bt, struct slot *s)
 {
 	struct embed_model *m = bt->model;
 	int r;
 
-	r = cache_get(bt->cache, m->key, s->input, s->inlen, &s->cached,
-	    &s->dims);
+	r = cache_get(bt->cache, m->key, s->input, s->r.inlen, &s->cached,
+	    &s->r.dims);
 	if (r == -1) {
 		cache_off(bt, "cannot be read");
 		return;
@@ -131,12 +141,12 @@ cache_lookup(struct batcher *bt, struct batch_slot *s)
 			    bt->p->cache);
 		return;
 	}
-	if (r == 1 && m->dims && s->dims != m->dims) {
+	if (r == 1 && m->dims && s->r.dims != m->dims) {
 		/* A vector of another size: not ours, embed again. */
 		free(s->cached);
 		s->cached = NULL;
 	} else if (r == 1 && m->dims == 0)
-		embed_set_dims(m, s->dims);
+		embed_set_dims(m, s->r.dims);
 }
 
 /*
@@ -146,10 +156,10 @@ cache_lookup(struct batcher *bt, struct batch_slot *s)
  * returned.
  */
 static int
-add_call(struct batcher *bt, struct batch *b, struct batch_slot *s,
+add_call(struct batcher *bt, struct batch *b, struct slot *s,
     size_t *chars)
 {
-	size_t n = text_cp_count(s->input, s->inlen);
+	size_t n = text_cp_count(s->input, s->r.inlen);
 
 	if (b->ncall && *chars + n > bt->p->batch_chars) {
 		bt->carry = *s;
@@ -160,7 +170,7 @@ add_call(struct batcher *bt, struct batch *b, struct batch_slot *s,
 	}
 	s->call = b->ncall;
 	b->texts[b->ncall] = s->input;
-	b->lens[b->ncall++] = s->inlen;
+	b->lens[b->ncall++] = s->r.inlen;
 	*chars += n;
 	return 1;
 }
@@ -170,7 +180,7 @@ static struct batch *
 read_batch(struct batcher *bt)
 {
 	size_t cap = bt->p->batch * 4, chars = 0;
-	struct batch_slot *s;
+	struct slot *s;
 	struct batch *b;
 
 	b = xcalloc(1, sizeof(*b));
@@ -191,9 +201,11 @@ read_batch(struct batcher *bt)
 		if (!rec_getline(bt->rd, &s->it))
 			break;
 		b->n++;
-		bt->ops->read(s, bt->arg);
-		if (s->need != BATCH_TEXT)
+		bt->ops->read(&s->it, &s->r, 0, bt->arg);
+		if (s->r.need != EMBEDREC_TEXT)
 			continue;
+		s->input = xmemdup(s->r.input, s->r.inlen);
+		s->r.input = s->input;
 		if (bt->cache)
 			cache_lookup(bt, s);
 		if (s->cached == NULL && !add_call(bt, b, s, &chars))
@@ -266,7 +278,7 @@ needs_dims(const struct batcher *bt, const struct batch *b)
 	if (bt->model->dims)
 		return 0;
 	for (i = 0; i < b->n; i++)
-		if (b->slots[i].need == BATCH_EMPTY)
+		if (b->slots[i].r.need == EMBEDREC_EMPTY)
 			return 1;
 	return 0;
 }
@@ -276,7 +288,8 @@ static void
 write_batch(struct batcher *bt, struct batch *b)
 {
 	size_t i, dims = bt->model->dims;
-	struct batch_slot *s;
+	struct embedrec *r;
+	struct slot *s;
 	float *zero;
 	int failed = b->ncall && !b->job.ok;
 
@@ -287,22 +300,23 @@ write_batch(struct batcher *bt, struct batch *b)
 	zero = xcalloc(dims ? dims : 1, sizeof(float));
 	for (i = 0; i < b->n; i++) {
 		s = &b->slots[i];
-		s->vec = NULL;
-		s->why = NULL;
-		if (s->need == BATCH_EMPTY) {
-			s->vec = dims ? zero : NULL;
-			s->dims = dims;
-			s->why = "the vector size is not known";
-		} else if (s->need == BATCH_TEXT && s->cached)
-			s->vec = s->cached;	/* s->dims set by the lookup */
-		else if (s->need == BATCH_TEXT && failed)
-			s->why = b->job.why;
-		else if (s->need == BATCH_TEXT) {
-			s->vec = b->job.vecs + s->call * b->job.dims;
-			s->dims = b->job.dims;
+		r = &s->r;
+		r->vec = NULL;
+		r->why = NULL;
+		if (r->need == EMBEDREC_EMPTY) {
+			r->vec = dims ? zero : NULL;
+			r->dims = dims;
+			r->why = "the vector size is not known";
+		} else if (r->need == EMBEDREC_TEXT && s->cached)
+			r->vec = s->cached;	/* r->dims set by the lookup */
+		else if (r->need == EMBEDREC_TEXT && failed)
+			r->why = b->job.why;
+		else if (r->need == EMBEDREC_TEXT) {
+			r->vec = b->job.vecs + s->call * b->job.dims;
+			r->dims = b->job.dims;
 		}
-		if (s->need != BATCH_NONE)
-			bt->ops->write(s, bt->arg);
+		if (r->need != EMBEDREC_NONE)
+			bt->ops->write(&s->it, r, 0, bt->arg);
 		if (rec_flush(bt->rd, &s->it)) {
 			free(zero);
 			exit(diag_finish());
@@ -352,14 +366,102 @@ batcher_end(struct batcher *bt)
 	embed_scratch_free(bt->scratch);
 }
 
+/* The batch loop: a remote model, or any model with a cache. */
+static int
+run_batches(struct batcher *bt, struct buf *err)
+{
+	const struct embedrec_params *p = bt->p;
+	struct batch *b;
+	int eof = 0, soft;
+
+	/*
+	 * A full disk or a damaged file is no reason to stop: the cache only
+	 * saves time.
+	 */
+	if (p->cache && (bt->cache = cache_open(p->cache, &soft, err)) ==
+	    NULL) {
+		if (!soft)
+			return -1;
+		diag_warn("%s: going on without caching", err->data);
+	}
+	backend_start(bt);
+	/* Read ahead, so that parsing overlaps the requests. */
+	bt->crew = crew_new(0, (size_t)p->concurrency * 2 + 2, batch_job,
+	    wait_one, bt);
+	for (;;) {
+		while (!eof && !crew_full(bt->crew)) {
+			if ((b = read_batch(bt)) == NULL)
+				eof = 1;
+			else
+				crew_submit(bt->crew, b);
+		}
+		if ((b = crew_take(bt->crew, 1)) == NULL)
+			break;
+		while (needs_dims(bt, b) && bt->inflight > 0)
+			wait_one(bt);
+		write_batch(bt, b);
+		batch_free(b);
+	}
+	batcher_end(bt);
+	return 0;
+}
+
+/* Per-thread state of a local model without a cache. */
+struct worker {
+	struct batcher	*bt;		/* the model and the caller's part */
+	struct embed_scratch *scratch;	/* backend memory; owned */
+	float		*vec;		/* one vector; owned */
+};
+
+/* pool_fn: one record through a local model. */
+static void
+local_item(struct rec_item *it, void *arg, int id)
+{
+	struct worker *w = (struct worker *)arg + id;
+	const struct embedrec_ops *ops = w->bt->ops;
+	size_t dims = w->bt->model->dims;
+	struct embedrec r;
+
+	memset(&r, 0, sizeof(r));
+	ops->read(it, &r, id, w->bt->arg);
+	if (r.need == EMBEDREC_EMPTY)
+		memset(w->vec, 0, dims * sizeof(*w->vec));
+	else if (r.need == EMBEDREC_TEXT)
+		embed_text(w->bt->model, w->scratch, r.input, r.inlen, w->vec);
+	r.vec = w->vec;
+	r.dims = dims;
+	if (r.need != EMBEDREC_NONE)
+		ops->write(it, &r, id, w->bt->arg);
+	json_decref(r.rec);
+}
+
+/* A local model without a cache: records in worker threads. */
+static void
+run_local(struct batcher *bt)
+{
+	int i, jobs = bt->p->jobs;
+	struct worker *w;
+
+	w = xcalloc((size_t)jobs, sizeof(*w));
+	for (i = 0; i < jobs; i++) {
+		w[i].bt = bt;
+		w[i].scratch = embed_scratch_new(bt->model);
+		w[i].vec = xcalloc(bt->model->dims, sizeof(float));
+	}
+	pool_run(bt->rd, jobs, local_item, w);
+	for (i = 0; i < jobs; i++) {
+		embed_scratch_free(w[i].scratch);
+		free(w[i].vec);
+	}
+	free(w);
+}
+
 int
-batch_run(struct embed_model *m, const struct batch_params *p,
-    struct rec_reader *rd, const struct batch_ops *ops, void *arg,
+embedrec_run(struct embed_model *m, const struct embedrec_params *p,
+    struct rec_reader *rd, const struct embedrec_ops *ops, void *arg,
     struct buf *err)
 {
 	struct batcher bt;
-	struct batch *b;
-	int eof = 0, soft;
 
 	memset(&bt, 0, sizeof(bt));
 	bt.model = m;
@@ -367,34 +469,8 @@ batch_run(struct embed_model *m, const struct batch_params *p,
 	bt.rd = rd;
 	bt.ops = ops;
 	bt.arg = arg;
-	/*
-	 * A full disk or a damaged file is no reason to stop: the cache only
-	 * saves time.
-	 */
-	if (p->cache && (bt.cache = cache_open(p->cache, &soft, err)) ==
-	    NULL) {
-		if (!soft)
-			return -1;
-		diag_warn("%s: going on without caching", err->data);
-	}
-	backend_start(&bt);
-	/* Read ahead, so that parsing overlaps the requests. */
-	bt.crew = crew_new(0, (size_t)p->concurrency * 2 + 2, batch_job,
-	    wait_one, &bt);
-	for (;;) {
-		while (!eof && !crew_full(bt.crew)) {
-			if ((b = read_batch(&bt)) == NULL)
-				eof = 1;
-			else
-				crew_submit(bt.crew, b);
-		}
-		if ((b = crew_take(bt.crew, 1)) == NULL)
-			break;
-		while (needs_dims(&bt, b) && bt.inflight > 0)
-			wait_one(&bt);
-		write_batch(&bt, b);
-		batch_free(b);
-	}
-	batcher_end(&bt);
+	if (m->backend == EMBED_OPENAI || p->cache)
+		return run_batches(&bt, err);
+	run_local(&bt);
 	return 0;
 }
