@@ -115,9 +115,10 @@ static struct embed_model *model;	/* the open model */
 static struct buf model_json = BUF_INIT; /* its name as a JSON string */
 static size_t model_json_dims;		/* model->dims when it was made */
 
-/* Per-thread state of reading records. */
+/* Per-thread state of reading and writing records. */
 struct worker {
 	struct buf	 text;		/* prefix + text; owned */
+	struct buf	 vec;		/* a vector as JSON; owned */
 	struct buf	 esc;		/* unescaped text; owned */
 	struct jsonscan	 scan;		/* the record, fast path */
 };
@@ -149,59 +150,23 @@ blank_text(const char *p, size_t n)
 }
 
 /*
- * Write src[0..n), a JSON object (empty when !members), with "embedding"
- * and "embedding_model" added before its closing brace.
+ * Write the record with "embedding" (v[0..dims), encoded into vb) and
+ * "embedding_model" set, in its own bytes.
  */
 static void
-emit_into(struct rec_item *it, const char *src, size_t n, int members,
-    const float *v, size_t dims)
+emit(struct rec_item *it, struct buf *vb, const float *v, size_t dims)
 {
-	struct buf *o = &it->out;
+	struct rec_member m[2];
 
-	while (n && (src[n - 1] == ' ' || src[n - 1] == '\t' ||
-	    src[n - 1] == '\n' || src[n - 1] == '\r'))
-		n--;
-	/* The record is an object, so the last byte is '}'. */
-	buf_grow(o, n + dims * 14 + model_json.len + 40);
-	buf_add(o, src, n - 1);
-	if (members)
-		buf_addc(o, ',');
-	buf_adds(o, "\"embedding\":");
+	buf_reset(vb);
 	if (cfg.base64)
-		vec_base64_text(o, v, dims);
+		vec_base64_text(vb, v, dims);
 	else
-		vec_json_text(o, v, dims);
-	buf_adds(o, ",\"embedding_model\":");
-	buf_add(o, model_json.data, model_json.len);
-	buf_adds(o, "}\n");
-	it->nout++;
-}
-
-/*
- * Write the record with "embedding" and "embedding_model" added, splicing
- * them into the original bytes; when the record already has either field
- * it is re-encoded without them first, so they are replaced.  A NULL rec
- * is a record of the fast path (fast_text).
- */
-static void
-emit(struct rec_item *it, json_t *rec, const float *v, size_t dims)
-{
-	char *tmp = NULL;
-
-	if (rec == NULL)
-		emit_into(it, it->line, it->len, 1, v, dims);
-	else if (json_object_get(rec, "embedding") ||
-	    json_object_get(rec, "embedding_model")) {
-		json_object_del(rec, "embedding");
-		json_object_del(rec, "embedding_model");
-		if ((tmp = json_dumps(rec, JSON_COMPACT)) == NULL)
-			diag_fail(ETV_SYS, "cannot encode record");
-		emit_into(it, tmp, strlen(tmp), json_object_size(rec) > 0, v,
-		    dims);
-		free(tmp);
-	} else
-		emit_into(it, it->line, it->len, json_object_size(rec) > 0, v,
-		    dims);
+		vec_json_text(vb, v, dims);
+	m[0] = (struct rec_member){ "embedding", vb->data, vb->len };
+	m[1] = (struct rec_member){ "embedding_model", model_json.data,
+	    model_json.len };
+	rec_emit_members(it, m, 2);
 }
 
 /*
@@ -240,23 +205,6 @@ with_prefix(struct buf *b, const char *text, size_t len, size_t *n)
 }
 
 /*
- * A record with empty text: the zero vector zero[0..dims) and a warning,
- * or rejected.
- */
-static void
-empty_text(struct rec_item *it, json_t *rec, const float *zero, size_t dims)
-{
-	if (cfg.reject_empty) {
-		rec_reject(it, rec, ETV_REJECT, "field '%s' is empty",
-		    opt.text_field);
-		return;
-	}
-	rec_warn(it, "field '%s' is empty: writing a zero vector",
-	    opt.text_field);
-	emit(it, rec, zero, dims);
-}
-
-/*
  * Is the vector finite?  A vector with NaN or infinity (a model with
  * such weights) is never written: the record is rejected with status 4,
  * and without --rejects the run stops after the records before it.
@@ -278,7 +226,7 @@ finite_or_reject(struct rec_item *it, json_t *rec, const float *v,
 
 /*
  * The fast path: a record that jsonscan reads, with a text that is not
- * blank and no "embedding" or "embedding_model" yet needs no parse tree.
+ * blank, needs no parse tree.
  * Returns 1 and the text (in the line, or unescaped into esc) for such a
  * record, 0 for any other.
  */
@@ -290,8 +238,6 @@ fast_text(struct rec_item *it, struct jsonscan *sc, struct buf *esc,
 
 	return !it->bad && jsonscan_record(it->line, it->len, sc) &&
 	    (m = jsonscan_get(sc, opt.text_field)) != NULL && m->string &&
-	    jsonscan_get(sc, "embedding") == NULL &&
-	    jsonscan_get(sc, "embedding_model") == NULL &&
 	    (*text = jsonscan_text(m, esc, len)) != NULL &&
 	    !blank_text(*text, *len);
 }
@@ -321,8 +267,8 @@ embed_read(struct rec_item *it, struct embedrec *r, int worker, void *arg)
 static void
 embed_write(struct rec_item *it, struct embedrec *r, int worker, void *arg)
 {
-	(void)worker;	/* writing needs no scratch */
-	(void)arg;	/* nor the readers' state */
+	struct buf *vb = &((struct worker *)arg + worker)->vec;
+
 	/*
 	 * A remote model is renamed once it tells its vector size (in the
 	 * main thread: a local model's size is known from the start).
@@ -333,13 +279,18 @@ embed_write(struct rec_item *it, struct embedrec *r, int worker, void *arg)
 		rec_reject(it, r->rec, ETV_REJECT, "field '%s' is empty and "
 		    "the vector size is not known (give --dimensions)",
 		    opt.text_field);
-	else if (r->need == EMBEDREC_EMPTY)
-		empty_text(it, r->rec, r->vec, r->dims);
-	else if (r->vec == NULL)
+	else if (r->need == EMBEDREC_EMPTY && cfg.reject_empty)
+		rec_reject(it, r->rec, ETV_REJECT, "field '%s' is empty",
+		    opt.text_field);
+	else if (r->need == EMBEDREC_EMPTY) {
+		rec_warn(it, "field '%s' is empty: writing a zero vector",
+		    opt.text_field);
+		emit(it, vb, r->vec, r->dims);
+	} else if (r->vec == NULL)
 		rec_reject(it, r->rec, ETV_REJECT,
 		    "embedding request failed: %s", r->why);
 	else if (finite_or_reject(it, r->rec, r->vec, r->dims))
-		emit(it, r->rec, r->vec, r->dims);
+		emit(it, vb, r->vec, r->dims);
 }
 
 /* embedrec_ops.fail: without --rejects a failed request ends the run. */
@@ -371,12 +322,14 @@ embed_records(struct rec_reader *rd)
 	for (i = 0; i < cfg.run.jobs; i++) {
 		buf_init(&w[i].text);
 		buf_init(&w[i].esc);
+		buf_init(&w[i].vec);
 	}
 	if (embedrec_run(model, &cfg.run, rd, &ops, w, &err) == -1)
 		diag_fail(ETV_SYS, "%s", err.data);
 	for (i = 0; i < cfg.run.jobs; i++) {
 		buf_release(&w[i].text);
 		buf_release(&w[i].esc);
+		buf_release(&w[i].vec);
 	}
 	free(w);
 	buf_release(&err);
