@@ -184,8 +184,7 @@ read_batch(struct batcher *bt)
 	struct batch *b;
 
 	b = xcalloc(1, sizeof(*b));
-	buf_init(&b->job.body);
-	buf_init(&b->job.resp);
+	http_job_init(&b->job);
 	b->slots = xcalloc(cap, sizeof(*b->slots));
 	b->texts = xcalloc(bt->p->batch, sizeof(*b->texts));
 	b->lens = xcalloc(bt->p->batch, sizeof(*b->lens));

@@ -107,6 +107,14 @@ http_free(struct http_client *c)
 }
 
 void
+http_job_init(struct http_job *j)
+{
+	memset(j, 0, sizeof(*j));
+	buf_init(&j->body);
+	buf_init(&j->resp);
+}
+
+void
 http_job_release(struct http_job *j)
 {
 	buf_release(&j->body);
