@@ -9,17 +9,16 @@
 #include <jansson.h>
 
 #include "lib/base/buf.h"
-#include "lib/embed/embedrec.h"
 #include "lib/base/diag.h"
+#include "lib/base/xmem.h"
 #include "lib/embed/embed.h"
+#include "lib/embed/embedrec.h"
+#include "lib/embed/vec.h"
 #include "lib/json/jsonscan.h"
 #include "lib/json/jsonx.h"
 #include "lib/json/opt.h"
 #include "lib/json/pool.h"
 #include "lib/json/record.h"
-#include "lib/text/text.h"
-#include "lib/embed/vec.h"
-#include "lib/base/xmem.h"
 
 static const char usage_text[] =
 "usage: etv-embed [-hqvV] [-d dims] [-j jobs] [-m model] [option ...] "
@@ -107,8 +106,8 @@ static struct {
 } cfg = {
 	.model = "hash",
 	.params = { 384, 0, 512, NULL },
-	.run = { .jobs = 1, .batch = 64, .batch_chars = 100000, .concurrency = 4,
-	    .timeout = 60, .retries = 5 },
+	.run = { .jobs = 1, .batch = 64, .batch_chars = 100000,
+	    .concurrency = 4, .timeout = 60, .retries = 5 },
 };
 
 static struct embed_model *model;	/* the open model */
@@ -226,9 +225,8 @@ finite_or_reject(struct rec_item *it, json_t *rec, const float *v,
 
 /*
  * The fast path: a record that jsonscan reads, with a text that is not
- * blank, needs no parse tree.
- * Returns 1 and the text (in the line, or unescaped into esc) for such a
- * record, 0 for any other.
+ * blank, needs no parse tree.  Returns 1 and the text (in the line, or
+ * unescaped into esc) for such a record, 0 for any other.
  */
 static int
 fast_text(struct rec_item *it, struct jsonscan *sc, struct buf *esc,

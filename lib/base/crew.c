@@ -34,7 +34,7 @@ struct crew {
 	unsigned long	 filled;	/* jobs submitted so far */
 	int		 quit;		/* threads should return */
 	crew_fn		 fn;		/* runs a job */
-	crew_wait_fn	 wait;		/* waits for a CREW_LATER job, or NULL */
+	crew_wait_fn	 wait;		/* waits for a late job, or NULL */
 	void		*arg;		/* their argument */
 	pthread_t	*th;		/* the threads; owned */
 	int		 nth;		/* how many */

@@ -27,7 +27,7 @@ struct slot {
 struct batch {
 	struct slot	*slots;		/* the records; owned */
 	size_t		 n;		/* slots in use */
-	size_t		 ncall;		/* slots whose text goes to the model */
+	size_t		 ncall;		/* slots whose text is sent */
 	const char	**texts;	/* inputs of the request; owned */
 	size_t		*lens;		/* their lengths; owned */
 	struct http_job	 job;		/* the request and its vectors */
@@ -111,7 +111,8 @@ cache_store(struct batcher *bt, struct batch *b)
 			continue;
 		v = b->job.vecs + s->call * b->job.dims;
 		if (vec_finite(v, b->job.dims) && cache_put(bt->cache,
-		    bt->model->key, s->input, s->r.inlen, v, b->job.dims) == -1) {
+		    bt->model->key, s->input, s->r.inlen, v,
+		    b->job.dims) == -1) {
 			cache_off(bt, "cannot be written");
 			return;
 		}
@@ -349,8 +350,8 @@ static void
 batcher_end(struct batcher *bt)
 {
 	if (bt->damaged > 1)
-		diag_warn("cache '%s': %lu damaged entries were embedded again",
-		    bt->p->cache, bt->damaged);
+		diag_warn("cache '%s': %lu damaged entries were embedded "
+		    "again", bt->p->cache, bt->damaged);
 	if (bt->cache)
 		diag_verbose(1, "cache: %lu hits, %lu misses",
 		    cache_hits(bt->cache), cache_misses(bt->cache));

@@ -30,7 +30,7 @@ struct embedrec_params {
 	size_t		 batch;		/* texts per request, at most */
 	size_t		 batch_chars;	/* characters per request, at most */
 	int		 concurrency;	/* requests in flight, at most */
-	double		 timeout;	/* time limit of one request, seconds */
+	double		 timeout;	/* limit of one request, seconds */
 	int		 retries;	/* retries of a failed request */
 	size_t		 dimensions;	/* vector size to ask for, 0 = any */
 	const char	*key;		/* API key, or NULL; borrowed */

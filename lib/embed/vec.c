@@ -260,7 +260,8 @@ vec_from_base64(const char *s, size_t n, float **out, struct buf *err)
 	for (i = 0; i < (size_t)len / 4; i++) {
 		if (!isfinite(f[i])) {
 			free(f);
-			return buf_fail(err, "embedding element is not finite");
+			return buf_fail(err, "embedding element is not "
+			    "finite");
 		}
 	}
 	*out = f;

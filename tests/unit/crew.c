@@ -13,14 +13,13 @@ struct job {
 	unsigned long	 in;		/* the input */
 	unsigned long	 out;		/* in squared, plus a little work */
 	int		 runs;		/* times the job ran */
-	int		 late;		/* finished by crew_done, not by work */
 };
 
 struct late {
 	struct crew	*crew;		/* the crew */
 	struct job	*held[16];	/* jobs waiting for their answer */
 	size_t		 n;		/* how many */
-	unsigned long	 add;	/* added to every result */
+	unsigned long	 add;		/* added to every result */
 };
 
 static int
@@ -48,7 +47,6 @@ work_late(void *p, void *arg, int worker)
 	work(p, arg, worker);
 	if (j->in % 3 != 0)
 		return 0;
-	j->late = 1;
 	l->held[l->n++] = j;
 	return CREW_LATER;
 }
