@@ -887,13 +887,16 @@ static struct crew *crew;		/* with -j 2 or more */
 static struct job *jobs;		/* the round; ROUND_JOBS of them */
 
 /* The crew's work: a job that is not streamed by the main thread. */
-static void
-crew_job(void *job, void *arg)
+static int
+crew_job(void *job, void *arg, int worker)
 {
 	struct job *j = job;
 
+	(void)arg;	/* no shared state */
+	(void)worker;	/* no per-thread state */
 	if (!j->stream)
 		run_job(j);
+	return 0;
 }
 
 /* Make a job of an entry. */
@@ -937,11 +940,10 @@ extract_operand(struct rec_reader *rd, const char *operand)
 			job_init(&jobs[n], &l.v[i + n]);
 			bytes += l.v[i + n].size;
 		}
-		crew_round(crew, jobs, n, sizeof(*jobs));
-		for (k = 0; k < n; k++) {
-			crew_wait(crew, k);
-			finish_job(rd, &jobs[k]);
-		}
+		for (k = 0; k < n; k++)
+			crew_submit(crew, &jobs[k]);
+		for (k = 0; k < n; k++)
+			finish_job(rd, crew_take(crew, 1));
 	}
 	walk_list_free(&l);
 }
@@ -1113,7 +1115,8 @@ main(int argc, char *argv[])
 		if (opt.rejects)
 			note_output(-1, opt.rejects);
 		if (cfg.jobs > 1) {
-			crew = crew_new(cfg.jobs, crew_job, NULL);
+			crew = crew_new(cfg.jobs - 1, ROUND_JOBS, crew_job,
+			    NULL, NULL);
 			jobs = xcalloc(ROUND_JOBS, sizeof(*jobs));
 		}
 		for (i = 0; i < argc; i++) {

@@ -297,7 +297,7 @@ parse_filter(const char *expr)
 static long
 record_vector(struct rec_item *it, json_t *rec, float **vp)
 {
-	const char *why;
+	struct buf why = BUF_INIT;
 	json_t *e;
 	long d;
 
@@ -305,7 +305,8 @@ record_vector(struct rec_item *it, json_t *rec, float **vp)
 		return rec_malformed(it, "field '%s' is missing (embed the "
 		    "records first: etv embed)", emb_field), -1;
 	if ((d = vec_from_json(e, vp, &why)) < 0)
-		return rec_malformed(it, "field '%s': %s", emb_field, why), -1;
+		rec_malformed(it, "field '%s': %s", emb_field, why.data);
+	buf_release(&why);
 	return d;
 }
 
@@ -1464,7 +1465,7 @@ fast_query(struct rec_item *it, struct worker *w, float **vec,
     const char **model)
 {
 	const struct jsonscan_member *e, *m;
-	const char *why;
+	struct buf why = BUF_INIT;
 	size_t n;
 	long d;
 
@@ -1486,7 +1487,8 @@ fast_query(struct rec_item *it, struct worker *w, float **vec,
 		}
 	}
 	if ((d = vec_from_base64(e->val, e->vallen, vec, &why)) < 0)
-		rec_malformed(it, "field '%s': %s", emb_field, why);
+		rec_malformed(it, "field '%s': %s", emb_field, why.data);
+	buf_release(&why);
 	return d;
 }
 

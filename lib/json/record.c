@@ -682,6 +682,13 @@ rec_emit_merged(struct rec_item *it, json_t *orig, const json_t *add)
 }
 
 int
+rec_unbuffered(const struct rec_reader *rd)
+{
+	(void)rd;	/* the option is global until the reader is configured */
+	return opt.unbuffered;
+}
+
+int
 rec_flush(struct rec_reader *rd, struct rec_item *it)
 {
 	if (it->msg.len)

@@ -131,6 +131,12 @@ void	 rec_emit_merged(struct rec_item *, json_t *orig, const json_t *add);
 int	 rec_flush(struct rec_reader *, struct rec_item *);
 
 /*
+ * Is the output written line by line (--unbuffered)?  Then a reader of
+ * items reads a line only once everything before it is written.
+ */
+int	 rec_unbuffered(const struct rec_reader *);
+
+/*
  * Finish: print "read N, wrote N, rejected N" with -v, forgive reject
  * statuses within --max-rejects, close the rejects file (ETV_SYS on a
  * failed write) and free the reader.  NULL is accepted.
