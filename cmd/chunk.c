@@ -472,7 +472,7 @@ main(int argc, char **argv)
 	cx.w = xcalloc((size_t)jobs, sizeof(*cx.w));
 	for (i = 0; i < jobs; i++)
 		cx.w[i].ck = chunker_new(&co);
-	rd = rec_open(argc, argv);
+	rd = rec_open(opt_reader(), argc, argv);
 	pool_run(rd, jobs, chunk_item, &cx);
 	for (i = 0; i < jobs; i++) {
 		docs += cx.w[i].docs;

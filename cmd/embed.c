@@ -198,6 +198,7 @@ static void
 emit(struct rec_item *it, json_t *rec, const float *v, size_t dims)
 {
 	char *tmp = NULL;
+	size_t n;
 
 	if (rec == NULL)
 		emit_into(it, it->line, it->len, 1, v, dims);
@@ -210,9 +211,11 @@ emit(struct rec_item *it, json_t *rec, const float *v, size_t dims)
 		emit_into(it, tmp, strlen(tmp), json_object_size(rec) > 0, v,
 		    dims);
 		free(tmp);
-	} else
-		emit_into(it, it->line, it->len, json_object_size(rec) > 0, v,
+	} else {
+		rec_text(it, &n);
+		emit_into(it, it->line, n, json_object_size(rec) > 0, v,
 		    dims);
+	}
 }
 
 /*
@@ -297,7 +300,7 @@ fast_text(struct rec_item *it, struct jsonscan *sc, struct buf *esc,
 {
 	const struct jsonscan_member *m;
 
-	return !it->bad && jsonscan_record(it->line, it->len, sc) &&
+	return rec_scan(it, sc) &&
 	    (m = jsonscan_get(sc, opt.text_field)) != NULL && m->string &&
 	    jsonscan_get(sc, "embedding") == NULL &&
 	    jsonscan_get(sc, "embedding_model") == NULL &&
@@ -898,7 +901,7 @@ main(int argc, char *argv[])
 		    "openai: model");
 	set_model_json();
 
-	rd = rec_open(argc, argv);
+	rd = rec_open(opt_reader(), argc, argv);
 	if (model->backend == EMBED_OPENAI || cfg.cache)
 		run_batches(rd);
 	else

@@ -949,7 +949,7 @@ run_write(int argc, char **argv)
 		in.ids = json_object();
 		in.groups = json_object();
 	}
-	rd = rec_open(argc, argv);
+	rd = rec_open(opt_reader(), argc, argv);
 	if (cfg.verb == V_DELETE)
 		rec_accept_values(rd);
 	while ((rec = rec_next(rd)) != NULL) {
@@ -1468,7 +1468,7 @@ fast_query(struct rec_item *it, struct worker *w, float **vec,
 	size_t n;
 	long d;
 
-	if (it->bad || !jsonscan_record(it->line, it->len, &w->scan) ||
+	if (!rec_scan(it, &w->scan) ||
 	    jsonscan_get(&w->scan, "hits") != NULL ||
 	    (e = jsonscan_get(&w->scan, emb_field)) == NULL || !e->string ||
 	    e->escaped)
@@ -1528,8 +1528,7 @@ query_item(struct rec_item *it, void *arg, int worker)
 	}
 	/* Splice "hits" into the original bytes (replacing an old one). */
 	buf_reset(&w->out);
-	line = it->line;
-	len = it->len;
+	line = rec_text(it, &len);
 	if (rec != NULL && json_object_get(rec, "hits") != NULL) {
 		json_object_del(rec, "hits");
 		rec_dump(&w->out, rec);
@@ -1579,7 +1578,7 @@ run_query(int argc, char **argv)
 		qy.w[i].cache = xcalloc(qy.ix->nseg + 1, sizeof(uint8_t *));
 		qy.w[i].hits = xcalloc((size_t)cfg.k, sizeof(struct vf_hit));
 	}
-	rd = rec_open(argc, argv);
+	rd = rec_open(opt_reader(), argc, argv);
 	pool_run(rd, qy.nw, query_item, &qy);
 	rec_close(rd);
 	for (i = 0; i < qy.nw; i++) {

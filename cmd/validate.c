@@ -490,7 +490,7 @@ check_record(struct rec_item *it, json_t *v)
 		rec_emit_merged(it, v, add);
 		json_decref(add);
 	} else
-		rec_emit_raw(it, it->line, it->len);
+		rec_emit_same(it);
 	json_decref(found);
 	js_errors_release(&errs);
 }
@@ -513,7 +513,7 @@ validate_item(struct rec_item *it, void *arg, int worker)
 		d = jdoc_parse(a, it->line, it->len);
 		if (d != NULL && (cfg.values || d->type == JD_OBJECT) &&
 		    (cfg.js == NULL || js_validate_doc(cfg.js, d, NULL, 0))) {
-			rec_emit_raw(it, it->line, it->len);
+			rec_emit_same(it);
 			return;
 		}
 	}
@@ -646,7 +646,7 @@ main(int argc, char *argv[])
 			diag_fail(ETV_USAGE, "contract %s", err.data);
 	}
 
-	rd = rec_open(argc, argv);
+	rd = rec_open(opt_reader(), argc, argv);
 	if (cfg.values)
 		rec_accept_values(rd);
 	if (cfg.ct == NULL) {

@@ -11,7 +11,9 @@
 
 #include "lib/base/buf.h"
 #include "lib/base/diag.h"
+#include "lib/base/progress.h"
 #include "lib/json/opt.h"
+#include "lib/json/record.h"
 #include "lib/json/table.h"
 
 #ifndef ETV_VERSION
@@ -50,6 +52,22 @@ opt_limit(const char *name, const char *arg, unsigned long *np,
 		*np = (unsigned long)opt_count(name, arg, 0, LONG_MAX);
 		*pctp = -1;
 	}
+}
+
+const struct rec_config *
+opt_reader(void)
+{
+	static struct rec_config cfg;
+
+	cfg.rejects = opt.rejects;
+	cfg.max_rejects = opt.max_rejects;
+	cfg.max_rejects_pct = opt.max_rejects_pct;
+	cfg.max_line = opt.max_line;
+	cfg.csv = opt.csv;
+	cfg.delimiter = opt.delimiter;
+	cfg.types = opt.types;
+	cfg.unbuffered = opt.unbuffered;
+	return &cfg;
 }
 
 void
@@ -107,7 +125,7 @@ opt_common(int ch, const char *help_text)
 		opt.unbuffered = 1;
 		break;
 	case OPT_PROGRESS:
-		opt.progress = 1;
+		progress_always(1);
 		break;
 	case '?':
 	case ':':
