@@ -406,6 +406,38 @@ json_number(const char *s, size_t n)
 	return i == n ? 1 + integer : 0;
 }
 
+/*
+ * A real as rows are written (TABLE_DUMP_FLAGS: 15 significant digits)
+ * and read back, so that a row handed over as an object holds the values
+ * its text would give.
+ */
+static double
+real15(double d)
+{
+	char b[32];
+
+	snprintf(b, sizeof(b), "%.15g", d);
+	return strtod(b, NULL);
+}
+
+/* real15 on every real in v, in place. */
+static void
+round_reals(json_t *v)
+{
+	const char *key;
+	json_t *e;
+	size_t i;
+
+	if (json_is_real(v))
+		json_real_set(v, real15(json_real_value(v)));
+	else if (json_is_array(v))
+		json_array_foreach(v, i, e)
+			round_reals(e);
+	else if (json_is_object(v))
+		json_object_foreach(v, key, e)
+			round_reals(e);
+}
+
 /* A JSON number (s is NUL-terminated), or NULL when out of range. */
 static json_t *
 number(const char *s, int integer, int need_integer)
@@ -424,7 +456,7 @@ number(const char *s, int integer, int need_integer)
 	d = strtod(s, NULL);
 	if (!isfinite(d))
 		return NULL;
-	return json_real(d);
+	return json_real(real15(d));
 }
 
 /*
@@ -435,6 +467,7 @@ number(const char *s, int integer, int need_integer)
 static json_t *
 cell(int type, const char *s, size_t n, int null)
 {
+	json_t *v;
 	int k;
 
 	if (n == 0 && (null || (type != 0 && type != T_STRING &&
@@ -454,8 +487,10 @@ cell(int type, const char *s, size_t n, int null)
 			return json_false();
 		return NULL;
 	case T_JSON:
-		return json_loadb(s, n, JSON_DECODE_ANY |
-		    JSON_REJECT_DUPLICATES, NULL);
+		if ((v = json_loadb(s, n, JSON_DECODE_ANY |
+		    JSON_REJECT_DUPLICATES, NULL)) != NULL)
+			round_reals(v);
+		return v;
 	case T_AUTO:
 		if ((k = json_number(s, n)) != 0)
 			return number(s, k == 2, 0);
@@ -597,6 +632,12 @@ table_next(struct table *t, json_t **rec, unsigned long *lineno,
 		if (utf8_invalid(f, r.len[i]) >= 0) {
 			json_decref(o);
 			*why = "field is not valid UTF-8";
+			goto bad;
+		}
+		/* U+0000, which records never hold (record.h). */
+		if (strlen(f) != r.len[i]) {
+			json_decref(o);
+			*why = "field contains a NUL byte";
 			goto bad;
 		}
 		s = cell(t->coltype[i], f, r.len[i], r.null[i]);
