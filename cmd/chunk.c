@@ -173,7 +173,7 @@ chunk_item(struct rec_item *it, void *arg, int worker)
 	struct ctx *cx = arg;
 	struct worker *w = &cx->w[worker];
 	const struct chunk *ch;
-	const char *text, *why, *key, *docid;
+	const char *text, *key, *docid;
 	json_t *rec, *idv, *meta = NULL, *v;
 	size_t len, idlen, n, i;
 	char hashbuf[HASH_TAG_LEN + 1], idbuf[HASH_TAG_LEN + 1];
@@ -182,8 +182,7 @@ chunk_item(struct rec_item *it, void *arg, int worker)
 
 	if ((rec = rec_parse(it)) == NULL)
 		return;
-	if ((text = jsonx_string(rec, opt.text_field, &len, &why)) == NULL) {
-		rec_malformed(it, "%s", why);
+	if ((text = rec_string(it, rec, opt.text_field, &len)) == NULL) {
 		json_decref(rec);
 		return;
 	}

@@ -225,13 +225,11 @@ emit(struct rec_item *it, json_t *rec, const float *v, size_t dims)
 static json_t *
 parse_text(struct rec_item *it, const char **text, size_t *len)
 {
-	const char *why;
 	json_t *rec;
 
 	if ((rec = rec_parse(it)) == NULL)
 		return NULL;
-	if ((*text = jsonx_string(rec, opt.text_field, len, &why)) == NULL) {
-		rec_malformed(it, "%s", why);
+	if ((*text = rec_string(it, rec, opt.text_field, len)) == NULL) {
 		json_decref(rec);
 		return NULL;
 	}

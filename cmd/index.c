@@ -517,7 +517,7 @@ set_add(json_t *set, const char *s, size_t n)
 static void
 ingest_record(struct ingest *in, struct rec_item *it, json_t *rec)
 {
-	const char *id, *why, *model, *hash = "", *group = "", *gk;
+	const char *id, *model, *hash = "", *group = "", *gk;
 	char num[64];
 	size_t idlen, hlen = 0, glen = 0, gklen, msglen;
 	uint32_t s, r;
@@ -526,10 +526,8 @@ ingest_record(struct ingest *in, struct rec_item *it, json_t *rec)
 	long d;
 	int bad;
 
-	if ((id = jsonx_string(rec, opt.id_field, &idlen, &why)) == NULL) {
-		rec_malformed(it, "%s", why);
+	if ((id = rec_string(it, rec, opt.id_field, &idlen)) == NULL)
 		return;
-	}
 	if ((v = jsonx_path(rec, in->meta.by)) != NULL) {
 		if (json_is_string(v)) {
 			group = json_string_value(v);
@@ -619,7 +617,7 @@ out:
 static void
 delete_record(struct ingest *in, struct rec_item *it, json_t *rec)
 {
-	const char *id, *why;
+	const char *id;
 	size_t idlen;
 	uint32_t s, r;
 	json_t *v;
@@ -640,11 +638,8 @@ delete_record(struct ingest *in, struct rec_item *it, json_t *rec)
 		}
 		id = json_string_value(v);
 		idlen = json_string_length(v);
-	} else if ((id = jsonx_string(rec, opt.id_field, &idlen, &why)) ==
-	    NULL) {
-		rec_malformed(it, "%s", why);
+	} else if ((id = rec_string(it, rec, opt.id_field, &idlen)) == NULL)
 		return;
-	}
 	if (json_object_getn(in->ids, id, idlen) != NULL)
 		return;		/* named twice */
 	set_add(in->ids, id, idlen);

@@ -111,14 +111,12 @@ jsonl_record(const struct extract_opts *o, struct rec_item *it, json_t *rec,
     const char *base)
 {
 	char tag[HASH_TAG_LEN + 1];
-	const char *text, *why;
+	const char *text;
 	json_t *add, *id;
 	size_t len;
 
-	if ((text = jsonx_string(rec, o->text_field, &len, &why)) == NULL) {
-		rec_malformed(it, "%s", why);
+	if ((text = rec_string(it, rec, o->text_field, &len)) == NULL)
 		return;
-	}
 	add = json_object();
 	if ((id = json_object_get(rec, o->id_field)) == NULL)
 		set(add, o->id_field, line_id(base, it->lineno));

@@ -73,7 +73,7 @@ opt_reader(void)
 void
 opt_common(int ch, const char *help_text)
 {
-	const char *why;
+	struct buf err = BUF_INIT;
 
 	switch (ch) {
 	case 'h':
@@ -114,8 +114,8 @@ opt_common(int ch, const char *help_text)
 		break;
 	case OPT_TYPES:
 		table_types_free(opt.types);
-		if ((opt.types = table_types_parse(optarg, &why)) == NULL)
-			diag_usage("option '--types': %s, got '%s'", why,
+		if ((opt.types = table_types_parse(optarg, &err)) == NULL)
+			diag_usage("option '--types': %s, got '%s'", err.data,
 			    optarg);
 		break;
 	case OPT_MAX_LINE:

@@ -18,6 +18,7 @@
 #include "lib/base/diag.h"
 #include "lib/base/iox.h"
 #include "lib/base/progress.h"
+#include "lib/json/jsonx.h"
 #include "lib/json/record.h"
 #include "lib/json/table.h"
 #include "lib/base/xmem.h"
@@ -366,19 +367,15 @@ static int
 read_row(struct rec_reader *rd, struct rec_item *it)
 {
 	struct buf raw = BUF_INIT;
-	const char *why = NULL;
 	json_t *o;
 	int r;
 
-	r = table_next(rd->table, &o, &rd->lineno, &raw, &why);
+	r = table_next(rd->table, &o, &rd->lineno, &raw, &it->badmsg);
 	if (r == 1) {
 		it->obj = o;
 		rec_item_set(it, "", 0);
 	} else if (r == -1) {
 		rec_item_set(it, raw.data, raw.len);
-		/* why lasts until the next row: the item may outlive it. */
-		buf_reset(&it->badmsg);
-		buf_adds(&it->badmsg, why);
 		it->bad = it->badmsg.data;
 		/* An over-long row, kept for the rejects file. */
 		it->spill = table_spill(rd->table);
@@ -436,6 +433,19 @@ rec_malformed(struct rec_item *it, const char *fmt, ...)
 	return ETV_DATA;
 }
 
+const char *
+rec_string(struct rec_item *it, const json_t *rec, const char *field,
+    size_t *len)
+{
+	struct buf why = BUF_INIT;
+	const char *s;
+
+	if ((s = jsonx_string(rec, field, len, &why)) == NULL)
+		rec_malformed(it, "%s", why.data);
+	buf_release(&why);
+	return s;
+}
+
 /*
  * A JSON array (a whole file of records as one array, or its first line
  * when it is pretty-printed) is a common mistake with a known remedy.
@@ -460,7 +470,7 @@ rec_decode(struct rec_item *it, struct buf *err)
 	json_t *v;
 
 	if (it->bad) {
-		buf_adds(err, it->bad);
+		buf_fail(err, "%s", it->bad);
 		return NULL;
 	}
 	if (it->obj)
@@ -468,13 +478,13 @@ rec_decode(struct rec_item *it, struct buf *err)
 	v = json_loadb(it->line, it->len, JSON_REJECT_DUPLICATES |
 	    (it->values ? JSON_DECODE_ANY : 0), &jerr);
 	if (v == NULL) {
-		buf_printf(err, "invalid JSON: %s (column %d)%s", jerr.text,
+		buf_fail(err, "invalid JSON: %s (column %d)%s", jerr.text,
 		    jerr.column, array_start(it->line, it->len) ?
 		    array_hint : "");
 		return NULL;
 	}
 	if (!it->values && !json_is_object(v)) {
-		buf_printf(err, "record is not a JSON object%s",
+		buf_fail(err, "record is not a JSON object%s",
 		    json_is_array(v) ? array_hint : "");
 		json_decref(v);
 		return NULL;

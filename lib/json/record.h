@@ -133,7 +133,7 @@ json_t	*rec_parse(struct rec_item *);
 
 /*
  * rec_parse without the reporting: the record, or NULL with the reason
- * (no FILE:LINE) in err.  For readers of files that are not records of
+ * (no FILE:LINE) in err (buf_fail).  For readers of files that are not records of
  * the run (a table a command loads).
  */
 json_t	*rec_decode(struct rec_item *, struct buf *err);
@@ -153,6 +153,15 @@ int	 rec_scan(struct rec_item *, struct jsonscan *sc);
  * as the item's line).  Stores the length in *len.
  */
 const char *rec_text(struct rec_item *, size_t *len);
+
+/*
+ * The string member field (a dotted path, jsonx_string) of rec, the
+ * item's record: returns it (borrowed from rec) with its length in *len,
+ * or NULL when it is missing or not a string, after reporting the item
+ * malformed (rec_malformed) with the reason.
+ */
+const char *rec_string(struct rec_item *, const json_t *rec,
+	    const char *field, size_t *len);
 
 /*
  * Report the item's line as malformed for a reason found after parsing

@@ -297,16 +297,16 @@ type_lookup(const char *name)
 }
 
 struct table_types *
-table_types_parse(const char *list, const char **why)
+table_types_parse(const char *list, struct buf *err)
 {
 	struct table_types *ty;
 	char *copy, *tok, *save, *colon;
+	const char *whys = NULL, **why = &whys;
 	size_t i;
 	int k;
 
 	ty = xcalloc(1, sizeof(*ty));
 	copy = xstrdup(list);
-	*why = NULL;
 	for (tok = strtok_r(copy, ",", &save); tok && *why == NULL;
 	    tok = strtok_r(NULL, ",", &save)) {
 		if ((colon = strrchr(tok, ':')) == NULL) {
@@ -339,6 +339,7 @@ table_types_parse(const char *list, const char **why)
 	free(copy);
 	if (*why != NULL) {
 		table_types_free(ty);
+		buf_fail(err, "%s", *why);
 		return NULL;
 	}
 	return ty;
@@ -547,8 +548,8 @@ table_spill(struct table *t)
 	return fp;
 }
 
-int
-table_next(struct table *t, json_t **rec, unsigned long *lineno,
+static int
+next_row(struct table *t, json_t **rec, unsigned long *lineno,
     struct buf *raw, const char **why)
 {
 	struct row r;
@@ -615,7 +616,7 @@ table_next(struct table *t, json_t **rec, unsigned long *lineno,
 			goto bad;
 		}
 		row_free(&r);
-		return table_next(t, rec, lineno, raw, why);
+		return next_row(t, rec, lineno, raw, why);
 	}
 	if (t->bad_header) {
 		*why = t->bad_header;
@@ -671,6 +672,18 @@ bad:
 	row_csv(&r, t->delim, raw);
 	row_free(&r);
 	return -1;
+}
+
+int
+table_next(struct table *t, json_t **rec, unsigned long *lineno,
+    struct buf *raw, struct buf *err)
+{
+	const char *why = NULL;
+	int r;
+
+	if ((r = next_row(t, rec, lineno, raw, &why)) == -1)
+		buf_fail(err, "%s", why);
+	return r;
 }
 
 void
