@@ -406,11 +406,21 @@ rec_getline(struct rec_reader *rd, struct rec_item *it)
 	}
 }
 
+/* Add the item's record as it came (rec_text) to its rejects. */
+static void
+reject_text(struct rec_item *it)
+{
+	size_t n;
+	const char *p = rec_text(it, &n);
+
+	buf_add(&it->rej, p, n);
+	buf_addc(&it->rej, '\n');
+}
+
 int
 rec_malformed(struct rec_item *it, const char *fmt, ...)
 {
 	va_list ap;
-	size_t n;
 
 	va_start(ap, fmt);
 	diag_vformat(&it->msg, it->file, it->lineno, fmt, ap);
@@ -418,11 +428,8 @@ rec_malformed(struct rec_item *it, const char *fmt, ...)
 	if (it->rejects) {
 		if (it->spill)
 			it->spill_rej = 1;
-		else {
-			rec_text(it, &n);
-			buf_add(&it->rej, it->line, it->len);
-			buf_addc(&it->rej, '\n');
-		}
+		else
+			reject_text(it);
 		it->nrej++;
 		if (it->rej_status < ETV_DATA)
 			it->rej_status = ETV_DATA;
@@ -530,19 +537,16 @@ rec_reject(struct rec_item *it, const json_t *rec, int status,
     const char *fmt, ...)
 {
 	va_list ap;
-	size_t n;
 
 	va_start(ap, fmt);
 	diag_vformat(&it->msg, it->file, it->lineno, fmt, ap);
 	va_end(ap);
 	if (it->rejects) {
-		if (rec)
+		if (rec) {
 			rec_dump(&it->rej, rec);
-		else {
-			rec_text(it, &n);
-			buf_add(&it->rej, it->line, it->len);
-		}
-		buf_addc(&it->rej, '\n');
+			buf_addc(&it->rej, '\n');
+		} else
+			reject_text(it);
 	}
 	it->nrej++;
 	if (it->rej_status < status)
