@@ -220,6 +220,13 @@ rec_item_start(struct rec_reader *rd, struct rec_item *it, const char *file,
 void
 rec_item_reset(struct rec_item *it)
 {
+	if (it->out.data == NULL) {
+		/* A zeroed item (calloc), never used. */
+		buf_init(&it->out);
+		buf_init(&it->rej);
+		buf_init(&it->msg);
+		buf_init(&it->badmsg);
+	}
 	json_decref(it->obj);
 	it->obj = NULL;
 	buf_reset(&it->out);
@@ -895,7 +902,7 @@ rec_item_release(struct rec_item *it)
 	buf_release(&it->out);
 	buf_release(&it->rej);
 	buf_release(&it->msg);
-	memset(it, 0, sizeof(*it));
+	*it = (struct rec_item)REC_ITEM_INIT;
 }
 
 void

@@ -84,7 +84,12 @@ struct rec_item {
 	int		 spill_rej;	/* write spill to the rejects file */
 };
 
-#define REC_ITEM_INIT	{ 0 }
+/*
+ * An empty item.  An item zeroed otherwise (calloc) is made ready by its
+ * first rec_item_reset (rec_getline, rec_item_start do one).
+ */
+#define REC_ITEM_INIT	{ .out = BUF_INIT, .rej = BUF_INIT, .msg = BUF_INIT, \
+	.badmsg = BUF_INIT }
 
 /*
  * Open a reader over the operands, configured by cfg (copied).  Exits
