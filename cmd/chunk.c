@@ -287,7 +287,7 @@ main(int argc, char **argv)
 	struct bpe *bpe = NULL;
 	const char *tokfile = NULL, *size_arg = NULL, *min_arg = NULL;
 	const char *ov_arg = NULL;
-	char err[512];
+	struct buf err = BUF_INIT;
 	unsigned long docs = 0, empty = 0, chunks = 0, forced = 0;
 	int ch, jobs = 1, unit_set = 0, i;
 
@@ -352,9 +352,9 @@ main(int argc, char **argv)
 	if (tokfile != NULL) {
 		/* A malformed rank file is a bad argument; an unreadable
 		 * one an I/O failure. */
-		if ((bpe = bpe_load(tokfile, err, sizeof(err))) == NULL)
+		if ((bpe = bpe_load(tokfile, &err)) == NULL)
 			diag_fail(errno == EINVAL ? ETV_USAGE : ETV_SYS, "%s",
-			    err);
+			    err.data);
 		co.bpe = bpe;
 		diag_verbose(2, "tokenizer %s: %zu tokens, %s pattern",
 		    tokfile, bpe_vocab(bpe), bpe_pattern_name(bpe));

@@ -298,7 +298,8 @@ main(int argc, char *argv[])
 {
 	static char *devnull[] = { "/dev/null" };
 	struct rec_reader *rd;
-	const char *why, *template = NULL, *columns = NULL;
+	const char *template = NULL, *columns = NULL;
+	struct buf why = BUF_INIT;
 	struct tpl *tpl = NULL;
 	int ch, i, t;
 
@@ -372,9 +373,9 @@ main(int argc, char *argv[])
 		diag_usage("options '--text-template' and '--text-columns' "
 		    "cannot be used together");
 	if (template && (tpl = tpl_parse(template, &why)) == NULL)
-		diag_usage("option '--text-template': %s", why);
+		diag_usage("option '--text-template': %s", why.data);
 	if (columns && (tpl = tpl_columns(columns, &why)) == NULL)
-		diag_usage("option '--text-columns': %s", why);
+		diag_usage("option '--text-columns': %s", why.data);
 	if (cfg.x.type == DOC_CSV)
 		opt.csv = 1;
 	cfg.x.tpl = tpl;

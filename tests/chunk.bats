@@ -359,7 +359,7 @@ print(json.dumps({"id": "word", "text": "ab" * 300000}))
 
 @test "chunk --tokenizer matches the reference vectors (cl100k, o200k, r50k, p50k)" {
 	need_tokenizers
-	run "$ETV_BUILD/unit/chunk_bpe" "$TOKDIR"
+	run "$ETV_BUILD/unit/bpe" "$TOKDIR"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *" reference vectors checked" ]]
 }

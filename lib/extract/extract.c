@@ -19,8 +19,12 @@
 #include "lib/extract/extract.h"
 #include "lib/json/jsonx.h"
 #include "lib/json/record.h"
+#include "lib/text/cp1252.h"
 #include "lib/text/doc.h"
 #include "lib/text/html.h"
+#include "lib/text/markdown.h"
+#include "lib/text/rfc3339.h"
+#include "lib/text/text.h"
 #include "lib/text/tpl.h"
 
 static json_t *
@@ -206,7 +210,7 @@ extract_record(const struct extract_opts *o, struct rec_item *it, int csv)
 static json_t *
 file_meta(const char *path, const struct stat *st, long long bytes)
 {
-	char when[DOC_TIME_LEN];
+	char when[RFC3339_LEN];
 	json_t *meta;
 
 	meta = json_object();
@@ -215,7 +219,7 @@ file_meta(const char *path, const struct stat *st, long long bytes)
 		bytes = (long long)st->st_size;
 	if (bytes >= 0)
 		set(meta, "bytes", json_integer((json_int_t)bytes));
-	set(meta, "mtime", jstr(doc_time(when, st->st_mtime)));
+	set(meta, "mtime", jstr(rfc3339_format(when, st->st_mtime)));
 	return meta;
 }
 
@@ -366,14 +370,14 @@ extract_doc(const struct extract_opts *o, const struct walk_entry *e,
 			json_decref(meta);
 			goto out;
 		}
-		text = conv = doc_latin1(text, len, &clen);
+		text = conv = cp1252_decode(text, len, &clen);
 		len = clen;
 		set(meta, "encoding", jstr("latin1"));
 	}
 	if (type == DOC_HTML)
 		text = html = html_text(text, len, &len, &title);
 	else if (type == DOC_MARKDOWN)
-		title = doc_md_title(text, len);
+		title = md_title(text, len);
 	if (title)
 		set(meta, "title", jstr(title));
 	emit_doc(it, e->rel, text, len, meta);
@@ -453,7 +457,7 @@ to_utf8(FILE *fp, const struct stat *st, const char *path, int *conv)
 	/* A pipe cannot be read twice: keep what the check reads. */
 	if (!S_ISREG(st->st_mode) && (copy = tmpfile()) == NULL)
 		goto fail;
-	if ((valid = doc_stream_utf8(fp, copy)) < 0)
+	if ((valid = text_stream_is_utf8(fp, copy)) < 0)
 		goto fail;
 	if (copy) {
 		fclose(fp);
@@ -464,7 +468,7 @@ to_utf8(FILE *fp, const struct stat *st, const char *path, int *conv)
 		goto fail;
 	if (valid)
 		return fp;
-	if ((out = tmpfile()) == NULL || doc_stream_latin1(fp, out) != 0 ||
+	if ((out = tmpfile()) == NULL || cp1252_stream(fp, out) != 0 ||
 	    fseek(out, 0, SEEK_SET) != 0)
 		goto fail;
 	fclose(fp);

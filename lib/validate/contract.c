@@ -12,6 +12,7 @@
 
 #include "lib/base/buf.h"
 #include "lib/validate/contract.h"
+#include "lib/text/rfc3339.h"
 #include "lib/base/diag.h"
 #include "lib/validate/format.h"
 #include "lib/base/hash.h"
@@ -297,21 +298,6 @@ parse_age(const char *s)
 	return -1;
 }
 
-/* Days from 1970-01-01 to a civil date (proleptic Gregorian). */
-static long
-days_from_civil(long y, unsigned m, unsigned d)
-{
-	long era;
-	unsigned yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = (unsigned)(y - era * 400);
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (long)doe - 719468;
-}
-
 /*
  * Seconds since the epoch of an RFC 3339 date or date-time string, or of
  * a number (seconds, or milliseconds when above 1e11); NAN if neither.
@@ -320,9 +306,7 @@ static double
 time_of(const json_t *v)
 {
 	const char *s;
-	int y, mo, d, h = 0, mi = 0, sec = 0, oh = 0, om = 0, n = 0;
-	double frac = 0, t;
-	char sign = 0;
+	double t;
 
 	if (json_is_number(v)) {
 		t = json_number_value(v);
@@ -332,29 +316,7 @@ time_of(const json_t *v)
 	    !(format_check(format_lookup("date-time"), s, strlen(s)) ||
 	    format_check(format_lookup("date"), s, strlen(s))))
 		return NAN;
-	if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3)
-		return NAN;
-	s += n;
-	if (*s == 'T' || *s == 't') {
-		if (sscanf(s + 1, "%2d:%2d:%2d%n", &h, &mi, &sec, &n) != 3)
-			return NAN;
-		s += 1 + n;
-		if (*s == '.') {
-			frac = strtod(s, (char **)&s);
-		}
-		if (*s == '+' || *s == '-') {
-			sign = *s;
-			if (sscanf(s + 1, "%2d:%2d", &oh, &om) != 2)
-				return NAN;
-		}
-	}
-	t = (double)days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 +
-	    sec + frac;
-	if (sign == '+')
-		t -= oh * 3600 + om * 60;
-	else if (sign == '-')
-		t += oh * 3600 + om * 60;
-	return t;
+	return rfc3339_seconds(s);
 }
 
 static int
@@ -381,8 +343,8 @@ load_field(struct contract *c, const char *field, json_t *spec,
 	struct check *k, *nulls;
 	json_t *v, *nr, *ir;
 	const char *key;
+	struct buf why = BUF_INIT;
 	size_t i;
-	char msg[256];
 	int sev, found;
 
 	if (!json_is_object(spec)) {
@@ -436,11 +398,12 @@ load_field(struct contract *c, const char *field, json_t *spec,
 			break;
 		case C_PATTERN:
 			if (!json_is_string(v) || (k->re = jsre_compile(
-			    json_string_value(v), json_string_length(v), msg,
-			    sizeof(msg))) == NULL) {
+			    json_string_value(v), json_string_length(v),
+			    &why)) == NULL) {
 				buf_printf(err, "fields.%s: pattern: %s",
-				    field, json_is_string(v) ? msg :
+				    field, json_is_string(v) ? why.data :
 				    "not a string");
+				buf_release(&why);
 				return -1;
 			}
 			break;

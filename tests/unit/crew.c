@@ -1,4 +1,4 @@
-/* extract_crew.c -- unit tests of lib/base/crew.c: rounds, order, reuse */
+/* crew.c -- unit tests of lib/base/crew.c: rounds, order, reuse */
 /* SPDX-License-Identifier: MIT */
 
 #include <stdio.h>
@@ -54,7 +54,7 @@ main(void)
 	}
 	crew_free(NULL);
 	if (bad) {
-		fprintf(stderr, "extract_crew: %d bad jobs\n", bad);
+		fprintf(stderr, "crew: %d bad jobs\n", bad);
 		return 1;
 	}
 	return 0;

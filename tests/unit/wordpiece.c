@@ -1,4 +1,4 @@
-/* embed_tokens.c -- unit tests of lib/wordpiece and lib/safetensors */
+/* wordpiece.c -- unit tests of lib/embed/wordpiece and safetensors */
 /* SPDX-License-Identifier: MIT */
 
 #include <stdio.h>
