@@ -175,13 +175,11 @@ emit(struct rec_item *it, struct buf *vb, const float *v, size_t dims)
 static json_t *
 parse_text(struct rec_item *it, const char **text, size_t *len)
 {
-	const char *why;
 	json_t *rec;
 
 	if ((rec = rec_parse(it)) == NULL)
 		return NULL;
-	if ((*text = jsonx_string(rec, opt.text_field, len, &why)) == NULL) {
-		rec_malformed(it, "%s", why);
+	if ((*text = rec_string(it, rec, opt.text_field, len)) == NULL) {
 		json_decref(rec);
 		return NULL;
 	}
@@ -234,7 +232,7 @@ fast_text(struct rec_item *it, struct jsonscan *sc, struct buf *esc,
 {
 	const struct jsonscan_member *m;
 
-	return !it->bad && jsonscan_record(it->line, it->len, sc) &&
+	return rec_scan(it, sc) &&
 	    (m = jsonscan_get(sc, opt.text_field)) != NULL && m->string &&
 	    (*text = jsonscan_text(m, esc, len)) != NULL &&
 	    !blank_text(*text, *len);
@@ -429,7 +427,7 @@ main(int argc, char *argv[])
 		    "openai: model");
 	set_model_json();
 
-	rd = rec_open(argc, argv);
+	rd = rec_open(opt_reader(), argc, argv);
 	embed_records(rd);
 	rec_close(rd);
 	embed_close(model);

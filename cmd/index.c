@@ -518,7 +518,7 @@ set_add(json_t *set, const char *s, size_t n)
 static void
 ingest_record(struct ingest *in, struct rec_item *it, json_t *rec)
 {
-	const char *id, *why, *model, *hash = "", *group = "", *gk;
+	const char *id, *model, *hash = "", *group = "", *gk;
 	char num[64];
 	size_t idlen, hlen = 0, glen = 0, gklen, msglen;
 	uint32_t s, r;
@@ -527,10 +527,8 @@ ingest_record(struct ingest *in, struct rec_item *it, json_t *rec)
 	long d;
 	int bad;
 
-	if ((id = jsonx_string(rec, opt.id_field, &idlen, &why)) == NULL) {
-		rec_malformed(it, "%s", why);
+	if ((id = rec_string(it, rec, opt.id_field, &idlen)) == NULL)
 		return;
-	}
 	if ((v = jsonx_path(rec, in->meta.by)) != NULL) {
 		if (json_is_string(v)) {
 			group = json_string_value(v);
@@ -620,7 +618,7 @@ out:
 static void
 delete_record(struct ingest *in, struct rec_item *it, json_t *rec)
 {
-	const char *id, *why;
+	const char *id;
 	size_t idlen;
 	uint32_t s, r;
 	json_t *v;
@@ -641,11 +639,8 @@ delete_record(struct ingest *in, struct rec_item *it, json_t *rec)
 		}
 		id = json_string_value(v);
 		idlen = json_string_length(v);
-	} else if ((id = jsonx_string(rec, opt.id_field, &idlen, &why)) ==
-	    NULL) {
-		rec_malformed(it, "%s", why);
+	} else if ((id = rec_string(it, rec, opt.id_field, &idlen)) == NULL)
 		return;
-	}
 	if (json_object_getn(in->ids, id, idlen) != NULL)
 		return;		/* named twice */
 	set_add(in->ids, id, idlen);
@@ -950,7 +945,7 @@ run_write(int argc, char **argv)
 		in.ids = json_object();
 		in.groups = json_object();
 	}
-	rd = rec_open(argc, argv);
+	rd = rec_open(opt_reader(), argc, argv);
 	if (cfg.verb == V_DELETE)
 		rec_accept_values(rd);
 	while ((rec = rec_next(rd)) != NULL) {
@@ -1469,7 +1464,7 @@ fast_query(struct rec_item *it, struct worker *w, float **vec,
 	size_t n;
 	long d;
 
-	if (it->bad || !jsonscan_record(it->line, it->len, &w->scan) ||
+	if (!rec_scan(it, &w->scan) ||
 	    jsonscan_get(&w->scan, "hits") != NULL ||
 	    (e = jsonscan_get(&w->scan, emb_field)) == NULL || !e->string ||
 	    e->escaped)
@@ -1530,8 +1525,7 @@ query_item(struct rec_item *it, void *arg, int worker)
 	}
 	/* Splice "hits" into the original bytes (replacing an old one). */
 	buf_reset(&w->out);
-	line = it->line;
-	len = it->len;
+	line = rec_text(it, &len);
 	if (rec != NULL && json_object_get(rec, "hits") != NULL) {
 		json_object_del(rec, "hits");
 		rec_dump(&w->out, rec);
@@ -1581,7 +1575,7 @@ run_query(int argc, char **argv)
 		qy.w[i].cache = xcalloc(qy.ix->nseg + 1, sizeof(uint8_t *));
 		qy.w[i].hits = xcalloc((size_t)cfg.k, sizeof(struct vf_hit));
 	}
-	rd = rec_open(argc, argv);
+	rd = rec_open(opt_reader(), argc, argv);
 	pool_run(rd, qy.nw, query_item, &qy);
 	rec_close(rd);
 	for (i = 0; i < qy.nw; i++) {

@@ -224,7 +224,7 @@ main(int argc, char *argv[])
 			diag_fail(ETV_USAGE, "contract %s", err.data);
 	}
 
-	rd = rec_open(argc, argv);
+	rd = rec_open(opt_reader(), argc, argv);
 	if (c->values)
 		rec_accept_values(rd);
 	if (c->ct == NULL) {

@@ -209,7 +209,7 @@ check_record(struct check *c, struct rec_item *it, json_t *v)
 		rec_emit_merged(it, v, add);
 		json_decref(add);
 	} else
-		rec_emit_raw(it, it->line, it->len);
+		rec_emit_same(it);
 	json_decref(found);
 	js_errors_release(&errs);
 }
@@ -235,7 +235,7 @@ check_item(struct rec_item *it, void *arg, int worker)
 		d = jdoc_parse(a, it->line, it->len);
 		if (d != NULL && (c->values || d->type == JD_OBJECT) &&
 		    (c->js == NULL || js_validate_doc(c->js, d, NULL, 0))) {
-			rec_emit_raw(it, it->line, it->len);
+			rec_emit_same(it);
 			return;
 		}
 	}

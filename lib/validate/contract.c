@@ -179,20 +179,23 @@ key_of(struct buf *b, const json_t *v)
 		rec_dump(b, v);
 }
 
+/*
+ * Load a relationship: the keys of field 'to' of the records of 'file',
+ * read by the record reader (its line rules: no byte order mark, lines
+ * up to the default --max-line, one object a line, no duplicate keys).
+ */
 static int
 load_relationship(struct contract *c, json_t *r, struct buf *err)
 {
+	static const struct rec_config cfg = REC_CONFIG_INIT;
+	struct rec_item it = REC_ITEM_INIT;
+	struct buf key = BUF_INIT, why = BUF_INIT;
 	const char *field, *file, *to;
+	struct rec_reader *rd;
 	struct check *k;
 	json_t *rec, *v;
-	json_error_t jerr;
 	FILE *fp;
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	unsigned long lineno = 0;
-	struct buf key = BUF_INIT;
-	int sev;
+	int sev, ret = 0;
 
 	field = json_string_value(json_object_get(r, "field"));
 	file = json_string_value(json_object_get(r, "file"));
@@ -206,25 +209,20 @@ load_relationship(struct contract *c, json_t *r, struct buf *err)
 		to = field;
 	if ((sev = severity_of(r, err, "relationships")) < 0)
 		return -1;
-	if ((fp = fopen(file, "r")) == NULL) {
+	if ((fp = fopen(file, "rb")) == NULL) {
 		buf_printf(err, "relationships: cannot open '%s'", file);
 		return -1;
 	}
 	k = add_check(c, C_RELATIONSHIP, field, sev);
 	k->rejects = sev == SEV_FAIL;
 	k->param = r;
-	while ((n = getline(&line, &cap, fp)) > 0) {
-		lineno++;
-		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-			line[--n] = '\0';
-		if (n == 0)
-			continue;
-		if ((rec = json_loadb(line, n, 0, &jerr)) == NULL) {
-			buf_printf(err, "relationships: %s:%lu: invalid JSON",
-			    file, lineno);
-			free(line);
-			fclose(fp);
-			return -1;
+	rd = rec_open_stream(&cfg, fp, file, NULL);
+	while (ret == 0 && rec_getline(rd, &it)) {
+		if ((rec = rec_decode(&it, &why)) == NULL) {
+			buf_printf(err, "relationships: %s:%lu: %s", file,
+			    it.lineno, why.data);
+			ret = -1;
+			break;
 		}
 		if ((v = jsonx_path(rec, to)) != NULL && !json_is_null(v)) {
 			buf_reset(&key);
@@ -233,10 +231,12 @@ load_relationship(struct contract *c, json_t *r, struct buf *err)
 		}
 		json_decref(rec);
 	}
-	free(line);
+	rec_close(rd);
+	rec_item_release(&it);
 	fclose(fp);
 	buf_release(&key);
-	return 0;
+	buf_release(&why);
+	return ret;
 }
 
 /* "90s", "15m", "24h", "7d", "2w" or ISO 8601 "P1DT12H"; -1 if bad. */
