@@ -6,6 +6,7 @@
 #include <assert.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -703,13 +704,24 @@ skip_space(const char *p, const char *end)
 	return p;
 }
 
-/* p is after an opening quote; returns the address after the closing one. */
+/*
+ * p is after an opening quote; returns the address after the closing one:
+ * the first quote not escaped by an odd run of backslashes.
+ */
 static const char *
 skip_string(const char *p, const char *end)
 {
-	while (p < end && *p != '"')
-		p += *p == '\\' ? 2 : 1;
-	return p + 1;
+	const char *q;
+	size_t bs;
+
+	while ((q = memchr(p, '"', (size_t)(end - p))) != NULL) {
+		for (bs = 0; q - bs > p && q[-1 - (ptrdiff_t)bs] == '\\'; bs++)
+			;
+		if (bs % 2 == 0)
+			return q + 1;
+		p = q + 1;
+	}
+	return end;
 }
 
 static const char *
