@@ -14,6 +14,7 @@
 #include "lib/embed/embed.h"
 #include "lib/embed/embedrec.h"
 #include "lib/embed/vec.h"
+#include "lib/text/text.h"
 #include "lib/json/jsonscan.h"
 #include "lib/json/jsonx.h"
 #include "lib/json/opt.h"
@@ -135,19 +136,6 @@ set_model_json(void)
 	model_json_dims = model->dims;
 }
 
-/* Is the text empty or only white space? */
-static int
-blank_text(const char *p, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\n' &&
-		    p[i] != '\r' && p[i] != '\f' && p[i] != '\v')
-			return 0;
-	return 1;
-}
-
 /*
  * Write the record with "embedding" (v[0..dims), encoded into vb) and
  * "embedding_model" set, in its own bytes.
@@ -235,7 +223,7 @@ fast_text(struct rec_item *it, struct jsonscan *sc, struct buf *esc,
 	return rec_scan(it, sc) &&
 	    (m = jsonscan_get(sc, opt.text_field)) != NULL && m->string &&
 	    (*text = jsonscan_text(m, esc, len)) != NULL &&
-	    !blank_text(*text, *len);
+	    !text_blank(*text, *len);
 }
 
 /* embedrec_ops.read: what a record needs. */
@@ -251,7 +239,7 @@ embed_read(struct rec_item *it, struct embedrec *r, int worker, void *arg)
 		r->rec = NULL;
 	else if ((r->rec = parse_text(it, &text, &len)) == NULL)
 		return;
-	else if (blank_text(text, len)) {
+	else if (text_blank(text, len)) {
 		r->need = EMBEDREC_EMPTY;
 		return;
 	}

@@ -20,6 +20,7 @@
 #include "lib/base/iox.h"
 #include "lib/base/progress.h"
 #include "lib/json/jsonx.h"
+#include "lib/text/text.h"
 #include "lib/json/record.h"
 #include "lib/json/table.h"
 #include "lib/base/xmem.h"
@@ -359,17 +360,6 @@ read_line(struct rec_reader *rd, struct rec_item *it)
 	return 1;
 }
 
-static int
-blank(const char *p, size_t n)
-{
-	while (n--)
-		if (*p != ' ' && *p != '\t' && *p != '\r')
-			return 0;
-		else
-			p++;
-	return 1;
-}
-
 /* Read one CSV row: its object, or the raw row when it is bad. */
 static int
 read_row(struct rec_reader *rd, struct rec_item *it)
@@ -403,7 +393,7 @@ rec_getline(struct rec_reader *rd, struct rec_item *it)
 			return 0;
 		if (rd->table ? read_row(rd, it) : read_line(rd, it)) {
 			if (it->bad == NULL && it->obj == NULL &&
-			    blank(it->line, it->len))
+			    text_blank_line(it->line, it->len))
 				continue;
 			it->file = rd->file;
 			it->lineno = rd->lineno;

@@ -56,41 +56,6 @@ doc_type_of(const char *path, int csv)
 	return DOC_TEXT;
 }
 
-void
-doc_json_string(struct buf *out, const char *p, size_t n)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	const unsigned char *s = (const unsigned char *)p;
-	char esc[6] = "\\u00";
-	size_t i = 0, run;
-
-	buf_grow(out, n + n / 8 + 2);
-	buf_addc(out, '"');
-	while (i < n) {
-		for (run = i; run < n && s[run] >= 0x20 && s[run] != '"' &&
-		    s[run] != '\\'; run++)
-			;
-		buf_add(out, s + i, run - i);
-		if ((i = run) == n)
-			break;
-		switch (s[i]) {
-		case '"': buf_add(out, "\\\"", 2); break;
-		case '\\': buf_add(out, "\\\\", 2); break;
-		case '\b': buf_add(out, "\\b", 2); break;
-		case '\f': buf_add(out, "\\f", 2); break;
-		case '\n': buf_add(out, "\\n", 2); break;
-		case '\r': buf_add(out, "\\r", 2); break;
-		case '\t': buf_add(out, "\\t", 2); break;
-		default:
-			esc[4] = hex[s[i] >> 4];
-			esc[5] = hex[s[i] & 15];
-			buf_add(out, esc, 6);
-		}
-		i++;
-	}
-	buf_addc(out, '"');
-}
-
 unsigned long
 doc_line_of(const char *p, size_t off)
 {

@@ -30,15 +30,6 @@ int	 doc_type_parse(const char *name);
  */
 enum doc_type doc_type_of(const char *path, int csv);
 
-/*
- * Append p[0..n), which must be valid UTF-8, to out as a JSON string with
- * its quotes, escaped byte for byte as jansson escapes it (\" \\ \b \f
- * \n \r \t, other control characters as \u00XX, the rest as is): the
- * fast path for large texts, which jansson encodes a byte at a time.
- * To go: rec_quote (lib/json/record.h) is the one JSON string writer;
- * this stays only until cmd/extract.c writes through it.
- */
-void	 doc_json_string(struct buf *out, const char *p, size_t n);
 
 /*
  * The line (1-based) on which byte offset off of p lies: for messages

@@ -10,7 +10,6 @@
 int
 main(void)
 {
-	struct buf b = BUF_INIT;
 
 	/* Types by extension. */
 	CHECK(doc_type_of("a/b.MD", 0) == DOC_MARKDOWN);
@@ -25,11 +24,6 @@ main(void)
 	CHECK(doc_type_of("Makefile", 0) == DOC_TEXT);
 	CHECK(doc_type_parse("html") == DOC_HTML);
 	CHECK(doc_type_parse("htm") == -1);
-
-	/* JSON strings as jansson writes them. */
-	doc_json_string(&b, "a\"\\\n\x1f\xc3\xa9", 7);
-	CHECK(strcmp(b.data, "\"a\\\"\\\\\\n\\u001F\xc3\xa9\"") == 0);
-	buf_release(&b);
 
 	CHECK(doc_line_of("a\nb\nc", 0) == 1);
 	CHECK(doc_line_of("a\nb\nc", 2) == 2);
