@@ -3,6 +3,7 @@
 
 #include <sys/stat.h>
 
+#include <assert.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -501,40 +502,183 @@ rec_emit_raw(struct rec_item *it, const char *p, size_t n)
 }
 
 void
+rec_quote(struct buf *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t i, run = 0;
+	unsigned char c;
+
+	buf_grow(b, n + 2);
+	buf_addc(b, '"');
+	for (i = 0; i < n; i++) {
+		c = (unsigned char)s[i];
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		buf_add(b, s + run, i - run);
+		run = i + 1;
+		switch (c) {
+		case '"':  buf_adds(b, "\\\""); break;
+		case '\\': buf_adds(b, "\\\\"); break;
+		case '\b': buf_adds(b, "\\b"); break;
+		case '\f': buf_adds(b, "\\f"); break;
+		case '\n': buf_adds(b, "\\n"); break;
+		case '\r': buf_adds(b, "\\r"); break;
+		case '\t': buf_adds(b, "\\t"); break;
+		default:
+			buf_adds(b, "\\u00");
+			buf_addc(b, hex[c >> 4]);
+			buf_addc(b, hex[c & 15]);
+		}
+	}
+	buf_add(b, s + run, n - run);
+	buf_addc(b, '"');
+}
+
+/*
+ * The walk of rec_splice over an object already known to be valid JSON:
+ * no checks, only where each token ends.
+ */
+static const char *
+skip_space(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	return p;
+}
+
+/* p is after an opening quote; returns the address after the closing one. */
+static const char *
+skip_string(const char *p, const char *end)
+{
+	while (p < end && *p != '"')
+		p += *p == '\\' ? 2 : 1;
+	return p + 1;
+}
+
+static const char *
+skip_value(const char *p, const char *end)
+{
+	int depth = 0;
+
+	if (*p == '"')
+		return skip_string(p + 1, end);
+	if (*p != '{' && *p != '[') {
+		while (p < end && *p != ',' && *p != '}' && *p != ']' &&
+		    *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
+			p++;
+		return p;
+	}
+	do {
+		if (*p == '"') {
+			p = skip_string(p + 1, end);
+			continue;
+		}
+		if (*p == '{' || *p == '[')
+			depth++;
+		else if (*p == '}' || *p == ']')
+			depth--;
+		p++;
+	} while (depth > 0 && p < end);
+	return p;
+}
+
+/* Does the key k[0..n) (its bytes between the quotes) spell name? */
+static int
+same_key(const char *k, size_t n, const char *name)
+{
+	json_t *v;
+	int same;
+
+	if (memchr(k, '\\', n) == NULL)
+		return strlen(name) == n && memcmp(k, name, n) == 0;
+	/* An escaped name: let jansson decode it (rare). */
+	if ((v = json_loadb(k - 1, n + 2, JSON_DECODE_ANY, NULL)) == NULL)
+		return 0;
+	same = strcmp(json_string_value(v), name) == 0;
+	json_decref(v);
+	return same;
+}
+
+void
+rec_splice(struct buf *b, const char *line, size_t len,
+    const struct rec_member *m, size_t n)
+{
+	const char *end = line + len, *from, *p, *k, *v;
+	unsigned long long done = 0;
+	size_t i, members = 0;
+
+	assert(n <= 64);
+	p = skip_space(line, end) + 1;		/* after '{' */
+	from = line;
+	for (;;) {
+		p = skip_space(p, end);
+		if (p >= end || *p == '}')
+			break;
+		if (*p == ',')
+			p = skip_space(p + 1, end);
+		k = p + 1;
+		p = skip_string(k, end);
+		i = 0;
+		while (i < n && ((done >> i & 1) ||
+		    !same_key(k, (size_t)(p - 1 - k), m[i].key)))
+			i++;
+		p = skip_space(skip_space(p, end) + 1, end);	/* ':' */
+		v = p;
+		p = skip_value(p, end);
+		members++;
+		if (i < n) {
+			buf_add(b, from, (size_t)(v - from));
+			buf_add(b, m[i].val, m[i].vallen);
+			from = p;
+			done |= 1ULL << i;
+		}
+	}
+	buf_add(b, from, (size_t)(p - from));
+	for (i = 0; i < n; i++) {
+		if (done >> i & 1)
+			continue;
+		if (members++ > 0)
+			buf_addc(b, ',');
+		rec_quote(b, m[i].key, strlen(m[i].key));
+		buf_addc(b, ':');
+		buf_add(b, m[i].val, m[i].vallen);
+	}
+	buf_addc(b, '}');
+}
+
+void
+rec_emit_members(struct rec_item *it, const struct rec_member *m, size_t n)
+{
+	rec_splice(&it->out, it->line, it->len, m, n);
+	buf_addc(&it->out, '\n');
+	it->nout++;
+}
+
+void
 rec_emit_merged(struct rec_item *it, json_t *orig, const json_t *add)
 {
-	const char *key, *end;
-	json_t *v, *k;
-	int first;
+	struct rec_member m[64];
+	struct buf vals = BUF_INIT;
+	size_t off[64], n = 0, i;
+	const char *key;
+	json_t *v;
 
-	json_object_foreach((json_t *)add, key, v)
-		if (json_object_get(orig, key) != NULL)
-			goto reencode;
-	/* The raw line holds one object: its last non-blank byte is '}'. */
-	end = it->line + it->len;
-	while (end > it->line && (end[-1] == ' ' || end[-1] == '\t'))
-		end--;
-	if (it->bad || end == it->line || end[-1] != '}')
-		goto reencode;
-	buf_add(&it->out, it->line, (size_t)(end - 1 - it->line));
-	first = json_object_size(orig) == 0;
-	json_object_foreach((json_t *)add, key, v) {
-		if (!first)
-			buf_addc(&it->out, ',');
-		first = 0;
-		if ((k = json_string(key)) == NULL)
-			diag_fail(ETV_SYS, "out of memory");
-		rec_dump(&it->out, k);
-		json_decref(k);
-		buf_addc(&it->out, ':');
-		rec_dump(&it->out, v);
+	if (it->bad || json_object_size(add) > 64) {
+		json_object_update(orig, (json_t *)add);
+		rec_emit(it, orig);
+		return;
 	}
-	buf_adds(&it->out, "}\n");
-	it->nout++;
-	return;
-reencode:
-	json_object_update(orig, (json_t *)add);
-	rec_emit(it, orig);
+	json_object_foreach((json_t *)add, key, v) {
+		m[n].key = key;
+		off[n] = vals.len;
+		rec_dump(&vals, v);
+		m[n].vallen = vals.len - off[n];
+		n++;
+	}
+	for (i = 0; i < n; i++)
+		m[i].val = vals.data + off[i];
+	rec_emit_members(it, m, n);
+	buf_release(&vals);
 }
 
 int

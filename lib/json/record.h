@@ -116,11 +116,11 @@ void	 rec_emit(struct rec_item *, const json_t *);
 void	 rec_emit_raw(struct rec_item *, const char *, size_t);
 
 /*
- * Write orig with the members of add set, keeping orig's own bytes when it
- * can: if none of add's keys is in orig, the output is the original line
- * with add's members spliced in before its closing brace, so numbers and
- * escapes the tool does not own pass through byte for byte.  Otherwise
- * orig is updated and re-encoded.  orig and add are borrowed.
+ * Write orig with the members of add set, through rec_emit_members: the
+ * item's line keeps its own bytes, so numbers and escapes the tool does
+ * not own pass through byte for byte.  When the item has no line of its
+ * own that holds the record, orig is updated and encoded.  orig and add
+ * are borrowed.
  */
 void	 rec_emit_merged(struct rec_item *, json_t *orig, const json_t *add);
 
@@ -181,6 +181,41 @@ void	 rec_item_release(struct rec_item *);
  */
 json_t	*rec_next(struct rec_reader *);
 struct rec_item *rec_item_of(struct rec_reader *);
+
+/*
+ * The one JSON string encoder: append s[0..n) (valid UTF-8) to b as a
+ * JSON string literal, quotes included, byte for byte as jansson writes
+ * it: '"' and '\\' escaped, \b \f \n \r \t for those controls, \u00XX
+ * (upper-case hex) for the other bytes below 0x20, everything else as it
+ * is.
+ */
+void	 rec_quote(struct buf *b, const char *s, size_t n);
+
+/* A member to set in a record: its key and its value, already JSON. */
+struct rec_member {
+	const char	*key;		/* the member name (NUL-terminated) */
+	const char	*val;		/* its value, encoded as JSON */
+	size_t		 vallen;	/* length of val */
+};
+
+/*
+ * The one splice: append to b the JSON object line[0..len) with the
+ * members m[0..n) set.  A member whose key the object has keeps its place
+ * and gets the new value; the others are appended, in order, before the
+ * closing brace.  Every other byte of the line (numbers, escapes, white
+ * space) is kept as it is; bytes after the closing brace are dropped.  The
+ * line must be a JSON object as the reader checked it (rec_parse or
+ * jsonscan accepted it).  Adds no newline.
+ */
+void	 rec_splice(struct buf *b, const char *line, size_t len,
+	    const struct rec_member *m, size_t n);
+
+/*
+ * Write the item's record with the members m[0..n) set: its line spliced
+ * as rec_splice says, then a newline, to it->out.
+ */
+void	 rec_emit_members(struct rec_item *, const struct rec_member *m,
+	    size_t n);
 
 /* Encode a value compactly into b, as records are written. */
 void	 rec_dump(struct buf *, const json_t *);

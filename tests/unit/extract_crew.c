@@ -1,4 +1,4 @@
-/* extract_crew.c -- unit tests of lib/crew.c: rounds, order, reuse */
+/* extract_crew.c -- unit tests of lib/base/crew.c: rounds, order, reuse */
 /* SPDX-License-Identifier: MIT */
 
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* extract_doc.c -- unit tests of lib/doc.c and lib/tpl.c */
+/* extract_doc.c -- unit tests of lib/text/doc.c and lib/text/tpl.c */
 /* SPDX-License-Identifier: MIT */
 
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* extract_html.c -- unit tests of lib/html.c: HTML to text, entities */
+/* extract_html.c -- unit tests of lib/text/html.c: HTML to text, entities */
 /* SPDX-License-Identifier: MIT */
 
 #include <stdio.h>

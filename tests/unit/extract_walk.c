@@ -1,4 +1,4 @@
-/* extract_walk.c -- unit tests of lib/walk.c: order, globs, links, loops */
+/* extract_walk.c -- unit tests of lib/base/walk.c: order, globs, links, loops */
 /* SPDX-License-Identifier: MIT */
 
 #include <sys/stat.h>

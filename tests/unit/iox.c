@@ -1,4 +1,4 @@
-/* iox.c -- unit tests of lib/iox.c and lib/hash.c */
+/* iox.c -- unit tests of lib/base/iox.c and lib/base/hash.c */
 /* SPDX-License-Identifier: MIT */
 
 #include <sys/stat.h>

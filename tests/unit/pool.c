@@ -1,4 +1,4 @@
-/* pool.c -- unit tests of lib/pool.c: -j N output equals -j 1 output */
+/* pool.c -- unit tests of lib/json/pool.c: -j N output equals -j 1 output */
 /* SPDX-License-Identifier: MIT */
 
 #include <stdio.h>

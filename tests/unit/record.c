@@ -1,4 +1,4 @@
-/* record.c -- unit tests of lib/record.c: line reading, parsing, splicing */
+/* record.c -- unit tests of lib/json/record.c: line reading, parsing, splicing */
 /* SPDX-License-Identifier: MIT */
 
 #include <stdio.h>
@@ -133,10 +133,10 @@ test_merged(void)
 	    "{\"x\":1.50,\"s\":\"\\u00e9\",\"h\":\"v\",\"n\":2}\n") == 0);
 	buf_reset(&it.out);
 	json_decref(add);
-	/* A key that exists forces a re-encode with the new value. */
+	/* A key that exists keeps its place; the other bytes are kept. */
 	add = json_pack("{s:i}", "x", 3);
 	rec_emit_merged(&it, orig, add);
-	CHECK(strcmp(it.out.data, "{\"x\":3,\"s\":\"\xc3\xa9\"}\n") == 0);
+	CHECK(strcmp(it.out.data, "{\"x\":3,\"s\":\"\\u00e9\"}\n") == 0);
 	json_decref(add);
 	json_decref(orig);
 	free(it.line);
@@ -150,6 +150,69 @@ test_merged(void)
 	json_decref(add);
 	json_decref(orig);
 	rec_item_release(&it);
+}
+
+/* rec_quote writes every string as jansson's encoder does. */
+static void
+test_quote(void)
+{
+	static const char *const cases[] = { "", "plain", "caf\xc3\xa9",
+	    "q\"b\\s/", "\x7f\xe2\x80\xa8", "tab\tnl\ncr\rbs\bff\f" };
+	struct buf b = BUF_INIT;
+	char s[2], *want;
+	json_t *v;
+	size_t i;
+
+	for (i = 0; i < 0x80 + sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *in = s;
+		size_t n = 1;
+
+		if (i == 0)
+			continue;	/* U+0000: refused by the reader */
+		if (i < 0x80)
+			s[0] = (char)i, s[1] = '\0';
+		else
+			in = cases[i - 0x80], n = strlen(in);
+		v = json_stringn(in, n);
+		want = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+		buf_reset(&b);
+		rec_quote(&b, in, n);
+		CHECK(strcmp(b.data, want) == 0);
+		free(want);
+		json_decref(v);
+	}
+	buf_release(&b);
+}
+
+/* rec_splice: replace in place, append the rest, keep every other byte. */
+static void
+test_splice(void)
+{
+	static const struct {
+		const char *line, *want;
+	} cases[] = {
+		{ "{}", "{\"e\":[1],\"m\":\"x\"}" },
+		{ " { } ", " { \"e\":[1],\"m\":\"x\"}" },
+		{ "{\"a\":1e3 , \"b\":{\"e\":\"}\"}}",
+		  "{\"a\":1e3 , \"b\":{\"e\":\"}\"},\"e\":[1],\"m\":\"x\"}" },
+		{ "{\"e\":[2,[3]],\"z\":\"\\\"\"}\t",
+		  "{\"e\":[1],\"z\":\"\\\"\",\"m\":\"x\"}" },
+		{ "{\"m\" : null,\"k\":true,\"e\":{}}",
+		  "{\"m\" : \"x\",\"k\":true,\"e\":[1]}" },
+		{ "{\"\\u0065\":0}", "{\"\\u0065\":[1],\"m\":\"x\"}" },
+	};
+	static const struct rec_member m[] = {
+		{ "e", "[1]", 3 }, { "m", "\"x\"", 3 },
+	};
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		buf_reset(&b);
+		rec_splice(&b, cases[i].line, strlen(cases[i].line), m, 2);
+		CHECK(strcmp(b.data, cases[i].want) == 0);
+	}
+	buf_release(&b);
 }
 
 static void
@@ -176,6 +239,8 @@ main(void)
 	test_long_line();
 	test_parse();
 	test_merged();
+	test_quote();
+	test_splice();
 	test_escape();
 	unlink(path);
 	return unit_done("record");

@@ -1,4 +1,4 @@
-/* table.c -- unit tests of lib/table.c: CSV rows, quoting, line numbers */
+/* table.c -- unit tests of lib/json/table.c: CSV rows, quoting, line numbers */
 /* SPDX-License-Identifier: MIT */
 
 #include <stdio.h>

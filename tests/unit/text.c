@@ -1,4 +1,4 @@
-/* text.c -- unit tests of lib/text.c: UTF-8, normalisation, graphemes */
+/* text.c -- unit tests of lib/text/text.c: UTF-8, normalisation, graphemes */
 /* SPDX-License-Identifier: MIT */
 
 #include <stdlib.h>
