@@ -1,20 +1,25 @@
 /* index.c -- the rules of an etv index: upsert, sync, prune, delete, merge */
 /* SPDX-License-Identifier: MIT */
 
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
 #include "lib/base/buf.h"
 #include "lib/base/diag.h"
+#include "lib/base/iox.h"
 #include "lib/base/xmem.h"
 #include "lib/embed/vec.h"
 #include "lib/index/index.h"
+#include "lib/index/manifest.h"
 #include "lib/index/vecfile.h"
 #include "lib/json/jsonx.h"
 #include "lib/json/record.h"
@@ -127,6 +132,65 @@ ix_same_settings(const struct vf_meta *want, const struct vf_meta *have,
 	    !(by_given && strcmp(want->by, have->by) != 0);
 }
 
+struct vf_index *
+ix_open(const char *path, int flags, int verify, struct buf *err)
+{
+	struct vf_index *ix;
+	struct buf why = BUF_INIT;
+	int r, e;
+
+	if ((r = vf_open(&ix, path, flags, &why)) == VF_ESYS) {
+		e = errno;
+		buf_fail(err, "cannot open '%s': %s", path, strerror(e));
+		errno = e;
+	} else if (r == VF_OK && verify && vf_verify(ix, &why) != VF_OK) {
+		vf_close(ix);
+		r = VF_ECORRUPT;
+	}
+	if (r == VF_ECORRUPT)
+		buf_fail(err, "'%s': corrupt index: %s", path, why.data);
+	buf_release(&why);
+	return r == VF_OK ? ix : NULL;
+}
+
+/* The index and the lock file made by ix_lock, for lock_cleanup. */
+static char *lock_index;
+static char *lock_made;
+
+/* At exit: remove the lock file ix_lock made when no index came of it. */
+static void
+lock_cleanup(void)
+{
+	struct stat st;
+
+	if (lock_made && lstat(lock_index, &st) == -1 && errno == ENOENT)
+		unlink(lock_made);
+	free(lock_made);
+	free(lock_index);
+	lock_made = lock_index = NULL;
+}
+
+int
+ix_lock(const char *path, struct buf *err)
+{
+	struct buf b = BUF_INIT;
+	struct stat st;
+	int lock;
+
+	buf_printf(&b, "%s.lock", path);
+	if (lock_made == NULL && lstat(b.data, &st) == -1 &&
+	    errno == ENOENT) {
+		lock_made = buf_detach(&b, NULL);
+		lock_index = xstrdup(path);
+		atexit(lock_cleanup);
+	} else
+		buf_release(&b);
+	if ((lock = iox_lock(path, 1)) == -1)
+		return buf_fail(err, "cannot lock '%s': %s", path,
+		    strerror(errno));
+	return lock;
+}
+
 int
 ix_next_row(const struct vf_index *ix, struct vf_rows *it, struct buf *err)
 {
@@ -148,13 +212,15 @@ meta_copy(struct vf_meta *dst, const struct vf_meta *src)
 	dst->by = xstrdup(src->by);
 }
 
-void
-ix_write_init(struct ix_write *in, struct vf_index *ix,
+/* Set up a run of mode over ix (taken), or a new index like meta. */
+static void
+write_init(struct ix_write *in, struct vf_index *ix,
     const struct vf_meta *meta, int mode, const char *by,
     const char *id_field)
 {
 	memset(in, 0, sizeof(*in));
 	buf_init(&in->fields);
+	in->lock = -1;
 	in->ix = ix;
 	in->mode = mode;
 	in->by = by;
@@ -170,12 +236,63 @@ ix_write_init(struct ix_write *in, struct vf_index *ix,
 	}
 }
 
+int
+ix_write_open(struct ix_write *in, const char *path,
+    const struct ix_request *rq, struct buf *err)
+{
+	struct vf_index *ix = NULL;
+	const struct vf_meta *m;
+	struct vf_meta want = rq->want;
+	struct stat st;
+	int lock;
+
+	if (rq->exact) {
+		want.M = 0;
+		want.quant = VF_QNONE;
+	}
+	write_init(in, NULL, &want, rq->mode,
+	    rq->mode == IX_DELETE ? rq->by : NULL, rq->id_field);
+	if ((in->lock = ix_lock(path, err)) == -1)
+		return ETV_SYS;
+	if (rq->build && !rq->force && lstat(path, &st) == 0)
+		return buf_fail(err, "'%s' exists: give --force to replace "
+		    "it, or use add or sync to update it", path), ETV_USAGE;
+	if (!rq->build && (ix = ix_open(path, VF_WRITE, 0, err)) == NULL &&
+	    !(errno == ENOENT && rq->mode != IX_DELETE))
+		return ETV_SYS;
+	if (ix == NULL)
+		return ETV_OK;
+	lock = in->lock;
+	in->lock = -1;
+	ix_write_release(in);
+	write_init(in, ix, NULL, rq->mode,
+	    rq->mode == IX_DELETE ? rq->by : NULL, rq->id_field);
+	in->lock = lock;
+	m = &in->meta;
+	if ((rq->given || (rq->mode == IX_UPSERT && rq->by)) &&
+	    !ix_same_settings(&want, m, rq->by != NULL))
+		return buf_fail(err, "'%s' exists with other settings (metric "
+		    "%s, M %u, store '%s', by '%s'); they are fixed when an "
+		    "index is built", path, vf_metric_name(m->metric), m->M,
+		    m->store, m->by), ETV_USAGE;
+	if (rq->mode != IX_UPSERT && rq->by && strcmp(rq->by, m->by) != 0)
+		return buf_fail(err, "'%s' groups rows by '%s', not '%s'",
+		    path, m->by, rq->by), ETV_USAGE;
+	return ETV_OK;
+}
+
 void
 ix_write_release(struct ix_write *in)
 {
 	vf_writer_free(in->w);
 	vf_close(in->ix);
 	vf_meta_release(&in->meta);
+	in->w = NULL;
+	in->ix = NULL;
+	in->ids = in->groups = NULL;
+	if (in->lock != -1)
+		iox_unlock(in->lock);
+	in->lock = -1;
 	json_decref(in->ids);
 	json_decref(in->groups);
 	buf_release(&in->fields);
@@ -427,10 +544,25 @@ ix_delete(struct ix_write *in, struct rec_item *it, json_t *rec)
 		rec_warn(it, "id '%.*s' is not in the index", (int)idlen, id);
 }
 
+unsigned long
+ix_write_read(struct ix_write *in, struct rec_reader *rd)
+{
+	json_t *rec;
+
+	if (in->mode == IX_DELETE)
+		rec_accept_values(rd);
+	while ((rec = rec_next(rd)) != NULL) {
+		if (in->mode == IX_DELETE)
+			ix_delete(in, rec_item_of(rd), rec);
+		else
+			ix_upsert(in, rec_item_of(rd), rec);
+		json_decref(rec);
+	}
+	return rec_count(rd);
+}
+
 int
-ix_delete_groups(struct ix_write *in,
-    void (*absent)(const char *group, void *arg), void *arg,
-    struct buf *err)
+ix_delete_groups(struct ix_write *in, struct buf *warn, struct buf *err)
 {
 	struct vf_rows it = VF_ROWS_INIT;
 	const char *gk, *key;
@@ -454,8 +586,28 @@ ix_delete_groups(struct ix_write *in,
 	json_object_foreach(in->groups, key, v)
 		if (!json_is_true(v) &&
 		    ++in->count.absent <= IX_ABSENT_SHOWN)
-			absent(key, arg);
+			buf_printf(warn, "%s '%s' is not in the index\n",
+			    in->meta.by, key);
 	return 0;
+}
+
+void
+ix_write_summary(const struct ix_write *in, struct buf *warn,
+    struct buf *rejected)
+{
+	const struct ix_counts *c = &in->count;
+
+	if (c->absent > IX_ABSENT_SHOWN)
+		buf_printf(warn, "%lu more %ss were not in the index\n",
+		    c->absent - IX_ABSENT_SHOWN, in->by ? in->by : "id");
+	if (c->baddims > 1)
+		buf_printf(rejected, "%lu more records rejected: their "
+		    "embeddings do not have the index's %u dimensions\n",
+		    c->baddims - 1, in->meta.dims);
+	if (c->badmodel > 1)
+		buf_printf(rejected, "%lu more records rejected: their "
+		    "embedding_model is not the index's '%s'\n",
+		    c->badmodel - 1, in->meta.model);
 }
 
 /*
@@ -463,15 +615,15 @@ ix_delete_groups(struct ix_write *in,
  * the refusal to err.
  */
 static int
-prune_allowed(const struct ix_prune *pr, size_t ngone, size_t nall,
-    struct buf *err)
+prune_allowed(const struct ix_prune *pr, const json_t *manifest,
+    size_t ngone, size_t nall, struct buf *err)
 {
 	char bound[64];
 
 	if (pr->nread == 0)
 		return buf_fail(err, "read no records: nothing pruned (%zu "
 		    "of %zu documents would have gone)", ngone, nall) + 1;
-	if (pr->manifest && pr->groups == NULL)
+	if (pr->manifest && manifest == NULL)
 		return buf_fail(err, "without a complete manifest, nothing "
 		    "pruned (%zu of %zu documents would have gone)", ngone,
 		    nall) + 1;
@@ -509,20 +661,45 @@ prune_groups(struct ix_write *in, const json_t *gone, struct buf *err)
 	return r;
 }
 
+/*
+ * The groups of pr's manifest (a set), or NULL after a line in err:
+ * *st is ETV_SYS when it cannot be read, ETV_REJECT when incomplete.
+ */
+static json_t *
+load_manifest(const char *path, struct buf *err, int *st)
+{
+	struct buf why = BUF_INIT;
+	json_t *set;
+
+	if ((set = manifest_load(path, &why)) == NULL && why.len == 0) {
+		buf_printf(err, "cannot read manifest '%s': %s\n", path,
+		    strerror(errno));
+		*st = ETV_SYS;
+	} else if (set == NULL) {
+		buf_printf(err, "manifest '%s': %s\n", path, why.data);
+		*st = ETV_REJECT;
+	}
+	buf_release(&why);
+	return set;
+}
+
 int
 ix_sync(struct ix_write *in, const struct ix_prune *pr, struct buf *err)
 {
 	struct vf_rows it = VF_ROWS_INIT;
 	const char *gk;
 	size_t gklen;
-	json_t *all, *gone;
-	int r, ret = 0;
+	struct buf msg = BUF_INIT;
+	json_t *all, *gone, *manifest = NULL;
+	int r, st = ETV_OK;
 
 	if (in->ix == NULL || in->create)
-		return 0;
+		return ETV_OK;
+	if (pr->prune && pr->manifest)
+		manifest = load_manifest(pr->manifest, err, &st);
 	all = json_object();
 	gone = json_object();
-	while ((r = ix_next_row(in->ix, &it, err)) == 1) {
+	while ((r = ix_next_row(in->ix, &it, &msg)) == 1) {
 		gk = ix_group_of(it.str[VF_ID], it.len[VF_ID],
 		    it.str[VF_GROUP], it.len[VF_GROUP], &gklen);
 		set_add(all, gk, gklen);
@@ -532,31 +709,73 @@ ix_sync(struct ix_write *in, const struct ix_prune *pr, struct buf *err)
 				vf_writer_tomb(in->w, it.seg, it.row);
 				in->count.deleted++;
 			}
-		} else if (pr->prune && (!pr->manifest || pr->groups == NULL ||
-		    json_object_getn(pr->groups, gk, gklen) == NULL))
+		} else if (pr->prune && (manifest == NULL ||
+		    json_object_getn(manifest, gk, gklen) == NULL))
 			set_add(gone, gk, gklen);
 	}
-	if (r == -1)
-		ret = -1;
-	else if (json_object_size(gone) > 0) {
-		ret = prune_allowed(pr, json_object_size(gone),
-		    json_object_size(all), err);
-		ret = ret == 1 ? prune_groups(in, gone, err) : 1;
+	if (r == 0 && json_object_size(gone) > 0) {
+		if (prune_allowed(pr, manifest, json_object_size(gone),
+		    json_object_size(all), &msg) == 1)
+			r = prune_groups(in, gone, &msg);
+		else if (st < ETV_REJECT)
+			st = ETV_REJECT;
 	}
+	if (r == -1)
+		st = ETV_SYS;
+	if (msg.len > 0)
+		buf_printf(err, "%s\n", msg.data);
+	buf_release(&msg);
 	json_decref(all);
 	json_decref(gone);
-	return ret;
+	json_decref(manifest);
+	return st;
+}
+
+int
+ix_write_finish(struct ix_write *in, const struct ix_prune *pr,
+    struct buf *warn, struct buf *err)
+{
+	struct buf msg = BUF_INIT;
+	int st = ETV_OK;
+
+	if (in->mode == IX_SYNC)
+		st = ix_sync(in, pr, err);
+	if (in->mode == IX_DELETE && in->by &&
+	    ix_delete_groups(in, warn, &msg) == -1) {
+		buf_printf(err, "%s\n", msg.data);
+		st = ETV_SYS;
+	}
+	buf_release(&msg);
+	ix_write_summary(in, warn, err);
+	if (st == ETV_OK && (in->count.baddims > 1 || in->count.badmodel > 1))
+		st = ETV_REJECT;
+	return st;
+}
+
+int
+ix_list_ok(const char *list)
+{
+	const char *p;
+
+	for (p = list; *p; p++)
+		if (*p == ',' && (p == list || p[1] == '\0' || p[1] == ','))
+			return 0;
+	return 1;
 }
 
 int
 ix_write_commit(struct ix_write *in, const char *path, int jobs,
-    struct buf *err)
+    struct buf *warn, struct buf *err)
 {
 	int r;
 
 	if (in->create) {
-		if (in->w == NULL)
+		if (in->w == NULL) {
+			buf_printf(warn, "no record to index: '%s' is an "
+			    "empty index; its dimensions come from the first "
+			    "add\n", path);
 			in->w = vf_writer_new(in->meta.dims);
+		}
 		r = vf_create(path, &in->meta, in->w, jobs);
 	} else {
 		if (in->w == NULL || (vf_writer_rows(in->w) == 0 &&
@@ -570,32 +789,29 @@ ix_write_commit(struct ix_write *in, const char *path, int jobs,
 	return 0;
 }
 
-int
-ix_merge_check(struct vf_index *const *in, const char *const *names, int n,
+/* Whether in[n] may join in[0]: 0, or -1 with what differs in err. */
+static int
+merge_check(struct vf_index *const *in, char *const *names, int n,
     struct buf *err)
 {
-	const struct vf_meta *a = vf_meta(in[0]), *b;
-	int i;
+	const struct vf_meta *a = vf_meta(in[0]), *b = vf_meta(in[n]);
 
-	for (i = 1; i < n; i++) {
-		b = vf_meta(in[i]);
-		if (b->dims != a->dims && b->dims && a->dims)
-			return buf_fail(err, "'%s' has %u dimensions, '%s' "
-			    "has %u", names[i], b->dims, names[0], a->dims);
-		if (b->metric != a->metric)
-			return buf_fail(err, "'%s' uses metric %s, '%s' %s",
-			    names[i], vf_metric_name(b->metric), names[0],
-			    vf_metric_name(a->metric));
-		if (*b->model && *a->model && strcmp(b->model, a->model) != 0)
-			return buf_fail(err, "'%s' holds embeddings of '%s', "
-			    "'%s' of '%s'", names[i], b->model, names[0],
-			    a->model);
-	}
+	if (b->dims != a->dims && b->dims && a->dims)
+		return buf_fail(err, "'%s' has %u dimensions, '%s' has %u",
+		    names[n], b->dims, names[0], a->dims);
+	if (b->metric != a->metric)
+		return buf_fail(err, "'%s' uses metric %s, '%s' %s", names[n],
+		    vf_metric_name(b->metric), names[0],
+		    vf_metric_name(a->metric));
+	if (*b->model && *a->model && strcmp(b->model, a->model) != 0)
+		return buf_fail(err, "'%s' holds embeddings of '%s', '%s' of "
+		    "'%s'", names[n], b->model, names[0], a->model);
 	return 0;
 }
 
-int
-ix_rewrite(const char *path, struct vf_index *const *in, int n, int jobs,
+/* Write the live rows of in[0..n) to path as one new index. */
+static int
+rewrite(const char *path, struct vf_index *const *in, int n, int jobs,
     unsigned long *rows, struct buf *err)
 {
 	struct vf_rows it;
@@ -629,4 +845,29 @@ ix_rewrite(const char *path, struct vf_index *const *in, int n, int jobs,
 	vf_writer_free(w);
 	vf_meta_release(&m);
 	return r;
+}
+
+int
+ix_rewrite(const char *path, char *const *names, int n, int jobs,
+    unsigned long *rows, struct buf *err)
+{
+	struct vf_index **in;
+	int i, lock, st = ETV_OK;
+
+	*rows = 0;
+	if ((lock = ix_lock(path, err)) == -1)
+		return ETV_SYS;
+	in = xcalloc((size_t)n, sizeof(*in));
+	for (i = 0; st == ETV_OK && i < n; i++)
+		if ((in[i] = ix_open(names[i], 0, 1, err)) == NULL)
+			st = ETV_SYS;
+		else if (i > 0 && merge_check(in, names, i, err) == -1)
+			st = ETV_REJECT;
+	if (st == ETV_OK && rewrite(path, in, n, jobs, rows, err) == -1)
+		st = ETV_SYS;
+	for (i = 0; i < n; i++)
+		vf_close(in[i]);
+	free(in);
+	iox_unlock(lock);
+	return st;
 }

@@ -99,19 +99,40 @@ struct ix_write {
 	json_t		*groups;	/* sync, delete --by: groups read */
 	struct buf	 fields;	/* scratch: stored fields */
 	struct ix_counts count;		/* what the run did */
+	int		 lock;		/* the writer lock, or -1 */
+};
+
+/* What a writing run is asked to do. */
+struct ix_request {
+	int		 mode;		/* enum ix_mode */
+	int		 build;		/* write a new file (build) */
+	int		 force;		/* build: replace an existing file */
+	struct vf_meta	 want;		/* the settings of a new index
+					   (strings borrowed) */
+	int		 given;		/* settings were given: an existing
+					   index must have them */
+	const char	*by;		/* the group field given, or NULL */
+	const char	*id_field;	/* the member holding an id */
+	int		 jobs;		/* threads building a graph */
+	int		 exact;		/* a new index has no graph (M 0, no
+					   quantisation) */
 };
 
 /*
- * Set up a run of mode over ix, which the run takes (NULL, or an index
- * without dimensions: a new file described by meta, whose strings are
- * copied).  by is delete's group field, or NULL; id_field names the
- * member holding a record's id (both borrowed).
+ * Set up the run rq asks for on the index at path, holding its writer
+ * lock (ix_lock) until ix_write_release: build writes a new
+ * file (refused when path exists, unless force), the others open path for
+ * writing (a missing index is created, except by delete).  A new index
+ * gets the settings of rq->want; an existing one must have them when
+ * settings were given (ix_same_settings), and sync and delete must name
+ * its group field when by is given; add's by is a setting.  Returns
+ * ETV_OK, or ETV_USAGE or ETV_SYS with the message in err.  Release with
+ * ix_write_release either way.
  */
-void	 ix_write_init(struct ix_write *, struct vf_index *ix,
-	    const struct vf_meta *meta, int mode, const char *by,
-	    const char *id_field);
+int	 ix_write_open(struct ix_write *, const char *path,
+	    const struct ix_request *rq, struct buf *err);
 
-/* Free what the run holds, the index included. */
+/* Free what the run holds, the index included, and unlock it. */
 void	 ix_write_release(struct ix_write *);
 
 /*
@@ -126,6 +147,12 @@ void	 ix_write_release(struct ix_write *);
 void	 ix_upsert(struct ix_write *, struct rec_item *, json_t *rec);
 
 /*
+ * Read every record of rd into the run: ix_delete for delete, else
+ * ix_upsert.  Returns the number of records read.
+ */
+unsigned long ix_write_read(struct ix_write *, struct rec_reader *rd);
+
+/*
  * Remove one id (delete): rec is a record with an id, or a JSON string;
  * with by, a record with that field, or a JSON string naming a group
  * (whose rows ix_delete_groups removes).  Ids not in the index are
@@ -134,22 +161,28 @@ void	 ix_upsert(struct ix_write *, struct rec_item *, json_t *rec);
 void	 ix_delete(struct ix_write *, struct rec_item *, json_t *rec);
 
 /*
- * delete --by: delete every live row whose group was read, and call
- * absent(group, arg) for the first IX_ABSENT_SHOWN groups that have no
- * row (all are counted).  Returns 0, or -1 with err set when a string
- * table of the index is corrupt.
+ * delete --by: delete every live row whose group was read, and add a
+ * line "BY 'GROUP' is not in the index" to warn for each of the first
+ * IX_ABSENT_SHOWN groups that have no row (all are counted).  Returns 0,
+ * or -1 with err set when a string table of the index is corrupt.
  */
-int	 ix_delete_groups(struct ix_write *,
-	    void (*absent)(const char *group, void *arg), void *arg,
+int	 ix_delete_groups(struct ix_write *, struct buf *warn,
 	    struct buf *err);
+
+/*
+ * Sum up what the run counted beyond the messages given per record: a
+ * line to warn for the absent ids past IX_ABSENT_SHOWN, and a line to
+ * rejected for each kind of record (other dimensions, another model)
+ * rejected more than once.
+ */
+void	 ix_write_summary(const struct ix_write *, struct buf *warn,
+	    struct buf *rejected);
 
 /* The guard of sync --prune. */
 struct ix_prune {
 	int		 prune;		/* also remove groups not read */
 	unsigned long	 nread;		/* records read */
-	int		 manifest;	/* a manifest was asked for */
-	const json_t	*groups;	/* ... its groups (a set), NULL when
-					   it could not be read; borrowed */
+	const char	*manifest;	/* etv-extract's manifest, or NULL */
 	unsigned long	 max;		/* prune at most this many groups */
 	double		 max_pct;	/* ... or this percentage, or -1 */
 	int		 force;		/* no bound */
@@ -158,38 +191,72 @@ struct ix_prune {
 /*
  * sync: delete every live row whose group was read but whose id was not.
  * With prune, so are the rows of the groups not read at all, unless the
- * guard refuses: no record was read, the manifest could not be read, or
- * more groups would go than max allows without force.  A group the
- * manifest names is never pruned.  Returns 0; 1 with the refusal written
- * to err (the rest of the sync applies); -1 with err set when a string
- * table of the index is corrupt.
+ * guard refuses: no record was read, the manifest could not be read or
+ * is not complete, or more groups would go than max allows without
+ * force.  A group the manifest names is never pruned.  Returns ETV_OK,
+ * or the worst status with a line per problem added to err: ETV_SYS for
+ * a manifest that cannot be read or a corrupt string table, ETV_REJECT
+ * for a manifest that is not complete or a refused prune (the rest of
+ * the sync applies).
  */
 int	 ix_sync(struct ix_write *, const struct ix_prune *, struct buf *err);
 
 /*
- * Write what the run collected to path: a new file (an empty index when
- * no record came) or a new segment (none when nothing changed), built
- * with jobs threads.  Returns 0, or -1 with err set ("cannot write").
+ * After the records were read: sync deletes rows (ix_sync), delete --by
+ * the groups read (ix_delete_groups), and the run is summed up
+ * (ix_write_summary), with a line per message added to warn (warnings)
+ * or err (errors).  Returns the worst status of the errors, ETV_OK when
+ * there is none.
+ */
+int	 ix_write_finish(struct ix_write *, const struct ix_prune *,
+	    struct buf *warn, struct buf *err);
+
+/*
+ * Whether list is a list of field names (--store, --fields): comma-
+ * separated, none of them empty.
+ */
+int	 ix_list_ok(const char *list);
+
+/*
+ * Write what the run collected to path: a new file (an empty index, and
+ * a line saying so added to warn, when no record came) or a new segment
+ * (none when nothing changed), built with jobs threads.  Returns 0, or
+ * -1 with err set ("cannot write").
  */
 int	 ix_write_commit(struct ix_write *, const char *path, int jobs,
+	    struct buf *warn, struct buf *err);
+
+/*
+ * Write the live rows of the indexes names[0..n) as one new index at
+ * path (compact, merge), holding its writer lock (ix_lock), with the
+ * settings of the first and the
+ * dimensions and model of the first that has them; *rows is set to the
+ * rows written.  The inputs are checked (vf_verify) and must agree:
+ * the same dimensions (or none), metric and model (or none).  Returns
+ * ETV_OK, or ETV_REJECT (inputs that disagree) or ETV_SYS (a file that
+ * cannot be read or written, a corrupt one) with the message in err.
+ */
+int	 ix_rewrite(const char *path, char *const *names, int n, int jobs,
+	    unsigned long *rows, struct buf *err);
+
+/*
+ * Open the index at path (vf_open with flags), checking the data of
+ * every segment too when verify is set (vf_verify).  Returns the index
+ * (free with vf_close), or NULL with "cannot open 'PATH': ..." (errno
+ * kept) or "'PATH': corrupt index: ..." written to err.
+ */
+struct vf_index *ix_open(const char *path, int flags, int verify,
 	    struct buf *err);
 
 /*
- * Whether the indexes in[0..n) (named names[0..n)) may be merged: the
- * same dimensions (or none), metric and model (or none).  Returns 0, or
- * -1 with what differs written to err.
+ * Take the writer lock of the index at path (iox_lock).  When the lock
+ * file is made by this call, it is removed at exit if no index came of
+ * the run (a failed command on a missing index), so that no stale
+ * "PATH.lock" stays behind; the lock file of an index that exists is
+ * kept, for other writers may be waiting on it.  Returns the lock for
+ * iox_unlock, or -1 with "cannot lock 'PATH': ..." written to err.
  */
-int	 ix_merge_check(struct vf_index *const *in, const char *const *names,
-	    int n, struct buf *err);
-
-/*
- * Write the live rows of in[0..n) as one new index at path (compact,
- * merge), with the settings of in[0] and the dimensions and model of the
- * first that has them; *rows is set to the rows written.  Returns 0, or
- * -1 with err set (a corrupt string table, or a write failure).
- */
-int	 ix_rewrite(const char *path, struct vf_index *const *in, int n,
-	    int jobs, unsigned long *rows, struct buf *err);
+int	 ix_lock(const char *path, struct buf *err);
 
 /*
  * Step to the next live row (vf_row_next).  Returns 1, 0 past the last,

@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 #include "lib/base/buf.h"
+#include "lib/base/iox.h"
 #include "lib/base/utf8.h"
 #include "lib/base/xmem.h"
 #include "lib/embed/vec.h"
@@ -140,6 +141,31 @@ ixd_docs(struct buf *b, const struct vf_index *ix, struct buf *err)
 	return r == -1 ? -1 : 0;
 }
 
+int
+ixd_dump(FILE *fp, const char *path, const struct ixd_opts *o,
+    struct buf *err)
+{
+	struct vf_rows it = VF_ROWS_INIT;
+	struct buf b = BUF_INIT;
+	struct vf_index *ix;
+	int r;
+
+	if ((ix = ix_open(path, 0, 1, err)) == NULL)
+		return -1;
+	if (o->docs) {
+		if ((r = ixd_docs(&b, ix, err)) == 0)
+			iox_write(fp, b.data, b.len);
+	} else
+		while ((r = ix_next_row(ix, &it, err)) == 1 &&
+		    (r = ixd_row(&b, ix, &it, o, err)) == 0) {
+			iox_write(fp, b.data, b.len);
+			buf_reset(&b);
+		}
+	buf_release(&b);
+	vf_close(ix);
+	return r;
+}
+
 /* The list of stored fields as a JSON array. */
 static json_t *
 store_list(const char *store)
@@ -177,17 +203,21 @@ segment_list(const struct vf_index *ix)
 	return a;
 }
 
-void
-ixd_stats(struct buf *b, const struct vf_index *ix, const char *path,
-    size_t verify, size_t k, size_t ef)
+int
+ixd_stats(FILE *fp, const char *path, size_t verify, size_t k, size_t ef,
+    struct buf *err)
 {
-	const struct vf_meta *m = vf_meta(ix);
+	const struct vf_meta *m;
+	struct vf_index *ix;
 	struct buf key = BUF_INIT;
 	json_t *o;
 	char *text;
 	size_t used;
 	double rc;
 
+	if ((ix = ix_open(path, 0, 1, err)) == NULL)
+		return -1;
+	m = vf_meta(ix);
 	o = json_object();
 	json_object_set_new(o, "index", json_string(path));
 	json_object_set_new(o, "format", json_integer(VF_VERSION));
@@ -217,7 +247,8 @@ ixd_stats(struct buf *b, const struct vf_index *ix, const char *path,
 	json_object_set_new(o, "commit",
 	    json_integer((json_int_t)vf_seq(ix)));
 	if (verify > 0) {
-		rc = ixq_recall(ix, k, ef, verify, &used);
+		rc = ixq_recall(ix, k, ef ? ef : k > 64 ? k : 64, verify,
+		    &used);
 		buf_printf(&key, "recall_at_%zu", k);
 		json_object_set_new(o, key.data, json_real(rc));
 		json_object_set_new(o, "recall_queries",
@@ -227,9 +258,11 @@ ixd_stats(struct buf *b, const struct vf_index *ix, const char *path,
 	text = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(6));
 	if (text == NULL)
 		xmem_oom();
-	buf_adds(b, text);
-	buf_addc(b, '\n');
+	iox_write(fp, text, strlen(text));
+	iox_write(fp, "\n", 1);
 	free(text);
 	buf_release(&key);
 	json_decref(o);
+	vf_close(ix);
+	return 0;
 }

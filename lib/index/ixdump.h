@@ -4,6 +4,7 @@
 #define ETV_IXDUMP_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "lib/base/buf.h"
 #include "lib/index/vecfile.h"
@@ -16,6 +17,7 @@ struct ixd_opts {
 					   NULL: all */
 	int		 no_embedding;	/* leave out embedding and
 					   embedding_model */
+	int		 docs;		/* the documents, not the rows */
 };
 
 /*
@@ -37,12 +39,23 @@ int	 ixd_row(struct buf *b, const struct vf_index *ix,
 int	 ixd_docs(struct buf *b, const struct vf_index *ix, struct buf *err);
 
 /*
- * Append the statistics line of ix, opened as path, to b: counts, dims,
- * metric, model, settings, segments, bytes and commit; with verify > 0,
- * the recall@k of the graph on verify queries with a candidate list of
- * ef (ixq_recall).
+ * Write the live rows (ixd_row) or, with o->docs, the documents
+ * (ixd_docs) of the index at path to fp, through iox_write, once its
+ * data is checked (vf_verify).  Returns 0, or -1 with err set when the
+ * index cannot be opened or is damaged.
  */
-void	 ixd_stats(struct buf *b, const struct vf_index *ix,
-	    const char *path, size_t verify, size_t k, size_t ef);
+int	 ixd_dump(FILE *fp, const char *path, const struct ixd_opts *o,
+	    struct buf *err);
+
+/*
+ * Write the statistics line of the index at path to fp, once its data is
+ * checked (vf_verify): counts, dims, metric, model, settings, segments,
+ * bytes and commit; with verify > 0, the recall@k of the graph on verify
+ * queries with a candidate list of ef, 0 meaning max(k, 64) (ixq_recall).
+ * Returns 0, or -1 with err set when the index cannot be opened or is
+ * damaged.
+ */
+int	 ixd_stats(FILE *fp, const char *path, size_t verify, size_t k,
+	    size_t ef, struct buf *err);
 
 #endif

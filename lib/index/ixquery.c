@@ -411,6 +411,8 @@ ixq_new(const struct vf_index *ix, const struct ixq_filters *f,
 	q->ix = ix;
 	q->f = ixq_filters_count(f) ? f : NULL;
 	q->o = *o;
+	if (q->o.ef == 0)
+		q->o.ef = o->k > 64 ? o->k : 64;
 	q->w = xcalloc((size_t)o->jobs, sizeof(*q->w));
 	for (i = 0; i < o->jobs; i++) {
 		w = &q->w[i];

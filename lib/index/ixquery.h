@@ -45,7 +45,7 @@ int	 ixq_filters_bind(struct ixq_filters *, const struct vf_index *ix,
 /* How a query run searches. */
 struct ixq_opts {
 	size_t		 k;		/* hits per query */
-	size_t		 ef;		/* candidate list */
+	size_t		 ef;		/* candidate list; 0: max(k, 64) */
 	int		 exact;		/* scan every vector */
 	int		 jobs;		/* worker threads */
 };
