@@ -125,7 +125,9 @@ static const struct option main_opts[] = { L_TAIL };
 /* A verb: its function and its options. */
 struct verb {
 	const char	*name;		/* the verb as typed */
-	int		(*fn)(int, char **);	/* runs it on its operands */
+	int		(*fn)(int, char **, struct buf *);	/* runs it
+					   on its operands: 0, or a status
+					   and the message */
 	const struct option *opts;	/* its long options */
 	const char	*shorts;	/* its short options of -j, -k, -M */
 	int		 more;		/* operands: 0 INDEX, 1 INDEX [file
@@ -192,16 +194,19 @@ option(int ch, int li)
 		    optarg, 1, 100000);
 		break;
 	case O_QUANTIZE:
-		cfg.rq.want.quant = (int[]){ VF_QI8, VF_QNONE }[opt_word("--quantize",
-		    optarg, (const char *[]){ "i8", "none", NULL })];
+		cfg.rq.want.quant = (int[]){ VF_QI8, VF_QNONE }[opt_word(
+		    "--quantize", optarg, (const char *[]){ "i8", "none",
+		    NULL })];
 		break;
 	case O_STORE:
 	case O_FIELDS:
 		if (!ix_list_ok(optarg))
 			diag_usage("option '--%s' has an empty field name",
 			    table[li].name);
-		*(ch == O_STORE ? &cfg.rq.want.store : (char **)&cfg.d.fields) =
-		    optarg;
+		if (ch == O_STORE)
+			cfg.rq.want.store = optarg;
+		else
+			cfg.d.fields = optarg;
 		break;
 	case O_BY:
 		if (*optarg == '\0')
@@ -251,12 +256,9 @@ say_lines(struct buf *b, int status)
 {
 	char *p, *nl;
 
-	for (p = b->data; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
-		if (status == ETV_OK)
-			diag_warn("%.*s", (int)(nl - p), p);
-		else
-			diag_error(status, "%.*s", (int)(nl - p), p);
-	}
+	for (p = b->data; (nl = strchr(p, '\n')) != NULL; p = nl + 1)
+		if (status != ETV_OK || !diag_quiet)
+			diag_at(status, NULL, 0, "%.*s", (int)(nl - p), p);
 	buf_reset(b);
 }
 
@@ -265,9 +267,9 @@ say_lines(struct buf *b, int status)
  * segment of INDEX (argv[0]; a new file for build) and commit it.
  */
 static int
-run_write(int argc, char **argv, int mode, int build)
+run_write(int argc, char **argv, int mode, int build, struct buf *err)
 {
-	struct buf err = BUF_INIT, warn = BUF_INIT;
+	struct buf warn = BUF_INIT;
 	struct rec_reader *rd;
 	struct ix_write in;
 	int st;
@@ -276,135 +278,120 @@ run_write(int argc, char **argv, int mode, int build)
 	cfg.rq.build = build;
 	cfg.rq.exact = cfg.q.exact;
 	cfg.rq.id_field = opt.id_field;
-	if ((st = ix_write_open(&in, argv[0], &cfg.rq, &err)) != ETV_OK)
-		diag_fail(st, "%s", err.data);
+	if ((st = ix_write_open(&in, argv[0], &cfg.rq, err)) != ETV_OK)
+		goto out;
 	rd = rec_open(argc - 1, argv + 1);
 	cfg.prune.nread = ix_write_read(&in, rd);
 	rec_close(rd);
-	st = ix_write_finish(&in, &cfg.prune, &warn, &err);
+	st = ix_write_finish(&in, &cfg.prune, &warn, err);
 	say_lines(&warn, ETV_OK);
-	say_lines(&err, st);
+	say_lines(err, st);
 	/*
 	 * A malformed record without --rejects has ended the run already,
 	 * before anything was written; an input that could not be read
 	 * stops it here.
 	 */
-	if (diag_worst() < ETV_SYS && !(mode == IX_DELETE && in.create) &&
-	    ix_write_commit(&in, argv[0], cfg.rq.jobs, &warn, &err) == -1)
-		diag_fail(ETV_SYS, "%s", err.data);
+	st = diag_worst() < ETV_SYS && !(mode == IX_DELETE && in.create) &&
+	    ix_write_commit(&in, argv[0], cfg.rq.jobs, &warn, err) == -1 ?
+	    ETV_SYS : ETV_OK;
 	say_lines(&warn, ETV_OK);
 	diag_verbose(1, "added %lu, replaced %lu, unchanged %lu, deleted %lu"
 	    ", not found %lu", in.count.added, in.count.replaced,
 	    in.count.unchanged, in.count.deleted, in.count.absent);
+out:
 	ix_write_release(&in);
-	buf_release(&err);
 	buf_release(&warn);
-	return 0;
+	return st;
 }
 
 static int
-cmd_build(int argc, char **argv)
+cmd_build(int argc, char **argv, struct buf *err)
 {
-	return run_write(argc, argv, IX_UPSERT, 1);
+	return run_write(argc, argv, IX_UPSERT, 1, err);
 }
 
 static int
-cmd_add(int argc, char **argv)
+cmd_add(int argc, char **argv, struct buf *err)
 {
-	return run_write(argc, argv, IX_UPSERT, 0);
+	return run_write(argc, argv, IX_UPSERT, 0, err);
 }
 
 static int
-cmd_sync(int argc, char **argv)
+cmd_sync(int argc, char **argv, struct buf *err)
 {
-	return run_write(argc, argv, IX_SYNC, 0);
+	return run_write(argc, argv, IX_SYNC, 0, err);
 }
 
 static int
-cmd_delete(int argc, char **argv)
+cmd_delete(int argc, char **argv, struct buf *err)
 {
-	return run_write(argc, argv, IX_DELETE, 0);
+	return run_write(argc, argv, IX_DELETE, 0, err);
 }
 
 static int
-cmd_query(int argc, char **argv)
+cmd_query(int argc, char **argv, struct buf *err)
 {
-	struct buf err = BUF_INIT, warn = BUF_INIT;
+	struct buf warn = BUF_INIT;
 	struct rec_reader *rd;
 	struct vf_index *ix;
 	struct ixq *q;
 	int r = 0;
 
-	if ((ix = ix_open(argv[0], 0, 0, &err)) == NULL)
-		diag_fail(ETV_SYS, "%s", err.data);
+	if ((ix = ix_open(argv[0], 0, 0, err)) == NULL)
+		return ETV_SYS;
 	if (ixq_filters_count(cfg.filters) > 0)
 		r = ixq_filters_bind(cfg.filters, ix, opt.id_field, &warn,
-		    &err);
+		    err);
 	say_lines(&warn, ETV_OK);
+	buf_release(&warn);
 	if (r == -1)
-		diag_usage("%s", err.data);
+		diag_usage("%s", err->data);
 	q = ixq_new(ix, cfg.filters, &cfg.q);
 	rd = rec_open(argc - 1, argv + 1);
 	pool_run(rd, cfg.q.jobs, ixq_item, q);
 	rec_close(rd);
 	ixq_free(q);
 	vf_close(ix);
-	buf_release(&err);
-	buf_release(&warn);
 	return 0;
 }
 
 static int
-cmd_stats(int argc, char **argv)
+cmd_stats(int argc, char **argv, struct buf *err)
 {
-	struct buf err = BUF_INIT;
-
-	if (ixd_stats(stdout, argv[0], (size_t)cfg.verify, cfg.q.k, cfg.q.ef,
-	    &err) == -1)
-		diag_fail(ETV_SYS, "%s", err.data);
-	buf_release(&err);
-	return 0;
+	return ixd_stats(stdout, argv[0], (size_t)cfg.verify, cfg.q.k,
+	    cfg.q.ef, err) == -1 ? ETV_SYS : 0;
 }
 
 static int
-cmd_dump(int argc, char **argv)
+cmd_dump(int argc, char **argv, struct buf *err)
 {
-	struct buf err = BUF_INIT;
-
 	cfg.d.id_field = opt.id_field;
-	if (ixd_dump(stdout, argv[0], &cfg.d, &err) == -1)
-		diag_fail(ETV_SYS, "%s", err.data);
-	buf_release(&err);
-	return 0;
+	return ixd_dump(stdout, argv[0], &cfg.d, err) == -1 ? ETV_SYS : 0;
 }
 
 /* compact and merge: rewrite the live rows of names[0..n) into out. */
 static int
-rewrite(const char *out, int n, char **names)
+rewrite(const char *out, int n, char **names, struct buf *err)
 {
-	struct buf err = BUF_INIT;
 	unsigned long rows;
 	int st;
 
-	if ((st = ix_rewrite(out, names, n, cfg.q.jobs, &rows, &err)) != 0)
-		diag_fail(st, "%s", err.data);
-	diag_verbose(1, "wrote %lu rows", rows);
-	buf_release(&err);
-	return 0;
+	if ((st = ix_rewrite(out, names, n, cfg.q.jobs, &rows, err)) == 0)
+		diag_verbose(1, "wrote %lu rows", rows);
+	return st;
 }
 
 static int
-cmd_compact(int argc, char **argv)
+cmd_compact(int argc, char **argv, struct buf *err)
 {
-	return rewrite(argv[0], 1, argv);
+	return rewrite(argv[0], 1, argv, err);
 }
 
 static int
-cmd_merge(int argc, char **argv)
+cmd_merge(int argc, char **argv, struct buf *err)
 {
-	return rewrite(argv[0], argc - 1, argv + 1);
+	return rewrite(argv[0], argc - 1, argv + 1, err);
 }
-
 
 static const struct verb verbs[] = {
 	{ "build", cmd_build, build_opts, "jM", 1 },
@@ -420,38 +407,29 @@ static const struct verb verbs[] = {
 
 #define NVERBS	(sizeof(verbs) / sizeof(verbs[0]))
 
-/* Whether an option of table t is named name. */
-static int
-has_option(const struct option *t, const char *name)
-{
-	for (; t->name; t++)
-		if (strcmp(t->name, name) == 0)
-			return 1;
-	return 0;
-}
-
 /*
- * The table of the verb: its own options, and the options
- * of the other verbs are known too, so that giving one is a usage error
- * that names it rather than an unknown option.
+ * The table of the verb: its own options, and those of the other verbs,
+ * so that giving one is a usage error that names it, not an unknown one.
  */
 static void
 set_table(void)
 {
 	const struct option *o;
-	size_t i, n = 0, cap = 64;
+	size_t i, j, n = 0;
 
-	table = xcalloc(cap, sizeof(*table));
+	table = xcalloc(64, sizeof(*table));
 	for (o = verb->opts; o->name; o++)
 		table[n++] = *o;
 	for (i = 0; i < NVERBS; i++)
-		for (o = verbs[i].opts; o->name && n < cap - 1; o++)
-			if (!has_option(table, o->name)) {
-				table[n] = *o;
-				if (o->val >= 256)
-					table[n].val = O_ELSEWHERE;
-				n++;
-			}
+		for (o = verbs[i].opts; o->name && n < 63; o++) {
+			for (j = 0; j < n; j++)
+				if (strcmp(table[j].name, o->name) == 0)
+					break;
+			if (j < n)
+				continue;
+			table[n] = *o;
+			table[n++].val = o->val < 256 ? o->val : O_ELSEWHERE;
+		}
 }
 
 /*
@@ -477,7 +455,7 @@ parse(int *argcp, char ***argvp)
 	if (cfg.d.docs && (cfg.d.fields || cfg.d.no_embedding))
 		diag_usage("option '--docs' lists documents; it does not take "
 		    "'--fields' or '--no-embedding'");
-	if (cfg.prune.force && strcmp(verb->name, "sync") == 0 && !cfg.prune.prune)
+	if (cfg.prune.force && verb->opts == sync_opts && !cfg.prune.prune)
 		diag_usage("option '--force' applies to 'sync --prune'");
 	if ((cfg.bound || cfg.prune.manifest) && !cfg.prune.prune)
 		diag_usage("options '--max-prune' and '--manifest' apply to "
@@ -489,8 +467,9 @@ parse(int *argcp, char ***argvp)
 int
 main(int argc, char *argv[])
 {
+	struct buf err = BUF_INIT;
 	size_t i;
-	int ch;
+	int ch, st;
 
 	diag_init(argv[0]);
 	while ((ch = getopt_long(argc, argv, "+" OPT_COMMON_SHORT, main_opts,
@@ -509,8 +488,10 @@ main(int argc, char *argv[])
 	verb = &verbs[i];
 	cfg.filters = ixq_filters_new();
 	parse(&argc, &argv);
-	verb->fn(argc, argv);
+	if ((st = verb->fn(argc, argv, &err)) != 0)
+		diag_fail(st, "%s", err.data);
 	ixq_filters_free(cfg.filters);
+	buf_release(&err);
 	free(table);
 	return diag_finish();
 }

@@ -532,7 +532,7 @@ ix_delete(struct ix_write *in, struct rec_item *it, json_t *rec)
 		return;		/* named twice */
 	set_add(in->ids, id, idlen);
 	if (in->by) {
-		/* Whole groups: deleted by ix_delete_groups once all are read. */
+		/* Whole groups: ix_delete_groups deletes them at the end. */
 		json_object_setn_new_nocheck(in->groups, id, idlen,
 		    json_false());
 		return;

@@ -68,7 +68,8 @@ int	 ix_same_settings(const struct vf_meta *want,
 /* What a writing run does. */
 enum ix_mode {
 	IX_UPSERT,		/* build, add: upsert records by id */
-	IX_SYNC,		/* ... and delete rows of read groups not read */
+	IX_SYNC,		/* ... and delete the rows not read of the
+				   groups read */
 	IX_DELETE		/* delete the ids or groups read */
 };
 

@@ -254,7 +254,7 @@ ixd_stats(FILE *fp, const char *path, size_t verify, size_t k, size_t ef,
 		json_object_set_new(o, "recall_queries",
 		    json_integer((json_int_t)used));
 	}
-	/* Six digits, so that a recall reads 0.9997, not 0.99970000000000003. */
+	/* Six digits: a recall reads 0.9997, not 0.99970000000000003. */
 	text = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(6));
 	if (text == NULL)
 		xmem_oom();

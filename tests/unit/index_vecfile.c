@@ -91,7 +91,8 @@ main(void)
 	CHECK(vf_create(file, &m, w, 1) == VF_OK);
 	vf_writer_free(w);
 	CHECK(vf_open(&ix, file, 0, &why) == VF_OK);
-	CHECK(vf_nseg(ix) == 1 && vf_nlive(ix) == 100 && vf_meta(ix)->dims == DIMS);
+	CHECK(vf_nseg(ix) == 1 && vf_nlive(ix) == 100);
+	CHECK(vf_meta(ix)->dims == DIMS);
 	CHECK(strcmp(vf_meta(ix)->model, "m1") == 0);
 	CHECK(strcmp(vf_meta(ix)->store, "tag") == 0);
 	CHECK(vf_verify(ix, &why) == VF_OK);
