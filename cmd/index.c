@@ -443,6 +443,7 @@ parse(int *argcp, char ***argvp)
 	int ch, li = -1, more = verb->more;
 
 	set_table();
+	(*argvp)[0] = (char *)diag_prog();	/* for getopt's messages */
 	optind = 0;
 	while ((ch = getopt_long(*argcp, *argvp, SHORTOPTS, table, &li)) !=
 	    -1)
