@@ -275,24 +275,42 @@ int
 iox_lock(const char *path, int wait)
 {
 	struct buf b = BUF_INIT;
+	struct stat held, named;
 	char *target;
-	int fd, e;
+	int fd = -1, e;
 
 	target = resolve(path);
 	buf_printf(&b, "%s.lock", target);
 	free(target);
-	fd = open(b.data, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0666);
+	for (;;) {
+		fd = open(b.data, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+		    0666);
+		if (fd == -1)
+			break;
+		while (flock(fd, wait ? LOCK_EX : LOCK_EX | LOCK_NB) == -1) {
+			if (errno == EINTR)
+				continue;
+			e = errno;
+			close(fd);
+			errno = e;
+			fd = -1;
+			goto out;
+		}
+		/*
+		 * A writer that made the lock file may remove it when its
+		 * run leaves no index: a lock taken on the removed file
+		 * excludes no one.  Keep it only if the name still leads to
+		 * the file locked; else take the lock again.
+		 */
+		if (fstat(fd, &held) == 0 && stat(b.data, &named) == 0 &&
+		    held.st_dev == named.st_dev && held.st_ino == named.st_ino)
+			break;
+		close(fd);
+	}
+out:
 	buf_release(&b);
 	if (fd == -1)
 		return -1;
-	while (flock(fd, wait ? LOCK_EX : LOCK_EX | LOCK_NB) == -1) {
-		if (errno == EINTR)
-			continue;
-		e = errno;
-		close(fd);
-		errno = e;
-		return -1;
-	}
 	/*
 	 * Only now is it certain that no writer is using a temporary file
 	 * of path: those left are a killed writer's.  Best effort.

@@ -2,8 +2,10 @@
 /* SPDX-License-Identifier: MIT */
 
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +63,44 @@ test_lock(const char *dir)
 	iox_unlock(b);
 	snprintf(path, sizeof(path), "%s/idx.lock", dir);
 	unlink(path);
+}
+
+/*
+ * A writer waiting on the lock while its holder removes the lock file
+ * (a run that made it and left no index) must end up holding the lock
+ * that the name leads to, not one on the removed file.
+ */
+static void
+test_lock_removed(const char *dir)
+{
+	char path[512], lockpath[512], c;
+	int a, b, p[2];
+	pid_t pid;
+
+	snprintf(path, sizeof(path), "%s/gone", dir);
+	snprintf(lockpath, sizeof(lockpath), "%s/gone.lock", dir);
+	a = iox_lock(path, 0);
+	CHECK(a >= 0 && pipe(p) == 0);
+	if ((pid = fork()) == 0) {
+		close(p[0]);
+		close(a);	/* the parent's lock is the parent's */
+		b = iox_lock(path, 1);	/* waits for a */
+		(void)write(p[1], b >= 0 ? "y" : "n", 1);
+		sleep(2);
+		_exit(0);
+	}
+	close(p[1]);
+	usleep(200000);			/* the child is waiting */
+	unlink(lockpath);
+	iox_unlock(a);
+	CHECK(read(p[0], &c, 1) == 1 && c == 'y');
+	/* The child holds the lock of the name: no one else may take it. */
+	b = iox_lock(path, 0);
+	CHECK(b == -1 && errno == EWOULDBLOCK);
+	kill(pid, SIGTERM);
+	waitpid(pid, NULL, 0);
+	close(p[0]);
+	unlink(lockpath);
 }
 
 /* Write s to path through iox_atomic; returns what commit returned. */
@@ -140,6 +180,7 @@ main(void)
 		return 2;
 	test_atomic(dir);
 	test_lock(dir);
+	test_lock_removed(dir);
 	test_keep(dir);
 	test_hash();
 	CHECK(iox_slurp("/nonexistent/file", NULL) == NULL && errno == ENOENT);
