@@ -320,7 +320,7 @@ static void
 stored_fields(struct buf *b, json_t *rec, const struct vf_meta *m)
 {
 	const char *key;
-	json_t *v, *k;
+	json_t *v;
 	int first = 1;
 
 	buf_reset(b);
@@ -332,9 +332,7 @@ stored_fields(struct buf *b, json_t *rec, const struct vf_meta *m)
 		if (!first)
 			buf_addc(b, ',');
 		first = 0;
-		k = json_string(key);
-		rec_dump(b, k);
-		json_decref(k);
+		rec_quote(b, key, strlen(key));
 		buf_addc(b, ':');
 		rec_dump(b, v);
 	}
