@@ -1,17 +1,13 @@
 /* etv-index -- a persistent vector index file: build, upsert, sync, query */
 /* SPDX-License-Identifier: MIT */
 
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
 #include "lib/base/buf.h"
 #include "lib/base/diag.h"
-#include "lib/base/iox.h"
 #include "lib/base/xmem.h"
 #include "lib/index/index.h"
 #include "lib/index/ixdump.h"
