@@ -34,8 +34,8 @@ endif
 B	= $(BUILD)
 
 # lib/ is grouped by layer; an include may point down or sideways, never up
-# (tests/layers.bats): base <- text <- json <- chunk embed index validate
-# <- cmd.
+# (tests/layers.bats): base <- text <- json <- chunk embed extract index
+# validate <- cmd.
 LIBSRC	!= ls lib/*/*.c
 LIBHDR	!= ls lib/*/*.h
 CMDSRC	!= ls cmd/*.c

@@ -84,6 +84,7 @@ struct worker {
 	struct chunker	*ck;		/* the chunker; owned */
 	struct buf	 pre;		/* copied fields before meta */
 	struct buf	 post;		/* copied fields after meta */
+	struct buf	 id;		/* the id of the chunk being written */
 	unsigned long	 docs;		/* documents chunked */
 	unsigned long	 empty;		/* documents with no chunk */
 	unsigned long	 chunks;	/* chunks written */
@@ -95,92 +96,6 @@ struct ctx {
 	struct worker	*w;		/* one per thread; owned */
 	int		 markdown;	/* 1 always, 0 never, -1 by meta.type */
 };
-
-/* Are the 8 bytes of v free of control characters, '"' and '\\'? */
-static int
-plain8(uint64_t v)
-{
-	const uint64_t ones = 0x0101010101010101ULL, highs = ones << 7;
-	uint64_t q, b;
-
-	q = v ^ (ones * '"');		/* zero bytes where v has '"' */
-	b = v ^ (ones * '\\');
-	/* The classic "has a byte less than n" tests (n = 0x20, 1, 1). */
-	return (((v - ones * 0x20) & ~v) | ((q - ones) & ~q) |
-	    ((b - ones) & ~b)) & highs ? 0 : 1;
-}
-
-/*
- * The escape letter of each byte JSON strings escape: 'u' for "\\u00XX",
- * 0 for bytes written as they are.
- */
-static const char jesc_tab[256] = {
-	['\b'] = 'b', ['\t'] = 't', ['\n'] = 'n', ['\f'] = 'f', ['\r'] = 'r',
-	[0x00] = 'u', [0x01] = 'u', [0x02] = 'u', [0x03] = 'u', [0x04] = 'u',
-	[0x05] = 'u', [0x06] = 'u', [0x07] = 'u', [0x0b] = 'u', [0x0e] = 'u',
-	[0x0f] = 'u', [0x10] = 'u', [0x11] = 'u', [0x12] = 'u', [0x13] = 'u',
-	[0x14] = 'u', [0x15] = 'u', [0x16] = 'u', [0x17] = 'u', [0x18] = 'u',
-	[0x19] = 'u', [0x1a] = 'u', [0x1b] = 'u', [0x1c] = 'u', [0x1d] = 'u',
-	[0x1e] = 'u', [0x1f] = 'u', ['"'] = '"', ['\\'] = '\\'
-};
-
-/*
- * Append s[0..n) escaped for a JSON string (no quotes), as jansson's
- * compact output escapes it, so that chunk lines and re-encoded records
- * agree.  Room for the worst case (6 bytes per byte) is made first, so
- * the bytes go straight into the buffer.  Escapes are single bytes, so
- * the text may be cut anywhere.
- */
-static void
-add_jesc(struct buf *b, const char *s, size_t n)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t i = 0, lim, seg;
-	unsigned char c;
-	uint64_t v;
-	char *d;
-
-	/* Pieces of 64 KiB, so that the room made stays modest. */
-	if (n > 65536) {
-		for (i = 0; i < n; i += seg) {
-			seg = n - i > 65536 ? 65536 : n - i;
-			add_jesc(b, s + i, seg);
-		}
-		return;
-	}
-	buf_grow(b, 6 * n);
-	d = b->data + b->len;
-	while (i < n) {
-		/* Copy 8 plain bytes at a time (no control, '"' or '\\'). */
-		while (i + 8 <= n) {
-			memcpy(&v, s + i, 8);
-			if (!plain8(v))
-				break;
-			memcpy(d, &v, 8);
-			d += 8;
-			i += 8;
-		}
-		/* Then the next 8 bytes (holding one to escape) one by one. */
-		lim = n - i > 8 ? i + 8 : n;
-		for (; i < lim; i++) {
-			c = (unsigned char)s[i];
-			if (jesc_tab[c] == 0) {
-				*d++ = (char)c;
-				continue;
-			}
-			*d++ = '\\';
-			*d++ = jesc_tab[c];
-			if (jesc_tab[c] == 'u') {
-				*d++ = '0';
-				*d++ = '0';
-				*d++ = hex[c >> 4];
-				*d++ = hex[c & 15];
-			}
-		}
-	}
-	*d = '\0';
-	b->len = (size_t)(d - b->data);
-}
 
 /* Append a string literal. */
 #define add_lit(b, s)	buf_add((b), (s), sizeof(s) - 1)
@@ -195,15 +110,6 @@ add_num(struct buf *b, size_t v)
 		*--q = (char)('0' + v % 10);
 	while ((v /= 10) != 0);
 	buf_add(b, q, (size_t)(e - q));
-}
-
-/* Append s[0..n) as a JSON string. */
-static void
-add_jstr(struct buf *b, const char *s, size_t n)
-{
-	buf_addc(b, '"');
-	add_jesc(b, s, n);
-	buf_addc(b, '"');
 }
 
 static int
@@ -267,7 +173,7 @@ chunk_item(struct rec_item *it, void *arg, int worker)
 	struct ctx *cx = arg;
 	struct worker *w = &cx->w[worker];
 	const struct chunk *ch;
-	const char *text, *why, *key, *docid;
+	const char *text, *key, *docid;
 	json_t *rec, *idv, *meta = NULL, *v;
 	size_t len, idlen, n, i;
 	char hashbuf[HASH_TAG_LEN + 1], idbuf[HASH_TAG_LEN + 1];
@@ -276,8 +182,7 @@ chunk_item(struct rec_item *it, void *arg, int worker)
 
 	if ((rec = rec_parse(it)) == NULL)
 		return;
-	if ((text = jsonx_string(rec, opt.text_field, &len, &why)) == NULL) {
-		rec_malformed(it, "%s", why);
+	if ((text = rec_string(it, rec, opt.text_field, &len)) == NULL) {
 		json_decref(rec);
 		return;
 	}
@@ -323,7 +228,7 @@ chunk_item(struct rec_item *it, void *arg, int worker)
 			continue;
 		}
 		buf_addc(into, ',');
-		add_jstr(into, key, strlen(key));
+		rec_quote(into, key, strlen(key));
 		buf_addc(into, ':');
 		rec_dump(into, v);
 	}
@@ -336,26 +241,27 @@ chunk_item(struct rec_item *it, void *arg, int worker)
 	 */
 	out = &it->out;
 	for (i = 0; i < n; i++) {
-		add_lit(out, "{\"id\":\"");
-		add_jesc(out, docid, idlen);
-		buf_addc(out, '#');
-		add_num(out, i);
-		add_lit(out, "\",\"doc_id\":");
-		add_jstr(out, docid, idlen);
+		buf_reset(&w->id);
+		buf_add(&w->id, docid, idlen);
+		buf_addc(&w->id, '#');
+		add_num(&w->id, i);
+		add_lit(out, "{\"id\":");
+		rec_quote(out, w->id.data, w->id.len);
+		add_lit(out, ",\"doc_id\":");
+		rec_quote(out, docid, idlen);
 		add_lit(out, ",\"seq\":");
 		add_num(out, i);
 		add_lit(out, ",\"text\":");
-		add_jstr(out, text + ch[i].start, ch[i].end - ch[i].start);
+		rec_quote(out, text + ch[i].start, ch[i].end - ch[i].start);
 		add_lit(out, ",\"start\":");
 		add_num(out, ch[i].start);
 		add_lit(out, ",\"end\":");
 		add_num(out, ch[i].end);
 		add_lit(out, ",\"tokens\":");
 		add_num(out, ch[i].size);
-		add_lit(out, ",\"hash\":\"");
-		buf_add(out, hash_tag(hashbuf, text + ch[i].start,
+		add_lit(out, ",\"hash\":");
+		rec_quote(out, hash_tag(hashbuf, text + ch[i].start,
 		    ch[i].end - ch[i].start), HASH_TAG_LEN);
-		buf_addc(out, '"');
 		if (ch[i].forced) {
 			add_lit(out, ",\"forced\":true");
 			w->forced++;
@@ -372,22 +278,6 @@ chunk_item(struct rec_item *it, void *arg, int worker)
 	json_decref(rec);
 }
 
-/* The --unit argument; a usage error when it names no unit. */
-static enum chunk_unit
-parse_unit(const char *s)
-{
-	if (strcmp(s, "chars") == 0)
-		return CHUNK_CHARS;
-	if (strcmp(s, "graphemes") == 0)
-		return CHUNK_GRAPHEMES;
-	if (strcmp(s, "words") == 0)
-		return CHUNK_WORDS;
-	if (strcmp(s, "tokens") == 0)
-		return CHUNK_TOKENS;
-	diag_usage("option '--unit' needs chars, graphemes, words or tokens, "
-	    "got '%s'", s);
-}
-
 int
 main(int argc, char **argv)
 {
@@ -397,7 +287,7 @@ main(int argc, char **argv)
 	struct bpe *bpe = NULL;
 	const char *tokfile = NULL, *size_arg = NULL, *min_arg = NULL;
 	const char *ov_arg = NULL;
-	char err[512];
+	struct buf err = BUF_INIT;
 	unsigned long docs = 0, empty = 0, chunks = 0, forced = 0;
 	int ch, jobs = 1, unit_set = 0, i;
 
@@ -412,7 +302,10 @@ main(int argc, char **argv)
 			size_arg = optarg;
 			break;
 		case 'u':
-			co.unit = parse_unit(optarg);
+			/* The order of enum chunk_unit. */
+			co.unit = (enum chunk_unit)opt_word("--unit", optarg,
+			    (const char *[]){ "chars", "graphemes", "words",
+			    "tokens", NULL });
 			unit_set = 1;
 			break;
 		case OPT_MIN_SIZE:
@@ -459,9 +352,9 @@ main(int argc, char **argv)
 	if (tokfile != NULL) {
 		/* A malformed rank file is a bad argument; an unreadable
 		 * one an I/O failure. */
-		if ((bpe = bpe_load(tokfile, err, sizeof(err))) == NULL)
+		if ((bpe = bpe_load(tokfile, &err)) == NULL)
 			diag_fail(errno == EINVAL ? ETV_USAGE : ETV_SYS, "%s",
-			    err);
+			    err.data);
 		co.bpe = bpe;
 		diag_verbose(2, "tokenizer %s: %zu tokens, %s pattern",
 		    tokfile, bpe_vocab(bpe), bpe_pattern_name(bpe));
@@ -470,9 +363,13 @@ main(int argc, char **argv)
 		jobs = pool_ncpu();
 
 	cx.w = xcalloc((size_t)jobs, sizeof(*cx.w));
-	for (i = 0; i < jobs; i++)
+	for (i = 0; i < jobs; i++) {
 		cx.w[i].ck = chunker_new(&co);
-	rd = rec_open(argc, argv);
+		buf_init(&cx.w[i].pre);
+		buf_init(&cx.w[i].post);
+		buf_init(&cx.w[i].id);
+	}
+	rd = rec_open(opt_reader(), argc, argv);
 	pool_run(rd, jobs, chunk_item, &cx);
 	for (i = 0; i < jobs; i++) {
 		docs += cx.w[i].docs;
@@ -482,6 +379,7 @@ main(int argc, char **argv)
 		chunker_free(cx.w[i].ck);
 		buf_release(&cx.w[i].pre);
 		buf_release(&cx.w[i].post);
+		buf_release(&cx.w[i].id);
 	}
 	diag_verbose(1, "chunked %lu documents into %lu chunks (%lu forced), "
 	    "%lu empty", docs, chunks, forced, empty);

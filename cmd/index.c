@@ -276,7 +276,7 @@ run_write(int argc, char **argv, int mode, int build, struct buf *err)
 	cfg.rq.id_field = opt.id_field;
 	if ((st = ix_write_open(&in, argv[0], &cfg.rq, err)) != ETV_OK)
 		goto out;
-	rd = rec_open(argc - 1, argv + 1);
+	rd = rec_open(opt_reader(), argc - 1, argv + 1);
 	cfg.prune.nread = ix_write_read(&in, rd);
 	rec_close(rd);
 	st = ix_write_finish(&in, &cfg.prune, &warn, err);
@@ -343,7 +343,7 @@ cmd_query(int argc, char **argv, struct buf *err)
 	if (r == -1)
 		diag_usage("%s", err->data);
 	q = ixq_new(ix, cfg.filters, &cfg.q);
-	rd = rec_open(argc - 1, argv + 1);
+	rd = rec_open(opt_reader(), argc - 1, argv + 1);
 	pool_run(rd, cfg.q.jobs, ixq_item, q);
 	rec_close(rd);
 	ixq_free(q);

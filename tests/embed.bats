@@ -114,6 +114,13 @@ r = json.loads(sys.argv[1]); print(len(r["embedding"]), r["embedding_model"])' \
 	[ "$output" = "4 hash:v2/4" ]
 }
 
+@test "embed: an existing embedding keeps its place" {
+	run --separate-stderr etv-embed -d 2 \
+	    <<<'{"a":1,"embedding":[1],"text":"a b","embedding_model":"x","z":2}'
+	[ "$status" -eq 0 ]
+	[[ "$output" == '{"a":1,"embedding":['*'],"text":"a b","embedding_model":"hash:v2/2","z":2}' ]]
+}
+
 @test "embed: the hash model is deterministic, whatever -j is" {
 	etv-embed "$F" >"$BATS_TEST_TMPDIR/a"
 	etv-embed "$F" >"$BATS_TEST_TMPDIR/b"

@@ -205,6 +205,17 @@ setup() {
 	[ "$(cat rej.csv)" = "1,2,3" ]
 }
 
+@test "extract: a CSV field with a NUL byte is malformed; long reals keep 15 digits" {
+	printf 'id,x\nk1,a\0b\nk2,3.14159265358979323846\n' >nul.csv
+	run --separate-stderr etv-extract --csv --types x:number nul.csv
+	[ "$status" -eq 3 ]
+	[ "$stderr" = "etv-extract: nul.csv:2: field contains a NUL byte" ]
+	[ "${#lines[@]}" -eq 0 ]
+	run --separate-stderr etv-extract --csv --types x:number --rejects rej.csv nul.csv
+	[ "$status" -eq 3 ]
+	[[ "$output" == *'"fields":{"id":"k2","x":3.14159265358979}}}' ]]
+}
+
 @test "extract: a CSV byte order mark is not part of the first column's name" {
 	printf '\xef\xbb\xbfid,name\r\nk1,Ann\r\n' >bom.csv
 	run --separate-stderr etv-extract --csv --id-field id bom.csv

@@ -7,7 +7,7 @@ load test_helper
 	local suite=${ETV_JSONSCHEMA_SUITE:-$BATS_TEST_DIRNAME/../../shared/data/json-schema-test-suite}
 	[ -d "$suite/tests" ] || suite=$BATS_TEST_DIRNAME/../../../shared/data/json-schema-test-suite
 	[ -d "$suite/tests" ] || skip "no JSON Schema Test Suite (set ETV_JSONSCHEMA_SUITE)"
-	run "$ETV_BUILD/unit/validate_suite" "$suite"
+	run "$ETV_BUILD/unit/jsonschema" "$suite"
 	echo "$output" >&3
 	[ "$status" -eq 0 ]
 	[[ "${lines[0]}" == "draft2020-12: required "* ]]

@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # layers.bats -- the layout of lib/ is its architecture: each folder is a
 # layer, and an include may point to the same layer or one below, never
-# up:  base <- text <- json <- chunk, embed, index, validate <- cmd.
+# up:  base <- text <- json <- chunk, embed, extract, index, validate <- cmd.
 
 load test_helper
 
@@ -11,7 +11,7 @@ level() {
 	base) echo 0 ;;
 	text) echo 1 ;;
 	json) echo 2 ;;
-	chunk|embed|index|validate) echo 3 ;;
+	chunk|embed|extract|index|validate) echo 3 ;;
 	*) echo 99 ;;
 	esac
 }

@@ -1,15 +1,59 @@
 #!/usr/bin/env bats
-# unit.bats -- runs the C unit tests of lib/ (tests/unit/*.c).
+# unit.bats -- runs the C unit tests of lib/ (tests/unit/*.c), one test per
+# binary so that a failure names the module.
+#
+# bats reads the names of a file's tests from its text before it runs any
+# of it (bats-core 1.8), so each binary has its @test line below; the last
+# test runs any tests/unit/*.c that has none yet, by name.
 
 load test_helper
 
-@test "C unit tests of lib/ pass" {
-	local t n=0
-	for t in "$ETV_BUILD"/unit/*; do
-		[ -x "$t" ] || continue
-		run "$t"
-		[ "$status" -eq 0 ] || { echo "$t: $output"; return 1; }
-		n=$((n + 1))
+# Run the unit binary $1; its output is shown when it fails.
+unit() {
+	[ -x "$ETV_BUILD/unit/$1" ] || { echo "no $ETV_BUILD/unit/$1: make all"; return 1; }
+	run "$ETV_BUILD/unit/$1"
+	[ "$status" -eq 0 ] || { echo "unit/$1 exit $status: $output"; return 1; }
+}
+
+@test "unit base64" { unit base64; }
+@test "unit bpe" { unit bpe; }
+@test "unit chunker" { unit chunker; }
+@test "unit cp1252" { unit cp1252; }
+@test "unit crew" { unit crew; }
+@test "unit doc" { unit doc; }
+@test "unit hashembed" { unit hashembed; }
+@test "unit hashembed_collide" { unit hashembed_collide; }
+@test "unit hnsw" { unit hnsw; }
+@test "unit html" { unit html; }
+@test "unit http" { unit http; }
+@test "unit iox" { unit iox; }
+@test "unit jdoc" { unit jdoc; }
+@test "unit jsonscan" { unit jsonscan; }
+@test "unit jsonschema" { unit jsonschema; }
+@test "unit manifest" { unit manifest; }
+@test "unit markdown" { unit markdown; }
+@test "unit pool" { unit pool; }
+@test "unit record" { unit record; }
+@test "unit rfc3339" { unit rfc3339; }
+@test "unit sentence" { unit sentence; }
+@test "unit table" { unit table; }
+@test "unit text" { unit text; }
+@test "unit tpl" { unit tpl; }
+@test "unit vec" { unit vec; }
+@test "unit vecfile" { unit vecfile; }
+@test "unit vfilter" { unit vfilter; }
+@test "unit walk" { unit walk; }
+@test "unit wordpiece" { unit wordpiece; }
+
+@test "unit tests without a test of their own above" {
+	local c n listed bad=
+	listed=$(sed -n 's/^@test "unit \([a-z0-9_]*\)".*/\1/p' \
+	    "$BATS_TEST_FILENAME")
+	for c in unit/*.c; do
+		n=${c##*/}
+		n=${n%.c}
+		printf '%s\n' "$listed" | grep -qx "$n" && continue
+		unit "$n" || bad="$bad $n"
 	done
-	[ "$n" -gt 0 ]
+	[ -z "$bad" ] || { echo "failed:$bad"; return 1; }
 }

@@ -1,4 +1,4 @@
-/* crew.c -- worker threads over rounds of jobs, results taken in order */
+/* crew.c -- ordered parallel work: jobs run in any order, taken in order */
 /* SPDX-License-Identifier: MIT */
 
 #include <pthread.h>
@@ -8,50 +8,103 @@
 #include "lib/base/diag.h"
 #include "lib/base/xmem.h"
 
+/*
+ * The window is a ring of job pointers indexed by submission number:
+ * [head, taken) have been handed to a runner, [taken, filled) are queued.
+ * Only the owner moves head and filled; runners move taken under mu.
+ */
+#define GRAB	8		/* jobs a runner takes at a time */
+
+enum job_state {
+	JOB_QUEUED,		/* waiting for a runner */
+	JOB_RUNNING,		/* its run function is running */
+	JOB_LATER,		/* waiting for crew_done */
+	JOB_DONE		/* finished, to be taken */
+};
+
 struct crew {
-	pthread_mutex_t	 mu;		/* guards everything below */
-	pthread_cond_t	 work;		/* a round was handed out, or quit */
-	pthread_cond_t	 done;		/* a job is done */
-	char		*jobs;		/* the round; borrowed */
-	size_t		 size;		/* bytes per job */
-	size_t		 n;		/* jobs in the round */
-	size_t		 next;		/* next job to take */
-	size_t		 ndone;		/* jobs done, in order of taking */
-	unsigned char	*isdone;	/* done flag per job; owned */
-	size_t		 cap;		/* size of isdone */
+	pthread_mutex_t	 mu;		/* guards taken, state[], quit */
+	pthread_cond_t	 work;		/* jobs were queued, or quit */
+	pthread_cond_t	 done;		/* a job finished */
+	void		**ring;		/* window job pointers; owned */
+	unsigned char	*state;		/* enum job_state per slot; owned */
+	size_t		 window;	/* slots in the ring */
+	unsigned long	 head;		/* next job to take */
+	unsigned long	 taken;		/* next job to run */
+	unsigned long	 filled;	/* jobs submitted so far */
 	int		 quit;		/* threads should return */
-	crew_fn		 fn;		/* the work */
-	void		*arg;		/* its argument */
+	crew_fn		 fn;		/* runs a job */
+	crew_wait_fn	 wait;		/* waits for a late job, or NULL */
+	void		*arg;		/* their argument */
 	pthread_t	*th;		/* the threads; owned */
 	int		 nth;		/* how many */
 };
 
-static void *
-crew_main(void *arg)
+struct runner {
+	struct crew	*crew;		/* shared state */
+	int		 id;		/* worker number */
+};
+
+/* With c->mu held: mark job i finished by its run function. */
+static void
+ran(struct crew *c, unsigned long i, int r)
 {
-	struct crew *c = arg;
-	size_t i;
+	unsigned char *st = &c->state[i % c->window];
+
+	/* crew_done may have come before the run function returned. */
+	if (r == 0)
+		*st = JOB_DONE;
+	else if (*st != JOB_DONE)
+		*st = JOB_LATER;
+}
+
+/*
+ * With c->mu held: run up to GRAB queued jobs, dropping the lock while
+ * they run.  Returns 0 when none was queued.
+ */
+static int
+run_some(struct crew *c, int id)
+{
+	unsigned long from, to, i;
+	int r[GRAB];
+
+	if (c->taken == c->filled)
+		return 0;
+	from = c->taken;
+	to = c->filled - from > GRAB ? from + GRAB : c->filled;
+	for (i = from; i < to; i++)
+		c->state[i % c->window] = JOB_RUNNING;
+	c->taken = to;
+	pthread_mutex_unlock(&c->mu);
+	for (i = from; i < to; i++)
+		r[i - from] = c->fn(c->ring[i % c->window], c->arg, id);
+	pthread_mutex_lock(&c->mu);
+	for (i = from; i < to; i++)
+		ran(c, i, r[i - from]);
+	pthread_cond_broadcast(&c->done);
+	return 1;
+}
+
+static void *
+runner_main(void *arg)
+{
+	struct runner *w = arg;
+	struct crew *c = w->crew;
 
 	pthread_mutex_lock(&c->mu);
-	for (;;) {
-		while (!c->quit && c->next >= c->n)
+	while (!c->quit)
+		if (!run_some(c, w->id))
 			pthread_cond_wait(&c->work, &c->mu);
-		if (c->quit)
-			break;
-		i = c->next++;
-		pthread_mutex_unlock(&c->mu);
-		c->fn(c->jobs + i * c->size, c->arg);
-		pthread_mutex_lock(&c->mu);
-		c->isdone[i] = 1;
-		pthread_cond_broadcast(&c->done);
-	}
 	pthread_mutex_unlock(&c->mu);
+	free(w);
 	return NULL;
 }
 
 struct crew *
-crew_new(int threads, crew_fn fn, void *arg)
+crew_new(int threads, size_t window, crew_fn fn, crew_wait_fn wait,
+    void *arg)
 {
+	struct runner *w;
 	struct crew *c;
 	int i;
 
@@ -59,43 +112,101 @@ crew_new(int threads, crew_fn fn, void *arg)
 	pthread_mutex_init(&c->mu, NULL);
 	pthread_cond_init(&c->work, NULL);
 	pthread_cond_init(&c->done, NULL);
+	c->window = window ? window : 1;
+	c->ring = xcalloc(c->window, sizeof(*c->ring));
+	c->state = xcalloc(c->window, 1);
 	c->fn = fn;
+	c->wait = wait;
 	c->arg = arg;
-	c->th = xcalloc((size_t)threads, sizeof(*c->th));
+	c->th = xcalloc(threads > 0 ? (size_t)threads : 1, sizeof(*c->th));
 	for (i = 0; i < threads; i++) {
-		if (pthread_create(&c->th[i], NULL, crew_main, c) != 0)
+		w = xmalloc(sizeof(*w));
+		w->crew = c;
+		w->id = i;
+		if (pthread_create(&c->th[i], NULL, runner_main, w) != 0)
 			diag_fail(ETV_SYS, "cannot start worker threads");
 		c->nth++;
 	}
 	return c;
 }
 
-void
-crew_round(struct crew *c, void *jobs, size_t n, size_t size)
+int
+crew_full(const struct crew *c)
 {
-	size_t i;
+	return c->filled - c->head >= c->window;
+}
 
-	pthread_mutex_lock(&c->mu);
-	if (n > c->cap) {
-		c->isdone = xrealloc(c->isdone, n);
-		c->cap = n;
-	}
-	for (i = 0; i < n; i++)
-		c->isdone[i] = 0;
-	c->jobs = jobs;
-	c->size = size;
-	c->n = n;
-	c->next = 0;
-	pthread_cond_broadcast(&c->work);
-	pthread_mutex_unlock(&c->mu);
+size_t
+crew_pending(const struct crew *c)
+{
+	return (size_t)(c->filled - c->head);
 }
 
 void
-crew_wait(struct crew *c, size_t i)
+crew_submit(struct crew *c, void *job)
 {
+	unsigned long i;
+	int r;
+
 	pthread_mutex_lock(&c->mu);
-	while (!c->isdone[i])
-		pthread_cond_wait(&c->done, &c->mu);
+	i = c->filled++;
+	c->ring[i % c->window] = job;
+	if (c->nth > 0) {
+		c->state[i % c->window] = JOB_QUEUED;
+		pthread_cond_signal(&c->work);
+		pthread_mutex_unlock(&c->mu);
+		return;
+	}
+	/* No threads: run it now, in order. */
+	c->state[i % c->window] = JOB_RUNNING;
+	c->taken = c->filled;
+	pthread_mutex_unlock(&c->mu);
+	r = c->fn(job, c->arg, 0);
+	pthread_mutex_lock(&c->mu);
+	ran(c, i, r);
+	pthread_mutex_unlock(&c->mu);
+}
+
+void *
+crew_take(struct crew *c, int block)
+{
+	void *job = NULL;
+	unsigned char st;
+
+	pthread_mutex_lock(&c->mu);
+	while (c->head < c->filled) {
+		st = c->state[c->head % c->window];
+		if (st == JOB_DONE) {
+			job = c->ring[c->head++ % c->window];
+			break;
+		}
+		if (!block)
+			break;
+		if (run_some(c, c->nth))
+			continue;
+		if (st == JOB_LATER && c->wait) {
+			pthread_mutex_unlock(&c->mu);
+			c->wait(c->arg);
+			pthread_mutex_lock(&c->mu);
+		} else
+			pthread_cond_wait(&c->done, &c->mu);
+	}
+	pthread_mutex_unlock(&c->mu);
+	return job;
+}
+
+void
+crew_done(struct crew *c, void *job)
+{
+	unsigned long i;
+
+	pthread_mutex_lock(&c->mu);
+	for (i = c->head; i < c->filled; i++)
+		if (c->ring[i % c->window] == job) {
+			c->state[i % c->window] = JOB_DONE;
+			pthread_cond_broadcast(&c->done);
+			break;
+		}
 	pthread_mutex_unlock(&c->mu);
 }
 
@@ -115,7 +226,8 @@ crew_free(struct crew *c)
 	pthread_mutex_destroy(&c->mu);
 	pthread_cond_destroy(&c->work);
 	pthread_cond_destroy(&c->done);
-	free(c->isdone);
+	free(c->ring);
+	free(c->state);
 	free(c->th);
 	free(c);
 }

@@ -12,7 +12,6 @@
 
 #include "lib/base/buf.h"
 #include "lib/base/diag.h"
-#include "lib/json/opt.h"
 #include "lib/base/progress.h"
 #include "lib/base/xmem.h"
 
@@ -66,6 +65,15 @@ at_exit(void)
 		fputs("\r\033[K", stderr);
 }
 
+/* progress_always(): --progress. */
+static int always;
+
+void
+progress_always(int on)
+{
+	always = on;
+}
+
 static int
 wanted(void)
 {
@@ -73,7 +81,7 @@ wanted(void)
 
 	if (diag_quiet)
 		return 0;
-	if (opt.progress)
+	if (always)
 		return 1;
 	if (!diag_tty())
 		return 0;

@@ -20,6 +20,14 @@ struct progress;
  */
 
 /*
+ * The --progress option: with on set, meters are drawn even when stderr
+ * is not a terminal or stdout is a pipe (-q still silences them).  The
+ * command sets it once, before its first meter (opt_common() does, for
+ * the tools' shared --progress).
+ */
+void	 progress_always(int on);
+
+/*
  * Start a meter of records and bytes, or return NULL when this process
  * does not draw (every function accepts NULL and does nothing).  total
  * is the number of input bytes expected, or 0 when unknown; with it the

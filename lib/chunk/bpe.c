@@ -36,6 +36,13 @@
 #define NWS	"[^\\s\\x{85}]"
 #define PUNCT	"[^\\s\\x{85}\\p{L}\\p{N}]"
 
+/* The pre-tokenizer patterns of the public OpenAI encodings. */
+enum bpe_pattern {
+	BPE_R50K,	/* r50k_base, p50k_base (GPT-2, GPT-3) */
+	BPE_CL100K,	/* cl100k_base (GPT-3.5, GPT-4, text-embedding-3) */
+	BPE_O200K	/* o200k_base (GPT-4o and later) */
+};
+
 /*
  * The pre-tokenizer patterns, as tiktoken writes them ("$" spelled "\z":
  * the same here, as the run before it is possessive).
@@ -192,12 +199,8 @@ canonical_b64(struct buf *tmp, const char *s, size_t n,
 	return tmp->len == n && memcmp(tmp->data, s, n) == 0;
 }
 
-/*
- * Read a rank file; on a malformed one errno is EINVAL and err says where
- * (FILE:LINE where a line is at fault).
- */
-static struct bpe *
-load(const char *path, int pat, char *err, size_t errlen)
+struct bpe *
+bpe_load(const char *path, struct buf *err)
 {
 	struct bpe *b;
 	struct buf tmp = BUF_INIT;
@@ -212,7 +215,7 @@ load(const char *path, int pat, char *err, size_t errlen)
 
 	if ((data = iox_slurp(path, &len)) == NULL) {
 		errcode = errno;
-		snprintf(err, errlen, "%s: %s", path, strerror(errcode));
+		buf_fail(err, "%s: %s", path, strerror(errcode));
 		errno = errcode;
 		return NULL;
 	}
@@ -239,7 +242,7 @@ load(const char *path, int pat, char *err, size_t errlen)
 		if (end == line)
 			continue;
 		if ((sp = memchr(line, ' ', (size_t)(end - line))) == NULL) {
-			snprintf(err, errlen, "%s:%zu: not a 'base64 rank' "
+			buf_fail(err, "%s:%zu: not a 'base64 rank' "
 			    "line", path, lineno);
 			goto bad;
 		}
@@ -248,7 +251,7 @@ load(const char *path, int pat, char *err, size_t errlen)
 		if (dlen <= 0 || !canonical_b64(&tmp, line,
 		    (size_t)(sp - line), (unsigned char *)b->pool +
 		    b->poollen, (size_t)dlen)) {
-			snprintf(err, errlen, "%s:%zu: '%.*s' is not the "
+			buf_fail(err, "%s:%zu: '%.*s' is not the "
 			    "base64 of a token", path, lineno,
 			    (int)(sp - line > 40 ? 40 : sp - line), line);
 			goto bad;
@@ -257,13 +260,13 @@ load(const char *path, int pat, char *err, size_t errlen)
 		rank = strtoul(sp + 1, &q, 10);
 		if (errno != 0 || q != end || sp[1] < '0' || sp[1] > '9' ||
 		    rank > BPE_MAX_RANK) {
-			snprintf(err, errlen, "%s:%zu: the rank is not a number "
+			buf_fail(err, "%s:%zu: the rank is not a number "
 			    "from 0 to %u", path, lineno, BPE_MAX_RANK);
 			goto bad;
 		}
 		if ((old = insert(b, (uint32_t)b->poollen, (uint32_t)dlen,
 		    (uint32_t)rank)) != NORANK) {
-			snprintf(err, errlen, "%s:%zu: duplicate token (rank "
+			buf_fail(err, "%s:%zu: duplicate token (rank "
 			    "%lu, and %lu before)", path, lineno, rank,
 			    (unsigned long)old);
 			goto bad;
@@ -277,7 +280,7 @@ load(const char *path, int pat, char *err, size_t errlen)
 			memset(rline + i, 0, (b->nrank - i) * sizeof(*rline));
 		}
 		if (rline[rank] != 0) {
-			snprintf(err, errlen, "%s:%zu: duplicate rank %lu (line "
+			buf_fail(err, "%s:%zu: duplicate rank %lu (line "
 			    "%lu)", path, lineno, rank,
 			    (unsigned long)rline[rank]);
 			goto bad;
@@ -287,14 +290,14 @@ load(const char *path, int pat, char *err, size_t errlen)
 		b->ntok++;
 	}
 	if (b->ntok == 0) {
-		snprintf(err, errlen, "%s: no tokens", path);
+		buf_fail(err, "%s: no tokens", path);
 		goto bad;
 	}
 	/* Every byte must be a token, or some text cannot be encoded. */
 	for (byte = 0; byte < 256; byte++) {
 		one = (char)byte;
 		if (lookup(b, &one, 1) == NORANK) {
-			snprintf(err, errlen, "%s: no token for the byte 0x%02x "
+			buf_fail(err, "%s: no token for the byte 0x%02x "
 			    "(a rank file has one for each of the 256 bytes)",
 			    path, byte);
 			goto bad;
@@ -311,13 +314,12 @@ load(const char *path, int pat, char *err, size_t errlen)
 	free(rline);
 	free(data);
 	buf_release(&tmp);
-	b->pat = pat >= 0 ? (enum bpe_pattern)pat :
-	    guess_pattern(path, b->ntok);
+	b->pat = guess_pattern(path, b->ntok);
 	b->re = pcre2_compile((PCRE2_SPTR)patterns[b->pat],
 	    PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_UCP, &errcode, &erroff,
 	    NULL);
 	if (b->re == NULL) {
-		snprintf(err, errlen, "cannot compile the %s pattern (%d)",
+		buf_fail(err, "cannot compile the %s pattern (%d)",
 		    pattern_names[b->pat], errcode);
 		bpe_free(b);
 		errno = ENOMEM;
@@ -333,19 +335,6 @@ bad:
 	bpe_free(b);
 	errno = EINVAL;
 	return NULL;
-}
-
-struct bpe *
-bpe_load(const char *path, char *err, size_t errlen)
-{
-	return load(path, -1, err, errlen);
-}
-
-struct bpe *
-bpe_load_pattern(const char *path, enum bpe_pattern pat, char *err,
-    size_t errlen)
-{
-	return load(path, (int)pat, err, errlen);
 }
 
 void

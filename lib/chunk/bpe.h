@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/base/buf.h"
+
 /*
  * A tokenizer as OpenAI's tiktoken defines it: a pre-tokenizer (a regular
  * expression run with PCRE2 in UTF and UCP mode) cuts the text into pieces
@@ -20,13 +22,6 @@
 struct bpe;
 struct bpe_work;
 
-/* The pre-tokenizer patterns of the public OpenAI encodings. */
-enum bpe_pattern {
-	BPE_R50K,	/* r50k_base, p50k_base (GPT-2, GPT-3) */
-	BPE_CL100K,	/* cl100k_base (GPT-3.5, GPT-4, text-embedding-3) */
-	BPE_O200K	/* o200k_base (GPT-4o and later) */
-};
-
 /* The largest rank a rank file may give (2^24 - 1). */
 #define BPE_MAX_RANK	16777215u
 
@@ -39,16 +34,12 @@ enum bpe_pattern {
  * (it contains "r50k", "p50k", "gpt2", "cl100k" or "o200k"), or else from
  * the size of the vocabulary (under 60000 tokens r50k, under 150000
  * cl100k, o200k above).  Returns NULL on failure with a message in err
- * (errlen bytes) and errno set: EINVAL for a malformed file, the message
- * then "FILE:LINE: ..." ("FILE: ..." when no one line is at fault), else
- * the reason the file could not be read.  The caller frees the result
- * with bpe_free().
+ * and errno set: EINVAL for a malformed file, the message then
+ * "FILE:LINE: ..." ("FILE: ..." when no one line is at fault), else the
+ * reason the file could not be read.  The caller frees the result with
+ * bpe_free().
  */
-struct bpe *bpe_load(const char *path, char *err, size_t errlen);
-
-/* The same with the pattern given. */
-struct bpe *bpe_load_pattern(const char *path, enum bpe_pattern,
-	    char *err, size_t errlen);
+struct bpe *bpe_load(const char *path, struct buf *err);
 
 /* Free a tokenizer.  NULL is accepted. */
 void	 bpe_free(struct bpe *);

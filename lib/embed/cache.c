@@ -43,7 +43,7 @@ static const char schema[] =
     "CREATE UNIQUE INDEX IF NOT EXISTS vectors_key ON vectors (h1, h2);";
 
 struct cache *
-cache_open(const char *path, int *soft, char *err, size_t errlen)
+cache_open(const char *path, int *soft, struct buf *err)
 {
 	struct cache *c;
 	int rc, tries;
@@ -74,7 +74,7 @@ fail:
 	*soft = rc == SQLITE_FULL || rc == SQLITE_CORRUPT ||
 	    rc == SQLITE_NOTADB || (c->db &&
 	    sqlite3_extended_errcode(c->db) == SQLITE_IOERR_WRITE);
-	snprintf(err, errlen, "cache '%s': %s", path, c->db ?
+	buf_fail(err, "cache '%s': %s", path, c->db ?
 	    sqlite3_errmsg(c->db) : "cannot open");
 	cache_close(c);
 	return NULL;

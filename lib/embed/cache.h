@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 
+#include "lib/base/buf.h"
+
 /*
  * One SQLite database file holds vectors keyed by a 128-bit XXH3 of the
  * model identity and the text.  Rows are appended in the order they are
@@ -21,12 +23,11 @@ struct cache;
 
 /*
  * Open or create the cache file.  Returns it, or NULL with a message in
- * err (errlen bytes) and *soft set to 1 when the disk is full or the file
+ * err and *soft set to 1 when the disk is full or the file
  * is damaged (failures a caller may take as "no cache"), 0 for any other
  * (a path that cannot be opened).  Free with cache_close().
  */
-struct cache *cache_open(const char *path, int *soft, char *err,
-	    size_t errlen);
+struct cache *cache_open(const char *path, int *soft, struct buf *err);
 
 /* Close the cache (an open transaction is committed).  NULL is accepted. */
 void	 cache_close(struct cache *);

@@ -50,7 +50,7 @@ base_name(const char *dir)
 
 int
 embed_open(struct embed_model **mp, const char *spec,
-    const struct embed_params *p, char *err, size_t errlen)
+    const struct embed_params *p, struct buf *err)
 {
 	struct embed_model *m;
 	char *base;
@@ -64,8 +64,8 @@ embed_open(struct embed_model **mp, const char *spec,
 		m->key = xstrdup(m->name);
 	} else if (strncmp(spec, "model2vec:", 10) == 0 && spec[10]) {
 		m->backend = EMBED_MODEL2VEC;
-		if ((m->m2v = model2vec_open(spec + 10, p->max_tokens, err,
-		    errlen)) == NULL) {
+		if ((m->m2v = model2vec_open(spec + 10, p->max_tokens,
+		    err)) == NULL) {
 			free(m);
 			return ETV_SYS;
 		}
@@ -88,7 +88,7 @@ embed_open(struct embed_model **mp, const char *spec,
 		    fmt("openai:%s@%s", m->remote, base);
 		free(base);
 	} else {
-		snprintf(err, errlen, "unknown model '%s' (use hash, "
+		buf_fail(err, "unknown model '%s' (use hash, "
 		    "model2vec:DIR or openai:NAME)", spec);
 		free(m);
 		return ETV_USAGE;

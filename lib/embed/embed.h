@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 
+#include "lib/base/buf.h"
+
 /*
  * A model is named by a spec, as given to --model:
  *   hash              the built-in feature-hashing embedder (hashembed.h)
@@ -45,10 +47,10 @@ struct embed_model {
  * Open the model named by spec.  Returns ETV_OK and stores a model the
  * caller frees with embed_close() in *mp; otherwise returns ETV_USAGE
  * (a bad spec) or ETV_SYS (a model that cannot be loaded) with a message
- * in err (errlen bytes).
+ * in err.
  */
 int	 embed_open(struct embed_model **mp, const char *spec,
-	    const struct embed_params *, char *err, size_t errlen);
+	    const struct embed_params *, struct buf *err);
 
 /*
  * Set the vector size of a remote model once the server has told it, and

@@ -17,6 +17,7 @@
 #include "lib/base/buf.h"
 #include "lib/base/diag.h"
 #include "lib/embed/http.h"
+#include "lib/json/record.h"
 #include "lib/json/jsonscan.h"
 #include "lib/text/text.h"
 #include "lib/embed/vec.h"
@@ -106,6 +107,14 @@ http_free(struct http_client *c)
 }
 
 void
+http_job_init(struct http_job *j)
+{
+	memset(j, 0, sizeof(*j));
+	buf_init(&j->body);
+	buf_init(&j->resp);
+}
+
+void
 http_job_release(struct http_job *j)
 {
 	buf_release(&j->body);
@@ -164,82 +173,16 @@ header_cb(char *p, size_t size, size_t n, void *arg)
 }
 
 /*
- * Append s[0..n) to b as a JSON string, as json_dumps() writes it (UTF-8
- * as is, control characters escaped).  Returns 0 when s is not valid
- * UTF-8 (b then holds part of it).
+ * Append s[0..n) to b as a JSON string (rec_quote).  Returns 0 when s is
+ * not valid UTF-8.
  */
 static int
 add_string(struct buf *b, const char *s, size_t n)
 {
-	static const char hex[] = "0123456789abcdef";
-	const uint64_t ones = 0x0101010101010101ULL;
-	const uint64_t highs = 0x8080808080808080ULL;
-	size_t i = 0, run;
-	uint64_t x, t;
-	int wide = 0;
-	unsigned char ch;
-	char *o;
-
-	buf_grow(b, n + 2);
-	buf_addc(b, '"');
-	while (i < n) {
-		/* A run of bytes that need no escape, eight at a time. */
-		for (run = i; n - run >= 8; run += 8) {
-			memcpy(&x, s + run, 8);
-			t = (x - 0x20 * ones) | ((x ^ 0x22 * ones) - ones) |
-			    ((x ^ 0x5c * ones) - ones);
-			wide |= (x & highs) != 0;
-			if ((t & ~x & highs) != 0)
-				break;
-		}
-		while (run < n && (unsigned char)s[run] >= 0x20 &&
-		    s[run] != '"' && s[run] != '\\') {
-			wide |= (unsigned char)s[run] >= 0x80;
-			run++;
-		}
-		buf_add(b, s + i, run - i);
-		if ((i = run) == n)
-			break;
-		ch = (unsigned char)s[i++];
-		buf_grow(b, 6);
-		o = b->data + b->len;
-		o[0] = '\\';
-		switch (ch) {
-		case '"':
-		case '\\':
-			o[1] = (char)ch;
-			b->len += 2;
-			break;
-		case '\b':
-			o[1] = 'b';
-			b->len += 2;
-			break;
-		case '\f':
-			o[1] = 'f';
-			b->len += 2;
-			break;
-		case '\n':
-			o[1] = 'n';
-			b->len += 2;
-			break;
-		case '\r':
-			o[1] = 'r';
-			b->len += 2;
-			break;
-		case '\t':
-			o[1] = 't';
-			b->len += 2;
-			break;
-		default:
-			memcpy(o + 1, "u00", 3);
-			o[4] = hex[ch >> 4];
-			o[5] = hex[ch & 15];
-			b->len += 6;
-			break;
-		}
-	}
-	buf_addc(b, '"');
-	return !wide || utf8_invalid(s, n) < 0;
+	if (utf8_invalid(s, n) >= 0)
+		return 0;
+	rec_quote(b, s, n);
+	return 1;
 }
 
 /* The request body, written directly; 0 when a text is not UTF-8. */
@@ -546,7 +489,7 @@ parse_response(struct http_client *c, struct http_job *j, char *why,
     size_t whylen)
 {
 	json_t *doc, *data, *item, *idx;
-	const char *verr;
+	struct buf verr = BUF_INIT;
 	unsigned char *seen;
 	json_error_t jerr;
 	float *v = NULL;
@@ -555,7 +498,7 @@ parse_response(struct http_client *c, struct http_job *j, char *why,
 
 	if (parse_fast(c, j))
 		return NULL;
-	doc = json_loadb(j->resp.data ? j->resp.data : "", j->resp.len, 0,
+	doc = json_loadb(j->resp.data, j->resp.len, 0,
 	    &jerr);
 	if (doc == NULL) {
 		snprintf(why, whylen, "response is not JSON: %s", jerr.text);
@@ -589,7 +532,7 @@ parse_response(struct http_client *c, struct http_job *j, char *why,
 		    &verr);
 		if (d < 0) {
 			snprintf(why, whylen, "response item %zu: %s", i,
-			    verr);
+			    verr.data);
 			goto bad;
 		}
 		if (j->dims == 0) {
@@ -618,6 +561,7 @@ parse_response(struct http_client *c, struct http_job *j, char *why,
 	c->dims = j->dims;
 	return NULL;
 bad:
+	buf_release(&verr);
 	free(v);
 	free(seen);
 	free(j->vecs);
@@ -846,12 +790,6 @@ http_wait(struct http_client *c)
 			timeout = next - now < 0 ? 0 : (long)(next - now);
 		curl_multi_poll(c->multi, NULL, 0, (int)timeout, NULL);
 	}
-}
-
-size_t
-http_outstanding(const struct http_client *c)
-{
-	return c->outstanding;
 }
 
 unsigned long

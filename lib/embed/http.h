@@ -29,9 +29,10 @@ struct http_params {
 };
 
 /*
- * One batch request.  The caller sets texts, lens, n and arg, submits it
- * and gets it back from http_wait() when it is finished; the rest is
- * filled by the client.  Release with http_job_release().
+ * One batch request.  The caller sets it up with http_job_init(), sets
+ * texts, lens, n and arg, submits it and gets it back from http_wait()
+ * when it is finished; the rest is filled by the client.  Release with
+ * http_job_release().
  */
 struct http_job {
 	const char	**texts;	/* inputs; borrowed until finished */
@@ -69,9 +70,6 @@ void	 http_submit(struct http_client *, struct http_job *);
  */
 struct http_job *http_wait(struct http_client *);
 
-/* Jobs submitted and not yet returned by http_wait. */
-size_t	 http_outstanding(const struct http_client *);
-
 /* HTTP requests made so far (retries included). */
 unsigned long http_requests(const struct http_client *);
 
@@ -82,6 +80,9 @@ unsigned long http_requests(const struct http_client *);
  * it with free(3).
  */
 char	*http_url_redact(const char *url);
+
+/* Make j an empty job, all zero but for its buffers (BUF_INIT). */
+void	 http_job_init(struct http_job *j);
 
 /* Free a job's buffers and results (not the job itself). */
 void	 http_job_release(struct http_job *);

@@ -2,6 +2,7 @@
 /* SPDX-License-Identifier: MIT */
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,13 +84,25 @@ element(const struct safetensors_tensor *t, uint64_t i)
 	}
 }
 
+/*
+ * Free the half-open model and return NULL, with the message fmt in err
+ * (with fmt NULL, err holds it already).
+ */
 static struct model2vec *
-open_fail(struct model2vec *m, char *err, size_t errlen, const char *fmt,
-    const char *a)
+open_fail(struct model2vec *m, struct buf *err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static struct model2vec *
+open_fail(struct model2vec *m, struct buf *err, const char *fmt, ...)
 {
-	/* With fmt NULL, err already holds the message. */
-	if (fmt)
-		snprintf(err, errlen, fmt, a);
+	va_list ap;
+
+	if (fmt) {
+		buf_reset(err);
+		va_start(ap, fmt);
+		buf_vprintf(err, fmt, ap);
+		va_end(ap);
+	}
 	model2vec_close(m);
 	return NULL;
 }
@@ -105,8 +118,8 @@ path_in(const char *dir, const char *file)
 
 /* Read config.json; a missing file means the defaults. */
 static int
-read_config(struct model2vec *m, const char *path, uint64_t *h, char *err,
-    size_t errlen)
+read_config(struct model2vec *m, const char *path, uint64_t *h,
+    struct buf *err)
 {
 	json_error_t jerr;
 	json_t *cfg, *v;
@@ -121,7 +134,7 @@ read_config(struct model2vec *m, const char *path, uint64_t *h, char *err,
 	cfg = json_loadb(raw, len, 0, &jerr);
 	free(raw);
 	if (!json_is_object(cfg)) {
-		snprintf(err, errlen, "%s: not a JSON object", path);
+		buf_fail(err, "%s: not a JSON object", path);
 		json_decref(cfg);
 		return -1;
 	}
@@ -147,8 +160,7 @@ check_mapping(const struct model2vec *m)
 }
 
 struct model2vec *
-model2vec_open(const char *dir, size_t max_tokens, char *err,
-    size_t errlen)
+model2vec_open(const char *dir, size_t max_tokens, struct buf *err)
 {
 	struct model2vec *m;
 	uint64_t hs[3];
@@ -160,23 +172,23 @@ model2vec_open(const char *dir, size_t max_tokens, char *err,
 	m = xcalloc(1, sizeof(*m));
 	m->max_tokens = max_tokens;
 	path = path_in(dir, "model.safetensors");
-	m->st = safetensors_open(path, err, errlen);
+	m->st = safetensors_open(path, err);
 	free(path);
 	if (m->st == NULL)
-		return open_fail(m, err, errlen, NULL, NULL);
+		return open_fail(m, err, NULL);
 	if ((m->emb = safetensors_find(m->st, "embeddings")) == NULL &&
 	    (m->emb = safetensors_find(m->st, "embedding.weight")) == NULL)
-		return open_fail(m, err, errlen, "%s: model.safetensors has "
+		return open_fail(m, err, "%s: model.safetensors has "
 		    "no tensor 'embeddings'", dir);
 	if (m->emb->ndim != 2 || m->emb->shape[0] == 0 ||
 	    m->emb->shape[1] == 0 || m->emb->shape[1] > 65536)
-		return open_fail(m, err, errlen, "%s: tensor 'embeddings' is "
+		return open_fail(m, err, "%s: tensor 'embeddings' is "
 		    "not a [rows, dims] matrix", dir);
 	if (m->emb->dtype != SAFETENSORS_F32 &&
 	    m->emb->dtype != SAFETENSORS_F16 &&
 	    m->emb->dtype != SAFETENSORS_BF16 &&
 	    m->emb->dtype != SAFETENSORS_I8)
-		return open_fail(m, err, errlen, "%s: tensor 'embeddings' "
+		return open_fail(m, err, "%s: tensor 'embeddings' "
 		    "must be F32, F16, BF16 or I8", dir);
 	m->rows = (size_t)m->emb->shape[0];
 	m->dims = (size_t)m->emb->shape[1];
@@ -184,32 +196,32 @@ model2vec_open(const char *dir, size_t max_tokens, char *err,
 	m->mapping = safetensors_find(m->st, "mapping");
 	if (m->weights && (m->weights->ndim != 1 ||
 	    m->weights->dtype > SAFETENSORS_F64))
-		return open_fail(m, err, errlen, "%s: tensor 'weights' must "
+		return open_fail(m, err, "%s: tensor 'weights' must "
 		    "be a vector of floats", dir);
 	if (m->mapping && (m->mapping->ndim != 1 ||
 	    m->mapping->dtype < SAFETENSORS_I8 ||
 	    m->mapping->dtype == SAFETENSORS_OTHER))
-		return open_fail(m, err, errlen, "%s: tensor 'mapping' must "
+		return open_fail(m, err, "%s: tensor 'mapping' must "
 		    "be a vector of integers", dir);
 	if (m->mapping && check_mapping(m) == -1)
-		return open_fail(m, err, errlen, "%s: tensor 'mapping' names "
+		return open_fail(m, err, "%s: tensor 'mapping' names "
 		    "a row beyond 'embeddings'", dir);
 
 	tok = path_in(dir, "tokenizer.json");
-	m->wp = wordpiece_load(tok, err, errlen);
+	m->wp = wordpiece_load(tok, err);
 	if (m->wp == NULL) {
 		free(tok);
-		return open_fail(m, err, errlen, NULL, NULL);
+		return open_fail(m, err, NULL);
 	}
 	vocab = wordpiece_vocab_size(m->wp);
 	if ((m->mapping ? (size_t)m->mapping->count : m->rows) < vocab) {
 		free(tok);
-		return open_fail(m, err, errlen, "%s: the tokenizer has more "
+		return open_fail(m, err, "%s: the tokenizer has more "
 		    "tokens than the model has rows", dir);
 	}
 	if (m->weights && (size_t)m->weights->count < vocab) {
 		free(tok);
-		return open_fail(m, err, errlen, "%s: tensor 'weights' is "
+		return open_fail(m, err, "%s: tensor 'weights' is "
 		    "shorter than the vocabulary", dir);
 	}
 	bytes = (const unsigned char *)iox_slurp(tok, &len);
@@ -217,10 +229,10 @@ model2vec_open(const char *dir, size_t max_tokens, char *err,
 	hs[1] = bytes ? hash64(bytes, len) : 0;
 	free((void *)bytes);
 	path = path_in(dir, "config.json");
-	r = read_config(m, path, &hs[2], err, errlen);
+	r = read_config(m, path, &hs[2], err);
 	free(path);
 	if (r == -1)
-		return open_fail(m, err, errlen, NULL, NULL);
+		return open_fail(m, err, NULL);
 	bytes = safetensors_bytes(m->st, &len);
 	hs[0] = hash64(bytes, len);
 	hash_tag(m->digest, hs, sizeof(hs));

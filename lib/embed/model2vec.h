@@ -22,12 +22,11 @@ struct model2vec;
 struct model2vec_scratch;
 
 /*
- * Load the model in dir.  Returns it, or NULL with a message in err
- * (errlen bytes) when a file is missing, unreadable, truncated or
+ * Load the model in dir.  Returns it, or NULL with a message in err when a file is missing, unreadable, truncated or
  * inconsistent.  Free with model2vec_close().
  */
 struct model2vec *model2vec_open(const char *dir, size_t max_tokens,
-	    char *err, size_t errlen);
+	    struct buf *err);
 
 /* Free a model.  NULL is accepted. */
 void	 model2vec_close(struct model2vec *);

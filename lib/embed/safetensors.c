@@ -63,13 +63,13 @@ safetensors_half(uint16_t h)
 }
 
 static void
-fail(char *err, size_t errlen, struct safetensors *st, const char *path,
+fail(struct buf *err, struct safetensors *st, const char *path,
     const char *why, const char *name)
 {
 	if (name)
-		snprintf(err, errlen, "%s: tensor '%s': %s", path, name, why);
+		buf_fail(err, "%s: tensor '%s': %s", path, name, why);
 	else
-		snprintf(err, errlen, "%s: %s", path, why);
+		buf_fail(err, "%s: %s", path, why);
 	safetensors_close(st);
 }
 
@@ -129,7 +129,7 @@ parse_tensor(struct safetensors *st, const char *name, json_t *v,
 }
 
 struct safetensors *
-safetensors_open(const char *path, char *err, size_t errlen)
+safetensors_open(const char *path, struct buf *err)
 {
 	struct safetensors *st;
 	const char *key, *why;
@@ -141,7 +141,7 @@ safetensors_open(const char *path, char *err, size_t errlen)
 	int fd, i;
 
 	if ((fd = open(path, O_RDONLY)) == -1 || fstat(fd, &sb) == -1) {
-		snprintf(err, errlen, "cannot open '%s': %s", path,
+		buf_fail(err, "cannot open '%s': %s", path,
 		    strerror(errno));
 		if (fd != -1)
 			close(fd);
@@ -149,14 +149,14 @@ safetensors_open(const char *path, char *err, size_t errlen)
 	}
 	if (sb.st_size < 8) {
 		close(fd);
-		snprintf(err, errlen, "%s: not a safetensors file (too short)",
+		buf_fail(err, "%s: not a safetensors file (too short)",
 		    path);
 		return NULL;
 	}
 	map = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	close(fd);
 	if (map == MAP_FAILED) {
-		snprintf(err, errlen, "cannot map '%s': %s", path,
+		buf_fail(err, "cannot map '%s': %s", path,
 		    strerror(errno));
 		return NULL;
 	}
@@ -166,14 +166,14 @@ safetensors_open(const char *path, char *err, size_t errlen)
 	for (hlen = 0, i = 7; i >= 0; i--)
 		hlen = hlen << 8 | st->map[i];
 	if (hlen > st->size - 8 || hlen > MAX_HEADER || hlen < 2) {
-		fail(err, errlen, st, path, "header length is beyond the end "
+		fail(err, st, path, "header length is beyond the end "
 		    "of the file (truncated or not safetensors)", NULL);
 		return NULL;
 	}
 	hdr = json_loadb((const char *)st->map + 8, (size_t)hlen, 0, &jerr);
 	if (hdr == NULL || !json_is_object(hdr)) {
 		json_decref(hdr);
-		fail(err, errlen, st, path, "header is not a JSON object",
+		fail(err, st, path, "header is not a JSON object",
 		    NULL);
 		return NULL;
 	}
@@ -183,7 +183,7 @@ safetensors_open(const char *path, char *err, size_t errlen)
 			continue;
 		if ((why = parse_tensor(st, key, v, st->size - 8 - hlen,
 		    st->map + 8 + hlen)) != NULL) {
-			fail(err, errlen, st, path, why, key);
+			fail(err, st, path, why, key);
 			json_decref(hdr);
 			return NULL;
 		}

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/base/buf.h"
+
 /*
  * The format: an 8-byte little-endian header length N, N bytes of JSON
  * ({"name": {"dtype": "F32", "shape": [r, c], "data_offsets": [b, e]},
@@ -42,12 +44,10 @@ struct safetensors_tensor {
 struct safetensors;
 
 /*
- * Map and check a file.  Returns it, or NULL with a message in err
- * (errlen bytes) when it cannot be read or is not a well-formed
- * safetensors file.  Free with safetensors_close().
+ * Map and check a file.  Returns it, or NULL with a message in err when
+ * it cannot be read or is not a well-formed safetensors file.  Free with safetensors_close().
  */
-struct safetensors *safetensors_open(const char *path, char *err,
-	    size_t errlen);
+struct safetensors *safetensors_open(const char *path, struct buf *err);
 
 /* The tensor of that name (borrowed, valid until close), or NULL. */
 const struct safetensors_tensor *safetensors_find(const struct safetensors *,

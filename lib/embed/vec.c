@@ -239,7 +239,7 @@ vec_base64_text(struct buf *b, const float *v, size_t n)
 }
 
 long
-vec_from_base64(const char *s, size_t n, float **out, const char **why)
+vec_from_base64(const char *s, size_t n, float **out, struct buf *err)
 {
 	unsigned char *raw;
 	size_t i;
@@ -251,9 +251,8 @@ vec_from_base64(const char *s, size_t n, float **out, const char **why)
 	len = base64_decode(s, n, raw);
 	if (len <= 0 || len % 4 != 0) {
 		free(raw);
-		*why = len == 0 ? "embedding is empty" :
-		    "embedding is not base64 of float32 values";
-		return -1;
+		return buf_fail(err, "%s", len == 0 ? "embedding is empty" :
+		    "embedding is not base64 of float32 values");
 	}
 	f = xmalloc((size_t)len);
 	vec_from_le(raw, (size_t)len / 4, f);
@@ -261,8 +260,8 @@ vec_from_base64(const char *s, size_t n, float **out, const char **why)
 	for (i = 0; i < (size_t)len / 4; i++) {
 		if (!isfinite(f[i])) {
 			free(f);
-			*why = "embedding element is not finite";
-			return -1;
+			return buf_fail(err, "embedding element is not "
+			    "finite");
 		}
 	}
 	*out = f;
@@ -270,7 +269,7 @@ vec_from_base64(const char *s, size_t n, float **out, const char **why)
 }
 
 long
-vec_from_json(const json_t *v, float **out, const char **why)
+vec_from_json(const json_t *v, float **out, struct buf *err)
 {
 	size_t n, i;
 	double d;
@@ -279,8 +278,7 @@ vec_from_json(const json_t *v, float **out, const char **why)
 	*out = NULL;
 	if (json_is_array(v)) {
 		if ((n = json_array_size(v)) == 0) {
-			*why = "embedding is empty";
-			return -1;
+			return buf_fail(err, "embedding is empty");
 		}
 		f = xmalloc(n * sizeof(*f));
 		for (i = 0; i < n; i++) {
@@ -288,14 +286,14 @@ vec_from_json(const json_t *v, float **out, const char **why)
 
 			if (!json_is_number(x)) {
 				free(f);
-				*why = "embedding has a non-number element";
-				return -1;
+				return buf_fail(err, "embedding has a "
+				    "non-number element");
 			}
 			d = json_number_value(x);
 			if (!isfinite(d) || fabs(d) > 3.4028234663852886e38) {
 				free(f);
-				*why = "embedding element is not a float32";
-				return -1;
+				return buf_fail(err, "embedding element is "
+				    "not a float32");
 			}
 			f[i] = (float)d;
 		}
@@ -304,9 +302,9 @@ vec_from_json(const json_t *v, float **out, const char **why)
 	}
 	if (json_is_string(v))
 		return vec_from_base64(json_string_value(v),
-		    json_string_length(v), out, why);
-	*why = "embedding is neither an array of numbers nor a base64 string";
-	return -1;
+		    json_string_length(v), out, err);
+	return buf_fail(err, "embedding is neither an array of numbers nor a "
+	    "base64 string");
 }
 
 double

@@ -13,14 +13,14 @@
  * Read an embedding from a record member: either an array of numbers or a
  * base64 string of little-endian float32 values.  On success returns the
  * number of dimensions and stores a vector the caller frees with free(3)
- * in *out.  Returns -1 with *why set (static text) when the value is
- * neither form, has non-finite or out-of-range numbers, or is empty.
+ * in *out.  Returns -1 with a message in err when the value is neither
+ * form, has non-finite or out-of-range numbers, or is empty.
  */
-long	 vec_from_json(const json_t *, float **out, const char **why);
+long	 vec_from_json(const json_t *, float **out, struct buf *err);
 
 /* The same for the text of a base64 string, s[0..n). */
 long	 vec_from_base64(const char *s, size_t n, float **out,
-	    const char **why);
+	    struct buf *err);
 
 /*
  * Append an embedding to b as JSON: vec_json_text writes an array in which

@@ -137,17 +137,17 @@ flag(const json_t *o, const char *name, int dflt)
 }
 
 static struct wordpiece *
-load_fail(struct wordpiece *wp, json_t *doc, char *err, size_t errlen,
+load_fail(struct wordpiece *wp, json_t *doc, struct buf *err,
     const char *path, const char *why)
 {
-	snprintf(err, errlen, "%s: %s", path, why);
+	buf_fail(err, "%s: %s", path, why);
 	json_decref(doc);
 	wordpiece_free(wp);
 	return NULL;
 }
 
 struct wordpiece *
-wordpiece_load(const char *path, char *err, size_t errlen)
+wordpiece_load(const char *path, struct buf *err)
 {
 	json_t *doc, *model, *vocab, *norm, *pre, *v;
 	struct wordpiece *wp;
@@ -157,7 +157,7 @@ wordpiece_load(const char *path, char *err, size_t errlen)
 	json_int_t id;
 
 	if ((doc = json_load_file(path, 0, &jerr)) == NULL) {
-		snprintf(err, errlen, "%s: %s", path, jerr.text);
+		buf_fail(err, "%s: %s", path, jerr.text);
 		return NULL;
 	}
 	wp = xcalloc(1, sizeof(*wp));
@@ -166,7 +166,7 @@ wordpiece_load(const char *path, char *err, size_t errlen)
 	vocab = json_object_get(model, "vocab");
 	type = json_string_value(json_object_get(model, "type"));
 	if (!json_is_object(vocab) || (type && strcmp(type, "WordPiece")))
-		return load_fail(wp, doc, err, errlen, path,
+		return load_fail(wp, doc, err, path,
 		    "not a WordPiece tokenizer (model.type, model.vocab)");
 	if ((v = json_object_get(model, "continuing_subword_prefix")) &&
 	    json_is_string(v))
@@ -181,7 +181,7 @@ wordpiece_load(const char *path, char *err, size_t errlen)
 	json_object_foreach(vocab, tok, v) {
 		if (!json_is_integer(v) || (id = json_integer_value(v)) < 0 ||
 		    id >= INT32_MAX)
-			return load_fail(wp, doc, err, errlen, path,
+			return load_fail(wp, doc, err, path,
 			    "vocabulary ids must be non-negative integers");
 		tlen = strlen(tok);
 		if (plen && tlen > plen && memcmp(tok, prefix, plen) == 0)
@@ -200,7 +200,7 @@ wordpiece_load(const char *path, char *err, size_t errlen)
 	if (norm && !json_is_null(norm)) {
 		type = json_string_value(json_object_get(norm, "type"));
 		if (type == NULL || strcmp(type, "BertNormalizer") != 0)
-			return load_fail(wp, doc, err, errlen, path,
+			return load_fail(wp, doc, err, path,
 			    "unsupported normalizer (only BertNormalizer)");
 		wp->normalize = 1;
 		wp->clean = flag(norm, "clean_text", 1);
@@ -211,7 +211,7 @@ wordpiece_load(const char *path, char *err, size_t errlen)
 	pre = json_object_get(doc, "pre_tokenizer");
 	type = json_string_value(json_object_get(pre, "type"));
 	if (type == NULL || strcmp(type, "BertPreTokenizer") != 0)
-		return load_fail(wp, doc, err, errlen, path,
+		return load_fail(wp, doc, err, path,
 		    "unsupported pre_tokenizer (only BertPreTokenizer)");
 	json_decref(doc);
 	return wp;
@@ -227,12 +227,6 @@ wordpiece_free(struct wordpiece *wp)
 	if (wp->cont.tab)
 		vocab_free(&wp->cont);
 	free(wp);
-}
-
-int32_t
-wordpiece_unk(const struct wordpiece *wp)
-{
-	return wp->unk;
 }
 
 size_t

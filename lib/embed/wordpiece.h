@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/base/buf.h"
+
 /*
  * A tokenizer as Hugging Face tokenizers saves it (tokenizer.json) with
  * model type "WordPiece", the BERT normaliser and the BERT pre-tokenizer:
@@ -27,17 +29,13 @@ struct wordpiece;
 struct wordpiece_scratch;
 
 /*
- * Load a tokenizer.json.  Returns it, or NULL with a message in err
- * (errlen bytes) when the file cannot be read or is not a WordPiece
- * tokenizer.  Free with wordpiece_free().
+ * Load a tokenizer.json.  Returns it, or NULL with a message in err when
+ * the file cannot be read or is not a WordPiece tokenizer.  Free with wordpiece_free().
  */
-struct wordpiece *wordpiece_load(const char *path, char *err, size_t errlen);
+struct wordpiece *wordpiece_load(const char *path, struct buf *err);
 
 /* Free a tokenizer.  NULL is accepted. */
 void	 wordpiece_free(struct wordpiece *);
-
-/* The id of the unknown token, or -1 when it has none. */
-int32_t	 wordpiece_unk(const struct wordpiece *);
 
 /* One more than the largest token id. */
 size_t	 wordpiece_vocab_size(const struct wordpiece *);

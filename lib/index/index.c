@@ -35,7 +35,7 @@ static const char *const provenance[] = {
 long
 ix_record_vector(struct rec_item *it, const json_t *rec, float **vp)
 {
-	const char *why;
+	struct buf why = BUF_INIT;
 	json_t *e;
 	long d;
 
@@ -43,8 +43,8 @@ ix_record_vector(struct rec_item *it, const json_t *rec, float **vp)
 		return rec_malformed(it, "field '%s' is missing (embed the "
 		    "records first: etv embed)", IX_EMBEDDING), -1;
 	if ((d = vec_from_json(e, vp, &why)) < 0)
-		return rec_malformed(it, "field '%s': %s", IX_EMBEDDING,
-		    why), -1;
+		rec_malformed(it, "field '%s': %s", IX_EMBEDDING, why.data);
+	buf_release(&why);
 	return d;
 }
 
@@ -430,7 +430,7 @@ vector_fits(struct ix_write *in, struct rec_item *it, long d,
 void
 ix_upsert(struct ix_write *in, struct rec_item *it, json_t *rec)
 {
-	const char *id, *why, *model, *hash = "", *group, *gk;
+	const char *id, *model, *hash = "", *group, *gk;
 	char num[64];
 	size_t idlen, hlen = 0, glen, gklen;
 	uint32_t s, r;
@@ -439,10 +439,8 @@ ix_upsert(struct ix_write *in, struct rec_item *it, json_t *rec)
 	long d;
 	int bad, known, had;
 
-	if ((id = jsonx_string(rec, in->id_field, &idlen, &why)) == NULL) {
-		rec_malformed(it, "%s", why);
+	if ((id = rec_string(it, rec, in->id_field, &idlen)) == NULL)
 		return;
-	}
 	if (record_group(it, rec, in->meta.by, num, &group, &glen) == -1)
 		return;
 	if (in->ids) {
@@ -500,7 +498,7 @@ out:
 void
 ix_delete(struct ix_write *in, struct rec_item *it, json_t *rec)
 {
-	const char *id, *why;
+	const char *id;
 	size_t idlen;
 	uint32_t s, r;
 	json_t *v;
@@ -521,11 +519,8 @@ ix_delete(struct ix_write *in, struct rec_item *it, json_t *rec)
 		}
 		id = json_string_value(v);
 		idlen = json_string_length(v);
-	} else if ((id = jsonx_string(rec, in->id_field, &idlen, &why)) ==
-	    NULL) {
-		rec_malformed(it, "%s", why);
+	} else if ((id = rec_string(it, rec, in->id_field, &idlen)) == NULL)
 		return;
-	}
 	if (json_object_getn(in->ids, id, idlen) != NULL)
 		return;		/* named twice */
 	set_add(in->ids, id, idlen);

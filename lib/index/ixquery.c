@@ -535,11 +535,11 @@ fast_query(struct rec_item *it, struct worker *w, float **vec,
     const char **model)
 {
 	const struct jsonscan_member *e, *m;
-	const char *why;
+	struct buf why = BUF_INIT;
 	size_t n;
 	long d;
 
-	if (it->bad || !jsonscan_record(it->line, it->len, &w->scan) ||
+	if (!rec_scan(it, &w->scan) ||
 	    jsonscan_get(&w->scan, "hits") != NULL ||
 	    (e = jsonscan_get(&w->scan, IX_EMBEDDING)) == NULL ||
 	    !e->string || e->escaped)
@@ -557,7 +557,8 @@ fast_query(struct rec_item *it, struct worker *w, float **vec,
 		}
 	}
 	if ((d = vec_from_base64(e->val, e->vallen, vec, &why)) < 0)
-		rec_malformed(it, "field '%s': %s", IX_EMBEDDING, why);
+		rec_malformed(it, "field '%s': %s", IX_EMBEDDING, why.data);
+	buf_release(&why);
 	return d;
 }
 

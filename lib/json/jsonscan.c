@@ -341,5 +341,5 @@ jsonscan_text(const struct jsonscan_member *m, struct buf *b, size_t *n)
 		}
 	}
 	*n = b->len;
-	return b->data ? b->data : "";
+	return b->data;
 }

@@ -6,6 +6,7 @@
 
 #include <jansson.h>
 
+#include "lib/base/buf.h"
 #include "lib/json/jsonx.h"
 
 json_t *
@@ -41,9 +42,8 @@ jsonx_type_name(const json_t *v)
 
 const char *
 jsonx_string(const json_t *obj, const char *field, size_t *lenp,
-    const char **why)
+    struct buf *err)
 {
-	static _Thread_local char msg[160];
 	json_t *v;
 
 	v = jsonx_path(obj, field);
@@ -52,16 +52,11 @@ jsonx_string(const json_t *obj, const char *field, size_t *lenp,
 			*lenp = json_string_length(v);
 		return json_string_value(v);
 	}
-	if (why) {
-		if (v == NULL)
-			snprintf(msg, sizeof(msg), "field '%s' is missing",
-			    field);
-		else
-			snprintf(msg, sizeof(msg), "field '%s' is %s %s, not "
-			    "a string", field, json_is_array(v) ||
-			    json_is_object(v) || json_is_integer(v) ? "an" :
-			    "a", jsonx_type_name(v));
-		*why = msg;
-	}
+	if (v == NULL)
+		buf_fail(err, "field '%s' is missing", field);
+	else
+		buf_fail(err, "field '%s' is %s %s, not a string", field,
+		    json_is_array(v) || json_is_object(v) ||
+		    json_is_integer(v) ? "an" : "a", jsonx_type_name(v));
 	return NULL;
 }

@@ -7,6 +7,8 @@
 
 #include <jansson.h>
 
+#include "lib/base/buf.h"
+
 /*
  * Jansson's ownership rules, stated once for the whole project:
  * - json_object_get() and json_array_get() return borrowed references;
@@ -23,14 +25,14 @@
 json_t	*jsonx_path(const json_t *obj, const char *path);
 
 /*
- * Get a string member.  Returns the string (borrowed; valid while obj
- * lives) and its length in *lenp (may be NULL), or NULL when the member is
- * missing or not a string; then *why, when not NULL, says which
- * ("field 'text' is missing", "field 'text' is not a string") in a static
- * buffer per thread.
+ * Get a string member (field is a dotted path).  Returns the string
+ * (borrowed; valid while obj lives) and its length in *lenp (may be
+ * NULL), or NULL when the member is missing or not a string; then err
+ * says which ("field 'text' is missing", "field 'text' is an integer, not
+ * a string"), as buf_fail does.
  */
 const char *jsonx_string(const json_t *obj, const char *field, size_t *lenp,
-	    const char **why);
+	    struct buf *err);
 
 /* The name of a JSON type for messages: "object", "string", ... */
 const char *jsonx_type_name(const json_t *);

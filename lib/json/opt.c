@@ -11,7 +11,9 @@
 
 #include "lib/base/buf.h"
 #include "lib/base/diag.h"
+#include "lib/base/progress.h"
 #include "lib/json/opt.h"
+#include "lib/json/record.h"
 #include "lib/json/table.h"
 
 #ifndef ETV_VERSION
@@ -52,10 +54,26 @@ opt_limit(const char *name, const char *arg, unsigned long *np,
 	}
 }
 
+const struct rec_config *
+opt_reader(void)
+{
+	static struct rec_config cfg;
+
+	cfg.rejects = opt.rejects;
+	cfg.max_rejects = opt.max_rejects;
+	cfg.max_rejects_pct = opt.max_rejects_pct;
+	cfg.max_line = opt.max_line;
+	cfg.csv = opt.csv;
+	cfg.delimiter = opt.delimiter;
+	cfg.types = opt.types;
+	cfg.unbuffered = opt.unbuffered;
+	return &cfg;
+}
+
 void
 opt_common(int ch, const char *help_text)
 {
-	const char *why;
+	struct buf err = BUF_INIT;
 
 	switch (ch) {
 	case 'h':
@@ -96,8 +114,8 @@ opt_common(int ch, const char *help_text)
 		break;
 	case OPT_TYPES:
 		table_types_free(opt.types);
-		if ((opt.types = table_types_parse(optarg, &why)) == NULL)
-			diag_usage("option '--types': %s, got '%s'", why,
+		if ((opt.types = table_types_parse(optarg, &err)) == NULL)
+			diag_usage("option '--types': %s, got '%s'", err.data,
 			    optarg);
 		break;
 	case OPT_MAX_LINE:
@@ -107,7 +125,7 @@ opt_common(int ch, const char *help_text)
 		opt.unbuffered = 1;
 		break;
 	case OPT_PROGRESS:
-		opt.progress = 1;
+		progress_always(1);
 		break;
 	case '?':
 	case ':':

@@ -72,6 +72,7 @@ enum {
 "  -h, --help          print this help and exit\n" \
 "  -V, --version       print the version and exit\n"
 
+struct rec_config;
 struct table_types;
 
 /* The values of the shared options, set by opt_common(). */
@@ -86,16 +87,23 @@ struct opt_shared {
 	struct table_types *types;	/* --types, or NULL; never freed */
 	size_t		 max_line;	/* --max-line, default 256 MiB */
 	int		 unbuffered;	/* --unbuffered */
-	int		 progress;	/* --progress */
 };
 
 extern struct opt_shared opt;
 
 /*
+ * The reader's configuration from the shared options (--rejects,
+ * --max-rejects, --csv, --delimiter, --types, --max-line, --unbuffered),
+ * for rec_open().  The struct is static: filled again on each call.
+ */
+const struct rec_config *opt_reader(void);
+
+/*
  * Handle a shared option code from getopt_long: -h prints help_text on
  * stdout and exits 0, -V prints the version and exits 0, '?' and ':' are
- * usage errors (exit 2); the other shared codes set fields of opt.  Any
- * other code is a programming error in the caller and exits 4.
+ * usage errors (exit 2); the other shared codes set fields of opt
+ * (--progress calls progress_always()).  Any other code is a
+ * programming error in the caller and exits 4.
  */
 void	 opt_common(int ch, const char *help_text);
 

@@ -6,6 +6,7 @@
 #include <assert.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,13 +17,17 @@
 #include "lib/base/buf.h"
 #include "lib/base/diag.h"
 #include "lib/base/iox.h"
-#include "lib/json/opt.h"
 #include "lib/base/progress.h"
+#include "lib/json/jsonx.h"
 #include "lib/json/record.h"
 #include "lib/json/table.h"
 #include "lib/base/xmem.h"
 
 struct rec_reader {
+	struct rec_config cfg;		/* how to read (rec_open's copy) */
+	struct rec_reader *parent;	/* counts lines for this stream
+					   reader, or NULL */
+	int		 stream;	/* over one stream (rec_open_stream) */
 	char		**names;	/* operands; borrowed from argv */
 	int		 nnames;	/* number of operands */
 	int		 next;		/* index of the next operand to open */
@@ -38,6 +43,7 @@ struct rec_reader {
 	int		 values;	/* rec_accept_values() */
 	FILE		*rejects;	/* --rejects stream, or NULL */
 	unsigned long	 nread, nout, nrej; /* counts for -v */
+	unsigned long long nbytes;	/* bytes read (rec_bytes) */
 	int		 rej_status;	/* worst status of rejected records */
 	struct rec_item	 cur;		/* rec_next()'s item */
 	struct progress	*progress;	/* progress line, or NULL */
@@ -46,7 +52,7 @@ struct rec_reader {
 static const char stdin_name[] = "<stdin>";
 
 struct rec_reader *
-rec_open(int argc, char **argv)
+rec_open(const struct rec_config *cfg, int argc, char **argv)
 {
 	static char *dash[] = { "-" };
 	struct rec_reader *rd;
@@ -55,17 +61,18 @@ rec_open(int argc, char **argv)
 	int i;
 
 	/* Types given for JSON-lines would be ignored without a word. */
-	if (opt.types && !opt.csv)
+	if (cfg->types && !cfg->csv)
 		diag_usage("option '--types' needs '--csv'");
 	rd = xcalloc(1, sizeof(*rd));
+	rd->cfg = *cfg;
 	if (argc == 0) {
 		argc = 1;
 		argv = dash;
 	}
 	rd->names = argv;
 	rd->nnames = argc;
-	if (opt.rejects && (rd->rejects = fopen(opt.rejects, "w")) == NULL)
-		diag_fail(ETV_SYS, "cannot create '%s': %s", opt.rejects,
+	if (cfg->rejects && (rd->rejects = fopen(cfg->rejects, "w")) == NULL)
+		diag_fail(ETV_SYS, "cannot create '%s': %s", cfg->rejects,
 		    strerror(errno));
 	for (i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "-") == 0 ? fstat(0, &st) == 0 :
@@ -76,6 +83,30 @@ rec_open(int argc, char **argv)
 	}
 	rd->progress = progress_new(total);
 	return rd;
+}
+
+static void start_table(struct rec_reader *);
+
+struct rec_reader *
+rec_open_stream(const struct rec_config *cfg, FILE *fp, const char *name,
+    struct rec_reader *parent)
+{
+	struct rec_reader *rd;
+
+	rd = xcalloc(1, sizeof(*rd));
+	rd->cfg = *cfg;
+	rd->parent = parent;
+	rd->stream = 1;
+	rd->fp = fp;
+	rd->file = name;
+	start_table(rd);
+	return rd;
+}
+
+const struct rec_config *
+rec_config_of(const struct rec_reader *rd)
+{
+	return &rd->cfg;
 }
 
 void
@@ -90,11 +121,31 @@ rec_count(const struct rec_reader *rd)
 	return rd->nread;
 }
 
+unsigned long long
+rec_bytes(const struct rec_reader *rd)
+{
+	return rd->nbytes;
+}
+
 void
 rec_add_read(struct rec_reader *rd, unsigned long n, unsigned long long bytes)
 {
 	rd->nread += n;
+	rd->nbytes += bytes;
 	progress_add(rd->progress, 0, bytes);
+	if (rd->parent)
+		rec_add_read(rd->parent, n, bytes);
+}
+
+/* With csv, a table reader over the current input. */
+static void
+start_table(struct rec_reader *rd)
+{
+	if (!rd->cfg.csv)
+		return;
+	rd->table = table_open(rd->fp, rd->cfg.delimiter);
+	table_set_types(rd->table, rd->cfg.types);
+	table_set_max(rd->table, rd->cfg.max_line, rd->cfg.rejects != NULL);
 }
 
 /* Open the next operand.  Returns 0, or -1 when there are none left. */
@@ -118,12 +169,7 @@ next_file(struct rec_reader *rd)
 			continue;
 		} else
 			rd->file = name;
-		if (opt.csv) {
-			rd->table = table_open(rd->fp, opt.delimiter);
-			table_set_types(rd->table, opt.types);
-			table_set_max(rd->table, opt.max_line,
-			    opt.rejects != NULL);
-		}
+		start_table(rd);
 		return 0;
 	}
 	return -1;
@@ -137,7 +183,9 @@ close_file(struct rec_reader *rd)
 		    strerror(rd->rerr ? rd->rerr : errno));
 	table_free(rd->table);
 	rd->table = NULL;
-	if (rd->fp && rd->fp != stdin)
+	if (rd->stream)
+		;	/* the caller's stream */
+	else if (rd->fp && rd->fp != stdin)
 		fclose(rd->fp);
 	else if (rd->fp)
 		clearerr(stdin);
@@ -158,8 +206,29 @@ rec_item_set(struct rec_item *it, const char *p, size_t n)
 }
 
 void
+rec_item_start(struct rec_reader *rd, struct rec_item *it, const char *file,
+    unsigned long lineno)
+{
+	rec_item_reset(it);
+	it->values = rd->values;
+	it->rejects = rd->cfg.rejects != NULL;
+	it->file = file;
+	it->lineno = lineno;
+	rec_item_set(it, "", 0);
+}
+
+void
 rec_item_reset(struct rec_item *it)
 {
+	if (it->out.data == NULL) {
+		/* A zeroed item (calloc), never used. */
+		buf_init(&it->out);
+		buf_init(&it->rej);
+		buf_init(&it->msg);
+		buf_init(&it->badmsg);
+	}
+	json_decref(it->obj);
+	it->obj = NULL;
 	buf_reset(&it->out);
 	buf_reset(&it->rej);
 	buf_reset(&it->msg);
@@ -231,7 +300,7 @@ fill(struct rec_reader *rd)
 		return;
 	}
 	rd->rend += (size_t)n;
-	progress_add(rd->progress, 0, (unsigned long long)n);
+	rec_add_read(rd, 0, (unsigned long long)n);
 }
 
 /*
@@ -251,9 +320,9 @@ read_line(struct rec_reader *rd, struct rec_item *it)
 		if (nl)
 			break;
 		scanned = rd->rend - rd->rpos;
-		if (scanned > opt.max_line) {
+		if (scanned > rd->cfg.max_line) {
 			/* Too long: drop what we have, keep looking for \n. */
-			if (opt.rejects)
+			if (rd->cfg.rejects)
 				rec_item_spill(it, rd->rbuf + rd->rpos,
 				    scanned);
 			skipped += scanned;
@@ -269,9 +338,9 @@ read_line(struct rec_reader *rd, struct rec_item *it)
 	len = nl ? (size_t)(nl - (rd->rbuf + rd->rpos)) :
 	    rd->rend - rd->rpos;
 	rd->lineno++;
-	if (skipped || len > opt.max_line) {
+	if (skipped || len > rd->cfg.max_line) {
 		/* Verbatim, as other rejected lines: without a CRLF's CR. */
-		if (opt.rejects)
+		if (rd->cfg.rejects)
 			rec_item_spill(it, rd->rbuf + rd->rpos, len && rd->rbuf[
 			    rd->rpos + len - 1] == '\r' ? len - 1 : len);
 		rec_item_set(it, "", 0);
@@ -300,27 +369,20 @@ blank(const char *p, size_t n)
 	return 1;
 }
 
-/* Read one CSV row as a JSON object line. */
+/* Read one CSV row: its object, or the raw row when it is bad. */
 static int
 read_row(struct rec_reader *rd, struct rec_item *it)
 {
 	struct buf raw = BUF_INIT;
-	const char *why = NULL;
-	struct buf line = BUF_INIT;
 	json_t *o;
 	int r;
 
-	r = table_next(rd->table, &o, &rd->lineno, &raw, &why);
+	r = table_next(rd->table, &o, &rd->lineno, &raw, &it->badmsg);
 	if (r == 1) {
-		rec_dump_cells(&line, o);
-		json_decref(o);
-		rec_item_set(it, line.data, line.len);
-		buf_release(&line);
+		it->obj = o;
+		rec_item_set(it, "", 0);
 	} else if (r == -1) {
-		rec_item_set(it, raw.data ? raw.data : "", raw.len);
-		/* why lasts until the next row: the item may outlive it. */
-		buf_reset(&it->badmsg);
-		buf_adds(&it->badmsg, why);
+		rec_item_set(it, raw.data, raw.len);
 		it->bad = it->badmsg.data;
 		/* An over-long row, kept for the rejects file. */
 		it->spill = table_spill(rd->table);
@@ -334,19 +396,32 @@ rec_getline(struct rec_reader *rd, struct rec_item *it)
 {
 	rec_item_reset(it);
 	it->values = rd->values;
+	it->rejects = rd->cfg.rejects != NULL;
 	for (;;) {
-		if (rd->fp == NULL && next_file(rd) == -1)
+		if (rd->fp == NULL && (rd->stream || next_file(rd) == -1))
 			return 0;
 		if (rd->table ? read_row(rd, it) : read_line(rd, it)) {
-			if (it->bad == NULL && blank(it->line, it->len))
+			if (it->bad == NULL && it->obj == NULL &&
+			    blank(it->line, it->len))
 				continue;
 			it->file = rd->file;
 			it->lineno = rd->lineno;
-			rd->nread++;
+			rec_add_read(rd, 1, 0);
 			return 1;
 		}
 		close_file(rd);
 	}
+}
+
+/* Add the item's record as it came (rec_text) to its rejects. */
+static void
+reject_text(struct rec_item *it)
+{
+	size_t n;
+	const char *p = rec_text(it, &n);
+
+	buf_add(&it->rej, p, n);
+	buf_addc(&it->rej, '\n');
 }
 
 int
@@ -357,13 +432,11 @@ rec_malformed(struct rec_item *it, const char *fmt, ...)
 	va_start(ap, fmt);
 	diag_vformat(&it->msg, it->file, it->lineno, fmt, ap);
 	va_end(ap);
-	if (opt.rejects) {
+	if (it->rejects) {
 		if (it->spill)
 			it->spill_rej = 1;
-		else {
-			buf_add(&it->rej, it->line, it->len);
-			buf_addc(&it->rej, '\n');
-		}
+		else
+			reject_text(it);
 		it->nrej++;
 		if (it->rej_status < ETV_DATA)
 			it->rej_status = ETV_DATA;
@@ -372,6 +445,19 @@ rec_malformed(struct rec_item *it, const char *fmt, ...)
 		it->status = ETV_DATA;
 	}
 	return ETV_DATA;
+}
+
+const char *
+rec_string(struct rec_item *it, const json_t *rec, const char *field,
+    size_t *len)
+{
+	struct buf why = BUF_INIT;
+	const char *s;
+
+	if ((s = jsonx_string(rec, field, len, &why)) == NULL)
+		rec_malformed(it, "%s", why.data);
+	buf_release(&why);
+	return s;
 }
 
 /*
@@ -392,30 +478,65 @@ array_start(const char *p, size_t n)
 }
 
 json_t *
-rec_parse(struct rec_item *it)
+rec_decode(struct rec_item *it, struct buf *err)
 {
 	json_error_t jerr;
 	json_t *v;
 
 	if (it->bad) {
-		rec_malformed(it, "%s", it->bad);
+		buf_fail(err, "%s", it->bad);
 		return NULL;
 	}
+	if (it->obj)
+		return json_incref(it->obj);
 	v = json_loadb(it->line, it->len, JSON_REJECT_DUPLICATES |
 	    (it->values ? JSON_DECODE_ANY : 0), &jerr);
 	if (v == NULL) {
-		rec_malformed(it, "invalid JSON: %s (column %d)%s", jerr.text,
+		buf_fail(err, "invalid JSON: %s (column %d)%s", jerr.text,
 		    jerr.column, array_start(it->line, it->len) ?
 		    array_hint : "");
 		return NULL;
 	}
 	if (!it->values && !json_is_object(v)) {
-		rec_malformed(it, "record is not a JSON object%s",
+		buf_fail(err, "record is not a JSON object%s",
 		    json_is_array(v) ? array_hint : "");
 		json_decref(v);
 		return NULL;
 	}
 	return v;
+}
+
+json_t *
+rec_parse(struct rec_item *it)
+{
+	struct buf why = BUF_INIT;
+	json_t *v;
+
+	if ((v = rec_decode(it, &why)) == NULL)
+		rec_malformed(it, "%s", why.data);
+	buf_release(&why);
+	return v;
+}
+
+int
+rec_scan(struct rec_item *it, struct jsonscan *sc)
+{
+	return it->bad == NULL && it->obj == NULL &&
+	    jsonscan_record(it->line, it->len, sc);
+}
+
+const char *
+rec_text(struct rec_item *it, size_t *len)
+{
+	struct buf b = BUF_INIT;
+
+	if (it->obj && it->len == 0) {
+		rec_dump_cells(&b, it->obj);
+		rec_item_set(it, b.data, b.len);
+		buf_release(&b);
+	}
+	*len = it->len;
+	return it->line;
 }
 
 void
@@ -427,12 +548,12 @@ rec_reject(struct rec_item *it, const json_t *rec, int status,
 	va_start(ap, fmt);
 	diag_vformat(&it->msg, it->file, it->lineno, fmt, ap);
 	va_end(ap);
-	if (opt.rejects) {
-		if (rec)
+	if (it->rejects) {
+		if (rec) {
 			rec_dump(&it->rej, rec);
-		else
-			buf_add(&it->rej, it->line, it->len);
-		buf_addc(&it->rej, '\n');
+			buf_addc(&it->rej, '\n');
+		} else
+			reject_text(it);
 	}
 	it->nrej++;
 	if (it->rej_status < status)
@@ -502,20 +623,56 @@ rec_emit_raw(struct rec_item *it, const char *p, size_t n)
 }
 
 void
+rec_emit_same(struct rec_item *it)
+{
+	size_t n;
+
+	rec_text(it, &n);
+	rec_emit_raw(it, it->line, n);
+}
+
+/*
+ * Are the 8 bytes of v plain (no control character, '"' or '\\')?  The
+ * classic "has a byte less than n" tests, for 0x20 and for a zero byte
+ * after an exclusive or with '"' and with '\\'.
+ */
+static int
+plain8(uint64_t v)
+{
+	const uint64_t ones = 0x0101010101010101ULL, highs = ones << 7;
+	uint64_t q, b;
+
+	q = v ^ (ones * '"');
+	b = v ^ (ones * '\\');
+	return (((v - ones * 0x20) & ~v) | ((q - ones) & ~q) |
+	    ((b - ones) & ~b)) & highs ? 0 : 1;
+}
+
+void
 rec_quote(struct buf *b, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	size_t i, run = 0;
+	size_t i = 0, run = 0;
 	unsigned char c;
+	uint64_t v;
 
 	buf_grow(b, n + 2);
 	buf_addc(b, '"');
-	for (i = 0; i < n; i++) {
-		c = (unsigned char)s[i];
+	for (;;) {
+		/* Plain text goes 8 bytes at a time. */
+		while (i + 8 <= n) {
+			memcpy(&v, s + i, 8);
+			if (!plain8(v))
+				break;
+			i += 8;
+		}
+		if (i >= n)
+			break;
+		c = (unsigned char)s[i++];
 		if (c >= 0x20 && c != '"' && c != '\\')
 			continue;
-		buf_add(b, s + run, i - run);
-		run = i + 1;
+		buf_add(b, s + run, i - 1 - run);
+		run = i;
 		switch (c) {
 		case '"':  buf_adds(b, "\\\""); break;
 		case '\\': buf_adds(b, "\\\\"); break;
@@ -649,6 +806,13 @@ rec_splice(struct buf *b, const char *line, size_t len,
 void
 rec_emit_members(struct rec_item *it, const struct rec_member *m, size_t n)
 {
+	size_t len;
+
+	/*
+	 * A CSV row is encoded and spliced rather than updated and encoded:
+	 * the members' values keep their own bytes, as for a line.
+	 */
+	rec_text(it, &len);
 	rec_splice(&it->out, it->line, it->len, m, n);
 	buf_addc(&it->out, '\n');
 	it->nout++;
@@ -682,6 +846,12 @@ rec_emit_merged(struct rec_item *it, json_t *orig, const json_t *add)
 }
 
 int
+rec_unbuffered(const struct rec_reader *rd)
+{
+	return rd->cfg.unbuffered;
+}
+
+int
 rec_flush(struct rec_reader *rd, struct rec_item *it)
 {
 	if (it->msg.len)
@@ -689,7 +859,7 @@ rec_flush(struct rec_reader *rd, struct rec_item *it)
 	if (it->out.len) {
 		progress_hide(rd->progress);
 		iox_write(stdout, it->out.data, it->out.len);
-		if (opt.unbuffered && fflush(stdout) == EOF)
+		if (rd->cfg.unbuffered && fflush(stdout) == EOF)
 			diag_write_failed();
 	}
 	if (it->rej.len && rd->rejects)
@@ -732,12 +902,13 @@ rec_item_release(struct rec_item *it)
 {
 	if (it->spill)
 		fclose(it->spill);
+	json_decref(it->obj);
 	free(it->line);
 	buf_release(&it->badmsg);
 	buf_release(&it->out);
 	buf_release(&it->rej);
 	buf_release(&it->msg);
-	memset(it, 0, sizeof(*it));
+	*it = (struct rec_item)REC_ITEM_INIT;
 }
 
 void
@@ -752,14 +923,20 @@ rec_close(struct rec_reader *rd)
 	rec_item_release(&rd->cur);
 	close_file(rd);
 	progress_free(rd->progress);
-	forgive = opt.max_rejects_pct >= 0 ?
-	    rd->nrej * 100.0 <= opt.max_rejects_pct * (double)rd->nread :
-	    rd->nrej <= opt.max_rejects;
+	if (rd->stream) {
+		/* Its items were flushed, and counted, by the parent. */
+		free(rd->rbuf);
+		free(rd);
+		return;
+	}
+	forgive = rd->cfg.max_rejects_pct >= 0 ? rd->nrej * 100.0 <=
+	    rd->cfg.max_rejects_pct * (double)rd->nread :
+	    rd->nrej <= rd->cfg.max_rejects;
 	if (!forgive)
 		diag_status(rd->rej_status);
 	if (rd->rejects && (fflush(rd->rejects) == EOF ||
 	    ferror(rd->rejects) || fclose(rd->rejects) == EOF))
-		diag_error(ETV_SYS, "cannot write '%s': %s", opt.rejects,
+		diag_error(ETV_SYS, "cannot write '%s': %s", rd->cfg.rejects,
 		    strerror(errno));
 	diag_verbose(1, "read %lu, wrote %lu, rejected %lu", rd->nread,
 	    rd->nout, rd->nrej);

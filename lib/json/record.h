@@ -10,13 +10,17 @@
 #include <jansson.h>
 
 #include "lib/base/buf.h"
+#include "lib/json/jsonscan.h"
+
+struct table_types;
 
 /*
  * The reader takes the operands of a command (none or "-" is stdin) and
- * reads them in order, a line at a time, as cat(1) would.  It follows the
- * shared options in `opt` (opt.h): --csv turns each CSV row into one JSON
- * object line, --max-line caps the length of a line, --rejects opens the
- * rejects file.
+ * reads them in order, a line at a time, as cat(1) would.  A struct
+ * rec_config says how (a command fills it from its options, opt_reader()
+ * in opt.h): with csv each CSV row is one record (a JSON object, handed
+ * over as an object, never as text), max_line caps the length of a line,
+ * rejects names the rejects file.
  *
  * Line rules: "\n" ends a line and a "\r" before it is dropped (CRLF); a
  * last line without "\n" is a line; blank lines (only white space) are
@@ -28,6 +32,24 @@
  */
 struct rec_reader;
 
+/* How a reader reads and where its rejects go. */
+struct rec_config {
+	const char	*rejects;	/* rejects file, or NULL: the first
+					   malformed line stops the run */
+	unsigned long	 max_rejects;	/* rejects forgiven at the end */
+	double		 max_rejects_pct; /* or this % of the records read,
+					   when >= 0 */
+	size_t		 max_line;	/* longest line (or CSV row) read */
+	int		 csv;		/* input is CSV with a header row */
+	int		 delimiter;	/* CSV field delimiter */
+	const struct table_types *types; /* CSV column types, or NULL;
+					   borrowed */
+	int		 unbuffered;	/* flush stdout after every item */
+};
+
+/* The defaults: JSON-lines, lines up to 256 MiB, no rejects file. */
+#define REC_CONFIG_INIT	{ NULL, 0, -1, (size_t)256 << 20, 0, ',', NULL, 0 }
+
 /*
  * One unit of work: an input line and what processing it produced.  The
  * processing code fills out, rej and msg through the rec_* functions
@@ -36,12 +58,17 @@ struct rec_reader;
  * touch global state.
  */
 struct rec_item {
-	char		*line;		/* the raw line, no "\n"; NUL-terminated */
+	char		*line;		/* the raw line, no "\n"; NUL-terminated;
+					   empty for a CSV row until
+					   rec_text() encodes obj */
 	size_t		 len;		/* its length */
 	size_t		 cap;		/* allocated size of line */
 	const char	*file;		/* operand name, "<stdin>" for stdin */
 	unsigned long	 lineno;	/* 1-based line number in file */
 	int		 values;	/* accept any JSON value, not only objects */
+	int		 rejects;	/* a rejects file is kept: malformed
+					   lines go to rej, the run goes on */
+	json_t		*obj;		/* a CSV row as read (owned), or NULL */
 	struct buf	 out;		/* bytes for stdout */
 	struct buf	 rej;		/* bytes for the rejects file */
 	struct buf	 msg;		/* lines for stderr */
@@ -57,14 +84,36 @@ struct rec_item {
 	int		 spill_rej;	/* write spill to the rejects file */
 };
 
-#define REC_ITEM_INIT	{ 0 }
+/*
+ * An empty item.  An item zeroed otherwise (calloc) is made ready by its
+ * first rec_item_reset (rec_getline, rec_item_start do one).
+ */
+#define REC_ITEM_INIT	{ .out = BUF_INIT, .rej = BUF_INIT, .msg = BUF_INIT, \
+	.badmsg = BUF_INIT }
 
 /*
- * Open a reader over the operands.  Exits with ETV_USAGE for --types
- * without --csv, with ETV_SYS when the rejects file cannot be created; an operand that cannot be opened is reported
- * when it is reached (ETV_SYS) and the next one is read.  Never NULL.
+ * Open a reader over the operands, configured by cfg (copied).  Exits
+ * with ETV_USAGE for types without csv, with ETV_SYS when the rejects file
+ * cannot be created; an operand that cannot be opened is reported when it
+ * is reached (ETV_SYS) and the next one is read.  Never NULL.
  */
-struct rec_reader *rec_open(int argc, char **argv);
+struct rec_reader *rec_open(const struct rec_config *cfg, int argc,
+	    char **argv);
+
+/*
+ * Open a reader over one stream fp (borrowed, not closed), named name in
+ * messages, with the line rules of cfg (copied; its rejects file is not
+ * opened: rejects only says whether malformed lines are kept).  With a
+ * parent, the lines read count in the parent's counts and progress line,
+ * and the items are meant to be flushed through the parent, which owns
+ * the output and the rejects file.  A read error is reported at
+ * rec_close() (ETV_SYS).  Never NULL.
+ */
+struct rec_reader *rec_open_stream(const struct rec_config *cfg, FILE *fp,
+	    const char *name, struct rec_reader *parent);
+
+/* The reader's configuration (for code that handles its items). */
+const struct rec_config *rec_config_of(const struct rec_reader *);
 
 /* Make rec_parse() accept any JSON value, not only objects. */
 void	 rec_accept_values(struct rec_reader *);
@@ -82,9 +131,42 @@ int	 rec_getline(struct rec_reader *, struct rec_item *);
  * Parse the item's line.  Returns a new reference, or NULL when the line
  * is malformed: then the message "FILE:LINE: ..." is in it->msg, the line
  * is in it->rej when --rejects was given (the run goes on) and otherwise
- * it->fatal is set (the run stops with ETV_DATA).
+ * it->fatal is set (the run stops with ETV_DATA).  A CSV row is its
+ * object (a new reference), with no parsing.
  */
 json_t	*rec_parse(struct rec_item *);
+
+/*
+ * rec_parse without the reporting: the record, or NULL with the reason
+ * (no FILE:LINE) in err (buf_fail).  For readers of files that are not records of
+ * the run (a table a command loads).
+ */
+json_t	*rec_decode(struct rec_item *, struct buf *err);
+
+/*
+ * The fast path: when the item's line is an object that jsonscan reads
+ * (jsonscan_record), fill sc with its members and return 1.  Returns 0
+ * for anything else (a malformed line, a CSV row, a line jsonscan does
+ * not take): the caller then uses rec_parse(), which also explains any
+ * error.  So a command never chooses between parsers on its own.
+ */
+int	 rec_scan(struct rec_item *, struct jsonscan *sc);
+
+/*
+ * The item's record as text: its line, or for a CSV row its object
+ * encoded as rec_dump_cells() writes it (made on the first call and kept
+ * as the item's line).  Stores the length in *len.
+ */
+const char *rec_text(struct rec_item *, size_t *len);
+
+/*
+ * The string member field (a dotted path, jsonx_string) of rec, the
+ * item's record: returns it (borrowed from rec) with its length in *len,
+ * or NULL when it is missing or not a string, after reporting the item
+ * malformed (rec_malformed) with the reason.
+ */
+const char *rec_string(struct rec_item *, const json_t *rec,
+	    const char *field, size_t *len);
 
 /*
  * Report the item's line as malformed for a reason found after parsing
@@ -115,6 +197,9 @@ void	 rec_warn(struct rec_item *, const char *, ...)
 void	 rec_emit(struct rec_item *, const json_t *);
 void	 rec_emit_raw(struct rec_item *, const char *, size_t);
 
+/* Write the item's record as it came: its line, or a CSV row's text. */
+void	 rec_emit_same(struct rec_item *);
+
 /*
  * Write orig with the members of add set, through rec_emit_members: the
  * item's line keeps its own bytes, so numbers and escapes the tool does
@@ -131,6 +216,12 @@ void	 rec_emit_merged(struct rec_item *, json_t *orig, const json_t *add);
 int	 rec_flush(struct rec_reader *, struct rec_item *);
 
 /*
+ * Is the output written line by line (--unbuffered)?  Then a reader of
+ * items reads a line only once everything before it is written.
+ */
+int	 rec_unbuffered(const struct rec_reader *);
+
+/*
  * Finish: print "read N, wrote N, rejected N" with -v, forgive reject
  * statuses within --max-rejects, close the rejects file (ETV_SYS on a
  * failed write) and free the reader.  NULL is accepted.
@@ -139,6 +230,9 @@ void	 rec_close(struct rec_reader *);
 
 /* Records read so far (non-blank lines). */
 unsigned long rec_count(const struct rec_reader *);
+
+/* Input bytes read so far (JSON-lines input; CSV is read by lib/table). */
+unsigned long long rec_bytes(const struct rec_reader *);
 
 /*
  * Count n records and bytes that the caller read from inputs of its own
@@ -151,9 +245,13 @@ void	 rec_add_read(struct rec_reader *, unsigned long n,
 
 /*
  * For tools that make items of their own (from whole files, say):
- * rec_item_set replaces the item's line with a copy of p[0..n);
- * rec_item_reset empties its buffers and statuses for the next input.
+ * rec_item_start makes the item ready for the next input of rd, at
+ * file:lineno, with an empty line; rec_item_set replaces the item's line
+ * with a copy of p[0..n); rec_item_reset empties its buffers and statuses
+ * for the next input.
  */
+void	 rec_item_start(struct rec_reader *rd, struct rec_item *,
+	    const char *file, unsigned long lineno);
 void	 rec_item_set(struct rec_item *, const char *p, size_t n);
 void	 rec_item_reset(struct rec_item *);
 
@@ -211,8 +309,9 @@ void	 rec_splice(struct buf *b, const char *line, size_t len,
 	    const struct rec_member *m, size_t n);
 
 /*
- * Write the item's record with the members m[0..n) set: its line spliced
- * as rec_splice says, then a newline, to it->out.
+ * Write the item's record with the members m[0..n) set: its line (or a
+ * CSV row's text, rec_text) spliced as rec_splice says, then a newline,
+ * to it->out.
  */
 void	 rec_emit_members(struct rec_item *, const struct rec_member *m,
 	    size_t n);

@@ -297,16 +297,16 @@ type_lookup(const char *name)
 }
 
 struct table_types *
-table_types_parse(const char *list, const char **why)
+table_types_parse(const char *list, struct buf *err)
 {
 	struct table_types *ty;
 	char *copy, *tok, *save, *colon;
+	const char *whys = NULL, **why = &whys;
 	size_t i;
 	int k;
 
 	ty = xcalloc(1, sizeof(*ty));
 	copy = xstrdup(list);
-	*why = NULL;
 	for (tok = strtok_r(copy, ",", &save); tok && *why == NULL;
 	    tok = strtok_r(NULL, ",", &save)) {
 		if ((colon = strrchr(tok, ':')) == NULL) {
@@ -339,6 +339,7 @@ table_types_parse(const char *list, const char **why)
 	free(copy);
 	if (*why != NULL) {
 		table_types_free(ty);
+		buf_fail(err, "%s", *why);
 		return NULL;
 	}
 	return ty;
@@ -406,6 +407,38 @@ json_number(const char *s, size_t n)
 	return i == n ? 1 + integer : 0;
 }
 
+/*
+ * A real as rows are written (TABLE_DUMP_FLAGS: 15 significant digits)
+ * and read back, so that a row handed over as an object holds the values
+ * its text would give.
+ */
+static double
+real15(double d)
+{
+	char b[32];
+
+	snprintf(b, sizeof(b), "%.15g", d);
+	return strtod(b, NULL);
+}
+
+/* real15 on every real in v, in place. */
+static void
+round_reals(json_t *v)
+{
+	const char *key;
+	json_t *e;
+	size_t i;
+
+	if (json_is_real(v))
+		json_real_set(v, real15(json_real_value(v)));
+	else if (json_is_array(v))
+		json_array_foreach(v, i, e)
+			round_reals(e);
+	else if (json_is_object(v))
+		json_object_foreach(v, key, e)
+			round_reals(e);
+}
+
 /* A JSON number (s is NUL-terminated), or NULL when out of range. */
 static json_t *
 number(const char *s, int integer, int need_integer)
@@ -424,7 +457,7 @@ number(const char *s, int integer, int need_integer)
 	d = strtod(s, NULL);
 	if (!isfinite(d))
 		return NULL;
-	return json_real(d);
+	return json_real(real15(d));
 }
 
 /*
@@ -435,6 +468,7 @@ number(const char *s, int integer, int need_integer)
 static json_t *
 cell(int type, const char *s, size_t n, int null)
 {
+	json_t *v;
 	int k;
 
 	if (n == 0 && (null || (type != 0 && type != T_STRING &&
@@ -454,8 +488,10 @@ cell(int type, const char *s, size_t n, int null)
 			return json_false();
 		return NULL;
 	case T_JSON:
-		return json_loadb(s, n, JSON_DECODE_ANY |
-		    JSON_REJECT_DUPLICATES, NULL);
+		if ((v = json_loadb(s, n, JSON_DECODE_ANY |
+		    JSON_REJECT_DUPLICATES, NULL)) != NULL)
+			round_reals(v);
+		return v;
 	case T_AUTO:
 		if ((k = json_number(s, n)) != 0)
 			return number(s, k == 2, 0);
@@ -512,8 +548,8 @@ table_spill(struct table *t)
 	return fp;
 }
 
-int
-table_next(struct table *t, json_t **rec, unsigned long *lineno,
+static int
+next_row(struct table *t, json_t **rec, unsigned long *lineno,
     struct buf *raw, const char **why)
 {
 	struct row r;
@@ -580,7 +616,7 @@ table_next(struct table *t, json_t **rec, unsigned long *lineno,
 			goto bad;
 		}
 		row_free(&r);
-		return table_next(t, rec, lineno, raw, why);
+		return next_row(t, rec, lineno, raw, why);
 	}
 	if (t->bad_header) {
 		*why = t->bad_header;
@@ -597,6 +633,12 @@ table_next(struct table *t, json_t **rec, unsigned long *lineno,
 		if (utf8_invalid(f, r.len[i]) >= 0) {
 			json_decref(o);
 			*why = "field is not valid UTF-8";
+			goto bad;
+		}
+		/* U+0000, which records never hold (record.h). */
+		if (strlen(f) != r.len[i]) {
+			json_decref(o);
+			*why = "field contains a NUL byte";
 			goto bad;
 		}
 		s = cell(t->coltype[i], f, r.len[i], r.null[i]);
@@ -630,6 +672,18 @@ bad:
 	row_csv(&r, t->delim, raw);
 	row_free(&r);
 	return -1;
+}
+
+int
+table_next(struct table *t, json_t **rec, unsigned long *lineno,
+    struct buf *raw, struct buf *err)
+{
+	const char *why = NULL;
+	int r;
+
+	if ((r = next_row(t, rec, lineno, raw, &why)) == -1)
+		buf_fail(err, "%s", why);
+	return r;
 }
 
 void

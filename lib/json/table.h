@@ -32,8 +32,8 @@ struct table *table_open(FILE *fp, int delim);
  * string, number, integer, boolean, json or auto; an item that is a bare
  * TYPE applies to every column not named (so "auto,zip:string" infers
  * all but zip).  The name is split at its last ':'.  Returns a new set
- * (free with table_types_free), or NULL with *why set (a static string)
- * for a bad list.
+ * (free with table_types_free), or NULL with the reason in err for a bad
+ * list.
  *
  * Conversions: number is a JSON number (an integer when it has no
  * fraction or exponent and fits in 64 bits); integer is a JSON integer;
@@ -41,7 +41,7 @@ struct table *table_open(FILE *fp, int delim);
  * makes a JSON number a number and lowercase true and false booleans
  * and keeps anything else a string (so "007" and "1,5" stay strings).
  */
-struct table_types *table_types_parse(const char *list, const char **why);
+struct table_types *table_types_parse(const char *list, struct buf *err);
 void	 table_types_free(struct table_types *);
 
 /*
@@ -71,13 +71,13 @@ void	 table_set_max(struct table *, size_t max, int keep);
  * Read the next row.  Returns 1 with *rec set to a new object of
  * header-name -> value members and *lineno to the row's first line, 0 at
  * the end of input, or -1 for a bad row: then *rec is NULL, raw holds the
- * row re-encoded as CSV, and why says what is wrong (borrowed until the
- * next call; a read error sets errno and why to "read error").  A quoted
+ * row re-encoded as CSV, and err says what is wrong (buf_fail; a read
+ * error sets errno and err to "read error").  A quoted
  * field still open at the end of the input is a bad row at the line of
  * its row.  Empty rows are skipped.
  */
 int	 table_next(struct table *, json_t **rec, unsigned long *lineno,
-	    struct buf *raw, const char **why);
+	    struct buf *raw, struct buf *err);
 
 /*
  * After table_next() returned an over-long row read with keep set: its

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "lib/base/buf.h"
-#include "lib/text/doc.h"
+#include "lib/text/cp1252.h"
 #include "lib/text/html.h"
 #include "lib/text/text.h"
 #include "lib/base/xmem.h"
@@ -178,7 +178,7 @@ html_entity(const char *p, size_t n, struct buf *out)
 		if (big || cp == 0 || (cp >= 0xd800 && cp <= 0xdfff))
 			cp = 0xfffd;
 		else if (cp >= 0x80 && cp <= 0x9f)
-			cp = doc_cp1252(cp);
+			cp = cp1252_cp(cp);
 		add_cp(out, cp);
 		return i;
 	}
@@ -434,6 +434,7 @@ collapse(const char *s, size_t n)
 	size_t len;
 
 	memset(&c, 0, sizeof(c));
+	buf_init(&c.out);
 	put_text(&c, s, n);
 	if (c.out.len == 0) {
 		buf_release(&c.out);
@@ -503,6 +504,7 @@ html_text(const char *p, size_t n, size_t *lenp, char **titlep)
 	int closing;
 
 	memset(&c, 0, sizeof(c));
+	buf_init(&c.out);
 	*titlep = NULL;
 	while (p < end) {
 		if ((q = memchr(p, '<', (size_t)(end - p))) == NULL)

@@ -1,8 +1,9 @@
-/* markdown.c -- the Markdown structure a chunker needs: headings, blocks */
+/* markdown.c -- the Markdown structure of a text: headings, blocks, title */
 /* SPDX-License-Identifier: MIT */
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/base/buf.h"
 #include "lib/text/markdown.h"
 #include "lib/base/xmem.h"
 
@@ -275,6 +276,101 @@ md_scan(struct md_info *md, const char *p, size_t n)
 		add_block(md, fstart, n);
 	else if (in_table)
 		add_block(md, tstart, tend);
+}
+
+/* The value of a "title:" line among the lines of p[0..n), or NULL. */
+static char *
+yaml_title(const char *p, size_t n)
+{
+	struct line l;
+	size_t at, s, e;
+
+	for (at = 0; get_line(p, n, at, &l); at = l.next) {
+		if (l.end - l.start <= 6 || memcmp(p + l.start, "title:", 6) !=
+		    0)
+			continue;
+		for (s = l.start + 6; s < l.end && (p[s] == ' ' ||
+		    p[s] == '\t'); s++)
+			;
+		for (e = l.end; e > s && (p[e - 1] == ' ' ||
+		    p[e - 1] == '\t'); e--)
+			;
+		if (e - s >= 2 && (p[s] == '"' || p[s] == '\'') &&
+		    p[e - 1] == p[s]) {
+			s++;
+			e--;
+		}
+		if (e > s)
+			return xmemdup(p + s, e - s);
+	}
+	return NULL;
+}
+
+/* The lines of p[start..end), trimmed, joined by a space; caller frees. */
+static char *
+join_lines(const char *p, size_t start, size_t end)
+{
+	struct buf b = BUF_INIT;
+	struct line l;
+	size_t at, e;
+
+	for (at = start; get_line(p, end, at, &l); at = l.next) {
+		for (e = l.end; e > l.start && (p[e - 1] == ' ' ||
+		    p[e - 1] == '\t'); e--)
+			;
+		if (b.len)
+			buf_addc(&b, ' ');
+		buf_add(&b, p + indent(p, &l), e - indent(p, &l));
+	}
+	return buf_detach(&b, NULL);
+}
+
+char *
+md_title(const char *p, size_t n)
+{
+	struct line l;
+	size_t at, body, ts, te, flen = 0, para = 0;
+	int in_para = 0;
+	char fch = 0, c, *t;
+
+	body = front_matter(p, n);
+	if (body > 0 && (t = yaml_title(p, body)) != NULL)
+		return t;
+	for (at = body; get_line(p, n, at, &l); at = l.next) {
+		if (flen > 0) {
+			/* Inside a fenced block: only its closer matters. */
+			if (fence(p, &l, &c) >= flen && c == fch &&
+			    rule_of(p, &l, fch, flen))
+				flen = 0;
+			continue;
+		}
+		if (blank(p, &l)) {
+			in_para = 0;
+			continue;
+		}
+		/* Indented code, unless it continues a paragraph. */
+		if (!in_para && indent(p, &l) - l.start > 3)
+			continue;
+		if ((flen = fence(p, &l, &fch)) > 0) {
+			in_para = 0;
+			continue;
+		}
+		if (atx(p, &l, &ts, &te) > 0) {
+			if (te > ts)
+				return xmemdup(p + ts, te - ts);
+			in_para = 0;
+			continue;
+		}
+		/* Setext: the paragraph above is the heading. */
+		if (in_para && (rule_of(p, &l, '=', 1) ||
+		    rule_of(p, &l, '-', 1)))
+			return join_lines(p, para, l.start);
+		if (!in_para) {
+			in_para = 1;
+			para = l.start;
+		}
+	}
+	return NULL;
 }
 
 void

@@ -1,4 +1,4 @@
-/* markdown.h -- the Markdown structure a chunker needs: headings, blocks */
+/* markdown.h -- the Markdown structure of a text: headings, blocks, title */
 /* SPDX-License-Identifier: MIT */
 #ifndef ETV_MARKDOWN_H
 #define ETV_MARKDOWN_H
@@ -42,6 +42,15 @@ struct md_info {
  * md are reused.  Never fails (exits with ETV_SYS on OOM).
  */
 void	 md_scan(struct md_info *md, const char *p, size_t n);
+
+/*
+ * The title of a Markdown document: a "title:" line in YAML front matter,
+ * or else the first ATX ("# Title #") or setext (underlined with '=' or
+ * '-') heading outside fenced code blocks, trimmed (the lines of a setext
+ * heading joined by a space).  Returns a new string the caller frees with
+ * free(3), or NULL when there is none.
+ */
+char	*md_title(const char *p, size_t n);
 
 /* Free md's arrays; it is MD_INFO_INIT again.  NULL is accepted. */
 void	 md_release(struct md_info *md);

@@ -1,11 +1,13 @@
 /* text.c -- UTF-8 validation, normalisation, case folding, graphemes */
 /* SPDX-License-Identifier: MIT */
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <utf8proc.h>
 
+#include "lib/base/buf.h"
 #include "lib/base/diag.h"
 #include "lib/text/text.h"
 #include "lib/base/xmem.h"
@@ -46,6 +48,42 @@ text_normalize(const char *p, size_t n, int forms, size_t *lenp)
 		*lenp = forms & TEXT_STRIPMARK ? strnlen((char *)out,
 		    (size_t)r) : (size_t)r;
 	return (char *)out;
+}
+
+int
+text_stream_is_utf8(FILE *fp, FILE *copy)
+{
+	char b[65536];
+	size_t have = 0, got, keep;
+	ssize_t bad;
+	int valid = 1;
+
+	for (;;) {
+		got = fread(b + have, 1, sizeof(b) - have, fp);
+		if (got == 0 && ferror(fp))
+			return -1;
+		if (copy && got && fwrite(b + have, 1, got, copy) != got)
+			return -1;
+		have += got;
+		if (have == 0)
+			break;
+		keep = 0;
+		if (valid && (bad = utf8_invalid(b, have)) >= 0) {
+			/*
+			 * A sequence cut by the end of the buffer is not bad
+			 * yet: keep its bytes for the next round.
+			 */
+			if (got > 0 && have - (size_t)bad < 4)
+				keep = have - (size_t)bad;
+			else
+				valid = 0;
+		}
+		if (got == 0)
+			break;
+		memmove(b, b + have - keep, keep);
+		have = keep;
+	}
+	return valid;
 }
 
 int
@@ -120,27 +158,61 @@ text_grapheme_count(const char *p, size_t n)
 	return c;
 }
 
-char *
-text_latin1(const char *p, size_t n, size_t *lenp)
+/* Is cp a control character: C0 but TAB, LF and CR, DEL, C1? */
+static int
+is_control(int32_t cp)
 {
-	char *out, *q;
+	return (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') ||
+	    (cp >= 0x7f && cp < 0xa0);
+}
+
+long
+text_control_at(const char *p, size_t n)
+{
+	size_t i, adv;
+
+	for (i = 0; i < n; i += adv)
+		if (is_control(utf8_decode(p + i, n - i, &adv)))
+			return (long)i;
+	return -1;
+}
+
+char *
+text_clean(const char *p, size_t n, size_t *lenp)
+{
+	struct buf b = BUF_INIT;
+	size_t i, adv;
+	char *nfc;
+
+	for (i = 0; i < n; i += adv)
+		if (!is_control(utf8_decode(p + i, n - i, &adv)))
+			buf_add(&b, p + i, adv);
+	buf_addc(&b, '\0');
+	nfc = text_normalize(b.data, b.len - 1, TEXT_NFC, lenp);
+	buf_release(&b);
+	return nfc;
+}
+
+int
+text_blank(const char *p, size_t n)
+{
 	size_t i;
 
-	out = q = xmalloc(2 * n + 1);
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)p[i];
+	for (i = 0; i < n; i++)
+		if (p[i] != ' ' && (p[i] < '\t' || p[i] > '\r'))
+			return 0;
+	return 1;
+}
 
-		if (c < 0x80)
-			*q++ = (char)c;
-		else {
-			*q++ = (char)(0xc0 | (c >> 6));
-			*q++ = (char)(0x80 | (c & 0x3f));
-		}
-	}
-	*q = '\0';
-	if (lenp)
-		*lenp = (size_t)(q - out);
-	return out;
+int
+text_blank_line(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r')
+			return 0;
+	return 1;
 }
 
 int

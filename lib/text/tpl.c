@@ -27,14 +27,14 @@ static void
 push(struct tpl *t, struct buf *b, int field)
 {
 	t->v = xreallocarray(t->v, t->n + 1, sizeof(*t->v));
-	t->v[t->n].s = xmemdup(b->data ? b->data : "", b->len);
+	t->v[t->n].s = xmemdup(b->data, b->len);
 	t->v[t->n].field = field;
 	t->n++;
 	buf_reset(b);
 }
 
 struct tpl *
-tpl_parse(const char *spec, const char **why)
+tpl_parse(const char *spec, struct buf *err)
 {
 	struct buf b = BUF_INIT;
 	struct tpl *t;
@@ -49,17 +49,17 @@ tpl_parse(const char *spec, const char **why)
 			buf_addc(&b, '}');
 			p++;
 		} else if (*p == '}') {
-			*why = "'}' without '{' (write '}}' for a brace)";
+			buf_fail(err, "'}' without '{' (write '}}' for a brace)");
 			goto bad;
 		} else if (*p == '{') {
 			if ((close = strchr(p + 1, '}')) == NULL) {
-				*why = "'{' is not closed (write '{{' for a "
-				    "brace)";
+				buf_fail(err, "'{' is not closed (write '{{' for "
+				    "a brace)");
 				goto bad;
 			}
 			if (close == p + 1 || memchr(p + 1, '{',
 			    (size_t)(close - p - 1))) {
-				*why = "a placeholder needs a field name";
+				buf_fail(err, "a placeholder needs a field name");
 				goto bad;
 			}
 			if (b.len)
@@ -81,7 +81,7 @@ bad:
 }
 
 struct tpl *
-tpl_columns(const char *list, const char **why)
+tpl_columns(const char *list, struct buf *err)
 {
 	struct buf b = BUF_INIT;
 	struct tpl *t;
@@ -94,7 +94,7 @@ tpl_columns(const char *list, const char **why)
 		if (comma == NULL)
 			comma = p + strlen(p);
 		if (comma == p) {
-			*why = "a column name is empty";
+			buf_fail(err, "a column name is empty");
 			buf_release(&b);
 			tpl_free(t);
 			return NULL;

@@ -11,18 +11,18 @@ struct tpl;
 
 /*
  * Compile a template: literal text with "{name}" placeholders for fields;
- * "{{" and "}}" stand for '{' and '}'.  Returns NULL with *why set (a
- * static message) when a '{' is not closed, a '}' is not opened or a name
- * is empty.  Caller frees with tpl_free.
+ * "{{" and "}}" stand for '{' and '}'.  Returns NULL with a message in
+ * err when a '{' is not closed, a '}' is not opened or a name is empty.
+ * Caller frees with tpl_free.
  */
-struct tpl *tpl_parse(const char *spec, const char **why);
+struct tpl *tpl_parse(const char *spec, struct buf *err);
 
 /*
  * A column list "a,b,c": the text is the values of those fields, one per
- * line, empty values left out.  Returns NULL with *why set when a name is
- * empty.  Caller frees with tpl_free.
+ * line, empty values left out.  Returns NULL with a message in err when a
+ * name is empty.  Caller frees with tpl_free.
  */
-struct tpl *tpl_columns(const char *list, const char **why);
+struct tpl *tpl_columns(const char *list, struct buf *err);
 
 /*
  * Append the text for rec (an object whose fields are strings, numbers,

@@ -12,6 +12,7 @@
 
 #include "lib/base/buf.h"
 #include "lib/validate/contract.h"
+#include "lib/text/rfc3339.h"
 #include "lib/base/diag.h"
 #include "lib/validate/format.h"
 #include "lib/base/hash.h"
@@ -178,20 +179,23 @@ key_of(struct buf *b, const json_t *v)
 		rec_dump(b, v);
 }
 
+/*
+ * Load a relationship: the keys of field 'to' of the records of 'file',
+ * read by the record reader (its line rules: no byte order mark, lines
+ * up to the default --max-line, one object a line, no duplicate keys).
+ */
 static int
 load_relationship(struct contract *c, json_t *r, struct buf *err)
 {
+	static const struct rec_config cfg = REC_CONFIG_INIT;
+	struct rec_item it = REC_ITEM_INIT;
+	struct buf key = BUF_INIT, why = BUF_INIT;
 	const char *field, *file, *to;
+	struct rec_reader *rd;
 	struct check *k;
 	json_t *rec, *v;
-	json_error_t jerr;
 	FILE *fp;
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	unsigned long lineno = 0;
-	struct buf key = BUF_INIT;
-	int sev;
+	int sev, ret = 0;
 
 	field = json_string_value(json_object_get(r, "field"));
 	file = json_string_value(json_object_get(r, "file"));
@@ -205,25 +209,20 @@ load_relationship(struct contract *c, json_t *r, struct buf *err)
 		to = field;
 	if ((sev = severity_of(r, err, "relationships")) < 0)
 		return -1;
-	if ((fp = fopen(file, "r")) == NULL) {
+	if ((fp = fopen(file, "rb")) == NULL) {
 		buf_printf(err, "relationships: cannot open '%s'", file);
 		return -1;
 	}
 	k = add_check(c, C_RELATIONSHIP, field, sev);
 	k->rejects = sev == SEV_FAIL;
 	k->param = r;
-	while ((n = getline(&line, &cap, fp)) > 0) {
-		lineno++;
-		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-			line[--n] = '\0';
-		if (n == 0)
-			continue;
-		if ((rec = json_loadb(line, n, 0, &jerr)) == NULL) {
-			buf_printf(err, "relationships: %s:%lu: invalid JSON",
-			    file, lineno);
-			free(line);
-			fclose(fp);
-			return -1;
+	rd = rec_open_stream(&cfg, fp, file, NULL);
+	while (ret == 0 && rec_getline(rd, &it)) {
+		if ((rec = rec_decode(&it, &why)) == NULL) {
+			buf_printf(err, "relationships: %s:%lu: %s", file,
+			    it.lineno, why.data);
+			ret = -1;
+			break;
 		}
 		if ((v = jsonx_path(rec, to)) != NULL && !json_is_null(v)) {
 			buf_reset(&key);
@@ -232,10 +231,12 @@ load_relationship(struct contract *c, json_t *r, struct buf *err)
 		}
 		json_decref(rec);
 	}
-	free(line);
+	rec_close(rd);
+	rec_item_release(&it);
 	fclose(fp);
 	buf_release(&key);
-	return 0;
+	buf_release(&why);
+	return ret;
 }
 
 /* "90s", "15m", "24h", "7d", "2w" or ISO 8601 "P1DT12H"; -1 if bad. */
@@ -297,21 +298,6 @@ parse_age(const char *s)
 	return -1;
 }
 
-/* Days from 1970-01-01 to a civil date (proleptic Gregorian). */
-static long
-days_from_civil(long y, unsigned m, unsigned d)
-{
-	long era;
-	unsigned yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = (unsigned)(y - era * 400);
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (long)doe - 719468;
-}
-
 /*
  * Seconds since the epoch of an RFC 3339 date or date-time string, or of
  * a number (seconds, or milliseconds when above 1e11); NAN if neither.
@@ -320,9 +306,7 @@ static double
 time_of(const json_t *v)
 {
 	const char *s;
-	int y, mo, d, h = 0, mi = 0, sec = 0, oh = 0, om = 0, n = 0;
-	double frac = 0, t;
-	char sign = 0;
+	double t;
 
 	if (json_is_number(v)) {
 		t = json_number_value(v);
@@ -332,29 +316,7 @@ time_of(const json_t *v)
 	    !(format_check(format_lookup("date-time"), s, strlen(s)) ||
 	    format_check(format_lookup("date"), s, strlen(s))))
 		return NAN;
-	if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3)
-		return NAN;
-	s += n;
-	if (*s == 'T' || *s == 't') {
-		if (sscanf(s + 1, "%2d:%2d:%2d%n", &h, &mi, &sec, &n) != 3)
-			return NAN;
-		s += 1 + n;
-		if (*s == '.') {
-			frac = strtod(s, (char **)&s);
-		}
-		if (*s == '+' || *s == '-') {
-			sign = *s;
-			if (sscanf(s + 1, "%2d:%2d", &oh, &om) != 2)
-				return NAN;
-		}
-	}
-	t = (double)days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 +
-	    sec + frac;
-	if (sign == '+')
-		t -= oh * 3600 + om * 60;
-	else if (sign == '-')
-		t += oh * 3600 + om * 60;
-	return t;
+	return rfc3339_seconds(s);
 }
 
 static int
@@ -381,8 +343,8 @@ load_field(struct contract *c, const char *field, json_t *spec,
 	struct check *k, *nulls;
 	json_t *v, *nr, *ir;
 	const char *key;
+	struct buf why = BUF_INIT;
 	size_t i;
-	char msg[256];
 	int sev, found;
 
 	if (!json_is_object(spec)) {
@@ -436,11 +398,12 @@ load_field(struct contract *c, const char *field, json_t *spec,
 			break;
 		case C_PATTERN:
 			if (!json_is_string(v) || (k->re = jsre_compile(
-			    json_string_value(v), json_string_length(v), msg,
-			    sizeof(msg))) == NULL) {
+			    json_string_value(v), json_string_length(v),
+			    &why)) == NULL) {
 				buf_printf(err, "fields.%s: pattern: %s",
-				    field, json_is_string(v) ? msg :
+				    field, json_is_string(v) ? why.data :
 				    "not a string");
+				buf_release(&why);
 				return -1;
 			}
 			break;

@@ -40,24 +40,6 @@ format_name(int id)
 	return id >= 0 && id < F_COUNT ? names[id] : "unknown";
 }
 
-static int
-isdig(int c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static int
-isalpha_(int c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static int
-ishex(int c)
-{
-	return isdig(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
-}
-
 /* Read exactly n digits at *p; -1 if they are not there. */
 static int
 digits(const char **p, const char *e, int n)
@@ -65,7 +47,7 @@ digits(const char **p, const char *e, int n)
 	int v = 0;
 
 	while (n-- > 0) {
-		if (*p >= e || !isdig((unsigned char)**p))
+		if (*p >= e || !text_is_digit((unsigned char)**p))
 			return -1;
 		v = v * 10 + (*(*p)++ - '0');
 	}
@@ -105,9 +87,9 @@ time_at(const char **p, const char *e)
 		return 0;
 	if (*p < e && **p == '.') {
 		(*p)++;
-		if (*p >= e || !isdig((unsigned char)**p))
+		if (*p >= e || !text_is_digit((unsigned char)**p))
 			return 0;
-		while (*p < e && isdig((unsigned char)**p))
+		while (*p < e && text_is_digit((unsigned char)**p))
 			(*p)++;
 	}
 	if (*p >= e)
@@ -150,7 +132,7 @@ check_duration(const char *p, const char *e)
 
 	if (p >= e || *p++ != 'P' || p >= e)
 		return 0;
-	for (q = p; q < e && isdig((unsigned char)*q); q++)
+	for (q = p; q < e && text_is_digit((unsigned char)*q); q++)
 		;
 	if (q > p && q + 1 == e && *q == 'W')
 		return 1;
@@ -163,7 +145,7 @@ check_duration(const char *p, const char *e)
 			p++;
 			continue;
 		}
-		for (q = p; q < e && isdig((unsigned char)*q); q++)
+		for (q = p; q < e && text_is_digit((unsigned char)*q); q++)
 			;
 		if (q == p || q >= e)
 			return 0;
@@ -205,7 +187,7 @@ check_ipv4(const char *p, const char *e)
 				return 0;
 		}
 		val = nd = 0;
-		while (p < e && isdig((unsigned char)*p) && nd < 4) {
+		while (p < e && text_is_digit((unsigned char)*p) && nd < 4) {
 			val = val * 10 + (*p++ - '0');
 			nd++;
 		}
@@ -241,7 +223,7 @@ check_ipv6(const char *p, const char *e)
 			p = e;
 			break;
 		}
-		for (nh = 0; p < e && ishex((unsigned char)*p); p++)
+		for (nh = 0; p < e && text_is_hex((unsigned char)*p); p++)
 			nh++;
 		if (nh == 0 || nh > 4)
 			return 0;
@@ -315,8 +297,8 @@ check_hostname(const char *p, const char *e, int idn)
 				if (q - lab > 63)
 					return 0;
 				for (c = lab; c < q; c++)
-					if (!(isalpha_((unsigned char)*c) ||
-					    isdig((unsigned char)*c) ||
+					if (!(text_is_alpha((unsigned char)*c) ||
+					    text_is_digit((unsigned char)*c) ||
 					    *c == '-'))
 						return 0;
 				if (*lab == '-' || q[-1] == '-')
@@ -395,7 +377,7 @@ check_email(const char *p, const char *e, int idn)
 
 			if (c == '.' && q[1] == '.')
 				return 0;
-			if (!(isalpha_(c) || isdig(c) || c == '.' ||
+			if (!(text_is_alpha(c) || text_is_digit(c) || c == '.' ||
 			    strchr(atext, c) != NULL || (idn && c >= 0x80)) ||
 			    c == '\0')
 				return 0;
@@ -417,7 +399,7 @@ check_email(const char *p, const char *e, int idn)
 static int
 uchar(int c, int iri)
 {
-	return isalpha_(c) || isdig(c) || strchr("-._~!$&'()*+,;=", c) ||
+	return text_is_alpha(c) || text_is_digit(c) || strchr("-._~!$&'()*+,;=", c) ||
 	    (iri && c >= 0x80);
 }
 
@@ -432,8 +414,8 @@ uri_part(const char *p, const char *e, const char *extra, int iri)
 		unsigned char c = *p;
 
 		if (c == '%') {
-			if (e - p < 3 || !ishex((unsigned char)p[1]) ||
-			    !ishex((unsigned char)p[2]))
+			if (e - p < 3 || !text_is_hex((unsigned char)p[1]) ||
+			    !text_is_hex((unsigned char)p[2]))
 				return 0;
 			p += 2;
 		} else if (c == '\0' || (!uchar(c, iri) &&
@@ -467,7 +449,7 @@ check_authority(const char *p, const char *e, int iri)
 		h = p + 1;
 		if (h < q && (*h == 'v' || *h == 'V')) {
 			/* IPvFuture: "v" 1*HEXDIG "." 1*(unreserved / ...) */
-			for (h++; h < q && ishex((unsigned char)*h); h++)
+			for (h++; h < q && text_is_hex((unsigned char)*h); h++)
 				;
 			if (h == p + 2 || h >= q || *h != '.' || h + 1 >= q ||
 			    !uri_part(h + 1, q, ":", 0))
@@ -486,7 +468,7 @@ check_authority(const char *p, const char *e, int iri)
 		if (*p != ':')
 			return 0;
 		for (p++; p < e; p++)
-			if (!isdig((unsigned char)*p))
+			if (!text_is_digit((unsigned char)*p))
 				return 0;
 	}
 	return 1;
@@ -502,8 +484,8 @@ check_uri(const char *p, const char *e, int absolute, int iri)
 	const char *q = p, *end, *seg;
 	int scheme = 0;
 
-	while (q < e && (isalpha_((unsigned char)*q) || (q > p &&
-	    (isdig((unsigned char)*q) || *q == '+' || *q == '-' ||
+	while (q < e && (text_is_alpha((unsigned char)*q) || (q > p &&
+	    (text_is_digit((unsigned char)*q) || *q == '+' || *q == '-' ||
 	    *q == '.'))))
 		q++;
 	if (q < e && q > p && *q == ':') {
@@ -556,13 +538,13 @@ check_template(const char *p, const char *e)
 			for (;;) {
 				/* varname: varchar *(["."] varchar) */
 				q = p;
-				while (p < e && (isalpha_((unsigned char)*p) ||
-				    isdig((unsigned char)*p) || *p == '_' ||
+				while (p < e && (text_is_alpha((unsigned char)*p) ||
+				    text_is_digit((unsigned char)*p) || *p == '_' ||
 				    *p == '%' || (*p == '.' && p > q &&
 				    p[-1] != '.'))) {
 					if (*p == '%' && (e - p < 3 ||
-					    !ishex((unsigned char)p[1]) ||
-					    !ishex((unsigned char)p[2])))
+					    !text_is_hex((unsigned char)p[1]) ||
+					    !text_is_hex((unsigned char)p[2])))
 						return 0;
 					p += *p == '%' ? 3 : 1;
 				}
@@ -573,7 +555,7 @@ check_template(const char *p, const char *e)
 					if (p >= e || *p < '1' || *p > '9')
 						return 0;
 					for (digits = 0; p < e &&
-					    isdig((unsigned char)*p); p++)
+					    text_is_digit((unsigned char)*p); p++)
 						digits++;
 					if (digits > 4)
 						return 0;
@@ -592,8 +574,8 @@ check_template(const char *p, const char *e)
 		}
 		if (c <= 0x20 || c == 0x7f || strchr("\"<>\\^`{|}", c))
 			return 0;
-		if (c == '%' && (e - p < 3 || !ishex((unsigned char)p[1]) ||
-		    !ishex((unsigned char)p[2])))
+		if (c == '%' && (e - p < 3 || !text_is_hex((unsigned char)p[1]) ||
+		    !text_is_hex((unsigned char)p[2])))
 			return 0;
 		p++;
 	}
@@ -613,7 +595,7 @@ check_uuid(const char *p, const char *e)
 			if (p[i] != '-')
 				return 0;
 			j++;
-		} else if (!ishex((unsigned char)p[i]))
+		} else if (!text_is_hex((unsigned char)p[i]))
 			return 0;
 	}
 	return 1;
@@ -637,7 +619,7 @@ check_relpointer(const char *p, const char *e)
 {
 	const char *q = p;
 
-	while (q < e && isdig((unsigned char)*q))
+	while (q < e && text_is_digit((unsigned char)*q))
 		q++;
 	if (q == p || (*p == '0' && q - p > 1))
 		return 0;
@@ -645,7 +627,7 @@ check_relpointer(const char *p, const char *e)
 		/* index manipulation: +N or -N, N not 0-prefixed */
 		const char *r = ++q;
 
-		while (q < e && isdig((unsigned char)*q))
+		while (q < e && text_is_digit((unsigned char)*q))
 			q++;
 		if (q == r || (*r == '0' && q - r > 1) ||
 		    (*r == '0' && q - r == 1 && 0))
@@ -705,7 +687,7 @@ format_check(int id, const char *s, size_t n)
 	case F_REL_JSON_POINTER:
 		return check_relpointer(s, e);
 	case F_REGEX:
-		if ((re = jsre_compile(s, n, NULL, 0)) == NULL)
+		if ((re = jsre_compile(s, n, NULL)) == NULL)
 			return 0;
 		jsre_free(re);
 		return 1;

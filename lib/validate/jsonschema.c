@@ -165,9 +165,9 @@ struct js_schema {
 	struct js_node	*allnodes;	/* every node */
 	json_t		*docs;		/* array of the documents (owner) */
 	struct js_node	*root;		/* what js_validate checks */
-	int		 rootdraft;	/* its draft */
 	struct buf	 path;		/* compile: pointer being compiled */
 	struct buf	*err;		/* compile: where errors go */
+	struct buf	 why;		/* compile: a pattern's error */
 	int		 loading;	/* documents being loaded (nesting) */
 	struct jdoc_arena arena;	/* constants (enum, const ...) */
 };
@@ -1001,7 +1001,7 @@ sub_array(struct js_schema *S, json_t *v, struct js_res *r, const char *kw,
 
 	if (!json_is_array(v) || n == 0) {
 		cerr(S, "'%s' must be a non-empty array at '%s'", kw,
-		    S->path.data ? S->path.data : "");
+		    S->path.data);
 		return NULL;
 	}
 	a = xcalloc(n, sizeof(*a));
@@ -1043,7 +1043,7 @@ static int
 bad(struct js_schema *S, const char *kw, const char *what)
 {
 	cerr(S, "'%s' must be %s at '%s/%s'", kw, what,
-	    S->path.data ? S->path.data : "", kw);
+	    S->path.data, kw);
 	return -1;
 }
 
@@ -1133,7 +1133,6 @@ compile_validation(struct js_schema *S, json_t *s, struct js_node *n)
 	json_t *v;
 	size_t i;
 	const char *t;
-	char msg[256];
 	int bit;
 
 	if ((v = json_object_get(s, "type")) != NULL) {
@@ -1165,10 +1164,10 @@ compile_validation(struct js_schema *S, json_t *s, struct js_node *n)
 		if (!json_is_string(v))
 			return bad(S, "pattern", "a string");
 		n->pattern = jsre_compile(json_string_value(v),
-		    json_string_length(v), msg, sizeof(msg));
+		    json_string_length(v), &S->why);
 		if (n->pattern == NULL) {
-			cerr(S, "%s at '%s/pattern'", msg, S->path.data ?
-			    S->path.data : "");
+			cerr(S, "%s at '%s/pattern'", S->why.data,
+			    S->path.data);
 			return -1;
 		}
 		n->patsrc = json_string_value(v);
@@ -1210,7 +1209,6 @@ compile_applicators(struct js_schema *S, json_t *s, struct js_node *n,
 {
 	json_t *v, *d;
 	const char *k;
-	char msg[256];
 	int dk;
 
 	if ((v = json_object_get(s, "properties")) != NULL) {
@@ -1236,10 +1234,10 @@ compile_applicators(struct js_schema *S, json_t *s, struct js_node *n,
 			struct js_pat *p = &n->pats[n->npats];
 
 			p->src = k;
-			if ((p->re = jsre_compile(k, strlen(k), msg,
-			    sizeof(msg))) == NULL) {
-				cerr(S, "%s at '%s/patternProperties'", msg,
-				    S->path.data ? S->path.data : "");
+			if ((p->re = jsre_compile(k, strlen(k), &S->why)) ==
+			    NULL) {
+				cerr(S, "%s at '%s/patternProperties'",
+				    S->why.data, S->path.data);
 				return -1;
 			}
 			n->npats++;
@@ -1399,7 +1397,7 @@ compile(struct js_schema *S, json_t *s, struct js_res *r)
 		return &node_false;
 	if (!json_is_object(s)) {
 		cerr(S, "schema must be an object or a boolean at '%s'",
-		    S->path.data ? S->path.data : "");
+		    S->path.data);
 		return NULL;
 	}
 	if ((n = pget(&S->nodes, s)) != NULL)
@@ -1543,8 +1541,8 @@ report(struct ctx *c, const char *kw, const char *fmt, ...)
 		    sizeof(*c->errs->v));
 	}
 	e = &c->errs->v[c->errs->n++];
-	e->path = xstrdup(c->ip.data ? c->ip.data : "");
-	buf_add(&b, c->kp.data ? c->kp.data : "", c->kp.len);
+	e->path = xstrdup(c->ip.data);
+	buf_add(&b, c->kp.data, c->kp.len);
 	if (kw != NULL) {
 		buf_addc(&b, '/');
 		buf_adds(&b, kw);
@@ -2444,17 +2442,13 @@ js_new(int flags, js_loader loader, void *arg)
 	struct js_schema *S;
 
 	S = xcalloc(1, sizeof(*S));
+	buf_init(&S->path);
+	buf_init(&S->why);
 	S->flags = flags;
 	S->loader = loader;
 	S->larg = arg;
 	S->docs = json_array();
 	return S;
-}
-
-int
-js_draft(const struct js_schema *S)
-{
-	return S->rootdraft;
 }
 
 static int
@@ -2524,7 +2518,6 @@ js_compile(struct js_schema *S, const char *uri, struct buf *err)
 		S->err = NULL;
 		return -1;
 	}
-	S->rootdraft = tr->draft;
 	S->err = NULL;
 	return 0;
 }
@@ -2549,6 +2542,8 @@ js_validate_doc(const struct js_schema *S, const struct jdoc_val *v,
 	int ok;
 
 	memset(&c, 0, sizeof(c));
+	buf_init(&c.ip);
+	buf_init(&c.kp);
 	c.S = S;
 	if (S->root == NULL)
 		return 1;
@@ -2558,8 +2553,6 @@ js_validate_doc(const struct js_schema *S, const struct jdoc_val *v,
 	c.detail = 1;
 	c.errs = errs;
 	c.max = errs->n + (max ? max : 100);
-	buf_adds(&c.ip, "");
-	buf_adds(&c.kp, "");
 	/* Run again for the errors; the verdict is known. */
 	(void)eval(&c, S->root, v, NULL);
 	buf_release(&c.ip);
@@ -2605,6 +2598,7 @@ js_free(struct js_schema *S)
 	hmap_free(&S->nodes);
 	json_decref(S->docs);
 	buf_release(&S->path);
+	buf_release(&S->why);
 	jdoc_release(&S->arena);
 	free(S);
 }

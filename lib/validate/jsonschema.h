@@ -105,9 +105,6 @@ struct jdoc_val;
 int	 js_validate_doc(const struct js_schema *, const struct jdoc_val *,
 	    struct js_errors *errs, size_t max);
 
-/* The draft the root schema was compiled as (JS_D7 or JS_D2020). */
-int	 js_draft(const struct js_schema *);
-
 /* Free everything; NULL is accepted. */
 void	 js_free(struct js_schema *);
 

@@ -17,14 +17,14 @@
 struct jsre {
 	pcre2_code	*code;		/* compiled pattern; owned */
 	int		 jit;		/* JIT-compiled */
-	char		*src;		/* the ECMA source; owned */
 };
 
 /* ECMA-262 WhiteSpace and LineTerminator, as the inside of a class. */
 #define ECMA_WS "\\t\\n\\x{0b}\\f\\r \\x{a0}\\x{1680}\\x{2000}-\\x{200a}" \
 	"\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}\\x{feff}"
 
-static unsigned long limit = 1000000;
+/* The pcre2 match limit; the depth limit is a hundredth of it. */
+static const unsigned long limit = 1000000;
 static pthread_key_t md_key;
 static pthread_once_t md_once = PTHREAD_ONCE_INIT;
 static pcre2_match_context *mctx;
@@ -41,16 +41,6 @@ md_init(void)
 {
 	if (pthread_key_create(&md_key, md_free) != 0)
 		abort();
-}
-
-void
-jsre_set_limit(unsigned long n)
-{
-	limit = n;
-	if (mctx != NULL) {
-		pcre2_set_match_limit(mctx, limit);
-		pcre2_set_depth_limit(mctx, limit / 100 + 100);
-	}
 }
 
 /*
@@ -111,7 +101,7 @@ property(struct buf *out, const char *p, size_t n)
  * a reason in err for constructs that cannot be expressed.
  */
 static int
-translate(const char *p, size_t n, struct buf *out, char *err, size_t errlen)
+translate(const char *p, size_t n, struct buf *out, struct buf *err)
 {
 	size_t i = 0;
 	int inclass = 0;
@@ -123,8 +113,7 @@ translate(const char *p, size_t n, struct buf *out, char *err, size_t errlen)
 
 		if (c == '\\') {
 			if (i + 1 >= n) {
-				snprintf(err, errlen,
-				    "pattern ends with '\\'");
+				buf_fail(err, "pattern ends with '\\'");
 				return -1;
 			}
 			c = p[i + 1];
@@ -147,7 +136,7 @@ translate(const char *p, size_t n, struct buf *out, char *err, size_t errlen)
 				    text_hexval((unsigned char)p[j]) >= 0)
 					j++;
 				if (j >= n || p[j] != '}' || j == i + 3) {
-					snprintf(err, errlen,
+					buf_fail(err,
 					    "bad \\u{...} escape");
 					return -1;
 				}
@@ -188,7 +177,7 @@ translate(const char *p, size_t n, struct buf *out, char *err, size_t errlen)
 				    n - i - 3);
 
 				if (e == NULL) {
-					snprintf(err, errlen,
+					buf_fail(err,
 					    "bad \\p{...} escape");
 					return -1;
 				}
@@ -208,7 +197,7 @@ translate(const char *p, size_t n, struct buf *out, char *err, size_t errlen)
 			/* Unicode mode: no identity escapes of letters. */
 			if (((c | 0x20) >= 'a' && (c | 0x20) <= 'z') &&
 			    strchr("dDwWbBfnrtcxupPk", c) == NULL) {
-				snprintf(err, errlen, "invalid escape '\\%c'",
+				buf_fail(err, "invalid escape '\\%c'",
 				    c);
 				return -1;
 			}
@@ -269,7 +258,7 @@ translate(const char *p, size_t n, struct buf *out, char *err, size_t errlen)
 		/* ECMA groups: (?: (?= (?! (?<= (?<! (?<name>. */
 		if (c == '(' && i + 1 < n && p[i + 1] == '?' && (i + 2 >= n ||
 		    strchr(":=!<", p[i + 2]) == NULL)) {
-			snprintf(err, errlen, "group '(?%c' is not ECMA-262",
+			buf_fail(err, "group '(?%c' is not ECMA-262",
 			    i + 2 < n ? p[i + 2] : ' ');
 			return -1;
 		}
@@ -280,24 +269,19 @@ translate(const char *p, size_t n, struct buf *out, char *err, size_t errlen)
 }
 
 struct jsre *
-jsre_compile(const char *p, size_t n, char *err, size_t errlen)
+jsre_compile(const char *p, size_t n, struct buf *err)
 {
 	struct buf b = BUF_INIT;
 	struct jsre *re;
 	PCRE2_UCHAR msg[256];
 	PCRE2_SIZE off;
-	char dummy[8];
 	int code;
 
-	if (err == NULL) {
-		err = dummy;
-		errlen = sizeof(dummy);
-	}
 	if (memchr(p, '\0', n) != NULL) {
-		snprintf(err, errlen, "pattern contains a NUL character");
+		buf_fail(err, "pattern contains a NUL character");
 		return NULL;
 	}
-	if (translate(p, n, &b, err, errlen) != 0) {
+	if (translate(p, n, &b, err) != 0) {
 		buf_release(&b);
 		return NULL;
 	}
@@ -309,12 +293,11 @@ jsre_compile(const char *p, size_t n, char *err, size_t errlen)
 	buf_release(&b);
 	if (re->code == NULL) {
 		pcre2_get_error_message(code, msg, sizeof(msg));
-		snprintf(err, errlen, "invalid pattern: %s", (char *)msg);
+		buf_fail(err, "invalid pattern: %s", (char *)msg);
 		free(re);
 		return NULL;
 	}
 	re->jit = pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE) == 0;
-	re->src = xmemdup(p, n);
 	pthread_once(&md_once, md_init);
 	pthread_mutex_lock(&mctx_lock);
 	if (mctx == NULL) {
@@ -350,18 +333,11 @@ jsre_search(const struct jsre *re, const char *s, size_t n)
 	return -1;
 }
 
-const char *
-jsre_source(const struct jsre *re)
-{
-	return re->src;
-}
-
 void
 jsre_free(struct jsre *re)
 {
 	if (re == NULL)
 		return;
 	pcre2_code_free(re->code);
-	free(re->src);
 	free(re);
 }

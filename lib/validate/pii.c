@@ -9,6 +9,7 @@
 #include "lib/validate/format.h"
 #include "lib/base/hash.h"
 #include "lib/validate/pii.h"
+#include "lib/text/text.h"
 #include "lib/base/xmem.h"
 
 static const char *const names[] = {
@@ -37,35 +38,38 @@ pii_lookup(const char *name)
 	return 0;
 }
 
-static int
-isdig(int c)
+int
+pii_parse_types(const char *list, unsigned *mask, struct buf *err)
 {
-	return c >= '0' && c <= '9';
+	char *copy = xstrdup(list), *tok, *save;
+	int t;
+
+	*mask = 0;
+	for (tok = strtok_r(copy, ",", &save); tok;
+	    tok = strtok_r(NULL, ",", &save)) {
+		if ((t = pii_lookup(tok)) == 0) {
+			buf_fail(err, "unknown PII type '%s' (email, phone, "
+			    "card, iban, ip, ssn)", tok);
+			free(copy);
+			return -1;
+		}
+		*mask |= (unsigned)t;
+	}
+	free(copy);
+	return 0;
 }
 
 static int
-isup(int c)
+upper_letter(int c)
 {
 	return c >= 'A' && c <= 'Z';
 }
 
-static int
-isalnum_(int c)
-{
-	return isdig(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
-}
-
-static int
-ishex(int c)
-{
-	return isdig(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
-}
-
 /* A word character: ASCII letters and digits, and any non-ASCII byte. */
 static int
-isword(int c)
+word_byte(int c)
 {
-	return isalnum_(c) || c >= 0x80 || c == '_';
+	return text_is_alnum(c) || c >= 0x80 || c == '_';
 }
 
 struct finds {
@@ -114,14 +118,14 @@ scan_email(const char *s, size_t n, struct finds *f)
 	for (a = 1; a + 1 < n; a++) {
 		if (s[a] != '@')
 			continue;
-		for (l = a; l > 0 && (isalnum_((unsigned char)s[l - 1]) ||
+		for (l = a; l > 0 && (text_is_alnum((unsigned char)s[l - 1]) ||
 		    strchr(local, s[l - 1]) != NULL); l--)
 			;
 		while (l < a && s[l] == '.')
 			l++;
 		if (l == a || s[a - 1] == '.')
 			continue;
-		for (r = a + 1; r < n && (isalnum_((unsigned char)s[r]) ||
+		for (r = a + 1; r < n && (text_is_alnum((unsigned char)s[r]) ||
 		    s[r] == '.' || s[r] == '-'); r++)
 			;
 		while (r > a + 1 && (s[r - 1] == '.' || s[r - 1] == '-'))
@@ -131,7 +135,7 @@ scan_email(const char *s, size_t n, struct finds *f)
 		if (dot <= a + 2 || r - dot < 2)
 			continue;
 		for (size_t k = dot; k < r; k++)
-			if (isdig((unsigned char)s[k]))
+			if (text_is_digit((unsigned char)s[k]))
 				goto next;
 		add(f, PII_EMAIL, l, r);
 		a = r;
@@ -150,9 +154,9 @@ scan_numbers(const char *s, size_t n, unsigned mask, struct finds *f)
 	for (i = 0; i < n; i++) {
 		unsigned char c = s[i];
 
-		if (!(isdig(c) || c == '+' || c == '('))
+		if (!(text_is_digit(c) || c == '+' || c == '('))
 			continue;
-		if (i > 0 && (isword((unsigned char)s[i - 1]) ||
+		if (i > 0 && (word_byte((unsigned char)s[i - 1]) ||
 		    s[i - 1] == '.' || s[i - 1] == '-' || s[i - 1] == '+'))
 			continue;
 		plus = c == '+';
@@ -160,7 +164,7 @@ scan_numbers(const char *s, size_t n, unsigned mask, struct finds *f)
 		dashonly = cardsep = 1;
 		for (j = i + plus; j < n; j++) {
 			c = s[j];
-			if (isdig(c)) {
+			if (text_is_digit(c)) {
 				if (nd < sizeof(dig))
 					dig[nd] = c;
 				nd++;
@@ -178,13 +182,13 @@ scan_numbers(const char *s, size_t n, unsigned mask, struct finds *f)
 				break;
 		}
 		/* Trailing separators are not part of it. */
-		while (j > i && !isdig((unsigned char)s[j - 1])) {
+		while (j > i && !text_is_digit((unsigned char)s[j - 1])) {
 			j--;
 			if (s[j] == '.' || s[j] == '(' || s[j] == ')' ||
 			    s[j] == ' ' || s[j] == '-')
 				seps--;
 		}
-		if (nd == 0 || (j < n && isword((unsigned char)s[j])))
+		if (nd == 0 || (j < n && word_byte((unsigned char)s[j])))
 			continue;
 		if ((mask & PII_IP) && !plus && format_check(fmt4, s + i,
 		    j - i)) {
@@ -230,13 +234,13 @@ scan_ipv6(const char *s, size_t n, struct finds *f)
 	int fmt6 = format_lookup("ipv6");
 
 	for (i = 0; i < n; i++) {
-		if (!(ishex((unsigned char)s[i]) || s[i] == ':'))
+		if (!(text_is_hex((unsigned char)s[i]) || s[i] == ':'))
 			continue;
-		if (i > 0 && (isword((unsigned char)s[i - 1]) ||
+		if (i > 0 && (word_byte((unsigned char)s[i - 1]) ||
 		    s[i - 1] == ':'))
 			continue;
 		colons = hex = 0;
-		for (j = i; j < n && (ishex((unsigned char)s[j]) ||
+		for (j = i; j < n && (text_is_hex((unsigned char)s[j]) ||
 		    s[j] == ':' || s[j] == '.'); j++) {
 			if (s[j] == ':')
 				colons++;
@@ -246,7 +250,7 @@ scan_ipv6(const char *s, size_t n, struct finds *f)
 		while (j > i && s[j - 1] == '.')
 			j--;
 		if (colons >= 2 && hex > 0 &&
-		    !(j < n && isword((unsigned char)s[j])) &&
+		    !(j < n && word_byte((unsigned char)s[j])) &&
 		    format_check(fmt6, s + i, j - i)) {
 			add(f, PII_IP, i, j);
 			i = j;
@@ -284,9 +288,9 @@ iban_mod97(const char *a, size_t n)
 	for (k = 0; k < n; k++) {
 		i = (k + 4) % n;
 		c = (unsigned char)a[i];
-		if (isdig(c))
+		if (text_is_digit(c))
 			r = (r * 10 + (c - '0')) % 97;
-		else if (isup(c))
+		else if (upper_letter(c))
 			r = (r * 100 + (c - 'A' + 10)) % 97;
 		else
 			return 0;
@@ -302,31 +306,31 @@ scan_iban(const char *s, size_t n, struct finds *f)
 	int want;
 
 	for (i = 0; i + 4 <= n; i++) {
-		if (!isup((unsigned char)s[i]) ||
-		    !isup((unsigned char)s[i + 1]) ||
-		    !isdig((unsigned char)s[i + 2]) ||
-		    !isdig((unsigned char)s[i + 3]))
+		if (!upper_letter((unsigned char)s[i]) ||
+		    !upper_letter((unsigned char)s[i + 1]) ||
+		    !text_is_digit((unsigned char)s[i + 2]) ||
+		    !text_is_digit((unsigned char)s[i + 3]))
 			continue;
-		if (i > 0 && isword((unsigned char)s[i - 1]))
+		if (i > 0 && word_byte((unsigned char)s[i - 1]))
 			continue;
 		if ((want = iban_length(s + i)) == 0)
 			continue;
 		k = 0;
 		end = i;
 		for (j = i; j < n && k < (size_t)want; j++) {
-			if (isalnum_((unsigned char)s[j])) {
+			if (text_is_alnum((unsigned char)s[j])) {
 				a[k++] = s[j] >= 'a' && s[j] <= 'z' ?
 				    s[j] - 32 : s[j];
 				end = j + 1;
 			} else if (s[j] == ' ' && j + 1 < n &&
-			    isalnum_((unsigned char)s[j + 1]) &&
+			    text_is_alnum((unsigned char)s[j + 1]) &&
 			    s[j - 1] != ' ')
 				continue;
 			else
 				break;
 		}
 		if (k != (size_t)want || (end < n &&
-		    isword((unsigned char)s[end])))
+		    word_byte((unsigned char)s[end])))
 			continue;
 		if (iban_mod97(a, k)) {
 			add(f, PII_IBAN, i, end);

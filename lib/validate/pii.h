@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/base/buf.h"
+
 /*
  * The kinds of personal data found, as bits for pii_scan's mask.  Each
  * is checked beyond its shape: payment cards pass the Luhn check, IBANs
@@ -43,6 +45,13 @@ const char *pii_name(int type);
 
 /* The kind named name (as pii_name gives), or 0. */
 int	 pii_lookup(const char *name);
+
+/*
+ * The kinds named in list, comma-separated ("email,ip"), or-ed into
+ * *mask (0 for a list of no names).  Returns 0, or -1 with a message in
+ * err for a name that is not a kind.
+ */
+int	 pii_parse_types(const char *list, unsigned *mask, struct buf *err);
 
 /*
  * Redact the findings of s[0..n): each is replaced by a typed mask

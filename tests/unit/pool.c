@@ -43,6 +43,7 @@ static char *
 run(int jobs, size_t *len)
 {
 	static char *argv[] = { in };
+	static const struct rec_config cfg = REC_CONFIG_INIT;
 	char out[] = "/tmp/etv-unit-pooloutXXXXXX";
 	struct rec_reader *rd;
 	int fd, saved;
@@ -52,7 +53,7 @@ run(int jobs, size_t *len)
 	fflush(stdout);
 	saved = dup(1);
 	dup2(fd, 1);
-	rd = rec_open(1, argv);
+	rd = rec_open(&cfg, 1, argv);
 	pool_run(rd, jobs, work, NULL);
 	rec_close(rd);
 	fflush(stdout);

@@ -10,7 +10,7 @@
 
 #include "lib/base/buf.h"
 #include "lib/base/diag.h"
-#include "lib/json/opt.h"
+#include "lib/json/jsonscan.h"
 #include "lib/json/record.h"
 #include "tests/unit/unit.h"
 
@@ -26,11 +26,19 @@ write_input(const char *bytes, size_t n)
 }
 
 static struct rec_reader *
-reader(void)
+reader_with(const struct rec_config *cfg)
 {
 	static char *argv[] = { path };
 
-	return rec_open(1, argv);
+	return rec_open(cfg, 1, argv);
+}
+
+static struct rec_reader *
+reader(void)
+{
+	static const struct rec_config cfg = REC_CONFIG_INIT;
+
+	return reader_with(&cfg);
 }
 
 static void
@@ -62,15 +70,16 @@ test_long_line(void)
 	struct rec_reader *rd;
 	char *big;
 	json_t *v;
+	struct rec_config cfg = REC_CONFIG_INIT;
 
 	big = malloc(300001);
 	memset(big, ' ', 300000);
 	memcpy(big, "{\"a\":\"", 6);
 	memcpy(big + 299990, "\"}\n{\"b\":1}", 10);
 	write_input(big, 300000);
-	opt.max_line = 100000;
-	opt.rejects = "/dev/null";
-	rd = reader();
+	cfg.max_line = 100000;
+	cfg.rejects = "/dev/null";
+	rd = reader_with(&cfg);
 	CHECK(rec_getline(rd, &it) == 1);
 	CHECK(it.bad != NULL && it.lineno == 1);
 	CHECK(rec_parse(&it) == NULL);
@@ -87,8 +96,6 @@ test_long_line(void)
 	json_decref(v);
 	rec_item_release(&it);
 	rec_close(rd);
-	opt.max_line = (size_t)256 << 20;
-	opt.rejects = NULL;
 	free(big);
 }
 
@@ -157,7 +164,8 @@ static void
 test_quote(void)
 {
 	static const char *const cases[] = { "", "plain", "caf\xc3\xa9",
-	    "q\"b\\s/", "\x7f\xe2\x80\xa8", "tab\tnl\ncr\rbs\bff\f" };
+	    "q\"b\\s/", "\x7f\xe2\x80\xa8", "tab\tnl\ncr\rbs\bff\f",
+	    "abcdefgh\x1fijklmnop\"qrstuvwx\\yz0123456789\xc3\xa9longer tail" };
 	struct buf b = BUF_INIT;
 	char s[2], *want;
 	json_t *v;
@@ -227,6 +235,78 @@ test_escape(void)
 	buf_release(&b);
 }
 
+/* CSV rows come as objects; their text is made only when asked for. */
+static void
+test_csv(void)
+{
+	static const char in[] = "a,b,c\n1,x y,9.95\n2,\"q\"\"\",\n3,4\n";
+	struct rec_config cfg = REC_CONFIG_INIT;
+	struct rec_item it = REC_ITEM_INIT;
+	struct rec_member m = { "n", "1.50", 4 };
+	struct rec_reader *rd;
+	struct jsonscan sc;
+	const char *p;
+	size_t n;
+	json_t *v;
+
+	write_input(in, sizeof(in) - 1);
+	cfg.csv = 1;
+	cfg.rejects = "/dev/null";
+	rd = reader_with(&cfg);
+	CHECK(rec_getline(rd, &it) == 1);
+	CHECK(it.obj != NULL && it.len == 0 && it.lineno == 2);
+	CHECK(rec_scan(&it, &sc) == 0);		/* no line to scan */
+	v = rec_parse(&it);
+	CHECK(v == it.obj && json_object_size(v) == 3);
+	json_decref(v);
+	rec_emit_members(&it, &m, 1);
+	CHECK_MEM(it.out.data, it.out.len,
+	    "{\"a\":\"1\",\"b\":\"x y\",\"c\":\"9.95\",\"n\":1.50}\n");
+	CHECK(rec_getline(rd, &it) == 1);
+	p = rec_text(&it, &n);
+	CHECK_MEM(p, n, "{\"a\":\"2\",\"b\":\"q\\\"\",\"c\":null}");
+	/* A bad row keeps its raw text for the rejects file. */
+	CHECK(rec_getline(rd, &it) == 1);
+	CHECK(it.obj == NULL && it.bad != NULL && it.lineno == 4);
+	CHECK(rec_parse(&it) == NULL && it.nrej == 1);
+	CHECK(rec_getline(rd, &it) == 0);
+	rec_item_release(&it);
+	rec_close(rd);
+}
+
+/* The fast path, and a reader over a stream counting in its parent. */
+static void
+test_scan_stream(void)
+{
+	static const char in[] = "{\"t\":\"a\\nb\"}\n{\"t\":1e400}\n";
+	struct rec_config cfg = REC_CONFIG_INIT;
+	struct rec_item it = REC_ITEM_INIT;
+	struct rec_reader *rd, *in_rd;
+	struct jsonscan sc;
+	struct buf err = BUF_INIT;
+	FILE *fp;
+
+	write_input(in, sizeof(in) - 1);
+	rd = reader();
+	fp = fopen(path, "rb");
+	in_rd = rec_open_stream(&cfg, fp, "x.jsonl", rd);
+	CHECK(rec_getline(in_rd, &it) == 1);
+	CHECK(strcmp(it.file, "x.jsonl") == 0);
+	CHECK(rec_scan(&it, &sc) == 1 && sc.n == 1 && sc.m[0].escaped);
+	CHECK(rec_getline(in_rd, &it) == 1);
+	CHECK(rec_scan(&it, &sc) == 0);		/* jansson decides */
+	CHECK(rec_getline(in_rd, &it) == 0);
+	CHECK(rec_count(rd) == 2 && rec_bytes(in_rd) == sizeof(in) - 1);
+	rec_item_set(&it, "{\"a\":1,\"a\":2}", 15);
+	CHECK(rec_decode(&it, &err) == NULL);
+	CHECK(strstr(err.data, "duplicate") != NULL);
+	buf_release(&err);
+	rec_close(in_rd);
+	fclose(fp);
+	rec_item_release(&it);
+	rec_close(rd);
+}
+
 int
 main(void)
 {
@@ -242,6 +322,8 @@ main(void)
 	test_quote();
 	test_splice();
 	test_escape();
+	test_csv();
+	test_scan_stream();
 	unlink(path);
 	return unit_done("record");
 }

@@ -32,9 +32,8 @@ static size_t max_row;
 static char *
 rows(const char *csv, size_t n, int delim)
 {
-	struct buf out = BUF_INIT, raw = BUF_INIT;
+	struct buf out = BUF_INIT, raw = BUF_INIT, why = BUF_INIT;
 	unsigned long line;
-	const char *why;
 	json_t *rec;
 	char *s;
 	FILE *fp;
@@ -56,14 +55,14 @@ rows(const char *csv, size_t n, int delim)
 			free(s);
 			json_decref(rec);
 		} else
-			buf_printf(&out, "%lu !%s [%.*s]\n", line, why,
-			    (int)raw.len, raw.data ? raw.data : "");
+			buf_printf(&out, "%lu !%s [%.*s]\n", line, why.data,
+			    (int)raw.len, raw.data);
 	}
 	table_free(t);
 	fclose(fp);
 	buf_release(&raw);
-	if (out.data == NULL)
-		buf_adds(&out, "");
+	buf_release(&why);
+	buf_adds(&out, "");
 	return buf_detach(&out, NULL);
 }
 
@@ -123,7 +122,7 @@ big(void)
 int
 main(void)
 {
-	const char *why;
+	struct buf why = BUF_INIT;
 
 	/* Plain rows; the header names the members. */
 	T("a,b\n1,2\n3,4\n",
@@ -195,7 +194,7 @@ main(void)
 	/* Types, and inference for the other columns. */
 	types = table_types_parse("price:number,n:integer,ok:boolean,j:json",
 	    &why);
-	CHECK(types != NULL, "parse: %s", why);
+	CHECK(types != NULL, "parse: %s", why.data);
 	T("price,n,ok,j,s\n1.5,7,TRUE,\"{\"\"x\"\":[1]}\",007\n"
 	    "-2e3,,false,null,\n",
 	    "2 {\"price\":1.5,\"n\":7,\"ok\":true,\"j\":{\"x\":[1]},"
@@ -214,12 +213,22 @@ main(void)
 	    "2 !column 'n' of --types is not in the header [1,2]\n");
 	table_types_free(types);
 	types = table_types_parse("auto,zip:string", &why);
-	CHECK(types != NULL, "parse: %s", why);
+	CHECK(types != NULL, "parse: %s", why.data);
 	T("a,b,c,zip\n-0.5,true,007,01234\n",
 	    "2 {\"a\":-0.5,\"b\":true,\"c\":\"007\",\"zip\":\"01234\"}\n");
 	table_types_free(types);
+	/* Reals hold what their 15-digit text gives; no NUL in a field. */
+	types = table_types_parse("a:number,b:json", &why);
+	T("a,b,c\n3.14159265358979323846,\"[0.12345678901234567]\",x\n"
+	    "1,2,x\0y\n",
+	    "2 {\"a\":3.14159265358979,\"b\":[0.123456789012346],"
+	    "\"c\":\"x\"}\n"
+	    "3 !field contains a NUL byte [1,2,x]\n");
+	table_types_free(types);
 	types = NULL;
+	buf_release(&why);
 	CHECK(table_types_parse("a:float", &why) == NULL, "float accepted");
+	CHECK(strstr(why.data, "unknown type") != NULL, "why: %s", why.data);
 	CHECK(table_types_parse("auto,string", &why) == NULL, "two rests");
 	CHECK(table_types_parse("a:number,a:string", &why) == NULL,
 	    "a column named twice");

@@ -1,6 +1,7 @@
-/* text.c -- unit tests of lib/text/text.c: UTF-8, normalisation, graphemes */
+/* text.c -- unit tests of lib/text/text: UTF-8, normalisation, graphemes */
 /* SPDX-License-Identifier: MIT */
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,14 +87,61 @@ test_graphemes(void)
 }
 
 static void
-test_latin1(void)
+test_clean(void)
 {
 	size_t n;
 	char *s;
 
-	s = text_latin1("caf\xe9 \xff", 6, &n);
-	CHECK_MEM(s, n, "caf\xc3\xa9 \xc3\xbf");
+	CHECK(text_control_at("a\tb\r\n", 5) == -1);
+	CHECK(text_control_at("ab\x01", 3) == 2);
+	CHECK(text_control_at("a\xc2\x85", 3) == 1);		/* NEL, C1 */
+	CHECK(text_control_at("\x7f", 1) == 0);
+	s = text_clean("e\xcc\x81\x01\t.", 6, &n);	/* e + U+0301 */
+	CHECK_MEM(s, n, "\xc3\xa9\t.");
 	free(s);
+	CHECK(text_blank("", 0) && text_blank(" \t\n\v\f\r", 6));
+	CHECK(!text_blank(" x", 2) && !text_blank("\xc2\xa0", 2));
+	CHECK(text_blank_line(" \t\r", 3) && !text_blank_line("\n", 1));
+}
+
+/* text_stream_is_utf8 over pad bytes of 'a' then tail, with and without
+ * copy. */
+static int
+stream_utf8(size_t pad, const char *tail, size_t tlen)
+{
+	FILE *fp, *copy;
+	size_t i;
+	int v, c;
+
+	fp = tmpfile();
+	copy = tmpfile();
+	for (i = 0; i < pad; i++)
+		fputc('a', fp);
+	fwrite(tail, 1, tlen, fp);
+	rewind(fp);
+	v = text_stream_is_utf8(fp, copy);
+	/* The copy holds every byte. */
+	if (ftell(copy) != (long)(pad + tlen))
+		v = -2;
+	rewind(fp);
+	c = text_stream_is_utf8(fp, NULL);
+	fclose(fp);
+	fclose(copy);
+	return v == c ? v : -3;
+}
+
+static void
+test_stream(void)
+{
+	/* UTF-8 checks of streams, with sequences cut by the 64 KiB reads. */
+	CHECK(stream_utf8(0, "", 0) == 1);
+	CHECK(stream_utf8(65535, "\xc3\xa9z", 3) == 1);
+	CHECK(stream_utf8(65534, "\xf0\x9f\x98\x80", 4) == 1);
+	CHECK(stream_utf8(65533, "\xf0\x9f\x98\x80", 4) == 1);
+	CHECK(stream_utf8(65535, "\xc3", 1) == 0);
+	CHECK(stream_utf8(65535, "\xff\xfe\xfd\xfc", 4) == 0);
+	CHECK(stream_utf8(10, "\xe9t\xe9", 3) == 0);
+	CHECK(stream_utf8(200000, "ok", 2) == 1);
 }
 
 int
@@ -103,6 +151,7 @@ main(void)
 	test_decode();
 	test_normalize();
 	test_graphemes();
-	test_latin1();
+	test_clean();
+	test_stream();
 	return unit_done("text");
 }

@@ -1,4 +1,4 @@
-/* index_hnsw.c -- unit tests of lib/hnsw and lib/vecdist */
+/* hnsw.c -- unit tests of lib/index/hnsw and lib/embed/vecdist */
 /* SPDX-License-Identifier: MIT */
 
 #include <math.h>

@@ -1,4 +1,4 @@
-/* embed_http_redact.c -- URLs made fit to print or store */
+/* http.c -- URLs made fit to print or store */
 /* SPDX-License-Identifier: MIT */
 
 #include <stdlib.h>
@@ -36,5 +36,5 @@ main(void)
 	CHECK(redacts("http://host/v1/a@b", "http://host/v1/a@b"));
 	CHECK(redacts("host:8080/v1", "host:8080/v1"));
 	CHECK(redacts("http://host/v1?", "http://host/v1?"));
-	return unit_done("embed_http_redact");
+	return unit_done("http");
 }

@@ -1,4 +1,4 @@
-/* index_manifest.c -- unit tests of lib/index/manifest.c */
+/* manifest.c -- unit tests of lib/index/manifest.c */
 /* SPDX-License-Identifier: MIT */
 
 #include <errno.h>

@@ -1,4 +1,4 @@
-/* validate_jdoc.c -- lib/jdoc accepts exactly what the record reader does */
+/* jdoc.c -- lib/validate/jdoc accepts exactly what the record reader does */
 /* SPDX-License-Identifier: MIT */
 
 #include <stdio.h>

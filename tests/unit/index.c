@@ -1,4 +1,4 @@
-/* index_ops.c -- unit tests of lib/index/index, ixquery and ixdump */
+/* index.c -- unit tests of lib/index/index, ixquery and ixdump */
 /* SPDX-License-Identifier: MIT */
 
 #include <stdio.h>
@@ -12,6 +12,7 @@
 #include "lib/index/ixdump.h"
 #include "lib/index/ixquery.h"
 #include "lib/index/vecfile.h"
+#include "lib/json/opt.h"
 #include "lib/json/record.h"
 #include "tests/unit/unit.h"
 
@@ -51,7 +52,7 @@ run(int mode, int build, const struct ix_prune *pr)
 	rq.id_field = "id";
 	rq.jobs = 1;
 	CHECK(ix_write_open(&in, index_path, &rq, &err) == ETV_OK);
-	rd = rec_open(1, argv);
+	rd = rec_open(opt_reader(), 1, argv);
 	none.nread = ix_write_read(&in, rd);
 	rec_close(rd);
 	if (pr)
@@ -212,5 +213,5 @@ main(int argc, char *argv[])
 	snprintf(lock, sizeof(lock), "%s.lock", index_path);
 	unlink(lock);
 	rmdir(dir);
-	return unit_done("index_ops");
+	return unit_done("index");
 }

@@ -1,4 +1,4 @@
-/* embed_hash.c -- properties of the built-in hash embedder */
+/* hashembed.c -- properties of the built-in hash embedder */
 /* SPDX-License-Identifier: MIT */
 
 #include <ctype.h>
@@ -163,5 +163,5 @@ main(void)
 		CHECK(a[i] == 0);
 
 	hashembed_scratch_free(s);
-	return unit_done("embed_hash");
+	return unit_done("hashembed");
 }

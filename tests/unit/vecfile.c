@@ -1,4 +1,4 @@
-/* index_vecfile.c -- unit tests of lib/vecfile (the index file format) */
+/* vecfile.c -- unit tests of lib/index/vecfile (the index file format) */
 /* SPDX-License-Identifier: MIT */
 
 #include <sys/stat.h>
@@ -75,7 +75,7 @@ main(void)
 	long size;
 	int c;
 
-	diag_init("index_vecfile");
+	diag_init("vecfile");
 	if (mkdtemp(path) == NULL)
 		return 1;
 	snprintf(file, sizeof(file), "%s/x.etv", path);

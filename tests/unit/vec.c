@@ -1,4 +1,4 @@
-/* embed_float.c -- the shortest float32 text of lib/vec against printf */
+/* vec.c -- the shortest float32 text of lib/embed/vec against printf */
 /* SPDX-License-Identifier: MIT */
 
 #include <math.h>

@@ -1,4 +1,4 @@
-/* embed_tokens.c -- unit tests of lib/wordpiece and lib/safetensors */
+/* wordpiece.c -- unit tests of lib/embed/wordpiece and safetensors */
 /* SPDX-License-Identifier: MIT */
 
 #include <stdio.h>
@@ -52,22 +52,24 @@ static void
 expect_bad(const char *path, const void *p, size_t n, const char *why)
 {
 	struct safetensors *st;
-	char err[256];
+	struct buf err = BUF_INIT;
 
 	write_file(path, p, n);
-	if ((st = safetensors_open(path, err, sizeof(err))) != NULL ||
-	    strstr(err, why) == NULL) {
+	if ((st = safetensors_open(path, &err)) != NULL ||
+	    strstr(err.data, why) == NULL) {
 		printf("safetensors: want '%s', got '%s'\n", why,
-		    st ? "success" : err);
+		    st ? "success" : err.data);
 		safetensors_close(st);
 		failed = 1;
 	}
+	buf_release(&err);
 }
 
 int
 main(void)
 {
-	char dir[] = "/tmp/etv-unit-XXXXXX", path[64], err[256];
+	char dir[] = "/tmp/etv-unit-XXXXXX", path[64];
+	struct buf err = BUF_INIT;
 	/* A 56-byte header (54 and two spaces), then two halves. */
 	static const char good[] = "\x38\0\0\0\0\0\0\0"
 	    "{\"e\":{\"dtype\":\"F16\",\"shape\":[2],"
@@ -81,8 +83,8 @@ main(void)
 		return 2;
 	snprintf(path, sizeof(path), "%s/tokenizer.json", dir);
 	write_file(path, tokenizer, strlen(tokenizer));
-	if ((wp = wordpiece_load(path, err, sizeof(err))) == NULL) {
-		printf("%s\n", err);
+	if ((wp = wordpiece_load(path, &err)) == NULL) {
+		printf("%s\n", err.data);
 		return 1;
 	}
 	s = wordpiece_scratch_new();
@@ -105,10 +107,10 @@ main(void)
 	}
 	snprintf(path, sizeof(path), "%s/m.safetensors", dir);
 	write_file(path, good, sizeof(good) - 1);
-	if ((st = safetensors_open(path, err, sizeof(err))) == NULL ||
+	if ((st = safetensors_open(path, &err)) == NULL ||
 	    (t = safetensors_find(st, "e")) == NULL || t->count != 2 ||
 	    t->dtype != SAFETENSORS_F16) {
-		printf("safetensors: %s\n", st ? "bad tensor" : err);
+		printf("safetensors: %s\n", st ? "bad tensor" : err.data);
 		failed = 1;
 	}
 	safetensors_close(st);
@@ -121,5 +123,6 @@ main(void)
 	snprintf(path, sizeof(path), "%s/tokenizer.json", dir);
 	unlink(path);
 	rmdir(dir);
+	buf_release(&err);
 	return failed;
 }

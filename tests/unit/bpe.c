@@ -1,4 +1,4 @@
-/* chunk_bpe.c -- unit tests of lib/bpe: rank files, merges, vectors */
+/* bpe.c -- unit tests of lib/chunk/bpe: rank files, merges, vectors */
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
 #include <stdio.h>
@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/base/buf.h"
 #include "lib/chunk/bpe.h"
 #include "lib/base/diag.h"
 
@@ -82,7 +83,8 @@ same(const uint32_t *a, size_t n, const uint32_t *want, size_t m)
 static void
 small_tests(void)
 {
-	char path[] = "/tmp/etv-cl100k-test-XXXXXX", err[256];
+	char path[] = "/tmp/etv-cl100k-test-XXXXXX";
+	struct buf err = BUF_INIT;
 	struct bpe *b;
 	struct bpe_work *w;
 	const uint32_t *ids;
@@ -103,10 +105,10 @@ small_tests(void)
 	}
 	close(fd);
 	write_small(path);
-	b = bpe_load(path, err, sizeof(err));
+	b = bpe_load(path, &err);
 	CHECK(b != NULL);
 	if (b == NULL) {
-		fprintf(stderr, "%s\n", err);
+		fprintf(stderr, "%s\n", err.data);
 		unlink(path);
 		return;
 	}
@@ -154,9 +156,10 @@ small_tests(void)
 	unlink(path);
 
 	/* Bad files are refused with a message. */
-	CHECK(bpe_load("/nonexistent/x.tiktoken", err, sizeof(err)) == NULL);
-	CHECK(strstr(err, "/nonexistent/x.tiktoken") != NULL);
+	CHECK(bpe_load("/nonexistent/x.tiktoken", &err) == NULL);
+	CHECK(strstr(err.data, "/nonexistent/x.tiktoken") != NULL);
 	CHECK(errno == ENOENT);
+	buf_release(&err);
 }
 
 /* Parse "[1, 2, 3]" into ids; returns the count. */
@@ -188,7 +191,8 @@ vector_tests(const char *dir)
 	};
 	struct bpe *b[4];
 	struct bpe_work *w[4];
-	char path[4096], err[256], *line = NULL, *sample = NULL;
+	char path[4096], *line = NULL, *sample = NULL;
+	struct buf err = BUF_INIT;
 	size_t cap = 0, n, k, want, checked = 0;
 	ssize_t len;
 	uint32_t ids[4096];
@@ -198,8 +202,8 @@ vector_tests(const char *dir)
 
 	for (e = 0; e < 4; e++) {
 		snprintf(path, sizeof(path), "%s/%s.tiktoken", dir, names[e]);
-		if ((b[e] = bpe_load(path, err, sizeof(err))) == NULL) {
-			fprintf(stderr, "%s\n", err);
+		if ((b[e] = bpe_load(path, &err)) == NULL) {
+			fprintf(stderr, "%s\n", err.data);
 			exit(1);
 		}
 		w[e] = bpe_work_new(b[e]);
@@ -247,7 +251,7 @@ vector_tests(const char *dir)
 int
 main(int argc, char **argv)
 {
-	diag_init("chunk_bpe");
+	diag_init("bpe");
 	small_tests();
 	if (argc > 1)
 		vector_tests(argv[1]);

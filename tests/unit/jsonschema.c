@@ -1,8 +1,8 @@
-/* validate_suite.c -- run the JSON Schema Test Suite against lib/jsonschema */
+/* jsonschema.c -- the JSON Schema Test Suite against lib/validate/jsonschema */
 /* SPDX-License-Identifier: MIT */
 
 /*
- * Usage: validate_suite [-v] [SUITE_DIR]
+ * Usage: jsonschema [-v] [SUITE_DIR]
  *
  * SUITE_DIR (or $ETV_JSONSCHEMA_SUITE, or ../../shared/data/... from the
  * tests directory, or ../shared/data/... from the repository) holds the

@@ -1,4 +1,4 @@
-/* chunk_sentence.c -- unit tests of lib/sentence: sentence and clause ends */
+/* sentence.c -- unit tests of lib/text/sentence: sentence and clause ends */
 /* SPDX-License-Identifier: MIT */
 #include <stdio.h>
 #include <string.h>
@@ -52,7 +52,7 @@ clause(const char *text, size_t at, int want)
 int
 main(void)
 {
-	diag_init("chunk_sentence");
+	diag_init("sentence");
 	expect("Hello world. This is it.", "Hello world.|This is it.");
 	expect("Is it? Yes! Fine.", "Is it?|Yes!|Fine.");
 	/* Abbreviations, initials, inner dots, numbers. */

@@ -1,4 +1,4 @@
-/* index_vfilter.c -- parsing and matching of lib/vfilter query filters */
+/* vfilter.c -- parsing and matching of lib/index/vfilter query filters */
 /* SPDX-License-Identifier: MIT */
 
 #include <stdlib.h>
@@ -224,5 +224,5 @@ main(void)
 	CHECK(unlike("t=x", NULL) == 0);
 	CHECK(unlike("t in []", "1") == 0);
 
-	return unit_done("index_vfilter");
+	return unit_done("vfilter");
 }

@@ -1,4 +1,4 @@
-/* embed_hash_collide.c -- the hash embedder when words share a hash */
+/* hashembed_collide.c -- the hash embedder when words share a hash */
 /* SPDX-License-Identifier: MIT */
 
 /*
@@ -56,5 +56,5 @@ main(void)
 			CHECK(memcmp(v, alone[k], sizeof(v)) == 0);
 		}
 	hashembed_scratch_free(s);
-	return unit_done("embed_hash_collide");
+	return unit_done("hashembed_collide");
 }

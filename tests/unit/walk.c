@@ -1,4 +1,4 @@
-/* extract_walk.c -- unit tests of lib/base/walk.c: order, globs, links, loops */
+/* walk.c -- unit tests of lib/base/walk.c: order, globs, links, loops */
 /* SPDX-License-Identifier: MIT */
 
 #include <sys/stat.h>
@@ -200,7 +200,7 @@ main(void)
 	if (system(path) != 0)
 		fprintf(stderr, "cannot remove %s\n", root);
 	if (failures) {
-		fprintf(stderr, "extract_walk: %d failures\n", failures);
+		fprintf(stderr, "walk: %d failures\n", failures);
 		return 1;
 	}
 	return 0;

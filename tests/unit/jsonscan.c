@@ -1,4 +1,4 @@
-/* embed_jsonscan.c -- the record fast path against jansson */
+/* jsonscan.c -- the record fast path against jansson */
 /* SPDX-License-Identifier: MIT */
 
 #include <stdint.h>

@@ -1,4 +1,4 @@
-/* chunk_chunker.c -- unit tests of lib/chunker: boundaries, sizes, overlap */
+/* chunker.c -- unit tests of lib/chunk/chunker: boundaries, sizes, overlap */
 /* SPDX-License-Identifier: MIT */
 #include <stdio.h>
 #include <string.h>
@@ -121,7 +121,7 @@ main(void)
 	const char *md;
 	size_t n;
 
-	diag_init("chunk_chunker");
+	diag_init("chunker");
 	/* Nothing to chunk. */
 	expect(CHUNK_CHARS, 10, 0, 0, 0, "", "");
 	expect(CHUNK_CHARS, 10, 0, 0, 0, " \n\t \r\n", "");

@@ -1,4 +1,4 @@
-/* extract_html.c -- unit tests of lib/text/html.c: HTML to text, entities */
+/* html.c -- unit tests of lib/text/html.c: HTML to text, entities */
 /* SPDX-License-Identifier: MIT */
 
 #include <stdio.h>
@@ -146,7 +146,7 @@ main(void)
 	/* UTF-8 passes through. */
 	T("<p>Zürich – 東京</p>", "Zürich – 東京", NULL);
 	if (failures) {
-		fprintf(stderr, "extract_html: %d failures\n", failures);
+		fprintf(stderr, "html: %d failures\n", failures);
 		return 1;
 	}
 	return 0;
