@@ -570,6 +570,18 @@ assert list(r) == ["id", "text", "meta", "doc_id", "hash", "embedding",
 	[ "$(jf embedding_model <<<"$output")" = test-model ]
 }
 
+@test "index: --hnsw overrides an earlier --exact, and --exact a --hnsw" {
+	etv-index build --exact --hnsw "$T/x.etv" "$T/a.jsonl"
+	run etv-index stats "$T/x.etv"
+	[ "$(jf search <<<"$output")" = hnsw ]
+	etv-index build --force --hnsw --exact "$T/x.etv" "$T/a.jsonl"
+	run etv-index stats "$T/x.etv"
+	[ "$(jf search <<<"$output")" = exact ]
+	run --separate-stderr etv-index query --hnsw "$T/x.etv" </dev/null
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"option '--hnsw' does not apply to 'query'"* ]]
+}
+
 @test "index: exact index, l2 and dot metrics" {
 	etv-index build --exact --metric l2 "$T/x.etv" "$T/a.jsonl"
 	run etv-index stats "$T/x.etv"

@@ -43,31 +43,33 @@ manifest_write(const char *path, const json_t *ids)
 }
 
 json_t *
-manifest_load(const char *path, const char **why)
+manifest_load(const char *path, struct buf *err)
 {
-	json_error_t err;
+	json_error_t jerr;
 	json_t *m, *docs, *set, *v;
 	size_t i;
 
-	*why = NULL;
 	if (access(path, R_OK) == -1)
 		return NULL;
-	if ((m = json_load_file(path, JSON_REJECT_DUPLICATES, &err)) ==
+	if ((m = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr)) ==
 	    NULL) {
-		*why = "not a complete manifest (it does not parse)";
+		buf_fail(err, "not a complete manifest (it does not "
+		    "parse)");
 		return NULL;
 	}
 	docs = json_object_get(m, "documents");
 	if (!json_is_true(json_object_get(m, "complete")) ||
 	    !json_is_array(docs)) {
-		*why = "not a complete manifest of etv-extract --manifest";
+		buf_fail(err, "not a complete manifest of etv-extract "
+		    "--manifest");
 		json_decref(m);
 		return NULL;
 	}
 	set = json_object();
 	json_array_foreach(docs, i, v) {
 		if (!json_is_string(v)) {
-			*why = "a document id of the manifest is not a string";
+			buf_fail(err, "a document id of the manifest is not "
+			    "a string");
 			json_decref(set);
 			json_decref(m);
 			return NULL;

@@ -5,6 +5,8 @@
 
 #include <jansson.h>
 
+#include "lib/base/buf.h"
+
 /*
  * A manifest names every document that etv-extract found in a walk that
  * it finished: the documents it wrote, and those it rejected or skipped,
@@ -31,10 +33,10 @@ int	 manifest_write(const char *path, const json_t *ids);
 
 /*
  * Read the manifest at path.  Returns a new reference to an object whose
- * keys are the ids (a set), or NULL: with *why NULL and errno set when
- * the file cannot be read, with *why a static message when it is not a
- * complete manifest.
+ * keys are the ids (a set), or NULL: with errno set and err left as it
+ * was when the file cannot be read, with what is wrong written to err
+ * when it is not a complete manifest.
  */
-json_t	*manifest_load(const char *path, const char **why);
+json_t	*manifest_load(const char *path, struct buf *err);
 
 #endif

@@ -34,6 +34,63 @@
 #define SLOT1		2048	/* offset of commit slot 1 */
 #define ALIGN		64	/* sections and segments start here */
 
+/* One segment as mapped. */
+struct vf_seg {
+	uint64_t	 off;		/* file offset of its header */
+	uint64_t	 size;		/* bytes, header included */
+	uint32_t	 n;		/* rows */
+	uint32_t	 ntomb;		/* tombstones */
+	const float	*vec;		/* n rows of dims floats */
+	const uint64_t	*soff[4];	/* string tables: n + 1 offsets each */
+	const char	*sdat[4];	/* ... and their bytes */
+	uint64_t	 slen[4];	/* ... and the byte counts */
+	const uint32_t	*idtab;		/* id hash table: row + 1, 0 empty */
+	uint64_t	 idcap;		/* its slots, a power of two or 0 */
+	const uint32_t	*tomb;		/* ntomb pairs (segment, row) */
+	struct hnsw_graph g;		/* its graph (n 0 when exact) */
+	const int8_t	*q8;		/* int8 codes of the rows, or NULL */
+	const float	*q8scale;	/* their scales */
+	const float	*q8norm;	/* |row|^2 per row */
+	uint64_t	 datasum;	/* checksum of its data */
+	uint8_t		*dead;		/* bit per row deleted later; owned */
+	uint32_t	 ndead;		/* rows marked in dead */
+};
+
+/* An open index: a read-only mapping of one committed version. */
+struct vf_index {
+	char		*path;		/* file name; owned */
+	int		 fd;		/* open descriptor */
+	unsigned char	*map;		/* mapping of [0, length); owned */
+	uint64_t	 length;	/* committed length */
+	uint64_t	 seq;		/* commit sequence number */
+	int		 slot;		/* commit slot in use, 0 or 1 */
+	struct vf_meta	 meta;		/* the header */
+	uint32_t	 nseg;		/* segments */
+	struct vf_seg	*seg;		/* segments, oldest first; owned */
+	uint64_t	 rows;		/* rows in all segments */
+	uint64_t	 live;		/* rows not deleted */
+	int		 writable;	/* opened with VF_WRITE */
+};
+
+/* Whether row of segment s is deleted. */
+static int
+seg_dead(const struct vf_seg *s, uint32_t row)
+{
+	return (s->dead[row / 8] >> (row % 8)) & 1;
+}
+
+/* String table t of segment s at row, or NULL when it is corrupt. */
+static const char *
+seg_str(const struct vf_seg *s, int t, uint32_t row, size_t *lenp)
+{
+	uint64_t a = s->soff[t][row], b = s->soff[t][row + 1];
+
+	if (a > b || b > s->slen[t])
+		return NULL;
+	*lenp = (size_t)(b - a);
+	return s->sdat[t] + a;
+}
+
 static const char head_magic[8] = "ETVINDX\n";
 static const char commit_magic[8] = "ETVCOMIT";
 static const char seg_magic[8] = "ETVSEGM1";
@@ -370,8 +427,9 @@ pick_slot(int fd, struct disk_commit *best, int *slotp)
 }
 
 int
-vf_open(struct vf_index **ixp, const char *path, int flags, const char **why)
+vf_open(struct vf_index **ixp, const char *path, int flags, struct buf *err)
 {
+	const char *why_s = NULL, **why = &why_s;
 	unsigned char head[HDR_MAX];
 	struct vf_index *ix;
 	struct disk_commit c;
@@ -464,7 +522,7 @@ vf_open(struct vf_index **ixp, const char *path, int flags, const char **why)
 				*why = "corrupt tombstone";
 				goto corrupt;
 			}
-			if (!vf_dead(&ix->seg[s], r)) {
+			if (!seg_dead(&ix->seg[s], r)) {
 				ix->seg[s].dead[r / 8] |= 1u << (r % 8);
 				ix->seg[s].ndead++;
 			}
@@ -482,11 +540,12 @@ sys:
 	return VF_ESYS;
 corrupt:
 	vf_close(ix);
+	buf_fail(err, "%s", why_s);
 	return VF_ECORRUPT;
 }
 
 int
-vf_verify(const struct vf_index *ix, const char **why)
+vf_verify(const struct vf_index *ix, struct buf *err)
 {
 	const struct vf_seg *s;
 	uint32_t i;
@@ -495,7 +554,7 @@ vf_verify(const struct vf_index *ix, const char **why)
 		s = &ix->seg[i];
 		if (XXH3_64bits(ix->map + s->off + SEG_HDR, s->size - SEG_HDR)
 		    != s->datasum) {
-			*why = "segment checksum mismatch";
+			buf_fail(err, "segment checksum mismatch");
 			return VF_ECORRUPT;
 		}
 	}
@@ -503,20 +562,75 @@ vf_verify(const struct vf_index *ix, const char **why)
 }
 
 int
-vf_dead(const struct vf_seg *s, uint32_t row)
+vf_dead(const struct vf_index *ix, uint32_t seg, uint32_t row)
 {
-	return (s->dead[row / 8] >> (row % 8)) & 1;
+	return seg_dead(&ix->seg[seg], row);
 }
 
 const char *
-vf_str(const struct vf_seg *s, int t, uint32_t row, size_t *lenp)
+vf_str(const struct vf_index *ix, uint32_t seg, int t, uint32_t row,
+    size_t *lenp)
 {
-	uint64_t a = s->soff[t][row], b = s->soff[t][row + 1];
+	return seg_str(&ix->seg[seg], t, row, lenp);
+}
 
-	if (a > b || b > s->slen[t])
-		return NULL;
-	*lenp = (size_t)(b - a);
-	return s->sdat[t] + a;
+const struct vf_meta *
+vf_meta(const struct vf_index *ix)
+{
+	return &ix->meta;
+}
+
+const char *
+vf_path(const struct vf_index *ix)
+{
+	return ix->path;
+}
+
+uint32_t
+vf_nseg(const struct vf_index *ix)
+{
+	return ix->nseg;
+}
+
+uint32_t
+vf_seg_rows(const struct vf_index *ix, uint32_t seg)
+{
+	return ix->seg[seg].n;
+}
+
+void
+vf_seg_info(const struct vf_index *ix, uint32_t seg, struct vf_seginfo *si)
+{
+	const struct vf_seg *s = &ix->seg[seg];
+
+	si->rows = s->n;
+	si->deleted = s->ndead;
+	si->tombs = s->ntomb;
+	si->bytes = s->size;
+}
+
+uint64_t
+vf_nrows(const struct vf_index *ix)
+{
+	return ix->rows;
+}
+
+uint64_t
+vf_nlive(const struct vf_index *ix)
+{
+	return ix->live;
+}
+
+uint64_t
+vf_length(const struct vf_index *ix)
+{
+	return ix->length;
+}
+
+uint64_t
+vf_seq(const struct vf_index *ix)
+{
+	return ix->seq;
 }
 
 int
@@ -529,10 +643,10 @@ vf_row_next(const struct vf_index *ix, struct vf_rows *it)
 		sg = &ix->seg[it->seg];
 		while (it->next < sg->n) {
 			it->row = it->next++;
-			if (vf_dead(sg, it->row))
+			if (seg_dead(sg, it->row))
 				continue;
 			for (t = 0; t < 4; t++)
-				if ((it->str[t] = vf_str(sg, t, it->row,
+				if ((it->str[t] = seg_str(sg, t, it->row,
 				    &it->len[t])) == NULL)
 					return -1;
 			return 1;
@@ -567,13 +681,13 @@ vf_find(const struct vf_index *ix, const char *id, size_t len,
 		    j = (j + 1) & mask, probes++) {
 			if ((v = s->idtab[j]) == 0 || v > s->n)
 				break;
-			p = vf_str(s, VF_ID, v - 1, &n);
+			p = seg_str(s, VF_ID, v - 1, &n);
 			if (p && n == len && memcmp(p, id, len) == 0) {
 				/*
 				 * The newest copy of an id decides: when it
 				 * is dead the id was deleted.
 				 */
-				if (vf_dead(s, v - 1))
+				if (seg_dead(s, v - 1))
 					return 0;
 				*segp = i;
 				*rowp = v - 1;
@@ -629,7 +743,7 @@ accept_row(uint32_t row, void *arg)
 {
 	struct accept_ctx *c = arg;
 
-	if (vf_dead(&c->ix->seg[c->seg], row))
+	if (seg_dead(&c->ix->seg[c->seg], row))
 		return 0;
 	return c->fn == NULL || c->fn(c->ix, c->seg, row, c->arg);
 }

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/base/buf.h"
+
 #include "lib/index/hnsw.h"
 
 /*
@@ -60,27 +62,8 @@ struct vf_meta {
 	char		*by;	/* field grouping rows for sync; owned */
 };
 
-/* One segment as mapped. */
-struct vf_seg {
-	uint64_t	 off;		/* file offset of its header */
-	uint64_t	 size;		/* bytes, header included */
-	uint32_t	 n;		/* rows */
-	uint32_t	 ntomb;		/* tombstones */
-	const float	*vec;		/* n rows of dims floats */
-	const uint64_t	*soff[4];	/* string tables: n + 1 offsets each */
-	const char	*sdat[4];	/* ... and their bytes */
-	uint64_t	 slen[4];	/* ... and the byte counts */
-	const uint32_t	*idtab;		/* id hash table: row + 1, 0 empty */
-	uint64_t	 idcap;		/* its slots, a power of two or 0 */
-	const uint32_t	*tomb;		/* ntomb pairs (segment, row) */
-	struct hnsw_graph g;		/* its graph (n 0 when exact) */
-	const int8_t	*q8;		/* int8 codes of the rows, or NULL */
-	const float	*q8scale;	/* their scales */
-	const float	*q8norm;	/* |row|^2 per row */
-	uint64_t	 datasum;	/* checksum of its data */
-	uint8_t		*dead;		/* bit per row deleted later; owned */
-	uint32_t	 ndead;		/* rows marked in dead */
-};
+/* One segment as mapped (opaque: vf_seg_info says what callers need). */
+struct vf_seg;
 
 /* The string tables of a segment. */
 enum {
@@ -90,20 +73,18 @@ enum {
 	VF_FIELDS = 3	/* stored fields, a JSON object */
 };
 
-/* An open index: a read-only mapping of one committed version. */
-struct vf_index {
-	char		*path;		/* file name; owned */
-	int		 fd;		/* open descriptor */
-	unsigned char	*map;		/* mapping of [0, length); owned */
-	uint64_t	 length;	/* committed length */
-	uint64_t	 seq;		/* commit sequence number */
-	int		 slot;		/* commit slot in use, 0 or 1 */
-	struct vf_meta	 meta;		/* the header */
-	uint32_t	 nseg;		/* segments */
-	struct vf_seg	*seg;		/* segments, oldest first; owned */
-	uint64_t	 rows;		/* rows in all segments */
-	uint64_t	 live;		/* rows not deleted */
-	int		 writable;	/* opened with VF_WRITE */
+/*
+ * An open index: a read-only mapping of one committed version (opaque:
+ * read it through the functions below).
+ */
+struct vf_index;
+
+/* What stats shows of one segment. */
+struct vf_seginfo {
+	uint32_t	 rows;		/* rows, deleted ones included */
+	uint32_t	 deleted;	/* rows deleted by later segments */
+	uint32_t	 tombs;		/* tombstones it carries */
+	uint64_t	 bytes;		/* its size, header included */
 };
 
 /* A row location in an open index. */
@@ -129,30 +110,53 @@ enum {
  * graphs are not read until used.  With VF_WRITE, a file whose owner may
  * not write it (chmod a-w) is refused with EACCES, even for root.
  * Returns VF_OK and a new index in *ixp
- * (free with vf_close), VF_ESYS with errno set, or VF_ECORRUPT with a
- * static message in *why.
+ * (free with vf_close), VF_ESYS with errno set, or VF_ECORRUPT with what
+ * is wrong written to err.
  */
 int	 vf_open(struct vf_index **ixp, const char *path, int flags,
-	    const char **why);
+	    struct buf *err);
 void	 vf_close(struct vf_index *);
 
 /*
  * Check the data checksum of every segment (reads the whole file).
- * Returns VF_OK or VF_ECORRUPT with *why set.
+ * Returns VF_OK or VF_ECORRUPT with what is wrong written to err.
  */
-int	 vf_verify(const struct vf_index *, const char **why);
+int	 vf_verify(const struct vf_index *, struct buf *err);
+
+/* The header of an index (borrowed until vf_close). */
+const struct vf_meta *vf_meta(const struct vf_index *);
+
+/* The file name it was opened with (borrowed until vf_close). */
+const char *vf_path(const struct vf_index *);
+
+/* Its segments, and the rows of segment seg (deleted ones included). */
+uint32_t vf_nseg(const struct vf_index *);
+uint32_t vf_seg_rows(const struct vf_index *, uint32_t seg);
+
+/* Counts and sizes of segment seg, for stats. */
+void	 vf_seg_info(const struct vf_index *, uint32_t seg,
+	    struct vf_seginfo *);
+
+/* Rows in all segments, and those of them not deleted. */
+uint64_t vf_nrows(const struct vf_index *);
+uint64_t vf_nlive(const struct vf_index *);
+
+/* The committed length in bytes, and the commit sequence number. */
+uint64_t vf_length(const struct vf_index *);
+uint64_t vf_seq(const struct vf_index *);
 
 /*
  * String s (VF_ID ...) of a row, with its length.  Returns NULL when the
  * table is corrupt (offsets out of order or out of bounds).
  */
-const char *vf_str(const struct vf_seg *, int s, uint32_t row, size_t *lenp);
+const char *vf_str(const struct vf_index *, uint32_t seg, int s, uint32_t row,
+	    size_t *lenp);
 
 /* The vector of a row. */
 const float *vf_vec(const struct vf_index *, uint32_t seg, uint32_t row);
 
 /* Whether a row is deleted or replaced by a later segment. */
-int	 vf_dead(const struct vf_seg *, uint32_t row);
+int	 vf_dead(const struct vf_index *, uint32_t seg, uint32_t row);
 
 /*
  * A walk over the live rows of an index, oldest segment first: set it to

@@ -139,7 +139,7 @@ add_value(json_t *vals, const char *p, size_t n, int as_string)
 }
 
 int
-vfilter_parse(struct vfilter *f, const char *expr, const char **why)
+vfilter_parse(struct vfilter *f, const char *expr, struct buf *err)
 {
 	const char *op, *val, *p, *e;
 	size_t n, vn;
@@ -148,15 +148,14 @@ vfilter_parse(struct vfilter *f, const char *expr, const char **why)
 
 	memset(f, 0, sizeof(*f));
 	if ((o = find_op(expr, &op, &val)) == -1) {
-		*why = "needs FIELD=VALUE, FIELD!=VALUE, FIELD<VALUE (<=, >, "
-		    ">=), FIELD^=PREFIX or FIELD [not] in [V1,...]";
-		return -1;
+		return buf_fail(err, "needs FIELD=VALUE, FIELD!=VALUE, "
+		    "FIELD<VALUE (<=, >, "
+		    ">=), FIELD^=PREFIX or FIELD [not] in [V1,...]");
 	}
 	n = (size_t)(op - expr);
 	p = trim(expr, &n);
 	if (n == 0) {
-		*why = "has no field name";
-		return -1;
+		return buf_fail(err, "has no field name");
 	}
 	f->path = xmemdup(p, n);
 	f->op = o;
@@ -178,8 +177,7 @@ vfilter_parse(struct vfilter *f, const char *expr, const char **why)
 		p = trim(p, &n);
 		if (add_value(f->vals, p, n, o == VFILTER_PREFIX) == -1) {
 			vfilter_release(f);
-			*why = "value is not UTF-8";
-			return -1;
+			return buf_fail(err, "value is not UTF-8");
 		}
 		if (e == val + vn)
 			break;
@@ -188,8 +186,8 @@ vfilter_parse(struct vfilter *f, const char *expr, const char **why)
 	if (o >= VFILTER_LT && o <= VFILTER_GE && !json_is_number(v) &&
 	    !json_is_string(v)) {
 		vfilter_release(f);
-		*why = "compares with a number or a string only";
-		return -1;
+		return buf_fail(err, "compares with a number or a string "
+		    "only");
 	}
 	return 0;
 }

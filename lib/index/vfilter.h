@@ -5,6 +5,8 @@
 
 #include <jansson.h>
 
+#include "lib/base/buf.h"
+
 /* The operators of a filter clause. */
 enum vfilter_op {
 	VFILTER_EQ,		/* FIELD=V */
@@ -28,7 +30,6 @@ struct vfilter {
 	char		*path;		/* the field, dotted: "meta.lang"; owned */
 	int		 op;		/* enum vfilter_op */
 	json_t		*vals;		/* the values, an array; owned */
-	int		 root;		/* the caller's: what path names */
 };
 
 /*
@@ -37,9 +38,9 @@ struct vfilter {
  * the value may hold any.  The list of in and not in is in brackets or
  * parentheses (optional); commas inside double quotes do not split it,
  * and [] is the empty list.  <, <=, > and >= take a number or a string.
- * Returns 0, or -1 with *why set to static text and f left empty.
+ * Returns 0, or -1 with what is wrong written to err and f left empty.
  */
-int	 vfilter_parse(struct vfilter *f, const char *expr, const char **why);
+int	 vfilter_parse(struct vfilter *f, const char *expr, struct buf *err);
 
 /* Free what f owns.  An empty (zeroed) filter is accepted. */
 void	 vfilter_release(struct vfilter *f);

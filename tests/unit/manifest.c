@@ -29,7 +29,7 @@ int
 main(int argc, char *argv[])
 {
 	char dir[] = "/tmp/etv-manifest-XXXXXX", path[512], *text;
-	const char *why;
+	struct buf why = BUF_INIT;
 	json_t *ids, *set;
 	size_t n;
 
@@ -65,17 +65,21 @@ main(int argc, char *argv[])
 	/* A truncated file, another object, a bad id: refused with a why. */
 	text[40] = '\0';
 	put(path, text);
-	CHECK(manifest_load(path, &why) == NULL && why != NULL);
+	CHECK(manifest_load(path, &why) == NULL && why.len > 0 &&
+	    (buf_reset(&why), 1));
 	put(path, "{\"documents\":[\"a\"]}");
-	CHECK(manifest_load(path, &why) == NULL && why != NULL);
+	CHECK(manifest_load(path, &why) == NULL && why.len > 0 &&
+	    (buf_reset(&why), 1));
 	put(path, "{\"complete\":true,\"documents\":[\"a\",3]}");
-	CHECK(manifest_load(path, &why) == NULL && why != NULL);
+	CHECK(manifest_load(path, &why) == NULL && why.len > 0 &&
+	    (buf_reset(&why), 1));
 
 	/* A missing file: errno, no why. */
 	unlink(path);
 	errno = 0;
-	CHECK(manifest_load(path, &why) == NULL && why == NULL &&
+	CHECK(manifest_load(path, &why) == NULL && why.len == 0 &&
 	    errno == ENOENT);
+	buf_release(&why);
 
 	free(text);
 	json_decref(ids);

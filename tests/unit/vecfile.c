@@ -52,7 +52,7 @@ is_odd(const struct vf_index *ix, uint32_t seg, uint32_t row, void *arg)
 	size_t n;
 
 	(void)arg;
-	p = vf_str(&ix->seg[seg], VF_ID, row, &n);
+	p = vf_str(ix, seg, VF_ID, row, &n);
 	return p && (p[n - 1] - '0') % 2 == 1;
 }
 
@@ -66,7 +66,8 @@ main(void)
 	struct vf_writer *w;
 	struct vf_search *vs;
 	struct vf_hit h[8];
-	const char *why = NULL, *p;
+	struct buf why = BUF_INIT;
+	const char *p;
 	float q[DIMS];
 	uint32_t s, r;
 	size_t n, len;
@@ -90,12 +91,13 @@ main(void)
 	CHECK(vf_create(file, &m, w, 1) == VF_OK);
 	vf_writer_free(w);
 	CHECK(vf_open(&ix, file, 0, &why) == VF_OK);
-	CHECK(ix->nseg == 1 && ix->live == 100 && ix->meta.dims == DIMS);
-	CHECK(strcmp(ix->meta.model, "m1") == 0);
-	CHECK(strcmp(ix->meta.store, "tag") == 0);
+	CHECK(vf_nseg(ix) == 1 && vf_nlive(ix) == 100);
+	CHECK(vf_meta(ix)->dims == DIMS);
+	CHECK(strcmp(vf_meta(ix)->model, "m1") == 0);
+	CHECK(strcmp(vf_meta(ix)->store, "tag") == 0);
 	CHECK(vf_verify(ix, &why) == VF_OK);
 	CHECK(vf_find(ix, "r42", 3, &s, &r) == 1 && s == 0);
-	p = vf_str(&ix->seg[s], VF_ID, r, &len);
+	p = vf_str(ix, s, VF_ID, r, &len);
 	CHECK(p && len == 3 && memcmp(p, "r42", 3) == 0);
 	CHECK(vf_find(ix, "r420", 4, &s, &r) == 0);
 
@@ -104,7 +106,7 @@ main(void)
 	vec_of(q, 42);
 	n = vf_query(vs, ix, q, 3, 32, 0, NULL, NULL, h);
 	CHECK(n == 3);
-	p = vf_str(&ix->seg[h[0].seg], VF_ID, h[0].row, &len);
+	p = vf_str(ix, h[0].seg, VF_ID, h[0].row, &len);
 	CHECK(p && len == 3 && memcmp(p, "r42", 3) == 0 && h[0].score == 0);
 	n = vf_query(vs, ix, q, 8, 32, 0, is_odd, NULL, h);
 	CHECK(n == 8);
@@ -126,17 +128,17 @@ main(void)
 	vf_writer_free(w);
 	vf_close(ix);
 	CHECK(vf_open(&ix, file, 0, &why) == VF_OK);
-	CHECK(ix->nseg == 2 && ix->live == 109 && ix->rows == 111);
-	CHECK(ix->seq == 2 && ix->slot == 1);
+	CHECK(vf_nseg(ix) == 2 && vf_nlive(ix) == 109 && vf_nrows(ix) == 111);
+	CHECK(vf_seq(ix) == 2);
 	CHECK(vf_find(ix, "r7", 2, &s, &r) == 0);
 	CHECK(vf_find(ix, "r42", 3, &s, &r) == 1 && s == 1);
-	p = vf_str(&ix->seg[s], VF_HASH, r, &len);
+	p = vf_str(ix, s, VF_HASH, r, &len);
 	CHECK(p && len == 1 && *p == 'b');
 	vec_of(q, 7);
 	n = vf_query(vs, ix, q, 8, 200, 1, NULL, NULL, h);
 	CHECK(n == 8);
 	for (c = 0; c < (int)n; c++) {
-		p = vf_str(&ix->seg[h[c].seg], VF_ID, h[c].row, &len);
+		p = vf_str(ix, h[c].seg, VF_ID, h[c].row, &len);
 		CHECK(!(len == 2 && memcmp(p, "r7", 2) == 0));
 	}
 	CHECK(vf_verify(ix, &why) == VF_OK);
@@ -150,14 +152,14 @@ main(void)
 	fputs("half a segment", fp);
 	fclose(fp);
 	CHECK(vf_open(&ix, file, VF_WRITE, &why) == VF_OK);
-	CHECK(ix->live == 109);
+	CHECK(vf_nlive(ix) == 109);
 	w = vf_writer_new(DIMS);
 	add_rows(w, 200, 201, "c");
 	CHECK(vf_append(ix, w, 1) == VF_OK);
 	vf_writer_free(w);
 	vf_close(ix);
 	CHECK(vf_open(&ix, file, 0, &why) == VF_OK);
-	CHECK(ix->live == 110 && ix->nseg == 3);
+	CHECK(vf_nlive(ix) == 110 && vf_nseg(ix) == 3);
 	CHECK(vf_verify(ix, &why) == VF_OK);
 	vf_close(ix);
 
@@ -177,14 +179,16 @@ main(void)
 	fseek(fp, 20, SEEK_SET);
 	fputc('x', fp);
 	fclose(fp);
-	why = NULL;
-	CHECK(vf_open(&ix, file, 0, &why) == VF_ECORRUPT && why != NULL);
+	buf_reset(&why);
+	CHECK(vf_open(&ix, file, 0, &why) == VF_ECORRUPT &&
+	    strcmp(why.data, "header checksum mismatch") == 0);
 	CHECK(truncate(file, size / 2) == 0);
 	CHECK(vf_open(&ix, file, 0, &why) == VF_ECORRUPT);
 	CHECK(vf_open(&ix, "/nonexistent/x.etv", 0, &why) == VF_ESYS);
 
 	vf_search_free(vs);
 	vf_meta_release(&m);
+	buf_release(&why);
 	unlink(file);
 	rmdir(path);
 	return failures != 0;
