@@ -26,6 +26,7 @@ unit() {
 @test "unit hnsw" { unit hnsw; }
 @test "unit html" { unit html; }
 @test "unit http" { unit http; }
+@test "unit index" { unit index; }
 @test "unit iox" { unit iox; }
 @test "unit jdoc" { unit jdoc; }
 @test "unit jsonscan" { unit jsonscan; }

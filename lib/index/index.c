@@ -420,9 +420,10 @@ vector_fits(struct ix_write *in, struct rec_item *it, long d,
 		return 1;
 	if ((uint32_t)d != in->meta.dims ? in->count.baddims++ > 0 :
 	    in->count.badmodel++ > 0) {
-		it->msg.len = msglen;
-		if (it->msg.data)
+		if (it->msg.len > msglen) {	/* the message just added */
+			it->msg.len = msglen;
 			it->msg.data[msglen] = '\0';
+		}
 	}
 	return 0;
 }
