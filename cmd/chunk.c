@@ -97,21 +97,6 @@ struct ctx {
 	int		 markdown;	/* 1 always, 0 never, -1 by meta.type */
 };
 
-/* Append a string literal. */
-#define add_lit(b, s)	buf_add((b), (s), sizeof(s) - 1)
-
-/* Append v in decimal. */
-static void
-add_num(struct buf *b, size_t v)
-{
-	char d[24], *e = d + sizeof(d), *q = e;
-
-	do
-		*--q = (char)('0' + v % 10);
-	while ((v /= 10) != 0);
-	buf_add(b, q, (size_t)(e - q));
-}
-
 static int
 is_own(const char *key, const char *text_field, const char *id_field)
 {
@@ -157,7 +142,7 @@ add_meta(struct worker *w, struct buf *out, const json_t *meta,
 		json_array_append_new(heads, json_stringn(text + sp[i].off,
 		    sp[i].len));
 	json_object_set_new(m, "headings", heads);
-	buf_adds(out, ",\"meta\":");
+	rec_key(out, "meta");
 	rec_dump(out, m);
 	json_decref(m);
 }
@@ -227,52 +212,48 @@ chunk_item(struct rec_item *it, void *arg, int worker)
 			into = &w->post;
 			continue;
 		}
-		buf_addc(into, ',');
-		rec_quote(into, key, strlen(key));
-		buf_addc(into, ':');
+		rec_key(into, key);
 		rec_dump(into, v);
 	}
 	/* A meta that is not an object is copied as it is, untouched. */
 	put_meta = md && (seen_meta || json_object_get(rec, "meta") == NULL);
 
-	/*
-	 * Each chunk line is built in place at the end of the item's output,
-	 * as rec_emit_raw() would copy it there.
-	 */
+	/* Each chunk line is built in place at the end of the item's output. */
 	out = &it->out;
 	for (i = 0; i < n; i++) {
 		buf_reset(&w->id);
 		buf_add(&w->id, docid, idlen);
 		buf_addc(&w->id, '#');
-		add_num(&w->id, i);
-		add_lit(out, "{\"id\":");
+		rec_uint(&w->id, i);
+		rec_begin(it);
+		rec_key(out, "id");
 		rec_quote(out, w->id.data, w->id.len);
-		add_lit(out, ",\"doc_id\":");
+		rec_key(out, "doc_id");
 		rec_quote(out, docid, idlen);
-		add_lit(out, ",\"seq\":");
-		add_num(out, i);
-		add_lit(out, ",\"text\":");
+		rec_key(out, "seq");
+		rec_uint(out, i);
+		rec_key(out, "text");
 		rec_quote(out, text + ch[i].start, ch[i].end - ch[i].start);
-		add_lit(out, ",\"start\":");
-		add_num(out, ch[i].start);
-		add_lit(out, ",\"end\":");
-		add_num(out, ch[i].end);
-		add_lit(out, ",\"tokens\":");
-		add_num(out, ch[i].size);
-		add_lit(out, ",\"hash\":");
+		rec_key(out, "start");
+		rec_uint(out, ch[i].start);
+		rec_key(out, "end");
+		rec_uint(out, ch[i].end);
+		rec_key(out, "tokens");
+		rec_uint(out, ch[i].size);
+		rec_key(out, "hash");
 		rec_quote(out, hash_tag(hashbuf, text + ch[i].start,
 		    ch[i].end - ch[i].start), HASH_TAG_LEN);
 		if (ch[i].forced) {
-			add_lit(out, ",\"forced\":true");
+			rec_key(out, "forced");
+			buf_adds(out, "true");
 			w->forced++;
 		}
-		buf_add(out, w->pre.data, w->pre.len);
+		rec_members(out, &w->pre);
 		if (put_meta)
 			add_meta(w, out, meta, text, &ch[i]);
 		if (seen_meta)
-			buf_add(out, w->post.data, w->post.len);
-		add_lit(out, "}\n");
-		it->nout++;
+			rec_members(out, &w->post);
+		rec_end(it);
 		w->chunks++;
 	}
 	json_decref(rec);

@@ -135,9 +135,10 @@ main(int argc, char *argv[])
 {
 	struct check *c = &cfg.check;
 	struct rec_reader *rd;
-	struct buf err = BUF_INIT;
+	struct buf err = BUF_INIT, summary = BUF_INIT;
 	struct iox_atomic rep;
 	struct check_pool work;
+	const char *p, *nl;
 	json_t *v;
 	size_t i;
 	int ch, pii_hash = 0, st;
@@ -248,7 +249,7 @@ main(int argc, char *argv[])
 				diag_fail(ETV_SYS, "cannot create '%s'",
 				    cfg.report);
 			st = contract_finish(c->ct, rep.fp, c->rejected,
-			    diag_quiet);
+			    &summary);
 			if (st == ETV_SYS || iox_atomic_commit(&rep) != 0)
 				diag_error(ETV_SYS, "cannot write '%s'",
 				    cfg.report);
@@ -256,7 +257,11 @@ main(int argc, char *argv[])
 				diag_status(st);
 		} else
 			diag_status(contract_finish(c->ct, NULL,
-			    c->rejected, diag_quiet));
+			    c->rejected, &summary));
+		for (p = summary.data; (nl = strchr(p, '\n')) != NULL;
+		    p = nl + 1)
+			diag_warn("%.*s", (int)(nl - p), p);
+		buf_release(&summary);
 	}
 	contract_free(c->ct);
 	js_free(c->js);

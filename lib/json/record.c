@@ -806,6 +806,49 @@ rec_splice(struct buf *b, const char *line, size_t len,
 }
 
 void
+rec_begin(struct rec_item *it)
+{
+	buf_addc(&it->out, '{');
+}
+
+void
+rec_key(struct buf *b, const char *key)
+{
+	if (b->len > 0 && b->data[b->len - 1] != '{')
+		buf_addc(b, ',');
+	rec_quote(b, key, strlen(key));
+	buf_addc(b, ':');
+}
+
+void
+rec_uint(struct buf *b, unsigned long long v)
+{
+	char d[24], *e = d + sizeof(d), *q = e;
+
+	do
+		*--q = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	buf_add(b, q, (size_t)(e - q));
+}
+
+void
+rec_members(struct buf *b, const struct buf *members)
+{
+	if (members->len == 0)
+		return;
+	if (b->len > 0 && b->data[b->len - 1] != '{')
+		buf_addc(b, ',');
+	buf_add(b, members->data, members->len);
+}
+
+void
+rec_end(struct rec_item *it)
+{
+	buf_add(&it->out, "}\n", 2);
+	it->nout++;
+}
+
+void
 rec_emit_members(struct rec_item *it, const struct rec_member *m, size_t n)
 {
 	size_t len;

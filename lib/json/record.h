@@ -316,6 +316,21 @@ void	 rec_splice(struct buf *b, const char *line, size_t len,
 void	 rec_emit_members(struct rec_item *, const struct rec_member *m,
 	    size_t n);
 
+/*
+ * A new record written member by member (a chunk of a document): rec_begin
+ * opens it on the item's output; before each value, rec_key writes the
+ * separator (none after the opening brace or into an empty buffer) and
+ * the quoted name, then the caller writes the value into the same buffer
+ * with rec_quote, rec_dump or rec_uint; rec_members appends members
+ * written so into a buffer of their own; rec_end closes the record, ends
+ * its line and counts it.
+ */
+void	 rec_begin(struct rec_item *);
+void	 rec_key(struct buf *, const char *key);
+void	 rec_uint(struct buf *, unsigned long long);
+void	 rec_members(struct buf *, const struct buf *members);
+void	 rec_end(struct rec_item *);
+
 /* Encode a value compactly into b, as records are written. */
 void	 rec_dump(struct buf *, const json_t *);
 

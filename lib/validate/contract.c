@@ -804,7 +804,7 @@ contract_external(struct contract *c, const char *name, const char *file,
 
 int
 contract_finish(struct contract *c, FILE *fp, unsigned long rejected,
-    int quiet)
+    struct buf *summary)
 {
 	static const char *const st[] = { "pass", "warn", "fail", "info" };
 	struct check *k;
@@ -879,8 +879,8 @@ contract_finish(struct contract *c, FILE *fp, unsigned long rejected,
 			json_object_set(o, "observed", k->observed);
 		json_object_set(o, "examples", k->examples);
 		json_array_append_new(checks, o);
-		if (k->status > 0 && k->status < 3 && !quiet)
-			diag_warn("contract: %s%s%s: %s (%lu of %lu)",
+		if (k->status > 0 && k->status < 3)
+			buf_printf(summary, "contract: %s%s%s: %s (%lu of %lu)\n",
 			    k->name, k->field ? " " : "",
 			    k->field ? k->field : "",
 			    k->status == 2 ? "FAILED" : "warning",
@@ -888,9 +888,8 @@ contract_finish(struct contract *c, FILE *fp, unsigned long rejected,
 		if (k->status == 2)
 			status = ETV_REJECT;
 	}
-	if (!quiet)
-		diag_warn("contract: %lu records, %lu rejected, status %s",
-		    c->rows, rejected, st[worst]);
+	buf_printf(summary, "contract: %lu records, %lu rejected, status %s\n",
+	    c->rows, rejected, st[worst]);
 	if (fp != NULL) {
 		rep = json_pack("{s:I,s:I,s:I,s:s,s:o}",
 		    "records", (json_int_t)c->rows,

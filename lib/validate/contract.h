@@ -50,12 +50,13 @@ int	 contract_record(struct contract *, const json_t *rec,
 
 /*
  * Decide the dataset checks, write the JSON report to fp when not NULL,
- * print a summary on stderr (unless quiet) and return ETV_REJECT when a
- * "fail" check failed, ETV_OK otherwise.  rejected counts the records
- * rejected for any reason.
+ * append a summary to summary (lines "contract: ...", each ending in a
+ * newline, for the command to print) and return ETV_REJECT when a "fail"
+ * check failed, ETV_SYS when the report could not be written, ETV_OK
+ * otherwise.  rejected counts the records rejected for any reason.
  */
 int	 contract_finish(struct contract *, FILE *fp, unsigned long rejected,
-	    int quiet);
+	    struct buf *summary);
 
 /*
  * Count a record rejected by a check outside the contract (name is a
