@@ -287,14 +287,14 @@ ix_write_release(struct ix_write *in)
 	vf_writer_free(in->w);
 	vf_close(in->ix);
 	vf_meta_release(&in->meta);
+	json_decref(in->ids);
+	json_decref(in->groups);
 	in->w = NULL;
 	in->ix = NULL;
 	in->ids = in->groups = NULL;
 	if (in->lock != -1)
 		iox_unlock(in->lock);
 	in->lock = -1;
-	json_decref(in->ids);
-	json_decref(in->groups);
 	buf_release(&in->fields);
 }
 

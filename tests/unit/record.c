@@ -300,7 +300,7 @@ test_scan_stream(void)
 	CHECK(rec_scan(&it, &sc) == 0);		/* jansson decides */
 	CHECK(rec_getline(in_rd, &it) == 0);
 	CHECK(rec_count(rd) == 2 && rec_bytes(in_rd) == sizeof(in) - 1);
-	rec_item_set(&it, "{\"a\":1,\"a\":2}", 15);
+	rec_item_set(&it, "{\"a\":1,\"a\":2}", 13);
 	CHECK(rec_decode(&it, &err) == NULL);
 	CHECK(strstr(err.data, "duplicate") != NULL);
 	buf_release(&err);

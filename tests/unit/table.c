@@ -253,6 +253,7 @@ main(void)
 	    "2 !header field contains a NUL byte [1,2]\n"
 	    "3 !header field contains a NUL byte [3,4]\n");
 	big();
+	buf_release(&why);
 	if (failures) {
 		fprintf(stderr, "table: %d failures\n", failures);
 		return 1;
