@@ -116,17 +116,18 @@ item(struct rec_item *it, void *arg, int worker)
 	(void)worker;
 	if ((rec = rec_parse(it)) == NULL)
 		return;
-	rec_emit_raw(it, it->line, it->len);
+	rec_emit_same(it);
 	json_decref(rec);
 }
 
 int
 main(int argc, char **argv)
 {
+	struct rec_config cfg = REC_CONFIG_INIT;
 	struct rec_reader *rd;
 
 	diag_init(argv[0]);
-	rd = rec_open(argc - 1, argv + 1);
+	rd = rec_open(&cfg, argc - 1, argv + 1);
 	pool_run(rd, 1, item, NULL);
 	rec_close(rd);
 	return diag_finish();
