@@ -120,7 +120,6 @@ struct worker {
 	struct buf	 text;		/* prefix + text; owned */
 	struct buf	 vec;		/* a vector as JSON; owned */
 	struct buf	 esc;		/* unescaped text; owned */
-	struct jsonscan	 scan;		/* the record, fast path */
 };
 
 static void
@@ -215,12 +214,13 @@ finite_or_reject(struct rec_item *it, json_t *rec, const float *v,
  * unescaped into esc) for such a record, 0 for any other.
  */
 static int
-fast_text(struct rec_item *it, struct jsonscan *sc, struct buf *esc,
-    const char **text, size_t *len)
+fast_text(struct rec_item *it, struct buf *esc, const char **text,
+    size_t *len)
 {
 	const struct jsonscan_member *m;
+	const struct jsonscan *sc;
 
-	return rec_scan(it, sc) &&
+	return (sc = rec_scan(it)) != NULL &&
 	    (m = jsonscan_get(sc, opt.text_field)) != NULL && m->string &&
 	    (*text = jsonscan_text(m, esc, len)) != NULL &&
 	    !text_blank(*text, *len);
@@ -235,7 +235,7 @@ embed_read(struct rec_item *it, struct embedrec *r, int worker, void *arg)
 	size_t len;
 
 	r->need = EMBEDREC_NONE;
-	if (fast_text(it, &w->scan, &w->esc, &text, &len))
+	if (fast_text(it, &w->esc, &text, &len))
 		r->rec = NULL;
 	else if ((r->rec = parse_text(it, &text, &len)) == NULL)
 		return;

@@ -52,7 +52,6 @@ struct worker {
 	struct vf_hit	*hits;		/* room for k hits; owned */
 	struct buf	 hitbuf;	/* the hits array being written */
 	struct buf	 scratch;	/* unescaped strings of a row */
-	struct jsonscan	 scan;		/* a query record, scanned */
 	struct jsonscan	 fscan;		/* a row's stored fields, scanned */
 	struct buf	 model;		/* its unescaped embedding_model */
 	const struct ixq *q;		/* the run */
@@ -535,17 +534,18 @@ fast_query(struct rec_item *it, struct worker *w, float **vec,
     const char **model)
 {
 	const struct jsonscan_member *e, *m;
+	const struct jsonscan *sc;
 	struct buf why = BUF_INIT;
 	size_t n;
 	long d;
 
-	if (!rec_scan(it, &w->scan) ||
-	    jsonscan_get(&w->scan, "hits") != NULL ||
-	    (e = jsonscan_get(&w->scan, IX_EMBEDDING)) == NULL ||
+	if ((sc = rec_scan(it)) == NULL ||
+	    jsonscan_get(sc, "hits") != NULL ||
+	    (e = jsonscan_get(sc, IX_EMBEDDING)) == NULL ||
 	    !e->string || e->escaped)
 		return -2;
 	*model = NULL;
-	if ((m = jsonscan_get(&w->scan, IX_MODEL)) != NULL) {
+	if ((m = jsonscan_get(sc, IX_MODEL)) != NULL) {
 		if (!m->string)
 			return -2;
 		buf_reset(&w->model);

@@ -205,6 +205,7 @@ rec_item_set(struct rec_item *it, const char *p, size_t n)
 	memcpy(it->line, p, n);
 	it->line[n] = '\0';
 	it->len = n;
+	it->scanned = 0;
 }
 
 void
@@ -231,6 +232,7 @@ rec_item_reset(struct rec_item *it)
 	}
 	json_decref(it->obj);
 	it->obj = NULL;
+	it->scanned = 0;
 	buf_reset(&it->out);
 	buf_reset(&it->rej);
 	buf_reset(&it->msg);
@@ -509,11 +511,12 @@ rec_parse(struct rec_item *it)
 	return v;
 }
 
-int
-rec_scan(struct rec_item *it, struct jsonscan *sc)
+const struct jsonscan *
+rec_scan(struct rec_item *it)
 {
-	return it->bad == NULL && it->obj == NULL &&
-	    jsonscan_record(it->line, it->len, sc);
+	it->scanned = it->bad == NULL && it->obj == NULL &&
+	    jsonscan_record(it->line, it->len, &it->scan);
+	return it->scanned ? &it->scan : NULL;
 }
 
 const char *
@@ -758,6 +761,17 @@ same_key(const char *k, size_t n, const char *name)
 	return same;
 }
 
+/* Append a member, after a comma when it follows another. */
+static void
+add_member(struct buf *b, const struct rec_member *m, int comma)
+{
+	if (comma)
+		buf_addc(b, ',');
+	rec_quote(b, m->key, strlen(m->key));
+	buf_addc(b, ':');
+	buf_add(b, m->val, m->vallen);
+}
+
 void
 rec_splice(struct buf *b, const char *line, size_t len,
     const struct rec_member *m, size_t n)
@@ -796,12 +810,39 @@ rec_splice(struct buf *b, const char *line, size_t len,
 	for (i = 0; i < n; i++) {
 		if (done >> i & 1)
 			continue;
-		if (members++ > 0)
-			buf_addc(b, ',');
-		rec_quote(b, m[i].key, strlen(m[i].key));
-		buf_addc(b, ':');
-		buf_add(b, m[i].val, m[i].vallen);
+		add_member(b, &m[i], members++ > 0);
 	}
+	buf_addc(b, '}');
+}
+
+/* Do none of the members' keys name a member of the scanned line? */
+static int
+keys_absent(const struct jsonscan *sc, const struct rec_member *m, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (jsonscan_get(sc, m[i].key) != NULL)
+			return 0;
+	return 1;
+}
+
+/*
+ * rec_splice when none of the keys is in the line: the members go before
+ * its closing brace, the last '}' of the line.
+ */
+static void
+append_members(struct buf *b, const char *line, size_t len, int members,
+    const struct rec_member *m, size_t n)
+{
+	const char *brace = line + len;
+	size_t i;
+
+	while (brace > line && brace[-1] != '}')
+		brace--;
+	buf_add(b, line, (size_t)(brace - 1 - line));
+	for (i = 0; i < n; i++)
+		add_member(b, &m[i], members || i > 0);
 	buf_addc(b, '}');
 }
 
@@ -858,7 +899,11 @@ rec_emit_members(struct rec_item *it, const struct rec_member *m, size_t n)
 	 * the members' values keep their own bytes, as for a line.
 	 */
 	rec_text(it, &len);
-	rec_splice(&it->out, it->line, it->len, m, n);
+	if (it->scanned && keys_absent(&it->scan, m, n))
+		append_members(&it->out, it->line, it->len, it->scan.n > 0,
+		    m, n);
+	else
+		rec_splice(&it->out, it->line, it->len, m, n);
 	buf_addc(&it->out, '\n');
 	it->nout++;
 }

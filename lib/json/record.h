@@ -69,6 +69,8 @@ struct rec_item {
 	int		 rejects;	/* a rejects file is kept: malformed
 					   lines go to rej, the run goes on */
 	json_t		*obj;		/* a CSV row as read (owned), or NULL */
+	struct jsonscan	 scan;		/* the line's members, when scanned */
+	int		 scanned;	/* rec_scan filled scan for this line */
 	struct buf	 out;		/* bytes for stdout */
 	struct buf	 rej;		/* bytes for the rejects file */
 	struct buf	 msg;		/* lines for stderr */
@@ -145,12 +147,14 @@ json_t	*rec_decode(struct rec_item *, struct buf *err);
 
 /*
  * The fast path: when the item's line is an object that jsonscan reads
- * (jsonscan_record), fill sc with its members and return 1.  Returns 0
- * for anything else (a malformed line, a CSV row, a line jsonscan does
- * not take): the caller then uses rec_parse(), which also explains any
- * error.  So a command never chooses between parsers on its own.
+ * (jsonscan_record), return its members (the item's own, borrowed until
+ * the item's next line).  Returns NULL for anything else (a malformed
+ * line, a CSV row, a line jsonscan does not take): the caller then uses
+ * rec_parse(), which also explains any error.  So a command never chooses
+ * between parsers on its own.  rec_emit_members uses what it found to
+ * write without reading the line again.
  */
-int	 rec_scan(struct rec_item *, struct jsonscan *sc);
+const struct jsonscan *rec_scan(struct rec_item *);
 
 /*
  * The item's record as text: its line, or for a CSV row its object

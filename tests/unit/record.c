@@ -215,6 +215,7 @@ test_splice(void)
 	static const struct rec_member m[] = {
 		{ "e", "[1]", 3 }, { "m", "\"x\"", 3 },
 	};
+	struct rec_item it = REC_ITEM_INIT;
 	struct buf b = BUF_INIT;
 	size_t i;
 
@@ -222,7 +223,15 @@ test_splice(void)
 		buf_reset(&b);
 		rec_splice(&b, cases[i].line, strlen(cases[i].line), m, 2);
 		CHECK(strcmp(b.data, cases[i].want) == 0);
+		/* The same through a scanned item (its own shortcut). */
+		rec_item_reset(&it);
+		rec_item_set(&it, cases[i].line, strlen(cases[i].line));
+		(void)rec_scan(&it);
+		rec_emit_members(&it, m, 2);
+		CHECK(it.out.len == strlen(cases[i].want) + 1 &&
+		    memcmp(it.out.data, cases[i].want, it.out.len - 1) == 0);
 	}
+	rec_item_release(&it);
 	buf_release(&b);
 }
 
@@ -247,7 +256,6 @@ test_csv(void)
 	struct rec_item it = REC_ITEM_INIT;
 	struct rec_member m = { "n", "1.50", 4 };
 	struct rec_reader *rd;
-	struct jsonscan sc;
 	const char *p;
 	size_t n;
 	json_t *v;
@@ -258,7 +266,7 @@ test_csv(void)
 	rd = reader_with(&cfg);
 	CHECK(rec_getline(rd, &it) == 1);
 	CHECK(it.obj != NULL && it.len == 0 && it.lineno == 2);
-	CHECK(rec_scan(&it, &sc) == 0);		/* no line to scan */
+	CHECK(rec_scan(&it) == NULL);		/* no line to scan */
 	v = rec_parse(&it);
 	CHECK(v == it.obj && json_object_size(v) == 3);
 	json_decref(v);
@@ -285,7 +293,7 @@ test_scan_stream(void)
 	struct rec_config cfg = REC_CONFIG_INIT;
 	struct rec_item it = REC_ITEM_INIT;
 	struct rec_reader *rd, *in_rd;
-	struct jsonscan sc;
+	const struct jsonscan *sc;
 	struct buf err = BUF_INIT;
 	FILE *fp;
 
@@ -295,9 +303,9 @@ test_scan_stream(void)
 	in_rd = rec_open_stream(&cfg, fp, "x.jsonl", rd);
 	CHECK(rec_getline(in_rd, &it) == 1);
 	CHECK(strcmp(it.file, "x.jsonl") == 0);
-	CHECK(rec_scan(&it, &sc) == 1 && sc.n == 1 && sc.m[0].escaped);
+	CHECK((sc = rec_scan(&it)) != NULL && sc->n == 1 && sc->m[0].escaped);
 	CHECK(rec_getline(in_rd, &it) == 1);
-	CHECK(rec_scan(&it, &sc) == 0);		/* jansson decides */
+	CHECK(rec_scan(&it) == NULL);		/* jansson decides */
 	CHECK(rec_getline(in_rd, &it) == 0);
 	CHECK(rec_count(rd) == 2 && rec_bytes(in_rd) == sizeof(in) - 1);
 	rec_item_set(&it, "{\"a\":1,\"a\":2}", 13);
