@@ -38,7 +38,24 @@ struct crew {
 	void		*arg;		/* their argument */
 	pthread_t	*th;		/* the threads; owned */
 	int		 nth;		/* how many */
+	int		 solo;		/* no threads and no late jobs: only
+					   the owner touches the crew, unlocked */
 };
+
+/* Lock and unlock mu, unless the crew is the owner's alone. */
+static void
+lock(struct crew *c)
+{
+	if (!c->solo)
+		pthread_mutex_lock(&c->mu);
+}
+
+static void
+unlock(struct crew *c)
+{
+	if (!c->solo)
+		pthread_mutex_unlock(&c->mu);
+}
 
 struct runner {
 	struct crew	*crew;		/* shared state */
@@ -75,10 +92,10 @@ run_some(struct crew *c, int id)
 	for (i = from; i < to; i++)
 		c->state[i % c->window] = JOB_RUNNING;
 	c->taken = to;
-	pthread_mutex_unlock(&c->mu);
+	unlock(c);
 	for (i = from; i < to; i++)
 		r[i - from] = c->fn(c->ring[i % c->window], c->arg, id);
-	pthread_mutex_lock(&c->mu);
+	lock(c);
 	for (i = from; i < to; i++)
 		ran(c, i, r[i - from]);
 	pthread_cond_broadcast(&c->done);
@@ -91,11 +108,11 @@ runner_main(void *arg)
 	struct runner *w = arg;
 	struct crew *c = w->crew;
 
-	pthread_mutex_lock(&c->mu);
+	lock(c);
 	while (!c->quit)
 		if (!run_some(c, w->id))
 			pthread_cond_wait(&c->work, &c->mu);
-	pthread_mutex_unlock(&c->mu);
+	unlock(c);
 	free(w);
 	return NULL;
 }
@@ -118,6 +135,7 @@ crew_new(int threads, size_t window, crew_fn fn, crew_wait_fn wait,
 	c->fn = fn;
 	c->wait = wait;
 	c->arg = arg;
+	c->solo = threads <= 0 && wait == NULL;
 	c->th = xcalloc(threads > 0 ? (size_t)threads : 1, sizeof(*c->th));
 	for (i = 0; i < threads; i++) {
 		w = xmalloc(sizeof(*w));
@@ -148,23 +166,23 @@ crew_submit(struct crew *c, void *job)
 	unsigned long i;
 	int r;
 
-	pthread_mutex_lock(&c->mu);
+	lock(c);
 	i = c->filled++;
 	c->ring[i % c->window] = job;
 	if (c->nth > 0) {
 		c->state[i % c->window] = JOB_QUEUED;
 		pthread_cond_signal(&c->work);
-		pthread_mutex_unlock(&c->mu);
+		unlock(c);
 		return;
 	}
 	/* No threads: run it now, in order. */
 	c->state[i % c->window] = JOB_RUNNING;
 	c->taken = c->filled;
-	pthread_mutex_unlock(&c->mu);
+	unlock(c);
 	r = c->fn(job, c->arg, 0);
-	pthread_mutex_lock(&c->mu);
+	lock(c);
 	ran(c, i, r);
-	pthread_mutex_unlock(&c->mu);
+	unlock(c);
 }
 
 void *
@@ -173,7 +191,7 @@ crew_take(struct crew *c, int block)
 	void *job = NULL;
 	unsigned char st;
 
-	pthread_mutex_lock(&c->mu);
+	lock(c);
 	while (c->head < c->filled) {
 		st = c->state[c->head % c->window];
 		if (st == JOB_DONE) {
@@ -185,13 +203,13 @@ crew_take(struct crew *c, int block)
 		if (run_some(c, c->nth))
 			continue;
 		if (st == JOB_LATER && c->wait) {
-			pthread_mutex_unlock(&c->mu);
+			unlock(c);
 			c->wait(c->arg);
-			pthread_mutex_lock(&c->mu);
+			lock(c);
 		} else
 			pthread_cond_wait(&c->done, &c->mu);
 	}
-	pthread_mutex_unlock(&c->mu);
+	unlock(c);
 	return job;
 }
 
@@ -200,14 +218,14 @@ crew_done(struct crew *c, void *job)
 {
 	unsigned long i;
 
-	pthread_mutex_lock(&c->mu);
+	lock(c);
 	for (i = c->head; i < c->filled; i++)
 		if (c->ring[i % c->window] == job) {
 			c->state[i % c->window] = JOB_DONE;
 			pthread_cond_broadcast(&c->done);
 			break;
 		}
-	pthread_mutex_unlock(&c->mu);
+	unlock(c);
 }
 
 void
@@ -217,10 +235,10 @@ crew_free(struct crew *c)
 
 	if (c == NULL)
 		return;
-	pthread_mutex_lock(&c->mu);
+	lock(c);
 	c->quit = 1;
 	pthread_cond_broadcast(&c->work);
-	pthread_mutex_unlock(&c->mu);
+	unlock(c);
 	for (i = 0; i < c->nth; i++)
 		pthread_join(c->th[i], NULL);
 	pthread_mutex_destroy(&c->mu);

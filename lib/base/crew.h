@@ -72,8 +72,10 @@ void	 crew_submit(struct crew *, void *job);
 void	*crew_take(struct crew *, int block);
 
 /*
- * Finish a job that returned CREW_LATER (any thread may call it).  The
- * job must be pending; finding it costs O(window).
+ * Finish a job that returned CREW_LATER (any thread may call it, except
+ * for a crew of no threads and no wait function: that one takes no lock,
+ * so only its owner may).  The job must be pending; finding it costs
+ * O(window).
  */
 void	 crew_done(struct crew *, void *job);
 
