@@ -651,7 +651,7 @@ rec_quote(struct buf *b, const char *s, size_t n)
 	uint64_t v;
 
 	buf_grow(b, n + 2);
-	buf_addc(b, '"');
+	b->data[b->len++] = '"';
 	for (;;) {
 		/* Plain text goes 8 bytes at a time. */
 		while (i + 8 <= n) {
@@ -855,10 +855,30 @@ rec_begin(struct rec_item *it)
 void
 rec_key(struct buf *b, const char *key)
 {
-	if (b->len > 0 && b->data[b->len - 1] != '{')
-		buf_addc(b, ',');
-	rec_quote(b, key, strlen(key));
-	buf_addc(b, ':');
+	size_t n = strlen(key), i;
+	char *p;
+
+	buf_grow(b, n + 4);
+	p = b->data + b->len;
+	if (b->len > 0 && p[-1] != '{')
+		*p++ = ',';
+	for (i = 0; i < n; i++)
+		if ((unsigned char)key[i] < 0x20 || key[i] == '"' ||
+		    key[i] == '\\')
+			break;
+	if (i < n) {		/* a name that needs escapes */
+		b->len = (size_t)(p - b->data);
+		rec_quote(b, key, n);
+		buf_addc(b, ':');
+		return;
+	}
+	*p++ = '"';
+	memcpy(p, key, n);
+	p += n;
+	*p++ = '"';
+	*p++ = ':';
+	*p = '\0';
+	b->len = (size_t)(p - b->data);
 }
 
 void
