@@ -10,10 +10,14 @@
 
 /*
  * The window is a ring of job pointers indexed by submission number:
- * [head, taken) have been handed to a runner, [taken, filled) are queued.
- * Only the owner moves head and filled; runners move taken under mu.
+ * [head, taken) have been handed to a runner, [taken, posted) are queued,
+ * [posted, filled) are submitted but not yet shown to the runners: the
+ * owner posts them PUBLISH at a time, or when it takes, so that it takes
+ * the lock once per batch rather than once per job.  Only the owner moves
+ * head, posted and filled; runners move taken under mu.
  */
 #define GRAB	8		/* jobs a runner takes at a time */
+#define PUBLISH	32		/* jobs the owner submits between posts */
 
 enum job_state {
 	JOB_QUEUED,		/* waiting for a runner */
@@ -31,6 +35,9 @@ struct crew {
 	size_t		 window;	/* slots in the ring */
 	unsigned long	 head;		/* next job to take */
 	unsigned long	 taken;		/* next job to run */
+	unsigned long	 posted;	/* jobs shown to the runners so far */
+	unsigned long	 ready;		/* [head, ready) are known finished:
+					   the owner takes them unlocked */
 	unsigned long	 filled;	/* jobs submitted so far */
 	int		 quit;		/* threads should return */
 	crew_fn		 fn;		/* runs a job */
@@ -85,10 +92,10 @@ run_some(struct crew *c, int id)
 	unsigned long from, to, i;
 	int r[GRAB];
 
-	if (c->taken == c->filled)
+	if (c->taken == c->posted)
 		return 0;
 	from = c->taken;
-	to = c->filled - from > GRAB ? from + GRAB : c->filled;
+	to = c->posted - from > GRAB ? from + GRAB : c->posted;
 	for (i = from; i < to; i++)
 		c->state[i % c->window] = JOB_RUNNING;
 	c->taken = to;
@@ -160,24 +167,37 @@ crew_pending(const struct crew *c)
 	return (size_t)(c->filled - c->head);
 }
 
+/* With c->mu held: show the runners every job submitted. */
+static void
+post(struct crew *c)
+{
+	if (c->posted == c->filled)
+		return;
+	c->posted = c->filled;
+	pthread_cond_broadcast(&c->work);
+}
+
 void
 crew_submit(struct crew *c, void *job)
 {
 	unsigned long i;
 	int r;
 
-	lock(c);
 	i = c->filled++;
 	c->ring[i % c->window] = job;
 	if (c->nth > 0) {
 		c->state[i % c->window] = JOB_QUEUED;
-		pthread_cond_signal(&c->work);
-		unlock(c);
+		if (c->filled - c->posted >= PUBLISH) {
+			lock(c);
+			post(c);
+			unlock(c);
+		}
 		return;
 	}
 	/* No threads: run it now, in order. */
+	lock(c);
 	c->state[i % c->window] = JOB_RUNNING;
-	c->taken = c->filled;
+	c->taken = c->posted = c->filled;
 	unlock(c);
 	r = c->fn(job, c->arg, 0);
 	lock(c);
@@ -191,10 +211,18 @@ crew_take(struct crew *c, int block)
 	void *job = NULL;
 	unsigned char st;
 
+	if (c->head < c->ready)
+		return c->ring[c->head++ % c->window];
 	lock(c);
+	post(c);
 	while (c->head < c->filled) {
 		st = c->state[c->head % c->window];
 		if (st == JOB_DONE) {
+			/* Note the finished run after it, taken unlocked. */
+			c->ready = c->head + 1;
+			while (c->ready < c->posted &&
+			    c->state[c->ready % c->window] == JOB_DONE)
+				c->ready++;
 			job = c->ring[c->head++ % c->window];
 			break;
 		}
@@ -218,9 +246,14 @@ crew_done(struct crew *c, void *job)
 {
 	unsigned long i;
 
+	/*
+	 * Only a job still running or waiting can be finished; head moves
+	 * without the lock, so the whole window is searched by state.
+	 */
 	lock(c);
-	for (i = c->head; i < c->filled; i++)
-		if (c->ring[i % c->window] == job) {
+	for (i = 0; i < c->window; i++)
+		if ((c->state[i] == JOB_RUNNING || c->state[i] == JOB_LATER) &&
+		    c->ring[i] == job) {
 			c->state[i % c->window] = JOB_DONE;
 			pthread_cond_broadcast(&c->done);
 			break;
