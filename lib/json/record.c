@@ -852,33 +852,20 @@ rec_begin(struct rec_item *it)
 	buf_addc(&it->out, '{');
 }
 
+/* Start a member: a comma unless b is empty or just opened an object. */
+static void
+separate(struct buf *b)
+{
+	if (b->len > 0 && b->data[b->len - 1] != '{')
+		buf_addc(b, ',');
+}
+
 void
 rec_key(struct buf *b, const char *key)
 {
-	size_t n = strlen(key), i;
-	char *p;
-
-	buf_grow(b, n + 4);
-	p = b->data + b->len;
-	if (b->len > 0 && p[-1] != '{')
-		*p++ = ',';
-	for (i = 0; i < n; i++)
-		if ((unsigned char)key[i] < 0x20 || key[i] == '"' ||
-		    key[i] == '\\')
-			break;
-	if (i < n) {		/* a name that needs escapes */
-		b->len = (size_t)(p - b->data);
-		rec_quote(b, key, n);
-		buf_addc(b, ':');
-		return;
-	}
-	*p++ = '"';
-	memcpy(p, key, n);
-	p += n;
-	*p++ = '"';
-	*p++ = ':';
-	*p = '\0';
-	b->len = (size_t)(p - b->data);
+	separate(b);
+	rec_quote(b, key, strlen(key));
+	buf_addc(b, ':');
 }
 
 void
@@ -897,8 +884,7 @@ rec_members(struct buf *b, const struct buf *members)
 {
 	if (members->len == 0)
 		return;
-	if (b->len > 0 && b->data[b->len - 1] != '{')
-		buf_addc(b, ',');
+	separate(b);
 	buf_add(b, members->data, members->len);
 }
 
@@ -918,7 +904,7 @@ rec_emit_members(struct rec_item *it, const struct rec_member *m, size_t n)
 	 * A CSV row is encoded and spliced rather than updated and encoded:
 	 * the members' values keep their own bytes, as for a line.
 	 */
-	rec_text(it, &len);
+	(void)rec_text(it, &len);
 	if (it->scanned && keys_absent(&it->scan, m, n))
 		append_members(&it->out, it->line, it->len, it->scan.n > 0,
 		    m, n);

@@ -28,11 +28,7 @@ add_error(struct js_errors *e, const char *field, const char *kw,
 	struct js_error *x;
 	va_list ap;
 
-	if (e->n == e->cap) {
-		e->cap = e->cap ? e->cap * 2 : 8;
-		e->v = xreallocarray(e->v, e->cap, sizeof(*e->v));
-	}
-	x = &e->v[e->n++];
+	x = js_errors_add(e);
 	buf_addc(&b, '/');
 	js_pointer_escape(&b, field, strlen(field));
 	x->path = buf_detach(&b, NULL);

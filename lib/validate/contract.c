@@ -602,11 +602,7 @@ error_to(struct js_errors *errs, const char *field, const char *kw,
 	const char *p;
 	va_list ap;
 
-	if (errs->n == errs->cap) {
-		errs->cap = errs->cap ? errs->cap * 2 : 8;
-		errs->v = xreallocarray(errs->v, errs->cap, sizeof(*errs->v));
-	}
-	e = &errs->v[errs->n++];
+	e = js_errors_add(errs);
 	buf_addc(&b, '/');
 	for (p = field; *p; p++) {
 		if (*p == '.')

@@ -568,6 +568,16 @@ cp_len(const char *s, size_t n)
 
 /* ---- errors ---- */
 
+struct js_error *
+js_errors_add(struct js_errors *e)
+{
+	if (e->n == e->cap) {
+		e->cap = e->cap ? e->cap * 2 : 8;
+		e->v = xreallocarray(e->v, e->cap, sizeof(*e->v));
+	}
+	return &e->v[e->n++];
+}
+
 void
 js_errors_reset(struct js_errors *e)
 {
@@ -1535,12 +1545,7 @@ report(struct ctx *c, const char *kw, const char *fmt, ...)
 
 	if (!c->detail || c->errs->n >= c->max)
 		return;
-	if (c->errs->n == c->errs->cap) {
-		c->errs->cap = c->errs->cap ? c->errs->cap * 2 : 8;
-		c->errs->v = xreallocarray(c->errs->v, c->errs->cap,
-		    sizeof(*c->errs->v));
-	}
-	e = &c->errs->v[c->errs->n++];
+	e = js_errors_add(c->errs);
 	e->path = xstrdup(c->ip.data);
 	buf_add(&b, c->kp.data, c->kp.len);
 	if (kw != NULL) {

@@ -85,6 +85,12 @@ struct js_errors {
 };
 #define JS_ERRORS_INIT	{ NULL, 0, 0 }
 
+/*
+ * Append an error and return it for the caller to fill (its strings are
+ * then owned by e).  Exits with ETV_SYS on OOM.
+ */
+struct js_error *js_errors_add(struct js_errors *e);
+
 /* Forget the errors, keep the memory of the array. */
 void	 js_errors_reset(struct js_errors *);
 void	 js_errors_release(struct js_errors *);
