@@ -507,7 +507,8 @@ ddrun_take(struct rec_item *it, void *arg)
 		buf_reset(&r->line);
 		ddstage_keys(&r->line, r->dd, pos, sk, h.sketch, 0, &val, id,
 		    h.id);
-		rec_emit_raw(it, r->line.data, r->line.len);
+		/* The lines end in a newline, which rec_emit_raw adds. */
+		rec_emit_raw(it, r->line.data, r->line.len - 1);
 		return;
 	case DDSTAGE_APPLY:
 		if (ddstage_decision(r->dec, pos, &sid, &sidlen, &score))

@@ -116,7 +116,7 @@ ddstage_pairs(const struct dd *dd, struct rec_reader *rd)
 {
 	struct rec_item it = REC_ITEM_INIT;
 	struct buf key = BUF_INIT, data = BUF_INIT, one = BUF_INIT,
-	    line = BUF_INIT;
+	    line = BUF_INIT, out = BUF_INIT;
 	struct ddmember *m = NULL;
 	size_t n = 0, cap = 0, i;
 	char *f[4];
@@ -128,7 +128,6 @@ ddstage_pairs(const struct dd *dd, struct rec_reader *rd)
 		buf_add(&line, it.line, it.len);
 		if (line.data[0] == 'r' && line.data[1] == '\t') {
 			rec_emit_raw(&it, it.line, it.len);
-			rec_emit_raw(&it, "\n", 1);
 		} else if (line.data[0] != 'k' || ddstage_split(line.data, f,
 		    4) != 3 || strlen(f[1]) != DDPOS_LEN ||
 		    ddstage_unhex(f[2], &one) < 0) {
@@ -149,10 +148,11 @@ ddstage_pairs(const struct dd *dd, struct rec_reader *rd)
 				    m[i].off, m[i].len, (uint8_t *)one.data,
 				    one.len);
 				if (v >= dd_threshold(dd)) {
-					buf_reset(&line);
-					buf_printf(&line, "p\t%s\t%s\t%.17g\n",
+					buf_reset(&out);
+					buf_printf(&out, "p\t%s\t%s\t%.17g\n",
 					    f[1], m[i].pos, v);
-					rec_emit_raw(&it, line.data, line.len);
+					rec_emit_raw(&it, out.data,
+					    out.len - 1);
 				}
 				if (m[i].len == one.len && memcmp(data.data +
 				    m[i].off, one.data, one.len) == 0)
@@ -178,6 +178,7 @@ ddstage_pairs(const struct dd *dd, struct rec_reader *rd)
 	buf_release(&data);
 	buf_release(&one);
 	buf_release(&line);
+	buf_release(&out);
 }
 
 /* A record of the clusters stage. */
@@ -353,7 +354,6 @@ ddstage_clusters(int keep, struct rec_reader *rd)
 		buf_printf(&line, "d\t%s\t%.17g\t", r[i].pos,
 		    (double)forest_score(fo, (uint32_t)i));
 		buf_add(&line, id, idn);
-		buf_addc(&line, '\n');
 		rec_emit_raw(&it, line.data, line.len);
 		if (it.out.len > 65536) {
 			if (rec_flush(rd, &it))
