@@ -115,7 +115,7 @@ mh_ascii(const char *p, size_t n)
 void
 mh_normalize(int mode, const char *p, size_t n, struct buf *out)
 {
-	char *folded = NULL;
+	char *folded = NULL, *o;
 	size_t i, adv, len;
 	int32_t c;
 	int gap = 0;
@@ -133,10 +133,12 @@ mh_normalize(int mode, const char *p, size_t n, struct buf *out)
 			n = len;
 		}
 	}
+	/* Nothing grows: folding came first, the rest only drops bytes. */
 	buf_grow(out, n + 1);
+	o = out->data;
 	for (i = 0; i < n; i += adv) {
 		if (mh_space(p + i, n - i, &adv)) {
-			gap = out->len > 0;
+			gap = o > out->data;
 			continue;
 		}
 		if ((unsigned char)p[i] < 0x80) {
@@ -146,19 +148,22 @@ mh_normalize(int mode, const char *p, size_t n, struct buf *out)
 			    !text_is_alnum(c) && mh_dropped(c))))
 				continue;
 			if (gap)
-				buf_addc(out, ' ');
+				*o++ = ' ';
 			gap = 0;
-			buf_addc(out, c >= 'A' && c <= 'Z' ? c + 32 : c);
+			*o++ = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
 			continue;
 		}
 		c = utf8_decode(p + i, n - i, &adv);
 		if (mode == MH_NORM_AGGRESSIVE && mh_dropped(c))
 			continue;
 		if (gap)
-			buf_addc(out, ' ');
+			*o++ = ' ';
 		gap = 0;
-		buf_add(out, p + i, adv);
+		memcpy(o, p + i, adv);
+		o += adv;
 	}
+	out->len = (size_t)(o - out->data);
+	*o = '\0';
 	free(folded);
 }
 
@@ -182,6 +187,8 @@ mh_unspaced(const char *p, size_t n)
 	size_t i, adv, letters = 0, unspaced = 0;
 	int32_t c;
 
+	if (mh_ascii(p, n))
+		return 0;
 	for (i = 0; i < n; i += adv) {
 		if ((unsigned char)p[i] < 0x80) {
 			adv = 1;
@@ -291,25 +298,51 @@ mh_params_of(const struct minhash *m)
 	return &m->p;
 }
 
+typedef uint64_t v8u64 __attribute__((vector_size(64)));
+
+/* The helpers are inlined: the ABI note about passing vectors does not apply. */
+#pragma GCC diagnostic ignored "-Wpsabi"
+
 /*
- * The inner loop runs over the k functions for one shingle: with
- * AVX-512 the 64-bit multiplies go eight at a time.
+ * Sixteen functions at a time, over every shingle: the multipliers,
+ * addends and minima stay in registers, and with AVX-512 the 64-bit
+ * multiplies go eight to an instruction.
  */
 CLONES static void
 mh_minimise(const uint64_t *restrict a, const uint64_t *restrict b,
     unsigned k, const uint64_t *sh, size_t n, uint32_t *restrict sig)
 {
+	v8u64 a0, a1, b0, b1, m0, m1, v0, v1, c0, c1;
+	unsigned i, l;
 	size_t j;
-	unsigned i;
-	uint32_t v;
+	uint64_t v;
 
-	for (i = 0; i < k; i++)
-		sig[i] = UINT32_MAX;
-	for (j = 0; j < n; j++)
-		for (i = 0; i < k; i++) {
-			v = (uint32_t)((a[i] * sh[j] + b[i]) >> 32);
-			sig[i] = v < sig[i] ? v : sig[i];
+	for (i = 0; i + 16 <= k; i += 16) {
+		memcpy(&a0, a + i, sizeof(a0));
+		memcpy(&a1, a + i + 8, sizeof(a1));
+		memcpy(&b0, b + i, sizeof(b0));
+		memcpy(&b1, b + i + 8, sizeof(b1));
+		m0 = m1 = (v8u64){ 0 } + UINT32_MAX;
+		for (j = 0; j < n; j++) {
+			v0 = (a0 * sh[j] + b0) >> 32;
+			v1 = (a1 * sh[j] + b1) >> 32;
+			c0 = (v8u64)(v0 < m0);
+			c1 = (v8u64)(v1 < m1);
+			m0 = (v0 & c0) | (m0 & ~c0);
+			m1 = (v1 & c1) | (m1 & ~c1);
 		}
+		for (l = 0; l < 8; l++) {
+			sig[i + l] = (uint32_t)m0[l];
+			sig[i + 8 + l] = (uint32_t)m1[l];
+		}
+	}
+	for (; i < k; i++) {
+		sig[i] = UINT32_MAX;
+		for (j = 0; j < n; j++) {
+			v = (a[i] * sh[j] + b[i]) >> 32;
+			sig[i] = v < sig[i] ? (uint32_t)v : sig[i];
+		}
+	}
 }
 
 void
