@@ -33,6 +33,7 @@ unit() {
 @test "unit jsonschema" { unit jsonschema; }
 @test "unit manifest" { unit manifest; }
 @test "unit markdown" { unit markdown; }
+@test "unit minhash" { unit minhash; }
 @test "unit pool" { unit pool; }
 @test "unit record" { unit record; }
 @test "unit rfc3339" { unit rfc3339; }

@@ -16,7 +16,11 @@ struct dd {
 	size_t		 fixed;		/* bytes of verification data, or 0
 					   when it varies (shingle sets) */
 	struct lsh	*lsh;		/* records by band key; owned */
-	struct buf	 data;		/* every record's verification data */
+	uint8_t		*data;		/* every record's verification data;
+					   owned */
+	size_t		 datalen;	/* bytes used */
+	size_t		 datacap;	/* room: grown by a quarter, so that
+					   the room left stays small */
 	uint64_t	*off;		/* where each record's data starts,
 					   when it varies; owned */
 	size_t		 n;		/* records filed */
@@ -32,7 +36,6 @@ dd_new(const struct dd_config *cfg)
 	struct dd *d = xcalloc(1, sizeof(*d));
 
 	d->cfg = *cfg;
-	buf_init(&d->data);
 	if (cfg->method == DD_EXACT) {
 		d->bands = 1;
 		d->fixed = 8;
@@ -53,7 +56,7 @@ dd_free(struct dd *d)
 		return;
 	mh_free(d->mh);
 	lsh_free(d->lsh);
-	buf_release(&d->data);
+	free(d->data);
 	free(d->off);
 	free(d->cand);
 	free(d);
@@ -211,7 +214,7 @@ dd_stored(const struct dd *d, uint32_t i, size_t *n)
 	uint64_t at = d->fixed ? (uint64_t)i * d->fixed : d->off[i];
 
 	*n = d->fixed ? d->fixed : (size_t)(d->off[i + 1] - at);
-	return (const uint8_t *)d->data.data + at;
+	return d->data + at;
 }
 
 static int
@@ -254,13 +257,18 @@ dd_add(struct dd *d, const void *s, size_t len, float *score)
 	}
 	if (!d->fixed) {
 		if (d->n + 2 > d->cap) {
-			d->cap = d->cap ? d->cap * 2 : 1024;
+			d->cap = d->cap ? d->cap + d->cap / 4 : 1024;
 			d->off = xrealloc(d->off, d->cap * sizeof(*d->off));
 		}
-		d->off[d->n] = d->data.len;
-		d->off[d->n + 1] = d->data.len + n;
+		d->off[d->n] = d->datalen;
+		d->off[d->n + 1] = d->datalen + n;
 	}
-	buf_add(&d->data, mine, n);
+	if (d->datalen + n > d->datacap) {
+		d->datacap += d->datacap / 4 > n ? d->datacap / 4 : n + 4096;
+		d->data = xrealloc(d->data, d->datacap);
+	}
+	memcpy(d->data + d->datalen, mine, n);
+	d->datalen += n;
 	if (!copy)
 		lsh_add(d->lsh, keys, (uint32_t)d->n);
 	d->n++;
@@ -272,6 +280,6 @@ size_t
 dd_memory(const struct dd *d, size_t *lsh, size_t *data)
 {
 	*lsh = lsh_bytes(d->lsh);
-	*data = d->data.cap + d->cap * sizeof(*d->off);
+	*data = d->datacap + d->cap * sizeof(*d->off);
 	return d->n;
 }
