@@ -17,8 +17,8 @@
 #include "lib/json/record.h"
 
 #define USAGE \
-"usage: etv-dedupe [-hqvV] [-j jobs] [-k keep] [-m method] [-t threshold] " \
-"[file ...]\n"
+"usage: etv-dedupe [-hqvV] [-j jobs] [-k keep] [-m method] [-n ngram] " \
+"[-t threshold] [file ...]\n"
 
 static const char help[] = USAGE "\n"
 "etv-dedupe -- drop or mark exact, near and semantic duplicates\n"
@@ -138,7 +138,7 @@ main(int argc, char **argv)
 	struct ddrun *run;
 	struct rec_reader *rd;
 	struct buf err = BUF_INIT;
-	int ch;
+	int ch, part_set = 0;
 
 	diag_init(argv[0]);
 	while ((ch = getopt_long(argc, argv, OPT_COMMON_SHORT "j:k:m:n:t:",
@@ -209,6 +209,7 @@ main(int argc, char **argv)
 		case OPT_PART:
 			rc.part = (unsigned long)opt_count("--part", optarg, 1,
 			    0x7fffffffL);
+			part_set = 1;
 			break;
 		case OPT_DECISIONS:
 			rc.decisions = optarg;
@@ -242,6 +243,8 @@ main(int argc, char **argv)
 	}
 	if (rc.jobs == 0)
 		rc.jobs = pool_ncpu();
+	if (part_set && rc.stage != DDSTAGE_KEYS && rc.stage != DDSTAGE_APPLY)
+		diag_usage("option '--part' is for --stage keys and apply");
 	rc.text_field = opt.text_field;
 	rc.id_field = opt.id_field;
 	if (ddrun_check(&rc, &err) < 0)

@@ -101,6 +101,19 @@ ddrun_check(const struct ddrun_config *c, struct buf *err)
 	return 0;
 }
 
+/*
+ * The signature file being written, abandoned (its temporary file
+ * removed) when the program ends before ddrun_free commits it.
+ */
+static struct sigfile *unsaved;
+
+static void
+ddrun_abandon(void)
+{
+	sigfile_close(unsaved);
+	unsaved = NULL;
+}
+
 /* The params line of a signature file: what must agree between runs. */
 static void
 ddrun_params(const struct ddrun *r, struct buf *b)
@@ -308,8 +321,6 @@ ddrun_item(struct rec_item *it, void *arg, int worker)
 	double num;
 
 	memset(&h, 0, sizeof(h));
-	if (r->cfg.stage == DDSTAGE_PAIRS || r->cfg.stage == DDSTAGE_CLUSTERS)
-		return;
 	if (strchr(r->cfg.text_field, '.') == NULL &&
 	    strchr(r->cfg.id_field, '.') == NULL &&
 	    (r->cfg.keep_field == NULL || strchr(r->cfg.keep_field, '.') ==
@@ -584,6 +595,8 @@ ddrun_save_open(struct ddrun *r)
 	if ((r->save = sigfile_create(r->cfg.save, params.data, &err)) ==
 	    NULL)
 		diag_fail(ETV_SYS, "%s", err.data);
+	unsaved = r->save;
+	atexit(ddrun_abandon);
 	buf_release(&params);
 	buf_release(&err);
 }
@@ -693,7 +706,7 @@ ddrun_new(const struct ddrun_config *cfg)
 	    KEEP_VALUE);
 	r->batch = cfg->stage == DDSTAGE_NONE &&
 	    (cfg->keep != DDKEEP_FIRST || cfg->dd.method == DD_SEMANTIC);
-	if (r->batch && (r->spill = tmpfile()) == NULL)
+	if (r->batch && (r->spill = iox_tmpfile()) == NULL)
 		diag_fail(ETV_SYS, "temporary file: %s", strerror(errno));
 	if (cfg->removed != NULL && (cfg->stage == DDSTAGE_NONE ||
 	    cfg->stage == DDSTAGE_APPLY) &&
@@ -741,8 +754,8 @@ ddrun(struct ddrun *r, struct rec_reader *rd)
 	    (double)lsh / n, (double)data / n,
 	    (double)forest_bytes(r->forest) / n);
 	if (r->nremoved > 0 && !r->cfg.mark && r->removed == NULL)
-		diag_warn("removed %lu duplicates (keep them with --removed "
-		    "FILE)", r->nremoved);
+		diag_warn("removed %lu duplicate%s (keep them with --removed "
+		    "FILE)", r->nremoved, r->nremoved == 1 ? "" : "s");
 }
 
 void
@@ -751,9 +764,12 @@ ddrun_free(struct ddrun *r)
 	struct buf err = BUF_INIT;
 	int i;
 
+	/* A run that stopped early never gets here: the atexit handler
+	 * leaves the old signature file. */
 	if (r->save != NULL && sigfile_commit(r->save, &err) < 0)
 		diag_fail(ETV_SYS, "%s", err.data);
 	sigfile_close(r->save);
+	unsaved = NULL;
 	if (r->removed != NULL && fclose(r->removed) == EOF)
 		diag_fail(ETV_SYS, "%s: %s", r->cfg.removed, strerror(errno));
 	if (r->spill != NULL)

@@ -250,7 +250,7 @@ rec_item_reset(struct rec_item *it)
 void
 rec_item_spill(struct rec_item *it, const char *p, size_t n)
 {
-	if (it->spill == NULL && (it->spill = tmpfile()) == NULL)
+	if (it->spill == NULL && (it->spill = iox_tmpfile()) == NULL)
 		diag_fail(ETV_SYS, "cannot create a temporary file: %s",
 		    strerror(errno));
 	if (n && fwrite(p, 1, n, it->spill) != n)
