@@ -37,6 +37,7 @@ unit() {
 @test "unit pool" { unit pool; }
 @test "unit record" { unit record; }
 @test "unit rfc3339" { unit rfc3339; }
+@test "unit semantic" { unit semantic; }
 @test "unit sentence" { unit sentence; }
 @test "unit table" { unit table; }
 @test "unit text" { unit text; }

@@ -16,18 +16,22 @@
  * The exact pass compares a tile of TILE rows with every earlier tile in
  * turn: two tiles of 384 floats a row take 192 KB, which stays in the
  * second-level cache while each row of one is compared with the other.
+ * The latency of a product, more than memory, then bounds the pass:
+ * tiles of 16 to 128 rows took the same time.
  */
 #define TILE		64
 
 /*
  * The graph: M links a node (the index's default), candidate lists of
- * EFC while building and EF while searching.  A row is searched for its
+ * EFC while building and EF while searching (on 50,000 rows of 384
+ * floats in clusters as tight as the threshold, 64 and 64 missed one
+ * duplicate in a thousand, 96 and 128 none).  A row is searched for its
  * EF nearest rows, earlier or later, and keeps the best earlier one.
  * When all EF are similar enough there may be earlier ones beyond them:
  * then a second search keeps only earlier rows, EF_EARLIER of them.
  */
 #define SEM_M		16
-#define SEM_EFC		128
+#define SEM_EFC		96
 #define SEM_EF		128
 #define SEM_EF_EARLIER	32
 #define SEM_SEED	1
@@ -115,7 +119,8 @@ take_hits(struct sem *s, uint32_t u, const struct hnsw_hit *h, size_t nh)
 	float x;
 
 	for (k = 0; k < nh; k++) {
-		if (h[k].node >= u)
+		/* The distance is 1 - the same product, rounded. */
+		if (h[k].node >= u || 1.0f - h[k].dist < s->thr - 1e-4f)
 			continue;
 		j = s->row ? s->row[h[k].node] : h[k].node;
 		x = vecdist_dot(s->vec + r * s->dims, s->vec + j * s->dims,
@@ -248,8 +253,8 @@ graph_links(struct sem *s, size_t n, int jobs)
 	if (nn < n) {
 		copy = xcalloc((size_t)nn * d, sizeof(float));
 		for (u = 0; u < nn; u++)
-			memcpy(copy + (size_t)u * d, s->vec + (size_t)nodes[u] *
-			    d, d * sizeof(float));
+			memcpy(copy + (size_t)u * d,
+			    s->vec + (size_t)nodes[u] * d, d * sizeof(float));
 		s->sp.vec = copy;
 		s->row = nodes;
 	}

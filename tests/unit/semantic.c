@@ -174,12 +174,57 @@ synthetic(size_t n, size_t d)
 	free(g2);
 }
 
+/*
+ * More copies of one vector than a search returns, some bit for bit and
+ * some with a little noise, among random rows: every copy but the first
+ * must find an earlier one through the graph.
+ */
+static void
+clump(size_t n, size_t d)
+{
+	float *v = xcalloc(n * d, sizeof(float));
+	struct sem_link *l = xcalloc(n, sizeof(*l));
+	size_t i, k, a = 0, b = 0, missed = 0;
+
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < d; k++)
+			v[i * d + k] = (float)gauss();
+		if (i % 5 == 3 && a) {
+			for (k = 0; k < d; k++)
+				v[i * d + k] = v[a * d + k] +
+				    (float)(0.001 * gauss());
+		} else if (i % 7 == 4 && b) {
+			memcpy(v + i * d, v + b * d, d * sizeof(float));
+			continue;
+		}
+		normalise(v + i * d, d);
+		if (i % 5 == 3 && !a)
+			a = i;
+		if (i % 7 == 4 && !b)
+			b = i;
+	}
+	sem_links(v, n, d, 0.9, 0, 2, l);
+	for (i = 0; i < n; i++) {
+		if ((i % 5 == 3 && i > a) || (i % 7 == 4 && i > b))
+			missed += l[i].parent == SEM_NONE;
+		else if (i % 5 != 3 && i % 7 != 4)
+			missed += l[i].parent != SEM_NONE;
+	}
+	for (i = b + 7; i < n; i += 7)
+		if (i % 5 != 3)
+			CHECK(l[i].parent == b);
+	CHECK(missed == 0);
+	free(v);
+	free(l);
+}
+
 int
 main(void)
 {
 	hand(SEM_EXACT_MAX);
 	hand(0);
 	synthetic(100, 24);
-	synthetic(8000, 48);
+	synthetic(6000, 32);
+	clump(3000, 32);
 	return unit_done("semantic");
 }
