@@ -19,8 +19,9 @@ bats-support bats-assert mandoc python3 ca-certificates"
 # clang and its sanitizer run-time libraries (a recommendation only, so
 # named) build the sanitizer run: make check SANITIZE=1.
 pkgs="$pkgs clang libclang-rt-dev"
-# jq reads the JSON-lines output in the test suites.
-pkgs="$pkgs jq"
+# jq reads the JSON-lines output in the test suites; GNU parallel runs
+# the staged dedupe as a user would shard it.
+pkgs="$pkgs jq parallel"
 # Benchmarks compare etv with the tools a user would otherwise pick.
 bench="python3-sklearn python3-numpy python3-hnswlib python3-faiss
 python3-jsonschema nodejs npm hyperfine"

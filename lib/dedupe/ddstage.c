@@ -111,6 +111,48 @@ struct ddmember {
 	int		 rep;		/* its data differ from all before */
 };
 
+static int
+ddmember_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct ddmember *)a)->pos,
+	    ((const struct ddmember *)b)->pos);
+}
+
+/*
+ * Verify the pairs of one bucket (members m[0..n), data in data) and
+ * write them to the item.  The members are put in position order first,
+ * so any shuffle that groups a key's lines will do.
+ */
+static void
+ddstage_bucket(const struct dd *dd, struct ddmember *m, size_t n,
+    const struct buf *data, struct rec_item *it, struct buf *out)
+{
+	const uint8_t *mine, *theirs;
+	size_t i, k;
+	double v;
+
+	qsort(m, n, sizeof(*m), ddmember_cmp);
+	for (i = 0; i < n; i++) {
+		mine = (const uint8_t *)data->data + m[i].off;
+		m[i].rep = 1;
+		for (k = 0; k < i; k++) {
+			if (!m[k].rep)
+				continue;
+			theirs = (const uint8_t *)data->data + m[k].off;
+			v = dd_score(dd, theirs, m[k].len, mine, m[i].len);
+			if (v >= dd_threshold(dd)) {
+				buf_reset(out);
+				buf_printf(out, "p\t%s\t%s\t%.17g", m[i].pos,
+				    m[k].pos, v);
+				rec_emit_raw(it, out->data, out->len);
+			}
+			if (m[k].len == m[i].len &&
+			    memcmp(theirs, mine, m[i].len) == 0)
+				m[i].rep = 0;
+		}
+	}
+}
+
 void
 ddstage_pairs(const struct dd *dd, struct rec_reader *rd)
 {
@@ -118,10 +160,8 @@ ddstage_pairs(const struct dd *dd, struct rec_reader *rd)
 	struct buf key = BUF_INIT, data = BUF_INIT, one = BUF_INIT,
 	    line = BUF_INIT, out = BUF_INIT;
 	struct ddmember *m = NULL;
-	size_t n = 0, cap = 0, i;
+	size_t n = 0, cap = 0;
 	char *f[4];
-	double v;
-	int rep;
 
 	while (rec_getline(rd, &it)) {
 		buf_reset(&line);
@@ -135,28 +175,11 @@ ddstage_pairs(const struct dd *dd, struct rec_reader *rd)
 			    "--stage keys");
 		} else {
 			if (strcmp(key.data, f[0]) != 0) {
+				ddstage_bucket(dd, m, n, &data, &it, &out);
 				buf_reset(&key);
 				buf_adds(&key, f[0]);
 				buf_reset(&data);
 				n = 0;
-			}
-			rep = 1;
-			for (i = 0; i < n; i++) {
-				if (!m[i].rep)
-					continue;
-				v = dd_score(dd, (uint8_t *)data.data +
-				    m[i].off, m[i].len, (uint8_t *)one.data,
-				    one.len);
-				if (v >= dd_threshold(dd)) {
-					buf_reset(&out);
-					buf_printf(&out, "p\t%s\t%s\t%.17g\n",
-					    f[1], m[i].pos, v);
-					rec_emit_raw(&it, out.data,
-					    out.len - 1);
-				}
-				if (m[i].len == one.len && memcmp(data.data +
-				    m[i].off, one.data, one.len) == 0)
-					rep = 0;
 			}
 			if (n == cap) {
 				cap = cap ? cap * 2 : 64;
@@ -165,13 +188,16 @@ ddstage_pairs(const struct dd *dd, struct rec_reader *rd)
 			memcpy(m[n].pos, f[1], DDPOS_LEN + 1);
 			m[n].off = data.len;
 			m[n].len = one.len;
-			m[n].rep = rep;
 			n++;
 			buf_add(&data, one.data, one.len);
 		}
 		if (rec_flush(rd, &it))
 			exit(diag_finish());
 	}
+	rec_item_start(rd, &it, "-", 0);
+	ddstage_bucket(dd, m, n, &data, &it, &out);
+	if (rec_flush(rd, &it))
+		exit(diag_finish());
 	rec_item_release(&it);
 	free(m);
 	buf_release(&key);

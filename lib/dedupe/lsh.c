@@ -52,7 +52,7 @@ lsh_new(unsigned bands)
 	l->bands = bands;
 	l->band = xcalloc(bands, sizeof(*l->band));
 	for (j = 0; j < bands; j++)
-		lsh_alloc(&l->band[j], 1024);
+		lsh_alloc(&l->band[j], 64);
 	return l;
 }
 
