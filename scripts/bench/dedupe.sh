@@ -137,6 +137,7 @@ mem=$W/memory.txt
 : >"$speed"
 : >"$mem"
 for t in $THRESHOLDS; do
+	say "dedupe.sh: threshold $t..." >&2
 	c1='' c2='' w2='' ca=''
 	i=0
 	while [ "$i" -lt "$RUNS" ]; do
