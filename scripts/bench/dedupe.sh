@@ -167,7 +167,7 @@ for t in $THRESHOLDS; do
 	ra=$(rate "$ca")
 	printf '  %-4s %9s %9s %9s %9s %11s %11s\n' "$t" "$r1" "$r2" "$rw" \
 	    "$ra" "$(ratio "$r1" "$ra")" "$(ratio "$rw" "$ra")" >>"$speed"
-	printf '  %-4s %-44s %7s %11s\n' "$t" "$eb" "$ab" 1024 >>"$mem"
+	printf '  %-4s %-56s %10s %10s\n' "$t" "$eb" "$ab" 1024 >>"$mem"
 done
 
 # The exact verification, at the default threshold.
@@ -206,6 +206,6 @@ say "memory: bytes per record; etv: as its -v line reports them; anchor:" \
 say "  (band keys in dicts of sets and the key table, by tracemalloc while" \
     "inserting),"
 say "  and its signature, 8 * num_perm bytes (a numpy uint64 array)"
-say "  T    etv-dedupe                                    anchor-LSH" \
-    "anchor-sig"
+say "  T    etv-dedupe                                              " \
+    "anchor-LSH anchor-sig"
 cat "$mem"
