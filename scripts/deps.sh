@@ -23,8 +23,8 @@ pkgs="$pkgs clang libclang-rt-dev"
 # the staged dedupe as a user would shard it.
 pkgs="$pkgs jq parallel"
 # Benchmarks compare etv with the tools a user would otherwise pick.
-bench="python3-sklearn python3-numpy python3-hnswlib python3-faiss
-python3-jsonschema nodejs npm hyperfine"
+bench="python3-sklearn python3-numpy python3-scipy python3-hnswlib
+python3-faiss python3-jsonschema nodejs npm hyperfine"
 
 dry=0
 for a in "$@"; do
@@ -72,6 +72,7 @@ present() {
 	npm | hyperfine) have "$1" ;;
 	python3-sklearn) pymod sklearn ;;
 	python3-numpy) pymod numpy ;;
+	python3-scipy) pymod scipy ;;
 	python3-hnswlib) pymod hnswlib ;;
 	python3-faiss) pymod faiss ;;
 	python3-jsonschema) pymod jsonschema ;;
