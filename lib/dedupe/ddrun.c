@@ -727,7 +727,7 @@ ddrun_new(const struct ddrun_config *cfg)
 void
 ddrun(struct ddrun *r, struct rec_reader *rd)
 {
-	size_t lsh = 0, data = 0, n;
+	size_t lsh = 0, data = 0, disk = 0, n;
 
 	if (r->cfg.stage == DDSTAGE_PAIRS) {
 		ddstage_pairs(r->dd, rd);
@@ -744,15 +744,16 @@ ddrun(struct ddrun *r, struct rec_reader *rd)
 	if (r->cfg.stage == DDSTAGE_KEYS)
 		return;
 	if (r->dd != NULL)
-		n = dd_memory(r->dd, &lsh, &data);
+		n = dd_memory(r->dd, &lsh, &data, &disk);
 	else
 		data = r->capvec * r->dims * sizeof(float), n = r->nvec;
 	n = n ? n : 1;
 	diag_verbose(1, "removed %lu in %zu clusters; LSH index %.1f "
 	    "bytes/record, signatures %.1f bytes/record, clusters %.1f "
-	    "bytes/record", r->nremoved, forest_clusters(r->forest),
-	    (double)lsh / n, (double)data / n,
-	    (double)forest_bytes(r->forest) / n);
+	    "bytes/record; shingle sets on disk %.1f bytes/record",
+	    r->nremoved, forest_clusters(r->forest), (double)lsh / n,
+	    (double)data / n, (double)forest_bytes(r->forest) / n,
+	    (double)disk / n);
 	if (r->nremoved > 0 && !r->cfg.mark && r->removed == NULL)
 		diag_warn("removed %lu duplicate%s (keep them with --removed "
 		    "FILE)", r->nremoved, r->nremoved == 1 ? "" : "s");

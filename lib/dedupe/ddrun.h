@@ -42,7 +42,7 @@ struct ddrun_config {
 };
 
 #define DDRUN_CONFIG_INIT { { DD_MINHASH, { MH_NORM_BASIC, \
-	MH_SHINGLE_AUTO, 5, 128, 0, 0, 1 }, 0.8, 0 }, "text", "id", \
+	MH_SHINGLE_AUTO, 5, 128, 0, 0, 1 }, 0.8, -1 }, "text", "id", \
 	DDKEEP_FIRST, NULL, NULL, 0, NULL, NULL, DDSTAGE_NONE, 1, NULL, 1 }
 
 /*

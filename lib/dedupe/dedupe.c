@@ -1,10 +1,15 @@
 /* dedupe.c -- sketches of records and the earlier record each is most like */
 /* SPDX-License-Identifier: MIT */
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "lib/base/diag.h"
 #include "lib/base/hash.h"
+#include "lib/base/iox.h"
 #include "lib/base/xmem.h"
 #include "lib/dedupe/dedupe.h"
 #include "lib/dedupe/lsh.h"
@@ -23,6 +28,10 @@ struct dd {
 					   the room left stays small */
 	uint64_t	*off;		/* where each record's data starts,
 					   when it varies; owned */
+	FILE		*sets;		/* data that varies (shingle sets):
+					   a temporary file, not memory */
+	uint8_t		*theirs;	/* a set read back; owned */
+	size_t		 theirscap;	/* its room */
 	size_t		 n;		/* records filed */
 	size_t		 cap;		/* room in off */
 	uint32_t	*cand;		/* candidates of one record; owned */
@@ -46,6 +55,8 @@ dd_new(const struct dd_config *cfg)
 		d->fixed = cfg->verify_exact ? 0 : cfg->mh.num_perm / 2;
 	}
 	d->lsh = lsh_new(d->bands);
+	if (!d->fixed && (d->sets = iox_tmpfile()) == NULL)
+		diag_fail(ETV_SYS, "temporary file: %s", strerror(errno));
 	return d;
 }
 
@@ -58,6 +69,9 @@ dd_free(struct dd *d)
 	lsh_free(d->lsh);
 	free(d->data);
 	free(d->off);
+	free(d->theirs);
+	if (d->sets != NULL)
+		fclose(d->sets);
 	free(d->cand);
 	free(d);
 }
@@ -207,14 +221,57 @@ dd_score(const struct dd *d, const uint8_t *a, size_t na, const uint8_t *b,
 	return dd_jaccard(a, na, b, nb);
 }
 
-/* The verification data of record i. */
+/*
+ * The verification data of record i: in memory, or read back from the
+ * temporary file into the detector's buffer (valid until the next call).
+ */
 static const uint8_t *
-dd_stored(const struct dd *d, uint32_t i, size_t *n)
+dd_stored(struct dd *d, uint32_t i, size_t *n)
 {
-	uint64_t at = d->fixed ? (uint64_t)i * d->fixed : d->off[i];
+	uint64_t at;
+	ssize_t got;
 
-	*n = d->fixed ? d->fixed : (size_t)(d->off[i + 1] - at);
-	return d->data + at;
+	if (d->fixed) {
+		*n = d->fixed;
+		return d->data + (uint64_t)i * d->fixed;
+	}
+	at = d->off[i];
+	*n = (size_t)(d->off[i + 1] - at);
+	if (*n > d->theirscap) {
+		d->theirscap = *n + *n / 2;
+		d->theirs = xrealloc(d->theirs, d->theirscap);
+	}
+	if (*n > 0 && ((got = pread(fileno(d->sets), d->theirs, *n,
+	    (off_t)at)) < 0 || (size_t)got != *n))
+		diag_fail(ETV_SYS, "temporary file: %s", got < 0 ?
+		    strerror(errno) : "cut short");
+	return d->theirs;
+}
+
+/* Keep the verification data of the next record. */
+static void
+dd_store(struct dd *d, const uint8_t *p, size_t n)
+{
+	if (!d->fixed) {
+		if (d->n + 2 > d->cap) {
+			d->cap = d->cap ? d->cap + d->cap / 4 : 1024;
+			d->off = xrealloc(d->off, d->cap * sizeof(*d->off));
+		}
+		d->off[d->n] = d->datalen;
+		d->off[d->n + 1] = d->datalen + n;
+		if (n > 0 && pwrite(fileno(d->sets), p, n,
+		    (off_t)d->datalen) != (ssize_t)n)
+			diag_fail(ETV_SYS, "temporary file: %s",
+			    strerror(errno));
+		d->datalen += n;
+		return;
+	}
+	if (d->datalen + n > d->datacap) {
+		d->datacap += d->datacap / 4 > n ? d->datacap / 4 : n + 4096;
+		d->data = xrealloc(d->data, d->datacap);
+	}
+	memcpy(d->data + d->datalen, p, n);
+	d->datalen += n;
 }
 
 static int
@@ -255,20 +312,7 @@ dd_add(struct dd *d, const void *s, size_t len, float *score)
 		    memcmp(mine, theirs, n) == 0)
 			copy = 1;
 	}
-	if (!d->fixed) {
-		if (d->n + 2 > d->cap) {
-			d->cap = d->cap ? d->cap + d->cap / 4 : 1024;
-			d->off = xrealloc(d->off, d->cap * sizeof(*d->off));
-		}
-		d->off[d->n] = d->datalen;
-		d->off[d->n + 1] = d->datalen + n;
-	}
-	if (d->datalen + n > d->datacap) {
-		d->datacap += d->datacap / 4 > n ? d->datacap / 4 : n + 4096;
-		d->data = xrealloc(d->data, d->datacap);
-	}
-	memcpy(d->data + d->datalen, mine, n);
-	d->datalen += n;
+	dd_store(d, mine, n);
 	if (!copy)
 		lsh_add(d->lsh, keys, (uint32_t)d->n);
 	d->n++;
@@ -277,9 +321,10 @@ dd_add(struct dd *d, const void *s, size_t len, float *score)
 }
 
 size_t
-dd_memory(const struct dd *d, size_t *lsh, size_t *data)
+dd_memory(const struct dd *d, size_t *lsh, size_t *data, size_t *disk)
 {
 	*lsh = lsh_bytes(d->lsh);
 	*data = d->datacap + d->cap * sizeof(*d->off);
+	*disk = d->fixed ? 0 : d->datalen;
 	return d->n;
 }

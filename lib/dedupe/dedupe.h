@@ -14,7 +14,9 @@
  * A record's sketch is what its text leaves for comparison: its band
  * keys, then its verification data (the compact MinHash signature, the
  * shingle set with exact verification, or the text hash for the exact
- * method).  Two records are candidates when they share a band key, and
+ * method).  Shingle sets are kept in a temporary file ($TMPDIR), read
+ * back for the candidates only, so that memory holds the band keys and
+ * an offset a record.  Two records are candidates when they share a band key, and
  * duplicates when their score (the Jaccard estimate, the true Jaccard,
  * or 1 for equal hashes) is at least the threshold.
  *
@@ -38,7 +40,8 @@ struct dd_config {
 	int		 method;	/* DD_EXACT or DD_MINHASH */
 	struct mh_params mh;		/* normalising, shingles, bands */
 	double		 threshold;	/* lowest score of a duplicate */
-	int		 verify_exact;	/* score by the true Jaccard */
+	int		 verify_exact;	/* score by the true Jaccard (-1:
+					   not chosen yet; a command sets it) */
 };
 
 struct dd;
@@ -95,9 +98,10 @@ double	 dd_score(const struct dd *, const uint8_t *a, size_t na,
 uint32_t dd_add(struct dd *, const void *s, size_t n, float *score);
 
 /*
- * Bytes held: the LSH index in *lsh, the verification data in *data;
- * returns records filed.
+ * Bytes held: the LSH index in *lsh, the verification data in memory in
+ * *data, in the temporary file in *disk; returns records filed.
  */
-size_t	 dd_memory(const struct dd *, size_t *lsh, size_t *data);
+size_t	 dd_memory(const struct dd *, size_t *lsh, size_t *data,
+	    size_t *disk);
 
 #endif

@@ -54,17 +54,18 @@ mh_area(double lo, double hi, unsigned b, unsigned r, int miss)
 }
 
 void
-mh_optimal(double threshold, unsigned k, unsigned *bands, unsigned *rows)
+mh_optimal(double threshold, unsigned k, double fpw, unsigned maxbands,
+    unsigned *bands, unsigned *rows)
 {
 	double err, best = INFINITY;
 	unsigned b, r;
 
 	*bands = 1;
 	*rows = k;
-	for (b = 1; b <= k; b++)
+	for (b = 1; b <= k && b <= maxbands; b++)
 		for (r = 1; r <= k / b; r++) {
-			err = 0.5 * mh_area(0, threshold, b, r, 0) +
-			    0.5 * mh_area(threshold, 1, b, r, 1);
+			err = fpw * mh_area(0, threshold, b, r, 0) +
+			    (1 - fpw) * mh_area(threshold, 1, b, r, 1);
 			if (err < best) {
 				best = err;
 				*bands = b;
@@ -112,33 +113,23 @@ mh_ascii(const char *p, size_t n)
 	return 1;
 }
 
-void
-mh_normalize(int mode, const char *p, size_t n, struct buf *out)
+/*
+ * Append the words of p[0..n), already folded, to out: one space between
+ * words, ASCII lower-cased, and for aggressive punctuation and digits
+ * dropped.  *gap says a word ended before p.
+ */
+static void
+mh_words(int mode, const char *p, size_t n, struct buf *out, int *gap)
 {
-	char *folded = NULL, *o;
-	size_t i, adv, len;
+	size_t i, adv;
 	int32_t c;
-	int gap = 0;
+	char *o;
 
-	buf_reset(out);
-	if (mode == MH_NORM_NONE) {
-		buf_add(out, p, n);
-		return;
-	}
-	/* NFKC and case folding leave ASCII as it is, lower case aside. */
-	if (!mh_ascii(p, n)) {
-		folded = text_normalize(p, n, TEXT_NFKC | TEXT_CASEFOLD, &len);
-		if (folded != NULL) {
-			p = folded;
-			n = len;
-		}
-	}
-	/* Nothing grows: folding came first, the rest only drops bytes. */
 	buf_grow(out, n + 1);
-	o = out->data;
+	o = out->data + out->len;
 	for (i = 0; i < n; i += adv) {
 		if (mh_space(p + i, n - i, &adv)) {
-			gap = o > out->data;
+			*gap = 1;
 			continue;
 		}
 		if ((unsigned char)p[i] < 0x80) {
@@ -147,24 +138,66 @@ mh_normalize(int mode, const char *p, size_t n, struct buf *out)
 			    (text_is_digit(c) || (c > ' ' && c < 0x7f &&
 			    !text_is_alnum(c) && mh_dropped(c))))
 				continue;
-			if (gap)
-				*o++ = ' ';
-			gap = 0;
-			*o++ = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-			continue;
+		} else {
+			c = utf8_decode(p + i, n - i, &adv);
+			if (mode == MH_NORM_AGGRESSIVE && mh_dropped(c))
+				continue;
 		}
-		c = utf8_decode(p + i, n - i, &adv);
-		if (mode == MH_NORM_AGGRESSIVE && mh_dropped(c))
-			continue;
-		if (gap)
+		if (*gap && o > out->data)
 			*o++ = ' ';
-		gap = 0;
-		memcpy(o, p + i, adv);
-		o += adv;
+		*gap = 0;
+		if (adv == 1)
+			*o++ = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+		else
+			memcpy(o, p + i, adv);
+		o += adv > 1 ? adv : 0;
 	}
 	out->len = (size_t)(o - out->data);
 	*o = '\0';
-	free(folded);
+}
+
+/* ASCII white space, which ends a run that is folded on its own. */
+static int
+mh_ascii_space(unsigned char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+void
+mh_normalize(int mode, const char *p, size_t n, struct buf *out)
+{
+	size_t i, j, len;
+	char *folded;
+	int gap = 0, ascii;
+
+	buf_reset(out);
+	if (mode == MH_NORM_NONE) {
+		buf_add(out, p, n);
+		return;
+	}
+	/*
+	 * NFKC and case folding leave ASCII as it is, lower case aside, and
+	 * never reach across white space, which composes with nothing: only
+	 * the runs with other characters go through utf8proc.
+	 */
+	for (i = 0; i < n; i = j) {
+		if (mh_ascii_space((unsigned char)p[i])) {
+			gap = 1;
+			j = i + 1;
+			continue;
+		}
+		ascii = 1;
+		for (j = i; j < n && !mh_ascii_space((unsigned char)p[j]); j++)
+			ascii &= (unsigned char)p[j] < 0x80;
+		folded = ascii ? NULL : text_normalize(p + i, j - i,
+		    TEXT_NFKC | TEXT_CASEFOLD, &len);
+		if (folded != NULL) {
+			mh_words(mode, folded, len, out, &gap);
+			free(folded);
+		} else {
+			mh_words(mode, p + i, j - i, out, &gap);
+		}
+	}
 }
 
 /* Is c in a script written without spaces between words? */
@@ -413,22 +446,54 @@ mh_estimate(unsigned m, unsigned k)
 	return j < 0 ? 0 : j > 1 ? 1 : j;
 }
 
-static int
-mh_cmp32(const void *a, const void *b)
+/*
+ * Sort n 32-bit values: insertion for a few, else least significant
+ * byte first through tmp (four counting passes, no comparisons).
+ */
+static void
+mh_sort32(uint32_t *v, size_t n, uint32_t *tmp)
 {
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	size_t count[256], i, k, sum;
+	uint32_t x, *from = v, *to = tmp, *t;
+	unsigned shift;
 
-	return x < y ? -1 : x > y;
+	if (n < 64) {
+		for (i = 1; i < n; i++) {
+			x = v[i];
+			for (k = i; k > 0 && v[k - 1] > x; k--)
+				v[k] = v[k - 1];
+			v[k] = x;
+		}
+		return;
+	}
+	for (shift = 0; shift < 32; shift += 8) {
+		memset(count, 0, sizeof(count));
+		for (i = 0; i < n; i++)
+			count[from[i] >> shift & 255]++;
+		for (i = sum = 0; i < 256; i++) {
+			k = count[i];
+			count[i] = sum;
+			sum += k;
+		}
+		for (i = 0; i < n; i++)
+			to[count[from[i] >> shift & 255]++] = from[i];
+		t = from;
+		from = to;
+		to = t;
+	}
+	/* Four passes: the values are back in v. */
 }
 
 size_t
 mh_set32(const uint64_t *sh, size_t n, uint32_t *out)
 {
+	uint32_t *tmp = n >= 64 ? xmalloc(n * sizeof(*tmp)) : NULL;
 	size_t i, m = 0;
 
 	for (i = 0; i < n; i++)
 		out[i] = (uint32_t)sh[i];
-	qsort(out, n, sizeof(*out), mh_cmp32);
+	mh_sort32(out, n, tmp);
+	free(tmp);
 	for (i = 0; i < n; i++)
 		if (m == 0 || out[m - 1] != out[i])
 			out[m++] = out[i];

@@ -49,13 +49,22 @@ struct mh_params {
 
 /*
  * Bands and rows for a Jaccard threshold with k values, as datasketch
- * chooses them: the pair (b, r), b * r <= k, that minimises the sum of
- * the false positive area (the probability of becoming a candidate,
- * integrated over similarities below the threshold) and the false
- * negative area (of not becoming one, above it), weighted 0.5 each.
+ * chooses them: the pair (b, r), b * r <= k and b <= maxbands, that
+ * minimises the weighted sum of the false positive area (the probability
+ * of becoming a candidate, integrated over similarities below the
+ * threshold; weight fpw) and the false negative area (of not becoming
+ * one, above it; weight 1 - fpw).  datasketch weighs both 0.5.
  */
-void	 mh_optimal(double threshold, unsigned k, unsigned *bands,
-	    unsigned *rows);
+void	 mh_optimal(double threshold, unsigned k, double fpw,
+	    unsigned maxbands, unsigned *bands, unsigned *rows);
+
+/*
+ * etv's choice: every candidate is verified, so a false positive costs a
+ * comparison and a false negative a lost duplicate: false positives weigh
+ * 0.2, and at most 9 bands keep the LSH index near 100 bytes a record.
+ */
+#define MH_FP_WEIGHT	0.2
+#define MH_MAX_BANDS	9
 
 /*
  * Normalise p[0..n) (valid UTF-8) into out (replaced) as mode says.

@@ -32,9 +32,14 @@ test_optimal(void)
 	unsigned b, r, i;
 
 	for (i = 0; i < 4; i++) {
-		mh_optimal(want[i].t, 128, &b, &r);
+		mh_optimal(want[i].t, 128, 0.5, 128, &b, &r);
 		CHECK(b == want[i].b && r == want[i].r);
 	}
+	/* etv's weights and cap. */
+	mh_optimal(0.8, 128, MH_FP_WEIGHT, MH_MAX_BANDS, &b, &r);
+	CHECK(b == 9 && r == 9);
+	mh_optimal(0.9, 128, MH_FP_WEIGHT, MH_MAX_BANDS, &b, &r);
+	CHECK(b == 7 && r == 18);
 }
 
 static void
@@ -108,6 +113,12 @@ test_estimate(void)
 	CHECK(mh_estimate(64, 1024) == 0);
 	/* The exact Jaccard of the sets. */
 	CHECK(mh_set32(a, 1000, set) == 1000);
+	for (i = 1; i < 1000; i++)
+		if (set[i - 1] >= set[i])
+			break;
+	CHECK(i == 1000);
+	a[5] = a[6];			/* a repeated shingle counts once */
+	CHECK(mh_set32(a, 40, set) == 39);
 	CHECK(mh_jaccard(set, 0, set, 0) == 1);
 	mh_free(m);
 }
@@ -202,7 +213,7 @@ test_link(void)
 	/* MinHash: a near copy links, an unrelated text does not. */
 	c.method = DD_MINHASH;
 	c.mh.ngram = 2;
-	mh_optimal(0.5, 128, &c.mh.bands, &c.mh.rows);
+	mh_optimal(0.5, 128, 0.5, 128, &c.mh.bands, &c.mh.rows);
 	c.threshold = 0.5;
 	d = dd_new(&c);
 	t[0] = "the quick brown fox jumps over the lazy dog again and again";
