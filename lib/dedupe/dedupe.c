@@ -4,8 +4,10 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <endian.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
 
 #include "lib/base/diag.h"
 #include "lib/base/hash.h"
@@ -30,8 +32,12 @@ struct dd {
 					   when it varies; owned */
 	FILE		*sets;		/* data that varies (shingle sets):
 					   a temporary file, not memory */
-	uint8_t		*theirs;	/* a set read back; owned */
-	size_t		 theirscap;	/* its room */
+	uint8_t		*map;		/* the file mapped, read-only */
+	size_t		 mapped;	/* bytes mapped */
+	uint8_t		*wb;		/* the file's tail, not written yet;
+					   owned */
+	size_t		 wbstart;	/* where in the file wb begins */
+	size_t		 wbcap;		/* room in wb */
 	size_t		 n;		/* records filed */
 	size_t		 cap;		/* room in off */
 	uint32_t	*cand;		/* candidates of one record; owned */
@@ -69,7 +75,9 @@ dd_free(struct dd *d)
 	lsh_free(d->lsh);
 	free(d->data);
 	free(d->off);
-	free(d->theirs);
+	free(d->wb);
+	if (d->map != NULL)
+		munmap(d->map, d->mapped);
 	if (d->sets != NULL)
 		fclose(d->sets);
 	free(d->cand);
@@ -176,6 +184,16 @@ dd_data(const struct dd *d, const void *s, size_t len, size_t *n)
 	return (const uint8_t *)s + 4 * (size_t)d->bands;
 }
 
+/* The i-th little-endian word of p. */
+static inline uint32_t
+dd_word(const uint8_t *p, size_t i)
+{
+	uint32_t v;
+
+	memcpy(&v, p + 4 * i, 4);
+	return le32toh(v);
+}
+
 /* The true Jaccard of two shingle sets stored as little-endian words. */
 static double
 dd_jaccard(const uint8_t *a, size_t na, const uint8_t *b, size_t nb)
@@ -188,17 +206,11 @@ dd_jaccard(const uint8_t *a, size_t na, const uint8_t *b, size_t nb)
 	if (na + nb == 0)
 		return 1;
 	while (i < na && j < nb) {
-		x = dd_get32(a + 4 * i);
-		y = dd_get32(b + 4 * j);
-		if (x == y) {
-			both++;
-			i++;
-			j++;
-		} else if (x < y) {
-			i++;
-		} else {
-			j++;
-		}
+		x = dd_word(a, i);
+		y = dd_word(b, j);
+		both += x == y;
+		i += x <= y;
+		j += y <= x;
 	}
 	return (double)both / (double)(na + nb - both);
 }
@@ -222,14 +234,30 @@ dd_score(const struct dd *d, const uint8_t *a, size_t na, const uint8_t *b,
 }
 
 /*
- * The verification data of record i: in memory, or read back from the
- * temporary file into the detector's buffer (valid until the next call).
+ * Shingle sets go to the temporary file through a buffer of WBUF bytes;
+ * the file is read through a mapping that grows as it does, so that a
+ * candidate's set costs no system call.
  */
+#define WBUF	(1u << 20)
+
+/* Write the buffered tail to the file. */
+static void
+dd_flush_sets(struct dd *d)
+{
+	size_t n = d->datalen - d->wbstart;
+
+	if (n > 0 && pwrite(fileno(d->sets), d->wb, n, (off_t)d->wbstart) !=
+	    (ssize_t)n)
+		diag_fail(ETV_SYS, "temporary file: %s", strerror(errno));
+	d->wbstart = d->datalen;
+}
+
+/* The verification data of record i (borrowed until the next dd_add). */
 static const uint8_t *
 dd_stored(struct dd *d, uint32_t i, size_t *n)
 {
 	uint64_t at;
-	ssize_t got;
+	size_t want;
 
 	if (d->fixed) {
 		*n = d->fixed;
@@ -237,15 +265,20 @@ dd_stored(struct dd *d, uint32_t i, size_t *n)
 	}
 	at = d->off[i];
 	*n = (size_t)(d->off[i + 1] - at);
-	if (*n > d->theirscap) {
-		d->theirscap = *n + *n / 2;
-		d->theirs = xrealloc(d->theirs, d->theirscap);
+	if (at >= d->wbstart)
+		return d->wb + (at - d->wbstart);
+	if (at + *n > d->mapped) {
+		if (d->map != NULL)
+			munmap(d->map, d->mapped);
+		want = d->wbstart + d->wbstart / 2;
+		d->map = mmap(NULL, want, PROT_READ, MAP_SHARED,
+		    fileno(d->sets), 0);
+		if (d->map == MAP_FAILED)
+			diag_fail(ETV_SYS, "temporary file: %s",
+			    strerror(errno));
+		d->mapped = want;
 	}
-	if (*n > 0 && ((got = pread(fileno(d->sets), d->theirs, *n,
-	    (off_t)at)) < 0 || (size_t)got != *n))
-		diag_fail(ETV_SYS, "temporary file: %s", got < 0 ?
-		    strerror(errno) : "cut short");
-	return d->theirs;
+	return d->map + at;
 }
 
 /* Keep the verification data of the next record. */
@@ -259,10 +292,15 @@ dd_store(struct dd *d, const uint8_t *p, size_t n)
 		}
 		d->off[d->n] = d->datalen;
 		d->off[d->n + 1] = d->datalen + n;
-		if (n > 0 && pwrite(fileno(d->sets), p, n,
-		    (off_t)d->datalen) != (ssize_t)n)
-			diag_fail(ETV_SYS, "temporary file: %s",
-			    strerror(errno));
+		if (d->datalen - d->wbstart + n > d->wbcap) {
+			if (d->datalen - d->wbstart + n > WBUF)
+				dd_flush_sets(d);
+			if (n > d->wbcap) {
+				d->wbcap = n > WBUF ? n : WBUF;
+				d->wb = xrealloc(d->wb, d->wbcap);
+			}
+		}
+		memcpy(d->wb + (d->datalen - d->wbstart), p, n);
 		d->datalen += n;
 		return;
 	}
