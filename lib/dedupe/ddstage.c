@@ -131,7 +131,8 @@ ddstage_bucket(const struct dd *dd, struct ddmember *m, size_t n,
 	size_t i, k;
 	double v;
 
-	qsort(m, n, sizeof(*m), ddmember_cmp);
+	if (n > 1)
+		qsort(m, n, sizeof(*m), ddmember_cmp);
 	for (i = 0; i < n; i++) {
 		mine = (const uint8_t *)data->data + m[i].off;
 		m[i].rep = 1;
@@ -330,7 +331,8 @@ ddstage_clusters(int keep, struct rec_reader *rd)
 		if (rec_flush(rd, &it))
 			exit(diag_finish());
 	}
-	qsort(r, nr, sizeof(*r), ddrec_cmp);
+	if (nr > 1)
+		qsort(r, nr, sizeof(*r), ddrec_cmp);
 	for (i = 0; i < pl.len; i = k + 1) {
 		k = (size_t)((char *)memchr(pl.data + i, '\n', pl.len - i) -
 		    pl.data);
@@ -348,7 +350,8 @@ ddstage_clusters(int keep, struct rec_reader *rd)
 		p[np].earlier = (uint32_t)b;
 		p[np++].score = strtod(f[3], NULL);
 	}
-	qsort(p, np, sizeof(*p), ddpair_cmp);
+	if (np > 1)
+		qsort(p, np, sizeof(*p), ddpair_cmp);
 
 	/* Each record's link, as dd_add chooses it. */
 	fo = forest_new(keep);
@@ -466,7 +469,8 @@ ddstage_load(const char *path, struct buf *err)
 		ddstage_free(ds);
 		return NULL;
 	}
-	qsort(ds->d, ds->n, sizeof(*ds->d), dddec_cmp);
+	if (ds->n > 1)
+		qsort(ds->d, ds->n, sizeof(*ds->d), dddec_cmp);
 	return ds;
 }
 

@@ -333,7 +333,8 @@ dd_add(struct dd *d, const void *s, size_t len, float *score)
 	mine = dd_data(d, s, len, &n);
 	d->ncand = 0;
 	lsh_query(d->lsh, keys, &d->cand, &d->ncand, &d->candcap);
-	qsort(d->cand, d->ncand, sizeof(*d->cand), dd_cmp32);
+	if (d->ncand > 1)
+		qsort(d->cand, d->ncand, sizeof(*d->cand), dd_cmp32);
 	/* Ascending order: of equal scores the earliest stays. */
 	for (i = 0; i < d->ncand; i = k) {
 		j = d->cand[i];
