@@ -138,3 +138,23 @@ run index-merge "$B/etv-index" merge -q m.etv m1.etv m2.etv
 run index-merge-dump "$B/etv-index" dump -q m.etv
 run index-compact "$B/etv-index" compact -q ix1.etv
 run index-compact-dump "$B/etv-index" dump -q ix1.etv
+
+# dedupe: chunks of the corpus, every method and keep policy, staged.
+"$B/etv-chunk" -q -s 400 docs.jsonl > dchunks.jsonl
+for j in 1 2; do
+	run dedupe-minhash-j$j "$B/etv-dedupe" -q -j $j --mark dchunks.jsonl
+	run dedupe-estimate-j$j "$B/etv-dedupe" -q -j $j --verify estimate \
+	    --removed drem$j.jsonl dchunks.jsonl
+	echo "$(md5sum < drem$j.jsonl | cut -c1-32) dedupe-removed-j$j -"
+	run dedupe-exact-j$j "$B/etv-dedupe" -q -j $j -m exact \
+	    --normalize aggressive --mark dchunks.jsonl
+	run dedupe-longest-j$j "$B/etv-dedupe" -q -j $j -k longest -t 0.7 \
+	    --mark dchunks.jsonl
+done
+"$B/etv-embed" -q dchunks.jsonl > dvecs.jsonl
+run dedupe-semantic "$B/etv-dedupe" -q -m semantic --mark dvecs.jsonl
+"$B/etv-dedupe" -q --stage keys dchunks.jsonl | LC_ALL=C sort |
+    "$B/etv-dedupe" -q --stage pairs |
+    "$B/etv-dedupe" -q --stage clusters > ddec.txt
+run dedupe-staged "$B/etv-dedupe" -q --stage apply --decisions ddec.txt \
+    --mark dchunks.jsonl
