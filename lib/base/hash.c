@@ -33,3 +33,13 @@ hash_tag(char *out, const void *p, size_t n)
 	out[HASH_TAG_LEN] = '\0';
 	return out;
 }
+
+uint64_t
+hash_splitmix64(uint64_t *state)
+{
+	uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}

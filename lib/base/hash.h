@@ -14,6 +14,12 @@ uint64_t hash64(const void *, size_t n);
 uint64_t hash64_seed(const void *, size_t n, uint64_t seed);
 
 /*
+ * The next value of splitmix64 (Steele, Lea and Flood), a small seeded
+ * generator: deterministic sequences for randomised algorithms.
+ */
+uint64_t hash_splitmix64(uint64_t *state);
+
+/*
  * Write the algorithm-tagged hash of n bytes, "xxh3:9f1c...", into out,
  * which must hold HASH_TAG_LEN + 1 bytes.  Returns out.  This is the form
  * of every `hash` field etv writes.

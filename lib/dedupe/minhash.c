@@ -7,19 +7,12 @@
 
 #include <utf8proc.h>
 
+#include "lib/base/clones.h"
 #include "lib/base/hash.h"
 #include "lib/base/utf8.h"
 #include "lib/base/xmem.h"
 #include "lib/dedupe/minhash.h"
 #include "lib/text/text.h"
-
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
-    !defined(__SANITIZE_ADDRESS__)
-#define CLONES __attribute__((target_clones("arch=x86-64-v4", \
-    "arch=x86-64-v3", "default")))
-#else
-#define CLONES
-#endif
 
 #define MAXGRAM	64		/* longest shingle, in words or code points */
 
@@ -287,17 +280,6 @@ mh_shingles(const char *p, size_t n, unsigned ngram, int chars,
 	return count;
 }
 
-/* splitmix64: the generator behind the hash functions. */
-static uint64_t
-mh_next(uint64_t *state)
-{
-	uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
 struct minhash *
 mh_new(const struct mh_params *p)
 {
@@ -309,8 +291,8 @@ mh_new(const struct mh_params *p)
 	m->a = xcalloc(p->num_perm, sizeof(*m->a));
 	m->b = xcalloc(p->num_perm, sizeof(*m->b));
 	for (i = 0; i < p->num_perm; i++) {
-		m->a[i] = mh_next(&state) | 1;
-		m->b[i] = mh_next(&state);
+		m->a[i] = hash_splitmix64(&state) | 1;
+		m->b[i] = hash_splitmix64(&state);
 	}
 	return m;
 }

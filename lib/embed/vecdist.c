@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "lib/base/clones.h"
 #include "lib/embed/vecdist.h"
 
 /*
@@ -26,13 +27,6 @@ typedef int32_t v16i32 __attribute__((vector_size(64)));
 /* The helpers are inlined: the ABI note about passing v16f does not apply. */
 #pragma GCC diagnostic ignored "-Wpsabi"
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
-    !defined(__SANITIZE_ADDRESS__)
-#define CLONES __attribute__((target_clones("arch=x86-64-v4", \
-    "arch=x86-64-v3", "default")))
-#else
-#define CLONES
-#endif
 
 static inline v16f
 load16(const float *p)

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "lib/base/diag.h"
+#include "lib/base/hash.h"
 #include "lib/index/hnsw.h"
 #include "lib/embed/vecdist.h"
 #include "lib/base/xmem.h"
@@ -427,16 +428,6 @@ copy_links(struct hnsw_build *b, uint32_t i, unsigned lc, uint32_t *dst)
 	return n;
 }
 
-static uint64_t
-splitmix64(uint64_t *x)
-{
-	uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
 /*
  * Search level lc from entry ep for the ef nodes closest to node q,
  * leaving them in s->res (a max-heap).
@@ -689,7 +680,7 @@ hnsw_build_new(const struct hnsw_space *sp, uint32_t n, unsigned M,
 	b->l0 = xcalloc((size_t)(n ? n : 1) * (b->g.M0 + 1), sizeof(*b->l0));
 	ml = 1.0 / log((double)M);
 	for (i = 0; i < n; i++) {
-		u = ((splitmix64(&rng) >> 11) + 1.0) / 9007199254740993.0;
+		u = ((hash_splitmix64(&rng) >> 11) + 1.0) / 9007199254740993.0;
 		u = floor(-log(u) * ml);
 		b->level[i] = u > HNSW_MAXLEVEL ? HNSW_MAXLEVEL : (uint8_t)u;
 		b->upoff[i] = nup;
