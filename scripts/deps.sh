@@ -19,11 +19,12 @@ bats-support bats-assert mandoc python3 ca-certificates"
 # clang and its sanitizer run-time libraries (a recommendation only, so
 # named) build the sanitizer run: make check SANITIZE=1.
 pkgs="$pkgs clang libclang-rt-dev"
-# jq reads the JSON-lines output in the test suites.
-pkgs="$pkgs jq"
+# jq reads the JSON-lines output in the test suites; GNU parallel runs
+# the staged dedupe as a user would shard it.
+pkgs="$pkgs jq parallel"
 # Benchmarks compare etv with the tools a user would otherwise pick.
-bench="python3-sklearn python3-numpy python3-hnswlib python3-faiss
-python3-jsonschema nodejs npm hyperfine"
+bench="python3-sklearn python3-numpy python3-scipy python3-hnswlib
+python3-faiss python3-jsonschema nodejs npm hyperfine"
 
 dry=0
 for a in "$@"; do
@@ -71,6 +72,7 @@ present() {
 	npm | hyperfine) have "$1" ;;
 	python3-sklearn) pymod sklearn ;;
 	python3-numpy) pymod numpy ;;
+	python3-scipy) pymod scipy ;;
 	python3-hnswlib) pymod hnswlib ;;
 	python3-faiss) pymod faiss ;;
 	python3-jsonschema) pymod jsonschema ;;

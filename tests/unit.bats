@@ -33,9 +33,11 @@ unit() {
 @test "unit jsonschema" { unit jsonschema; }
 @test "unit manifest" { unit manifest; }
 @test "unit markdown" { unit markdown; }
+@test "unit minhash" { unit minhash; }
 @test "unit pool" { unit pool; }
 @test "unit record" { unit record; }
 @test "unit rfc3339" { unit rfc3339; }
+@test "unit semantic" { unit semantic; }
 @test "unit sentence" { unit sentence; }
 @test "unit table" { unit table; }
 @test "unit text" { unit text; }

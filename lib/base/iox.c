@@ -28,6 +28,29 @@ iox_write(FILE *fp, const void *p, size_t n)
 		diag_write_failed();
 }
 
+FILE *
+iox_tmpfile(void)
+{
+	const char *dir = getenv("TMPDIR");
+	struct buf b = BUF_INIT;
+	FILE *fp = NULL;
+	int fd, e;
+
+	if (dir == NULL || *dir == '\0')
+		dir = "/tmp";
+	buf_printf(&b, "%s/etv.XXXXXX", dir);
+	if ((fd = mkstemp(b.data)) != -1) {
+		unlink(b.data);
+		if ((fp = fdopen(fd, "w+")) == NULL) {
+			e = errno;
+			close(fd);
+			errno = e;
+		}
+	}
+	buf_release(&b);
+	return fp;
+}
+
 char *
 iox_slurp(const char *path, size_t *lenp)
 {

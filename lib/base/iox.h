@@ -10,6 +10,13 @@
 void	 iox_write(FILE *, const void *, size_t n);
 
 /*
+ * An anonymous temporary file for spilling, opened "w+" in $TMPDIR (or
+ * /tmp) and already unlinked, so that nothing is left behind whatever
+ * way the program ends.  Returns NULL with errno set on failure.
+ */
+FILE	*iox_tmpfile(void);
+
+/*
  * Read a whole file ("-" is stdin) into memory.  Returns the bytes, NUL
  * terminated, which the caller frees with free(3), and stores the length
  * in *lenp; returns NULL with errno set on failure.

@@ -14,6 +14,7 @@
 
 #include "lib/base/buf.h"
 #include "lib/base/diag.h"
+#include "lib/base/iox.h"
 #include "lib/base/hash.h"
 #include "lib/base/utf8.h"
 #include "lib/extract/extract.h"
@@ -455,7 +456,7 @@ to_utf8(FILE *fp, const struct stat *st, const char *path, int *conv)
 
 	*conv = 0;
 	/* A pipe cannot be read twice: keep what the check reads. */
-	if (!S_ISREG(st->st_mode) && (copy = tmpfile()) == NULL)
+	if (!S_ISREG(st->st_mode) && (copy = iox_tmpfile()) == NULL)
 		goto fail;
 	if ((valid = text_stream_is_utf8(fp, copy)) < 0)
 		goto fail;
@@ -468,7 +469,7 @@ to_utf8(FILE *fp, const struct stat *st, const char *path, int *conv)
 		goto fail;
 	if (valid)
 		return fp;
-	if ((out = tmpfile()) == NULL || cp1252_stream(fp, out) != 0 ||
+	if ((out = iox_tmpfile()) == NULL || cp1252_stream(fp, out) != 0 ||
 	    fseek(out, 0, SEEK_SET) != 0)
 		goto fail;
 	fclose(fp);

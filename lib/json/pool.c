@@ -46,6 +46,13 @@ pool_job(void *job, void *arg, int worker)
 void
 pool_run(struct rec_reader *rd, int jobs, pool_fn fn, void *arg)
 {
+	pool_run_ordered(rd, jobs, fn, NULL, arg);
+}
+
+void
+pool_run_ordered(struct rec_reader *rd, int jobs, pool_fn fn,
+    pool_ordered_fn ordered, void *arg)
+{
 	struct pool p = { fn, arg };
 	size_t window = jobs > 1 ? WINDOW : 1, inflight = 0, i;
 	unsigned long nread = 0;
@@ -80,6 +87,8 @@ pool_run(struct rec_reader *rd, int jobs, pool_fn fn, void *arg)
 		    inflight >= WINDOW_BYTES;
 		while ((it = crew_take(c, block)) != NULL) {
 			inflight -= it->len;
+			if (ordered != NULL)
+				ordered(it, arg);
 			if (rec_flush(rd, it))
 				exit(diag_finish());
 			block = 0;

@@ -23,6 +23,17 @@ typedef void (*pool_fn)(struct rec_item *it, void *arg, int worker);
  */
 void	 pool_run(struct rec_reader *rd, int jobs, pool_fn fn, void *arg);
 
+/*
+ * pool_run for tools that keep state between records: fn runs in the
+ * workers as pool_run says (leaving what the ordered step needs in
+ * it->aux), then ordered runs in the calling thread on each item, in
+ * input order, just before the item is flushed: it may touch the tool's
+ * state and write the item's output.
+ */
+typedef void (*pool_ordered_fn)(struct rec_item *it, void *arg);
+void	 pool_run_ordered(struct rec_reader *rd, int jobs, pool_fn fn,
+	    pool_ordered_fn ordered, void *arg);
+
 /* The number of online processors, at least 1: the default for -j 0. */
 int	 pool_ncpu(void);
 

@@ -228,6 +228,7 @@ rec_item_reset(struct rec_item *it)
 		buf_init(&it->out);
 		buf_init(&it->rej);
 		buf_init(&it->msg);
+		buf_init(&it->aux);
 		buf_init(&it->badmsg);
 	}
 	json_decref(it->obj);
@@ -236,6 +237,7 @@ rec_item_reset(struct rec_item *it)
 	buf_reset(&it->out);
 	buf_reset(&it->rej);
 	buf_reset(&it->msg);
+	buf_reset(&it->aux);
 	it->status = it->rej_status = it->fatal = 0;
 	it->nout = it->nrej = 0;
 	it->bad = NULL;
@@ -248,7 +250,7 @@ rec_item_reset(struct rec_item *it)
 void
 rec_item_spill(struct rec_item *it, const char *p, size_t n)
 {
-	if (it->spill == NULL && (it->spill = tmpfile()) == NULL)
+	if (it->spill == NULL && (it->spill = iox_tmpfile()) == NULL)
 		diag_fail(ETV_SYS, "cannot create a temporary file: %s",
 		    strerror(errno));
 	if (n && fwrite(p, 1, n, it->spill) != n)
@@ -1004,6 +1006,7 @@ rec_item_release(struct rec_item *it)
 	buf_release(&it->out);
 	buf_release(&it->rej);
 	buf_release(&it->msg);
+	buf_release(&it->aux);
 	*it = (struct rec_item)REC_ITEM_INIT;
 }
 

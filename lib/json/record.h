@@ -74,6 +74,9 @@ struct rec_item {
 	struct buf	 out;		/* bytes for stdout */
 	struct buf	 rej;		/* bytes for the rejects file */
 	struct buf	 msg;		/* lines for stderr */
+	struct buf	 aux;		/* the tool's own bytes, carried from
+					   the parallel step to the ordered
+					   one (pool_run_ordered) */
 	int		 status;	/* worst non-reject status of this item */
 	int		 rej_status;	/* worst status of its rejected records */
 	int		 fatal;		/* stop the run once this is flushed */
@@ -91,7 +94,7 @@ struct rec_item {
  * first rec_item_reset (rec_getline, rec_item_start do one).
  */
 #define REC_ITEM_INIT	{ .out = BUF_INIT, .rej = BUF_INIT, .msg = BUF_INIT, \
-	.badmsg = BUF_INIT }
+	.aux = BUF_INIT, .badmsg = BUF_INIT }
 
 /*
  * Open a reader over the operands, configured by cfg (copied).  Exits

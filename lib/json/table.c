@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "lib/base/buf.h"
+#include "lib/base/iox.h"
 #include "lib/json/table.h"
 #include "lib/text/text.h"
 #include "lib/base/xmem.h"
@@ -199,7 +200,7 @@ row_bytes(struct table *t, const char *p, size_t n)
 	if (t->max && !t->toolong && t->rowbytes - t->tail > t->max) {
 		t->toolong = 1;
 		row_free(&t->cur);
-		if (t->keep && (t->rowspill = tmpfile()) != NULL &&
+		if (t->keep && (t->rowspill = iox_tmpfile()) != NULL &&
 		    t->rowraw.len && fwrite(t->rowraw.data, 1, t->rowraw.len,
 		    t->rowspill) != t->rowraw.len) {
 			fclose(t->rowspill);

@@ -1,0 +1,330 @@
+/* dedupe.c -- sketches of records and the earlier record each is most like */
+/* SPDX-License-Identifier: MIT */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/base/diag.h"
+#include "lib/base/hash.h"
+#include "lib/base/iox.h"
+#include "lib/base/xmem.h"
+#include "lib/dedupe/dedupe.h"
+#include "lib/dedupe/lsh.h"
+
+struct dd {
+	struct dd_config cfg;		/* the configuration */
+	struct minhash	*mh;		/* hash functions (minhash); owned */
+	unsigned	 bands;		/* band keys a sketch */
+	size_t		 fixed;		/* bytes of verification data, or 0
+					   when it varies (shingle sets) */
+	struct lsh	*lsh;		/* records by band key; owned */
+	uint8_t		*data;		/* every record's verification data;
+					   owned */
+	size_t		 datalen;	/* bytes used */
+	size_t		 datacap;	/* room: grown by a quarter, so that
+					   the room left stays small */
+	uint64_t	*off;		/* where each record's data starts,
+					   when it varies; owned */
+	FILE		*sets;		/* data that varies (shingle sets):
+					   a temporary file, not memory */
+	uint8_t		*theirs;	/* a set read back; owned */
+	size_t		 theirscap;	/* its room */
+	size_t		 n;		/* records filed */
+	size_t		 cap;		/* room in off */
+	uint32_t	*cand;		/* candidates of one record; owned */
+	size_t		 ncand;		/* their count */
+	size_t		 candcap;	/* room */
+};
+
+struct dd *
+dd_new(const struct dd_config *cfg)
+{
+	struct dd *d = xcalloc(1, sizeof(*d));
+
+	d->cfg = *cfg;
+	if (cfg->method == DD_EXACT) {
+		d->bands = 1;
+		d->fixed = 8;
+		d->cfg.threshold = 1;
+	} else {
+		d->mh = mh_new(&cfg->mh);
+		d->bands = cfg->mh.bands;
+		d->fixed = cfg->verify_exact ? 0 : cfg->mh.num_perm / 2;
+	}
+	d->lsh = lsh_new(d->bands);
+	if (!d->fixed && (d->sets = iox_tmpfile()) == NULL)
+		diag_fail(ETV_SYS, "temporary file: %s", strerror(errno));
+	return d;
+}
+
+void
+dd_free(struct dd *d)
+{
+	if (d == NULL)
+		return;
+	mh_free(d->mh);
+	lsh_free(d->lsh);
+	free(d->data);
+	free(d->off);
+	free(d->theirs);
+	if (d->sets != NULL)
+		fclose(d->sets);
+	free(d->cand);
+	free(d);
+}
+
+unsigned
+dd_bands(const struct dd *d)
+{
+	return d->bands;
+}
+
+void
+dd_work_release(struct dd_work *w)
+{
+	buf_release(&w->norm);
+	free(w->sh);
+	free(w->sig);
+	w->sh = NULL;
+	w->sig = NULL;
+	w->cap = 0;
+}
+
+static void
+dd_put32(struct buf *b, uint32_t v)
+{
+	unsigned char c[4] = { (unsigned char)v, (unsigned char)(v >> 8),
+	    (unsigned char)(v >> 16), (unsigned char)(v >> 24) };
+
+	buf_add(b, c, 4);
+}
+
+static uint32_t
+dd_get32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	    (uint32_t)p[3] << 24;
+}
+
+void
+dd_sketch(const struct dd *d, struct dd_work *w, const char *text, size_t n,
+    struct buf *out)
+{
+	const struct mh_params *p = &d->cfg.mh;
+	uint32_t keys[256], *set;
+	size_t count, i;
+	uint64_t h;
+	int chars;
+
+	mh_normalize(p->normalize, text, n, &w->norm);
+	if (d->cfg.method == DD_EXACT) {
+		h = hash64(w->norm.data, w->norm.len);
+		dd_put32(out, (uint32_t)h);
+		dd_put32(out, (uint32_t)h);
+		dd_put32(out, (uint32_t)(h >> 32));
+		return;
+	}
+	chars = p->shingle == MH_SHINGLE_CHARS || (p->shingle ==
+	    MH_SHINGLE_AUTO && mh_unspaced(w->norm.data, w->norm.len));
+	count = mh_shingles(w->norm.data, w->norm.len, p->ngram, chars,
+	    &w->sh, &w->cap);
+	if (w->sig == NULL)
+		w->sig = xcalloc(p->num_perm, sizeof(*w->sig));
+	mh_signature(d->mh, w->sh, count, w->sig);
+	mh_bands(d->mh, w->sig, keys);
+	for (i = 0; i < d->bands; i++)
+		dd_put32(out, keys[i]);
+	if (d->fixed) {
+		buf_grow(out, d->fixed);
+		mh_compact(w->sig, p->num_perm,
+		    (uint8_t *)out->data + out->len);
+		out->len += d->fixed;
+		return;
+	}
+	set = xcalloc(count ? count : 1, sizeof(*set));
+	count = mh_set32(w->sh, count, set);
+	for (i = 0; i < count; i++)
+		dd_put32(out, set[i]);
+	free(set);
+}
+
+int
+dd_sketch_ok(const struct dd *d, const void *s, size_t n)
+{
+	if (n < 4 * (size_t)d->bands)
+		return 0;
+	n -= 4 * (size_t)d->bands;
+	return d->fixed ? n == d->fixed : n % 4 == 0;
+}
+
+void
+dd_keys(const struct dd *d, const void *s, uint32_t *keys)
+{
+	unsigned i;
+
+	for (i = 0; i < d->bands; i++)
+		keys[i] = dd_get32((const unsigned char *)s + 4 * i);
+}
+
+const uint8_t *
+dd_data(const struct dd *d, const void *s, size_t len, size_t *n)
+{
+	*n = len - 4 * (size_t)d->bands;
+	return (const uint8_t *)s + 4 * (size_t)d->bands;
+}
+
+/* The true Jaccard of two shingle sets stored as little-endian words. */
+static double
+dd_jaccard(const uint8_t *a, size_t na, const uint8_t *b, size_t nb)
+{
+	size_t i = 0, j = 0, both = 0;
+	uint32_t x, y;
+
+	na /= 4;
+	nb /= 4;
+	if (na + nb == 0)
+		return 1;
+	while (i < na && j < nb) {
+		x = dd_get32(a + 4 * i);
+		y = dd_get32(b + 4 * j);
+		if (x == y) {
+			both++;
+			i++;
+			j++;
+		} else if (x < y) {
+			i++;
+		} else {
+			j++;
+		}
+	}
+	return (double)both / (double)(na + nb - both);
+}
+
+double
+dd_threshold(const struct dd *d)
+{
+	return d->cfg.threshold;
+}
+
+double
+dd_score(const struct dd *d, const uint8_t *a, size_t na, const uint8_t *b,
+    size_t nb)
+{
+	if (d->cfg.method == DD_EXACT)
+		return na == nb && memcmp(a, b, na) == 0;
+	if (d->fixed)
+		return mh_estimate(mh_matches(a, b, d->cfg.mh.num_perm),
+		    d->cfg.mh.num_perm);
+	return dd_jaccard(a, na, b, nb);
+}
+
+/*
+ * The verification data of record i: in memory, or read back from the
+ * temporary file into the detector's buffer (valid until the next call).
+ */
+static const uint8_t *
+dd_stored(struct dd *d, uint32_t i, size_t *n)
+{
+	uint64_t at;
+	ssize_t got;
+
+	if (d->fixed) {
+		*n = d->fixed;
+		return d->data + (uint64_t)i * d->fixed;
+	}
+	at = d->off[i];
+	*n = (size_t)(d->off[i + 1] - at);
+	if (*n > d->theirscap) {
+		d->theirscap = *n + *n / 2;
+		d->theirs = xrealloc(d->theirs, d->theirscap);
+	}
+	if (*n > 0 && ((got = pread(fileno(d->sets), d->theirs, *n,
+	    (off_t)at)) < 0 || (size_t)got != *n))
+		diag_fail(ETV_SYS, "temporary file: %s", got < 0 ?
+		    strerror(errno) : "cut short");
+	return d->theirs;
+}
+
+/* Keep the verification data of the next record. */
+static void
+dd_store(struct dd *d, const uint8_t *p, size_t n)
+{
+	if (!d->fixed) {
+		if (d->n + 2 > d->cap) {
+			d->cap = d->cap ? d->cap + d->cap / 4 : 1024;
+			d->off = xrealloc(d->off, d->cap * sizeof(*d->off));
+		}
+		d->off[d->n] = d->datalen;
+		d->off[d->n + 1] = d->datalen + n;
+		if (n > 0 && pwrite(fileno(d->sets), p, n,
+		    (off_t)d->datalen) != (ssize_t)n)
+			diag_fail(ETV_SYS, "temporary file: %s",
+			    strerror(errno));
+		d->datalen += n;
+		return;
+	}
+	if (d->datalen + n > d->datacap) {
+		d->datacap += d->datacap / 4 > n ? d->datacap / 4 : n + 4096;
+		d->data = xrealloc(d->data, d->datacap);
+	}
+	memcpy(d->data + d->datalen, p, n);
+	d->datalen += n;
+}
+
+static int
+dd_cmp32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+uint32_t
+dd_add(struct dd *d, const void *s, size_t len, float *score)
+{
+	uint32_t keys[256], link = UINT32_MAX, j;
+	const uint8_t *mine, *theirs;
+	size_t n, k, i, same, ntheirs;
+	double best = -1, v;
+	int copy = 0;
+
+	dd_keys(d, s, keys);
+	mine = dd_data(d, s, len, &n);
+	d->ncand = 0;
+	lsh_query(d->lsh, keys, &d->cand, &d->ncand, &d->candcap);
+	qsort(d->cand, d->ncand, sizeof(*d->cand), dd_cmp32);
+	/* Ascending order: of equal scores the earliest stays. */
+	for (i = 0; i < d->ncand; i = k) {
+		j = d->cand[i];
+		for (k = i + 1; k < d->ncand && d->cand[k] == j; k++)
+			;
+		same = k - i;
+		theirs = dd_stored(d, j, &ntheirs);
+		v = dd_score(d, mine, n, theirs, ntheirs);
+		if (v >= d->cfg.threshold && v > best) {
+			best = v;
+			link = j;
+		}
+		if (same == d->bands && n == ntheirs &&
+		    memcmp(mine, theirs, n) == 0)
+			copy = 1;
+	}
+	dd_store(d, mine, n);
+	if (!copy)
+		lsh_add(d->lsh, keys, (uint32_t)d->n);
+	d->n++;
+	*score = link == UINT32_MAX ? 0 : (float)best;
+	return link;
+}
+
+size_t
+dd_memory(const struct dd *d, size_t *lsh, size_t *data, size_t *disk)
+{
+	*lsh = lsh_bytes(d->lsh);
+	*data = d->datacap + d->cap * sizeof(*d->off);
+	*disk = d->fixed ? 0 : d->datalen;
+	return d->n;
+}
