@@ -137,18 +137,20 @@ EOF
 	echo '{"id":"e13","text":"Hello\u00a0World"}'
 	rec e14 $'Hello\t\n World'
 	rec e15 'Hello World'
+	rec e16 '  Hello World '
 	} >"$T/in"
 	# none: only the byte-for-byte copy goes.
 	run --separate-stderr etv-dedupe -m exact --normalize none \
 	    --removed "$T/rm" "$T/in"
 	[ "$status" -eq 0 ]
-	[ "$(ids <<<"$output")" = "e01 e02 e03 e04 e05 e06 e07 e08 e09 e10 e11 e12 e13 e14" ]
+	[ "$(ids <<<"$output")" = "e01 e02 e03 e04 e05 e06 e07 e08 e09 e10 e11 e12 e13 e14 e16" ]
 	[ "$(dups "$T/rm")" = "e15>e01" ]
-	# basic (the default): NFKC, full case folding, white space.
+	# basic (the default): NFKC, full case folding, white space collapsed
+	# and trimmed.
 	run --separate-stderr etv-dedupe -m exact --removed "$T/rm" "$T/in"
 	[ "$status" -eq 0 ]
 	[ "$(ids <<<"$output")" = "e01 e05 e06 e07 e09 e11 e12" ]
-	[ "$(dups "$T/rm")" = "e02>e01 e03>e01 e04>e01 e08>e07 e10>e09 e13>e01 e14>e01 e15>e01" ]
+	[ "$(dups "$T/rm")" = "e02>e01 e03>e01 e04>e01 e08>e07 e10>e09 e13>e01 e14>e01 e15>e01 e16>e01" ]
 	# Every exact duplicate scores 1.
 	[ "$(jq -r .dup_score "$T/rm" | sort -u)" = 1 ]
 	run --separate-stderr etv-dedupe -m exact --normalize basic "$T/in"
@@ -158,7 +160,7 @@ EOF
 	    --removed "$T/rm" "$T/in"
 	[ "$status" -eq 0 ]
 	[ "$(ids <<<"$output")" = "e01 e07 e09 e11" ]
-	[ "$(dups "$T/rm")" = "e02>e01 e03>e01 e04>e01 e05>e01 e06>e01 e08>e07 e10>e09 e12>e11 e13>e01 e14>e01 e15>e01" ]
+	[ "$(dups "$T/rm")" = "e02>e01 e03>e01 e04>e01 e05>e01 e06>e01 e08>e07 e10>e09 e12>e11 e13>e01 e14>e01 e15>e01 e16>e01" ]
 	# Survivors are written as they were read.
 	[ "$output" = "$(grep -E '"e0[179]"|"e11"' "$T/in")" ]
 	run --separate-stderr etv-dedupe -m exact --normalize fancy "$T/in"
@@ -820,6 +822,30 @@ staged() {
 	etv-dedupe --stage apply --decisions "$T/decisions" --part 2 --mark \
 	    "$T/part.01" >"$T/p2"
 	cmp "$T/p2" <(sed -n 71,140p "$T/one")
+}
+
+@test "dedupe --stage pairs: shares of the keys, sorted on two fields" {
+	mixed
+	etv-dedupe --mark "$T/mixed.jsonl" >"$T/one"
+	set -o pipefail
+	etv-dedupe --stage keys "$T/mixed.jsonl" >"$T/keys"
+	# Sorted on the first two fields only, from the keys reversed: the
+	# lines equal on those come in another order.
+	tac "$T/keys" | LC_ALL=C sort -s -t "$(printf '\t')" -k1,2 |
+	    etv-dedupe --stage pairs | etv-dedupe --stage clusters >"$T/dec"
+	etv-dedupe --stage apply --decisions "$T/dec" --mark "$T/mixed.jsonl" |
+	    cmp - "$T/one"
+	# Three reducers, each given the lines of its keys in sorted order;
+	# clusters reads what they wrote in any order.
+	LC_ALL=C sort "$T/keys" | awk -F '\t' -v d="$T" \
+	    '{ print > (d "/share" index("0123456789abcdef",
+	    substr($1, length($1), 1)) % 3) }'
+	[ -s "$T/share0" ] && [ -s "$T/share1" ] && [ -s "$T/share2" ]
+	for i in 2 0 1; do
+		etv-dedupe --stage pairs <"$T/share$i"
+	done | etv-dedupe --stage clusters >"$T/dec"
+	etv-dedupe --stage apply --decisions "$T/dec" --mark "$T/mixed.jsonl" |
+	    cmp - "$T/one"
 }
 
 @test "dedupe --stage with GNU parallel equals one run" {
