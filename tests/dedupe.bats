@@ -220,11 +220,11 @@ EOF
 	etv-dedupe --verify estimate --num-perm 200 --removed "$T/rm" "$T/in" \
 	    >/dev/null
 	estimate "$(score "$T/rm" b)" 200
-	# estimate is the default.
+	# exact is the default.
 	mixed
 	etv-dedupe --mark "$T/mixed.jsonl" >"$T/m0"
-	etv-dedupe --verify estimate --mark "$T/mixed.jsonl" | cmp - "$T/m0"
-	! etv-dedupe --verify exact --mark "$T/mixed.jsonl" | cmp -s - "$T/m0" ||
+	etv-dedupe --verify exact --mark "$T/mixed.jsonl" | cmp - "$T/m0"
+	! etv-dedupe --verify estimate --mark "$T/mixed.jsonl" | cmp -s - "$T/m0" ||
 	    false
 	# At most 4 decimals in the file.
 	grep -Eq '"dup_score":(0|1)(\.[0-9]{1,4})?[,}]' "$T/rm"
@@ -255,7 +255,7 @@ EOF
 	done
 }
 
-@test "dedupe --bands/--rows override the datasketch choice" {
+@test "dedupe --bands/--rows override the default banding" {
 	$CORPUS words 3000 400 >"$T/a"
 	$CORPUS mutate 3 <"$T/a" >"$T/b"
 	{ rec a "$(cat "$T/a")"; rec b "$(cat "$T/b")"; } >"$T/in"
@@ -266,9 +266,10 @@ EOF
 	[ "$(ids <<<"$output")" = "a b" ]
 	run --separate-stderr etv-dedupe --bands 32 --rows 4 "$T/in"
 	[ "$(ids <<<"$output")" = a ]
-	# The defaults are datasketch's choice (etv-dedupe(1), CHOOSING BANDS
-	# AND ROWS), which -vv shows.
-	for tbr in "0.5 25 5" "0.7 14 9" "0.8 9 13" "0.9 5 25"; do
+	# The defaults are datasketch's rule with misses weighing 0.8, at
+	# most 9 bands (etv-dedupe(1), CHOOSING BANDS AND ROWS), which -vv
+	# shows.
+	for tbr in "0.5 9 3" "0.7 9 6" "0.8 9 9" "0.9 7 18"; do
 		set -- $tbr
 		run --separate-stderr etv-dedupe -vv -t $1 </dev/null
 		[ "$status" -eq 0 ]
