@@ -68,7 +68,7 @@ mh_optimal(double threshold, unsigned k, double fpw, unsigned maxbands,
 }
 
 /* Is c white space?  ASCII bytes are decided without decoding. */
-static int
+static inline int
 mh_space(const char *p, size_t n, size_t *adv)
 {
 	unsigned char c = (unsigned char)*p;
@@ -98,18 +98,23 @@ mh_dropped(int32_t c)
 static int
 mh_ascii(const char *p, size_t n)
 {
+	uint64_t w, any = 0;
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		if ((unsigned char)p[i] >= 0x80)
-			return 0;
-	return 1;
+	for (i = 0; i + 8 <= n; i += 8) {
+		memcpy(&w, p + i, 8);
+		any |= w;
+	}
+	for (; i < n; i++)
+		any |= (unsigned char)p[i];
+	return (any & 0x8080808080808080ULL) == 0;
 }
 
 /*
- * Append the words of p[0..n), already folded, to out: one space between
- * words, ASCII lower-cased, and for aggressive punctuation and digits
- * dropped.  *gap says a word ended before p.
+ * Append the words of p[0..n), already folded, to out, which has room
+ * for n + 1 more bytes: one space between words, ASCII lower-cased, and
+ * for aggressive punctuation and digits dropped.  *gap says a word ended
+ * before p.
  */
 static void
 mh_words(int mode, const char *p, size_t n, struct buf *out, int *gap)
@@ -118,7 +123,6 @@ mh_words(int mode, const char *p, size_t n, struct buf *out, int *gap)
 	int32_t c;
 	char *o;
 
-	buf_grow(out, n + 1);
 	o = out->data + out->len;
 	for (i = 0; i < n; i += adv) {
 		if (mh_space(p + i, n - i, &adv)) {
@@ -159,8 +163,8 @@ mh_ascii_space(unsigned char c)
 void
 mh_normalize(int mode, const char *p, size_t n, struct buf *out)
 {
-	size_t i, j, len;
-	char *folded;
+	size_t i, j, k, len;
+	char *folded, *o;
 	int gap = 0, ascii;
 
 	buf_reset(out);
@@ -173,6 +177,7 @@ mh_normalize(int mode, const char *p, size_t n, struct buf *out)
 	 * never reach across white space, which composes with nothing: only
 	 * the runs with other characters go through utf8proc.
 	 */
+	buf_grow(out, n + 1);
 	for (i = 0; i < n; i = j) {
 		if (mh_ascii_space((unsigned char)p[i])) {
 			gap = 1;
@@ -182,9 +187,24 @@ mh_normalize(int mode, const char *p, size_t n, struct buf *out)
 		ascii = 1;
 		for (j = i; j < n && !mh_ascii_space((unsigned char)p[j]); j++)
 			ascii &= (unsigned char)p[j] < 0x80;
+		if (ascii && mode == MH_NORM_BASIC) {
+			/* The common case: an ASCII word, lower-cased. */
+			o = out->data + out->len;
+			if (gap && out->len > 0)
+				*o++ = ' ';
+			gap = 0;
+			for (k = i; k < j; k++)
+				*o++ = (char)(p[k] >= 'A' && p[k] <= 'Z' ?
+				    p[k] + 32 : p[k]);
+			*o = '\0';
+			out->len = (size_t)(o - out->data);
+			continue;
+		}
 		folded = ascii ? NULL : text_normalize(p + i, j - i,
 		    TEXT_NFKC | TEXT_CASEFOLD, &len);
 		if (folded != NULL) {
+			/* Folding may lengthen: a ligature is two letters. */
+			buf_grow(out, len + 1);
 			mh_words(mode, folded, len, out, &gap);
 			free(folded);
 		} else {
@@ -248,32 +268,40 @@ mh_shingles(const char *p, size_t n, unsigned ngram, int chars,
     uint64_t **sh, size_t *cap)
 {
 	size_t start[MAXGRAM];		/* where the last ngram units begin */
-	size_t i, adv, units = 0, count = 0, end = 0;
+	size_t i, j, adv, units = 0, count = 0, end = 0, at = 0;
+	unsigned char c;
 
 	if (ngram < 1)
 		ngram = 1;
 	if (ngram > MAXGRAM)
 		ngram = MAXGRAM;
 	for (i = 0; i < n; i += adv) {
+		c = (unsigned char)p[i];
 		if (chars) {
-			adv = (unsigned char)p[i] < 0x80 ? 1 :
+			adv = c < 0x80 ? 1 :
 			    utf8_decode(p + i, n - i, &adv) >= 0 ? adv : 1;
-			start[units % ngram] = i;
 			end = i + adv;
 		} else {
 			if (mh_space(p + i, n - i, &adv))
 				continue;
-			start[units % ngram] = i;
-			while (i + adv < n && !mh_space(p + i + adv,
-			    n - i - adv, &end))
-				adv += end;
-			end = i + adv;
+			for (j = i + adv; j < n; j += adv) {
+				c = (unsigned char)p[j];
+				if (c == ' ' || (c < 0x80 && c >= '\t' &&
+				    c <= '\r'))
+					break;
+				adv = 1;
+				if (c >= 0x80 && mh_space(p + j, n - j, &adv))
+					break;
+			}
+			end = j;
+			adv = j - i;
 		}
-		units++;
-		if (units >= ngram)
-			mh_push(sh, cap, &count, hash64(p +
-			    start[(units - ngram) % ngram],
-			    end - start[(units - ngram) % ngram]));
+		/* start[at] is the oldest of the last ngram units. */
+		start[at] = i;
+		at = at + 1 == ngram ? 0 : at + 1;
+		if (++units >= ngram)
+			mh_push(sh, cap, &count, hash64(p + start[at],
+			    end - start[at]));
 	}
 	if (units > 0 && units < ngram)
 		mh_push(sh, cap, &count, hash64(p + start[0], end - start[0]));
