@@ -64,7 +64,8 @@ load test_helper
 	    SANITIZE="${ETV_SANITIZE:-}"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"README.md"*"markdown etv: Extract, Transform"* ]]
-	[[ "$stderr" == *"etv-chunk: read 8, wrote "* ]]
+	[[ "$stderr" =~ "etv-chunk: read "[0-9]+", wrote " ]]
+	[[ "$stderr" =~ "etv-dedupe: read "[0-9]+", wrote " ]]
 	# Three hits, each a score and a chunk id.
 	[ "$(grep -cE '^  0\.[0-9]{3}  [^ ]+#[0-9]+ ' <<<"$output")" -eq 3 ]
 }

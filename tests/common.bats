@@ -9,10 +9,12 @@ load test_helper
 
 # Arguments that make a tool read records on stdin and write records on
 # stdout.  Most tools need none; etv-index answers queries over an index
-# built from the same sample records in setup.
+# built from the same sample records in setup; etv-dedupe marks the
+# duplicates instead of removing them, so that every record comes out.
 contract_args() {
 	case $1 in
 	etv-index) printf '%s\n' query "$BATS_TEST_TMPDIR/contract.etv" ;;
+	etv-dedupe) printf '%s\n' --mark ;;
 	esac
 }
 

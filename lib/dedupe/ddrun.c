@@ -57,7 +57,6 @@ struct ddrun {
 	int		 batch;		/* decide at the end (spill) */
 	FILE		*spill;		/* lines (and sketches) held for the
 					   end, when batch; temporary */
-	struct buf	 spilled;	/* what one spill record holds */
 	unsigned long	 seq;		/* items seen: a record's position */
 	unsigned long	 nprior;	/* records of --against */
 	unsigned long	 nremoved;	/* records removed */
