@@ -108,7 +108,6 @@ struct ddmember {
 	char		 pos[DDPOS_LEN + 1]; /* its position */
 	size_t		 off;		/* its data in the bucket's buffer */
 	size_t		 len;		/* length of the data */
-	int		 rep;		/* its data differ from all before */
 };
 
 static int
@@ -120,36 +119,32 @@ ddmember_cmp(const void *a, const void *b)
 
 /*
  * Verify the pairs of one bucket (members m[0..n), data in data) and
- * write them to the item.  The members are put in position order first,
- * so any shuffle that groups a key's lines will do.
+ * write them to the item: the bucket's owner is its first record, and
+ * each other record is compared with it, as dd_add compares a record
+ * with the owners of its keys.  The members are put in position order
+ * first, so any shuffle that groups a key's lines will do.
  */
 static void
 ddstage_bucket(const struct dd *dd, struct ddmember *m, size_t n,
     const struct buf *data, struct rec_item *it, struct buf *out)
 {
-	const uint8_t *mine, *theirs;
-	size_t i, k;
+	const uint8_t *owner;
+	size_t i;
 	double v;
 
 	if (n > 1)
 		qsort(m, n, sizeof(*m), ddmember_cmp);
-	for (i = 0; i < n; i++) {
-		mine = (const uint8_t *)data->data + m[i].off;
-		m[i].rep = 1;
-		for (k = 0; k < i; k++) {
-			if (!m[k].rep)
-				continue;
-			theirs = (const uint8_t *)data->data + m[k].off;
-			v = dd_score(dd, theirs, m[k].len, mine, m[i].len);
-			if (v >= dd_threshold(dd)) {
-				buf_reset(out);
-				buf_printf(out, "p\t%s\t%s\t%.17g", m[i].pos,
-				    m[k].pos, v);
-				rec_emit_raw(it, out->data, out->len);
-			}
-			if (m[k].len == m[i].len &&
-			    memcmp(theirs, mine, m[i].len) == 0)
-				m[i].rep = 0;
+	if (n == 0)
+		return;
+	owner = (const uint8_t *)data->data + m[0].off;
+	for (i = 1; i < n; i++) {
+		v = dd_score(dd, owner, m[0].len, (const uint8_t *)data->data +
+		    m[i].off, m[i].len);
+		if (v >= dd_threshold(dd)) {
+			buf_reset(out);
+			buf_printf(out, "p\t%s\t%s\t%.17g", m[i].pos, m[0].pos,
+			    v);
+			rec_emit_raw(it, out->data, out->len);
 		}
 	}
 }

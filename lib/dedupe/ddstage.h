@@ -42,11 +42,10 @@ void	 ddstage_keys(struct buf *b, const struct dd *, const char *pos,
 	    const char *id, size_t idlen);
 
 /*
- * The pairs stage: read sorted key and record lines from rd and write,
- * bucket by bucket, the verified pairs, and the record lines as they
- * are.  In a bucket each record is compared with the earlier ones whose
- * data differ from every record before them: a copy scores as its
- * original does, so the pairs it would add never change a link.
+ * The pairs stage: read key and record lines from rd, the lines of a key
+ * together, and write, bucket by bucket, the verified pairs of each
+ * record with the bucket's owner (its first record), and the record
+ * lines as they are.
  */
 void	 ddstage_pairs(const struct dd *, struct rec_reader *rd);
 

@@ -40,9 +40,6 @@ struct dd {
 	size_t		 wbcap;		/* room in wb */
 	size_t		 n;		/* records filed */
 	size_t		 cap;		/* room in off */
-	uint32_t	*cand;		/* candidates of one record; owned */
-	size_t		 ncand;		/* their count */
-	size_t		 candcap;	/* room */
 };
 
 struct dd *
@@ -80,7 +77,6 @@ dd_free(struct dd *d)
 		munmap(d->map, d->mapped);
 	if (d->sets != NULL)
 		fclose(d->sets);
-	free(d->cand);
 	free(d);
 }
 
@@ -265,6 +261,8 @@ dd_stored(struct dd *d, uint32_t i, size_t *n)
 	}
 	at = d->off[i];
 	*n = (size_t)(d->off[i + 1] - at);
+	if (*n == 0)
+		return (const uint8_t *)"";
 	if (at >= d->wbstart)
 		return d->wb + (at - d->wbstart);
 	if (at + *n > d->mapped) {
@@ -312,48 +310,40 @@ dd_store(struct dd *d, const uint8_t *p, size_t n)
 	d->datalen += n;
 }
 
-static int
-dd_cmp32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 uint32_t
 dd_add(struct dd *d, const void *s, size_t len, float *score)
 {
-	uint32_t keys[256], link = UINT32_MAX, j;
+	uint32_t keys[256], owner[256], cand[256], link = UINT32_MAX, t;
 	const uint8_t *mine, *theirs;
-	size_t n, k, i, same, ntheirs;
+	size_t n, ntheirs;
+	unsigned i, k, m = 0;
 	double best = -1, v;
-	int copy = 0;
 
 	dd_keys(d, s, keys);
 	mine = dd_data(d, s, len, &n);
-	d->ncand = 0;
-	lsh_query(d->lsh, keys, &d->cand, &d->ncand, &d->candcap);
-	if (d->ncand > 1)
-		qsort(d->cand, d->ncand, sizeof(*d->cand), dd_cmp32);
-	/* Ascending order: of equal scores the earliest stays. */
-	for (i = 0; i < d->ncand; i = k) {
-		j = d->cand[i];
-		for (k = i + 1; k < d->ncand && d->cand[k] == j; k++)
-			;
-		same = k - i;
-		theirs = dd_stored(d, j, &ntheirs);
+	lsh_owners(d->lsh, keys, owner);
+	for (i = 0; i < d->bands; i++)
+		if (owner[i] != LSH_NONE)
+			cand[m++] = owner[i];
+	for (i = 1; i < m; i++)
+		for (k = i; k > 0 && cand[k - 1] > cand[k]; k--) {
+			t = cand[k];
+			cand[k] = cand[k - 1];
+			cand[k - 1] = t;
+		}
+	/* In ascending order, each once: of equal scores the earliest stays. */
+	for (i = 0; i < m; i++) {
+		if (i > 0 && cand[i] == cand[i - 1])
+			continue;
+		theirs = dd_stored(d, cand[i], &ntheirs);
 		v = dd_score(d, mine, n, theirs, ntheirs);
 		if (v >= d->cfg.threshold && v > best) {
 			best = v;
-			link = j;
+			link = cand[i];
 		}
-		if (same == d->bands && n == ntheirs &&
-		    memcmp(mine, theirs, n) == 0)
-			copy = 1;
 	}
 	dd_store(d, mine, n);
-	if (!copy)
-		lsh_add(d->lsh, keys, (uint32_t)d->n);
+	lsh_claim(d->lsh, keys, owner, (uint32_t)d->n);
 	d->n++;
 	*score = link == UINT32_MAX ? 0 : (float)best;
 	return link;

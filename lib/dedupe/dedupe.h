@@ -20,15 +20,14 @@
  * duplicates when their score (the Jaccard estimate, the true Jaccard,
  * or 1 for equal hashes) is at least the threshold.
  *
- * dd_add gives each record, in input order, its link: the earlier
- * record of highest score among the candidates that pass, ties to the
- * earliest.  That is a function of the records alone, so a staged run
- * (dedupe keys sorted by band key, pairs verified a bucket at a time)
- * finds the same links.  A record whose band keys and verification data
- * equal an earlier one's (a copy) is not filed: the earlier one stands
- * for it in every bucket, with the same score, so the links do not
- * change and a million copies cost a million lookups, not a million
- * squared comparisons.
+ * The index keeps, for each band key, its owner: the first record that
+ * had it.  dd_add gives each record, in input order, its link: of the
+ * owners of its band keys, the one of highest score that passes the
+ * threshold, ties to the earliest.  A record is compared with at most
+ * one record a band, so a cluster of a million near copies costs a
+ * million lookups, not a million squared comparisons.  The links are a
+ * function of the records alone, so a staged run (band keys sorted, each
+ * bucket's records compared with its first) finds the same ones.
  */
 enum {
 	DD_EXACT,		/* equal normalised text */

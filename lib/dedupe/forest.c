@@ -12,7 +12,6 @@
 struct forest_node {
 	uint32_t	 parent;	/* the earlier record it links to */
 	uint32_t	 root;		/* the first record of its cluster */
-	uint32_t	 depth;		/* links up to the root */
 	float		 score;		/* of the link to parent (1 at a root) */
 	float		 up;		/* lowest score on the path to root */
 	uint32_t	 best;		/* at a root: the cluster's survivor */
@@ -90,13 +89,11 @@ forest_add(struct forest *f, uint32_t parent, float score, int prior)
 	x->best = i;
 	x->parent = FOREST_NONE;
 	x->root = i;
-	x->depth = 0;
 	x->score = x->up = 1;
 	if (parent != FOREST_NONE && parent < i) {
 		p = &f->node[parent];
 		x->parent = parent;
 		x->root = p->root;
-		x->depth = p->depth + 1;
 		x->score = score;
 		x->up = score < p->up ? score : p->up;
 		if (!(f->flags[x->root] & JOINED))
@@ -202,24 +199,14 @@ forest_survivor(const struct forest *f, uint32_t i)
 float
 forest_score(const struct forest *f, uint32_t i)
 {
-	const struct forest_node *a = &f->node[i], *b;
+	const struct forest_node *a = &f->node[i];
 	uint32_t s = forest_survivor(f, i);
-	float low = 1;
 
-	if (s == a->root)
+	if (s == i)
+		return 1;
+	if (s == a->root || f->node[s].up >= a->up)
 		return a->up;
-	b = &f->node[s];
-	/* Climb from the deeper end until the two meet. */
-	while (a != b) {
-		if (a->depth >= b->depth) {
-			low = a->score < low ? a->score : low;
-			a = &f->node[a->parent];
-		} else {
-			low = b->score < low ? b->score : low;
-			b = &f->node[b->parent];
-		}
-	}
-	return low;
+	return f->node[s].up;
 }
 
 size_t

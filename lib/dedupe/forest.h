@@ -65,8 +65,9 @@ int	 forest_prior(const struct forest *, uint32_t i);
 uint32_t forest_survivor(const struct forest *, uint32_t i);
 
 /*
- * The lowest score on the path of links between record i and its
- * survivor: how alike the chain that joins them is (1 for the survivor).
+ * How alike the chain of links that joins record i to its survivor is:
+ * the lowest score on the links from i, and from the survivor, up to the
+ * cluster's first record (1 for the survivor itself).
  */
 float	 forest_score(const struct forest *, uint32_t i);
 

@@ -81,11 +81,7 @@ lsh_put(struct lsh_band *b, uint32_t key, uint32_t rec)
 	b->used++;
 }
 
-/*
- * Grow by a quarter.  Records go back in the order of their slots, which
- * keeps every run in its order of insertion for keys of one home slot;
- * queries do not depend on that order in any case.
- */
+/* Grow by a quarter. */
 static void
 lsh_grow(struct lsh_band *b)
 {
@@ -101,22 +97,7 @@ lsh_grow(struct lsh_band *b)
 }
 
 void
-lsh_add(struct lsh *l, const uint32_t *keys, uint32_t rec)
-{
-	struct lsh_band *b;
-	unsigned j;
-
-	for (j = 0; j < l->bands; j++) {
-		b = &l->band[j];
-		if ((b->used + 1) * 8 > b->size * 7)
-			lsh_grow(b);
-		lsh_put(b, keys[j], rec);
-	}
-}
-
-void
-lsh_query(const struct lsh *l, const uint32_t *keys, uint32_t **out,
-    size_t *n, size_t *cap)
+lsh_owners(const struct lsh *l, const uint32_t *keys, uint32_t *owner)
 {
 	const struct lsh_band *b;
 	size_t i;
@@ -124,17 +105,33 @@ lsh_query(const struct lsh *l, const uint32_t *keys, uint32_t **out,
 
 	for (j = 0; j < l->bands; j++) {
 		b = &l->band[j];
+		owner[j] = LSH_NONE;
 		for (i = lsh_home(keys[j], b->size); b->slot[i].rec != EMPTY;
-		    i = i + 1 == b->size ? 0 : i + 1) {
-			if (b->slot[i].key != keys[j])
-				continue;
-			if (*n == *cap) {
-				*cap = *cap ? *cap * 2 : 64;
-				*out = xrealloc(*out, *cap * sizeof(**out));
+		    i = i + 1 == b->size ? 0 : i + 1)
+			if (b->slot[i].key == keys[j]) {
+				owner[j] = b->slot[i].rec;
+				break;
 			}
-			(*out)[(*n)++] = b->slot[i].rec;
-		}
 	}
+}
+
+unsigned
+lsh_claim(struct lsh *l, const uint32_t *keys, const uint32_t *owner,
+    uint32_t rec)
+{
+	struct lsh_band *b;
+	unsigned j, n = 0;
+
+	for (j = 0; j < l->bands; j++) {
+		if (owner[j] != LSH_NONE)
+			continue;
+		b = &l->band[j];
+		if ((b->used + 1) * 8 > b->size * 7)
+			lsh_grow(b);
+		lsh_put(b, keys[j], rec);
+		n++;
+	}
+	return n;
 }
 
 size_t

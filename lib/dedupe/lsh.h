@@ -9,10 +9,10 @@
 
 /*
  * One table a band of (key, record) pairs, 8 bytes each, in open
- * addressing with linear probing.  A key may hold many records; they are
- * found by scanning its run.  A table grows by a quarter when it is 7/8
- * full, so it stays between 70% and 87.5% full: 9.1 to 11.4 bytes a
- * record and band.
+ * addressing with linear probing.  A key has one record, its owner: the
+ * first record filed with it.  A table grows by a quarter when it is 7/8
+ * full, so it stays between 70% and 87.5% full: 9.1 to 11.4 bytes a key
+ * and band.
  */
 struct lsh;
 
@@ -20,16 +20,18 @@ struct lsh;
 struct lsh *lsh_new(unsigned bands);
 void	 lsh_free(struct lsh *);
 
-/* File record rec under its band keys keys[0..bands). */
-void	 lsh_add(struct lsh *, const uint32_t *keys, uint32_t rec);
+#define LSH_NONE	UINT32_MAX
+
+/* The owner of each band key keys[b] into owner[b], or LSH_NONE. */
+void	 lsh_owners(const struct lsh *, const uint32_t *keys,
+	    uint32_t *owner);
 
 /*
- * Append to out (grown with xrealloc: *n used, *cap room) every record
- * filed under one of keys[0..bands) in its band, once for each band it
- * shares: a record found in all bands appears bands times.
+ * Make rec the owner of the keys that have none (owner[b] is LSH_NONE,
+ * as lsh_owners found them).  Returns how many it took.
  */
-void	 lsh_query(const struct lsh *, const uint32_t *keys, uint32_t **out,
-	    size_t *n, size_t *cap);
+unsigned lsh_claim(struct lsh *, const uint32_t *keys,
+	    const uint32_t *owner, uint32_t rec);
 
 /* Bytes the tables take. */
 size_t	 lsh_bytes(const struct lsh *);

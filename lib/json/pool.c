@@ -58,7 +58,7 @@ pool_run_ordered(struct rec_reader *rd, int jobs, pool_fn fn,
 	unsigned long nread = 0;
 	struct rec_item *ring, *it;
 	struct crew *c;
-	int eof = 0, block;
+	int eof = 0, block, fatal = 0;
 	/*
 	 * With --unbuffered a line is read only when everything before it
 	 * is written: the next read may block on an interactive producer.
@@ -67,7 +67,7 @@ pool_run_ordered(struct rec_reader *rd, int jobs, pool_fn fn,
 
 	ring = xcalloc(window, sizeof(*ring));
 	c = crew_new(jobs > 1 ? jobs - 1 : 0, window, pool_job, NULL, &p);
-	for (;;) {
+	while (!fatal) {
 		while (!eof && !crew_full(c) && (inflight < WINDOW_BYTES ||
 		    crew_pending(c) == 0) && !(unbuffered &&
 		    crew_pending(c) > 0)) {
@@ -89,13 +89,16 @@ pool_run_ordered(struct rec_reader *rd, int jobs, pool_fn fn,
 			inflight -= it->len;
 			if (ordered != NULL)
 				ordered(it, arg);
-			if (rec_flush(rd, it))
-				exit(diag_finish());
+			if ((fatal = rec_flush(rd, it)) != 0)
+				break;
 			block = 0;
 		}
 	}
+	/* A fatal item ends the run: the items after it are dropped. */
 	crew_free(c);
 	for (i = 0; i < window; i++)
 		rec_item_release(&ring[i]);
 	free(ring);
+	if (fatal)
+		exit(diag_finish());
 }

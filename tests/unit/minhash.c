@@ -128,19 +128,23 @@ test_lsh(void)
 {
 	struct lsh *l = lsh_new(3);
 	uint32_t k1[3] = { 1, 2, 3 }, k2[3] = { 1, 9, 3 }, k3[3] = { 7, 8, 9 };
-	uint32_t *out = NULL, i;
-	size_t n = 0, cap = 0;
+	uint32_t owner[3], i;
 
-	lsh_add(l, k1, 0);
-	for (i = 1; i < 5000; i++)	/* grow the tables */
-		lsh_add(l, k3, i);
-	lsh_query(l, k2, &out, &n, &cap);
-	CHECK(n == 2 && out[0] == 0 && out[1] == 0);
-	n = 0;
-	lsh_query(l, k1, &out, &n, &cap);
-	CHECK(n == 3);
-	CHECK(lsh_bytes(l) <= 3 * 5000 * 8 * 10 / 7 + 3 * 8 * 1024);
-	free(out);
+	lsh_owners(l, k1, owner);
+	CHECK(owner[0] == LSH_NONE && owner[2] == LSH_NONE);
+	CHECK(lsh_claim(l, k1, owner, 0) == 3);
+	/* The first record of a key keeps it; a later one takes the rest. */
+	lsh_owners(l, k2, owner);
+	CHECK(owner[0] == 0 && owner[1] == LSH_NONE && owner[2] == 0);
+	CHECK(lsh_claim(l, k2, owner, 1) == 1);
+	for (i = 0; i < 5000; i++) {	/* grow the tables */
+		k3[0] = k3[1] = k3[2] = 100 + i;
+		lsh_owners(l, k3, owner);
+		lsh_claim(l, k3, owner, 2 + i);
+	}
+	lsh_owners(l, k2, owner);
+	CHECK(owner[0] == 0 && owner[1] == 1 && owner[2] == 0);
+	CHECK(lsh_bytes(l) <= 3 * 5002 * 8 * 10 / 7 + 3 * 8 * 64);
 	lsh_free(l);
 }
 
