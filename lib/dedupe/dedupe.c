@@ -284,6 +284,10 @@ static void
 dd_store(struct dd *d, const uint8_t *p, size_t n)
 {
 	if (!d->fixed) {
+		if (d->wb == NULL) {
+			d->wbcap = WBUF;
+			d->wb = xmalloc(d->wbcap);
+		}
 		if (d->n + 2 > d->cap) {
 			d->cap = d->cap ? d->cap + d->cap / 4 : 1024;
 			d->off = xrealloc(d->off, d->cap * sizeof(*d->off));
