@@ -527,31 +527,35 @@ strsim_reldiff(double a, double b)
 	return m == 0 ? 0 : fabs(a - b) / m;
 }
 
-/* A full-date read: its year, month and day, and its days since 1970. */
+/* A full-date read: its text, year, month and day. */
 struct date {
+	char		 s[11];		/* "YYYY-MM-DD" and a NUL */
 	int		 y;		/* year */
 	int		 m;		/* month, 1 to 12 */
 	int		 d;		/* day of the month */
-	double		 days;		/* days since 1970-01-01 */
 };
 
 /* Read the full-date s[0..n) into *t; 0 when it is not a valid one. */
 static int
 date_read(const char *s, size_t n, struct date *t)
 {
-	char z[11];
-
 	if (s == NULL || n != 10 ||
 	    !format_check(format_lookup("date"), s, n))
 		return 0;
+	memcpy(t->s, s, 10);
+	t->s[10] = '\0';
 	t->y = ((s[0] - '0') * 10 + (s[1] - '0')) * 100 +
 	    (s[2] - '0') * 10 + (s[3] - '0');
 	t->m = (s[5] - '0') * 10 + (s[6] - '0');
 	t->d = (s[8] - '0') * 10 + (s[9] - '0');
-	memcpy(z, s, 10);
-	z[10] = '\0';
-	t->days = rfc3339_seconds(z) / 86400;
 	return 1;
+}
+
+/* Whole days between two dates read. */
+static double
+date_apart(const struct date *x, const struct date *y)
+{
+	return fabs(rfc3339_seconds(y->s) - rfc3339_seconds(x->s)) / 86400;
 }
 
 double
@@ -561,7 +565,7 @@ strsim_date_days(const char *a, size_t na, const char *b, size_t nb)
 
 	if (!date_read(a, na, &x) || !date_read(b, nb, &y))
 		return NAN;
-	return fabs(y.days - x.days);
+	return date_apart(&x, &y);
 }
 
 /* Are two dates read a day-month swap of each other? */
@@ -594,7 +598,7 @@ strsim_date_level(const char *a, size_t na, const char *b, size_t nb,
 		return STRSIM_DATE_SWAP;
 	if (x.m == y.m && x.d == y.d && abs(x.y - y.y) == 1)
 		return STRSIM_DATE_YEAR;
-	if (maxdays >= 0 && fabs(y.days - x.days) <= maxdays)
+	if (maxdays >= 0 && date_apart(&x, &y) <= maxdays)
 		return STRSIM_DATE_NEAR;
 	return STRSIM_DATE_OTHER;
 }
