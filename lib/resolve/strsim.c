@@ -25,9 +25,9 @@
 
 /* The code points of a string. */
 struct cps {
-	int32_t		*v;		/* buf, or allocated: see cps_free */
+	int32_t		*v;		/* buf, or allocated (cps_free) */
 	size_t		 n;		/* code points in v */
-	int32_t		 buf[STRSIM_SHORT]; /* short strings live here */
+	int32_t		 buf[STRSIM_SHORT]; /* short strings */
 };
 
 /* Decode p[0..n) into c, ASCII without a call. */
@@ -309,7 +309,7 @@ strsim_damerau_levenshtein(const char *a, size_t na, const char *b,
 /* A token: its hash, where it is and its length. */
 struct tok {
 	uint64_t	 h;		/* hash64 of the bytes */
-	const char	*p;		/* the bytes, in the caller's string */
+	const char	*p;		/* its bytes, the caller's */
 	size_t		 n;		/* their length */
 };
 
@@ -387,7 +387,8 @@ toks_cut(struct toks *t, const char *p, size_t n)
 	else
 		for (k = 1; k < t->n; k++) {
 			x = t->v[k];
-			for (u = k; u > 0 && tok_cmp(&t->v[u - 1], &x) > 0; u--)
+			for (u = k; u > 0 && tok_cmp(&t->v[u - 1], &x) > 0;
+			    u--)
 				t->v[u] = t->v[u - 1];
 			t->v[u] = x;
 		}

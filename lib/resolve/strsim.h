@@ -71,8 +71,8 @@ double	 strsim_levenshtein(const char *a, size_t na, const char *b,
  * optimal string alignment.  It needs a table of (|a| + 2) (|b| + 2)
  * cells, allocated for the call beyond STRSIM_DL_CELLS.
  */
-double	 strsim_damerau_levenshtein(const char *a, size_t na, const char *b,
-	    size_t nb);
+double	 strsim_damerau_levenshtein(const char *a, size_t na,
+	    const char *b, size_t nb);
 
 /*
  * The Jaccard similarity of the sets of white-space separated tokens of

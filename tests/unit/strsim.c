@@ -1,4 +1,4 @@
-/* strsim.c -- unit tests of lib/resolve/strsim: string and value comparators */
+/* strsim.c -- unit tests of lib/resolve/strsim: string and value comparison */
 /* SPDX-License-Identifier: MIT */
 
 #include <math.h>
@@ -96,7 +96,7 @@ test_duckdb(void)
 	NEAR(JW("hippo", "zzzzzzzz"), 0, 1e-15);
 	NEAR(JW("hello", "hallo"), 0.88, 1e-12);
 	NEAR(JW("ABC Corporation", "ABC Corp"), 0.91, 5e-3);
-	/* frog/fog: (3/4 + 1 + 1) / 3 + 0.1 / 12 = 0.925 (DuckDB shows 0.93). */
+	/* frog/fog: (3/4 + 1 + 1) / 3 + 0.1 / 12 = 0.925 (shown as 0.93). */
 	NEAR(JW("frog", "fog"), 0.925, 1e-12);
 	/* 64 and 65 zeros, and 63: past one machine word in DuckDB. */
 	memset(a, '0', 65);
@@ -187,13 +187,15 @@ test_damerau(void)
 		{ "potion", "option", 1 }, { "letter", "lettre", 1 },
 		{ "out", "to", 2 }, { "to", "out", 2 }, { "laos", "also", 2 },
 		{ "tomato", "otamot", 3 }, { "abcdefg", "bacedgf", 3 },
-		{ "abcdefghi", "bzacdefig", 4 }, { "bzacdefig", "abcdefghi", 4 },
+		{ "abcdefghi", "bzacdefig", 4 },
+		{ "bzacdefig", "abcdefghi", 4 },
 		{ "at", "tarokk", 5 }, { "tarokk", "at", 5 },
 		{ "organ", "no", 4 }, { "trips", "strip", 2 },
 		{ "cat", "cats", 1 }, { "rat", "brat", 1 },
 		{ "amanaplanacanalpanama", "m23aanaplancaanaalnama", 6 },
 		{ "", "great", 5 }, { "great", "", 5 }, { "", "", 0 },
-		{ "dientical", "identical", 1 }, { "dinetcila", "identical", 4 },
+		{ "dientical", "identical", 1 },
+		{ "dinetcila", "identical", 4 },
 		{ "abcdefghijk", "bacdfzzeghki", 6 }, { "abcd", "bcda", 2 },
 		{ "great", "greta", 1 },
 		{ "abcdefghijklmnopqrstuvwxyz", "abdcpoxwz", 20 },
@@ -254,7 +256,7 @@ test_random(void)
 		d = strsim_damerau_levenshtein(a, na, b, nb);
 		j1 = strsim_jaro(a, na, b, nb);
 		j2 = strsim_jaro(b, nb, a, na);
-		/* Each transposition stands for at most two Levenshtein edits. */
+		/* A transposition stands for at most two other edits. */
 		bad += d > l || l > 2 * d;
 		bad += l != strsim_levenshtein(b, nb, a, na);
 		bad += d != strsim_damerau_levenshtein(b, nb, a, na);
@@ -282,7 +284,7 @@ test_tokens(void)
 	NEAR(TOK("  a\t b\n ", "a b"), 1, 1e-15);
 	NEAR(TOK("a b c", "d e"), 0, 1e-15);
 	NEAR(TOK("\xc3\xa9lan x", "elan x"), 1.0 / 3, 1e-15);
-	/* U+3000, the ideographic space, separates: 東京　都 and 都 東京. */
+	/* U+3000 (ideographic space) separates: 東京　都, 都 東京. */
 	NEAR(TOK("\xe6\x9d\xb1\xe4\xba\xac\xe3\x80\x80\xe9\x83\xbd",
 	    "\xe9\x83\xbd \xe6\x9d\xb1\xe4\xba\xac"), 1, 1e-15);
 	CHECK(TOK("", "a") == 0);
