@@ -39,6 +39,7 @@ unit() {
 @test "unit rfc3339" { unit rfc3339; }
 @test "unit semantic" { unit semantic; }
 @test "unit sentence" { unit sentence; }
+@test "unit strsim" { unit strsim; }
 @test "unit table" { unit table; }
 @test "unit text" { unit text; }
 @test "unit tpl" { unit tpl; }
