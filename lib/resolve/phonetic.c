@@ -237,7 +237,8 @@ dm_c(struct dm *m, long i)
 		if (dm_germanic(m) ||
 		    dm_is(m, i - 2, 6, "ORCHES", "ARCHIT", "ORCHID", NULL) ||
 		    dm_is(m, i + 2, 1, "T", "S", NULL) ||
-		    ((dm_is(m, i - 1, 1, "A", "O", "U", "E", NULL) || i == 0) &&
+		    ((i == 0 || dm_is(m, i - 1, 1, "A", "O", "U", "E",
+		    NULL)) &&
 		    dm_is(m, i + 2, 1, "L", "R", "N", "M", "B", "H", "F", "V",
 		    "W", " ", NULL)))
 			dm_add(m, "K");
@@ -268,7 +269,7 @@ dm_c(struct dm *m, long i)
 			if ((i == 1 && dm_at(m, i - 1) == 'A') ||
 			    dm_is(m, i - 1, 5, "UCCEE", "UCCES", NULL))
 				dm_add(m, "KS");
-			else				/* "bacci", "bertucci" */
+			else	/* "bacci", "bertucci" */
 				dm_add(m, "X");
 			return i + 3;
 		}
@@ -340,14 +341,14 @@ dm_g(struct dm *m, long i)
 	if (dm_at(m, i + 1) == 'N') {
 		if (i == 1 && dm_vowel(m, 0) && !m->slavo)
 			dm_add2(m, "KN", "N");
-		else if (!dm_is(m, i + 2, 2, "EY", NULL) &&
-		    dm_at(m, i + 1) != 'Y' && !m->slavo)	/* not "cagney" */
+		else if (!dm_is(m, i + 2, 2, "EY", NULL) &&	/* "cagney" */
+		    dm_at(m, i + 1) != 'Y' && !m->slavo)
 			dm_add2(m, "N", "KN");
 		else
 			dm_add(m, "KN");
 		return i + 2;
 	}
-	if (dm_is(m, i + 1, 2, "LI", NULL) && !m->slavo) {	/* "tagliaro" */
+	if (dm_is(m, i + 1, 2, "LI", NULL) && !m->slavo) {  /* "tagliaro" */
 		dm_add2(m, "KL", "L");
 		return i + 2;
 	}
@@ -462,10 +463,10 @@ dm_s(struct dm *m, long i)
 		return dm_is(m, i + 1, 1, "Z", NULL) ? i + 2 : i + 1;
 	}
 	if (dm_is(m, i, 2, "SC", NULL)) {
-		if (dm_at(m, i + 2) == 'H') {		/* Schlesinger's rule */
-			/* Dutch: "school", "schooner" */
-			if (dm_is(m, i + 3, 2, "OO", "ER", "EN", "UY", "ED", "EM",
-			    NULL)) {
+		/* Schlesinger's rule; Dutch: "school", "schooner" */
+		if (dm_at(m, i + 2) == 'H') {
+			if (dm_is(m, i + 3, 2, "OO", "ER", "EN", "UY", "ED",
+			    "EM", NULL)) {
 				/* "schermerhorn", "schenker" */
 				if (dm_is(m, i + 3, 2, "ER", "EN", NULL))
 					dm_add2(m, "X", "SK");
@@ -604,7 +605,8 @@ dm_step(struct dm *m, long i)
 		return dm_at(m, i + 1) == 'Q' ? i + 2 : i + 1;
 	case 'R':
 		/* French "rogier", but not "hochmeier" */
-		if (i == m->last && !m->slavo && dm_is(m, i - 2, 2, "IE", NULL) &&
+		if (i == m->last && !m->slavo &&
+		    dm_is(m, i - 2, 2, "IE", NULL) &&
 		    !dm_is(m, i - 4, 2, "ME", "MA", NULL))
 			dm_add2(m, "", "R");
 		else
@@ -621,7 +623,8 @@ dm_step(struct dm *m, long i)
 		return dm_w(m, i);
 	case 'X':
 		/* French "breaux" */
-		if (!(i == m->last && (dm_is(m, i - 3, 3, "IAU", "EAU", NULL) ||
+		if (!(i == m->last &&
+		    (dm_is(m, i - 3, 3, "IAU", "EAU", NULL) ||
 		    dm_is(m, i - 2, 2, "AU", "OU", NULL))))
 			dm_add(m, "KS");
 		return dm_is(m, i + 1, 1, "C", "X", NULL) ? i + 2 : i + 1;
@@ -675,8 +678,8 @@ phonetic_dmetaphone(const char *p, size_t n, unsigned maxlen,
 		dm_add(&m, "S");
 		i = 1;
 	}
-	while (i < m.len && (maxlen == 0 ||
-	    primary->len - m.pri0 < maxlen || secondary->len - m.sec0 < maxlen))
+	while (i < m.len && (maxlen == 0 || primary->len - m.pri0 < maxlen ||
+	    secondary->len - m.sec0 < maxlen))
 		i = dm_step(&m, i);
 	if (maxlen != 0 && primary->len - m.pri0 > maxlen) {
 		primary->len = m.pri0 + maxlen;
