@@ -94,6 +94,10 @@ rnorm_text(const char *p, size_t n, struct buf *out, struct buf *err)
 	}
 	if (rnorm_check(p, n, err) == -1)
 		return -1;
+	/*
+	 * One utf8proc pass: compatibility decomposition, case folding,
+	 * marks stripped, then canonical composition (NFC).
+	 */
 	s = text_normalize(p, n, TEXT_NFKC | TEXT_CASEFOLD | TEXT_STRIPMARK,
 	    &len);
 	if (s == NULL)
