@@ -34,9 +34,11 @@ unit() {
 @test "unit manifest" { unit manifest; }
 @test "unit markdown" { unit markdown; }
 @test "unit minhash" { unit minhash; }
+@test "unit phonetic" { unit phonetic; }
 @test "unit pool" { unit pool; }
 @test "unit record" { unit record; }
 @test "unit rfc3339" { unit rfc3339; }
+@test "unit rnorm" { unit rnorm; }
 @test "unit semantic" { unit semantic; }
 @test "unit sentence" { unit sentence; }
 @test "unit strsim" { unit strsim; }
