@@ -384,7 +384,9 @@ for l in sys.argv[1:]:
 
 @test "embed: openai: batches by count and by characters" {
 	start_mock
-	run etv-embed -m openai:mock --url "$URL" --batch 3 "$F"
+	# One request at a time: the server logs batches in the order they
+	# arrive, which concurrent requests do not keep.
+	run etv-embed -m openai:mock --url "$URL" --batch 3 --concurrency 1 "$F"
 	[ "$status" -eq 0 ]
 	[ "$(stat batches)" = "[3, 3, 3, 1]" ]
 	[ "$(stat inputs)" = 10 ]
