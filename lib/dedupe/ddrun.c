@@ -55,6 +55,8 @@ struct ddrun {
 	FILE		*removed;	/* --removed, or NULL */
 	struct sigfile	*save;		/* --save-signatures, or NULL */
 	int		 batch;		/* decide at the end (spill) */
+	int		 scan;		/* the fields are top-level members:
+					   records may be read by jsonscan */
 	FILE		*spill;		/* lines (and sketches) held for the
 					   end, when batch; temporary */
 	unsigned long	 seq;		/* items seen: a record's position */
@@ -320,10 +322,7 @@ ddrun_item(struct rec_item *it, void *arg, int worker)
 	double num;
 
 	memset(&h, 0, sizeof(h));
-	if (strchr(r->cfg.text_field, '.') == NULL &&
-	    strchr(r->cfg.id_field, '.') == NULL &&
-	    (r->cfg.keep_field == NULL || strchr(r->cfg.keep_field, '.') ==
-	    NULL) && r->cfg.dd.method != DD_SEMANTIC)
+	if (r->scan)
 		sc = rec_scan(it);
 	if (sc == NULL && (rec = rec_parse(it)) == NULL)
 		return;
@@ -703,6 +702,11 @@ ddrun_new(const struct ddrun_config *cfg)
 		r->dd = dd_new(&cfg->dd);
 	r->forest = forest_new(cfg->keep == DDKEEP_FIRST ? KEEP_FIRST :
 	    KEEP_VALUE);
+	/* jsonscan sees top-level members only, not dotted paths. */
+	r->scan = strchr(cfg->text_field, '.') == NULL &&
+	    strchr(cfg->id_field, '.') == NULL && (cfg->keep_field == NULL ||
+	    strchr(cfg->keep_field, '.') == NULL) &&
+	    cfg->dd.method != DD_SEMANTIC;
 	r->batch = cfg->stage == DDSTAGE_NONE &&
 	    (cfg->keep != DDKEEP_FIRST || cfg->dd.method == DD_SEMANTIC);
 	if (r->batch && (r->spill = iox_tmpfile()) == NULL)

@@ -110,11 +110,14 @@ struct ddmember {
 	size_t		 len;		/* length of the data */
 };
 
+/*
+ * Order by position: every struct sorted here (ddmember, ddrec, dddec)
+ * begins with its position, so one comparison serves them all.
+ */
 static int
-ddmember_cmp(const void *a, const void *b)
+ddpos_cmp(const void *a, const void *b)
 {
-	return strcmp(((const struct ddmember *)a)->pos,
-	    ((const struct ddmember *)b)->pos);
+	return strcmp((const char *)a, (const char *)b);
 }
 
 /*
@@ -133,7 +136,7 @@ ddstage_bucket(const struct dd *dd, struct ddmember *m, size_t n,
 	double v;
 
 	if (n > 1)
-		qsort(m, n, sizeof(*m), ddmember_cmp);
+		qsort(m, n, sizeof(*m), ddpos_cmp);
 	if (n == 0)
 		return;
 	owner = (const uint8_t *)data->data + m[0].off;
@@ -221,13 +224,6 @@ struct ddpair {
 	uint32_t	 earlier;	/* the earlier one */
 	double		 score;		/* their score */
 };
-
-static int
-ddrec_cmp(const void *a, const void *b)
-{
-	return strcmp(((const struct ddrec *)a)->pos,
-	    ((const struct ddrec *)b)->pos);
-}
 
 static int
 ddpair_cmp(const void *a, const void *b)
@@ -327,7 +323,7 @@ ddstage_clusters(int keep, struct rec_reader *rd)
 			exit(diag_finish());
 	}
 	if (nr > 1)
-		qsort(r, nr, sizeof(*r), ddrec_cmp);
+		qsort(r, nr, sizeof(*r), ddpos_cmp);
 	for (i = 0; i < pl.len; i = k + 1) {
 		k = (size_t)((char *)memchr(pl.data + i, '\n', pl.len - i) -
 		    pl.data);
@@ -411,20 +407,16 @@ struct dd_decisions {
 	struct buf	 ids;		/* the ids */
 };
 
-static int
-dddec_cmp(const void *a, const void *b)
-{
-	return strcmp(((const struct dddec *)a)->pos,
-	    ((const struct dddec *)b)->pos);
-}
-
 struct dd_decisions *
 ddstage_load(const char *path, struct buf *err)
 {
+	struct rec_config cfg = REC_CONFIG_INIT;
+	struct rec_item it = REC_ITEM_INIT;
+	struct rec_reader *rd;
 	struct dd_decisions *ds;
-	size_t cap = 0, len, lineno = 0;
-	char *line = NULL, *f[4];
-	ssize_t got;
+	struct dddec *d;
+	size_t cap = 0;
+	char *f[4];
 	FILE *fp;
 
 	if ((fp = fopen(path, "r")) == NULL) {
@@ -433,39 +425,37 @@ ddstage_load(const char *path, struct buf *err)
 	}
 	ds = xcalloc(1, sizeof(*ds));
 	buf_init(&ds->ids);
-	while ((got = getline(&line, &cap, fp)) > 0) {
-		lineno++;
-		len = (size_t)got;
-		if (line[len - 1] == '\n')
-			line[--len] = '\0';
-		if (ddstage_split(line, f, 4) != 4 || strcmp(f[0], "d") != 0 ||
+	rd = rec_open_stream(&cfg, fp, path, NULL);
+	while (rec_getline(rd, &it)) {
+		if (ddstage_split(it.line, f, 4) != 4 || strcmp(f[0], "d") != 0 ||
 		    strlen(f[1]) != DDPOS_LEN) {
-			buf_fail(err, "%s:%zu: not a decision line of "
-			    "etv-dedupe --stage clusters", path, lineno);
+			buf_fail(err, "%s:%lu: not a decision line of "
+			    "etv-dedupe --stage clusters", path, it.lineno);
 			errno = EINVAL;
 			break;
 		}
-		if ((ds->n & (ds->n - 1)) == 0 || ds->n == 0)
-			ds->d = xrealloc(ds->d, (ds->n ? 2 * ds->n : 1) *
-			    sizeof(*ds->d));
-		memcpy(ds->d[ds->n].pos, f[1], DDPOS_LEN + 1);
-		ds->d[ds->n].score = strtod(f[2], NULL);
-		ds->d[ds->n].id = ds->ids.len;
-		ds->d[ds->n].idlen = strlen(f[3]);
-		buf_add(&ds->ids, f[3], strlen(f[3]));
-		ds->n++;
+		if (ds->n == cap) {
+			cap = cap ? 2 * cap : 1024;
+			ds->d = xrealloc(ds->d, cap * sizeof(*ds->d));
+		}
+		d = &ds->d[ds->n++];
+		memcpy(d->pos, f[1], DDPOS_LEN + 1);
+		d->score = strtod(f[2], NULL);
+		d->id = ds->ids.len;
+		d->idlen = strlen(f[3]);
+		buf_add(&ds->ids, f[3], d->idlen);
 	}
-	if (err->len == 0 && ferror(fp)) {
+	if (err->len == 0 && ferror(fp))
 		buf_fail(err, "%s: %s", path, strerror(errno));
-	}
-	free(line);
+	rec_close(rd);
+	rec_item_release(&it);
 	fclose(fp);
 	if (err->len > 0) {
 		ddstage_free(ds);
 		return NULL;
 	}
 	if (ds->n > 1)
-		qsort(ds->d, ds->n, sizeof(*ds->d), dddec_cmp);
+		qsort(ds->d, ds->n, sizeof(*ds->d), ddpos_cmp);
 	return ds;
 }
 

@@ -92,25 +92,38 @@ dd_work_release(struct dd_work *w)
 	buf_release(&w->norm);
 	free(w->sh);
 	free(w->sig);
+	free(w->set);
 	w->sh = NULL;
 	w->sig = NULL;
-	w->cap = 0;
+	w->set = NULL;
+	w->cap = w->setcap = 0;
+}
+
+/* Sketches hold 32-bit words little-endian, the same on any host. */
+static inline void
+dd_le32(uint8_t *p, uint32_t v)
+{
+	v = htole32(v);
+	memcpy(p, &v, 4);
 }
 
 static void
 dd_put32(struct buf *b, uint32_t v)
 {
-	unsigned char c[4] = { (unsigned char)v, (unsigned char)(v >> 8),
-	    (unsigned char)(v >> 16), (unsigned char)(v >> 24) };
-
-	buf_add(b, c, 4);
+	buf_grow(b, 4);
+	dd_le32((uint8_t *)b->data + b->len, v);
+	b->len += 4;
+	b->data[b->len] = '\0';
 }
 
-static uint32_t
-dd_get32(const unsigned char *p)
+/* The i-th word of p. */
+static inline uint32_t
+dd_word(const uint8_t *p, size_t i)
 {
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	    (uint32_t)p[3] << 24;
+	uint32_t v;
+
+	memcpy(&v, p + 4 * i, 4);
+	return le32toh(v);
 }
 
 void
@@ -118,7 +131,7 @@ dd_sketch(const struct dd *d, struct dd_work *w, const char *text, size_t n,
     struct buf *out)
 {
 	const struct mh_params *p = &d->cfg.mh;
-	uint32_t keys[256], *set;
+	uint32_t keys[256];
 	size_t count, i;
 	uint64_t h;
 	int chars;
@@ -146,13 +159,19 @@ dd_sketch(const struct dd *d, struct dd_work *w, const char *text, size_t n,
 		mh_compact(w->sig, p->num_perm,
 		    (uint8_t *)out->data + out->len);
 		out->len += d->fixed;
+		out->data[out->len] = '\0';
 		return;
 	}
-	set = xcalloc(count ? count : 1, sizeof(*set));
-	count = mh_set32(w->sh, count, set);
+	if (count > w->setcap) {
+		w->setcap = count + count / 2;
+		w->set = xrealloc(w->set, w->setcap * sizeof(*w->set));
+	}
+	count = mh_set32(w->sh, count, w->set);
+	buf_grow(out, 4 * count);
 	for (i = 0; i < count; i++)
-		dd_put32(out, set[i]);
-	free(set);
+		dd_le32((uint8_t *)out->data + out->len + 4 * i, w->set[i]);
+	out->len += 4 * count;
+	out->data[out->len] = '\0';
 }
 
 int
@@ -170,7 +189,7 @@ dd_keys(const struct dd *d, const void *s, uint32_t *keys)
 	unsigned i;
 
 	for (i = 0; i < d->bands; i++)
-		keys[i] = dd_get32((const unsigned char *)s + 4 * i);
+		keys[i] = dd_word(s, i);
 }
 
 const uint8_t *
@@ -178,16 +197,6 @@ dd_data(const struct dd *d, const void *s, size_t len, size_t *n)
 {
 	*n = len - 4 * (size_t)d->bands;
 	return (const uint8_t *)s + 4 * (size_t)d->bands;
-}
-
-/* The i-th little-endian word of p. */
-static inline uint32_t
-dd_word(const uint8_t *p, size_t i)
-{
-	uint32_t v;
-
-	memcpy(&v, p + 4 * i, 4);
-	return le32toh(v);
 }
 
 /* The true Jaccard of two shingle sets stored as little-endian words. */

@@ -58,8 +58,10 @@ struct dd_work {
 	uint64_t	*sh;		/* shingle hashes; owned */
 	size_t		 cap;		/* room in sh */
 	uint32_t	*sig;		/* a full signature; owned */
+	uint32_t	*set;		/* a shingle set; owned */
+	size_t		 setcap;	/* room in set */
 };
-#define DD_WORK_INIT	{ BUF_INIT, NULL, 0, NULL }
+#define DD_WORK_INIT	{ BUF_INIT, NULL, 0, NULL, NULL, 0 }
 void	 dd_work_release(struct dd_work *);
 
 /*

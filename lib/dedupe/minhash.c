@@ -67,6 +67,13 @@ mh_optimal(double threshold, unsigned k, double fpw, unsigned maxbands,
 		}
 }
 
+/* ASCII white space, which also ends a run that is folded on its own. */
+static inline int
+mh_ascii_space(unsigned char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
 /* Is c white space?  ASCII bytes are decided without decoding. */
 static inline int
 mh_space(const char *p, size_t n, size_t *adv)
@@ -75,7 +82,7 @@ mh_space(const char *p, size_t n, size_t *adv)
 
 	*adv = 1;
 	if (c < 0x80)
-		return c == ' ' || (c >= '\t' && c <= '\r');
+		return mh_ascii_space(c);
 	return text_is_space(utf8_decode(p, n, adv));
 }
 
@@ -151,13 +158,6 @@ mh_words(int mode, const char *p, size_t n, struct buf *out, int *gap)
 	}
 	out->len = (size_t)(o - out->data);
 	*o = '\0';
-}
-
-/* ASCII white space, which ends a run that is folded on its own. */
-static int
-mh_ascii_space(unsigned char c)
-{
-	return c == ' ' || (c >= '\t' && c <= '\r');
 }
 
 void
@@ -284,15 +284,9 @@ mh_shingles(const char *p, size_t n, unsigned ngram, int chars,
 		} else {
 			if (mh_space(p + i, n - i, &adv))
 				continue;
-			for (j = i + adv; j < n; j += adv) {
-				c = (unsigned char)p[j];
-				if (c == ' ' || (c < 0x80 && c >= '\t' &&
-				    c <= '\r'))
-					break;
-				adv = 1;
-				if (c >= 0x80 && mh_space(p + j, n - j, &adv))
-					break;
-			}
+			for (j = i + adv; j < n && !mh_space(p + j, n - j, &adv);
+			    j += adv)
+				;
 			end = j;
 			adv = j - i;
 		}

@@ -194,6 +194,17 @@ dm_add(struct dm *m, const char *both)
 	dm_add2(m, both, NULL);
 }
 
+/*
+ * A letter with one code whatever surrounds it: add code and step over
+ * the letter, and over a second one like it.  Returns the next position.
+ */
+static long
+dm_plain(struct dm *m, long i, const char *code)
+{
+	dm_add(m, code);
+	return dm_at(m, i + 1) == dm_at(m, i) ? i + 2 : i + 1;
+}
+
 /* Is the name Germanic: does it start with VAN, VON or SCH? */
 static int
 dm_germanic(const struct dm *m)
@@ -555,8 +566,7 @@ dm_step(struct dm *m, long i)
 			dm_add(m, "A");
 		return i + 1;
 	case 'B':
-		dm_add(m, "P");
-		return dm_at(m, i + 1) == 'B' ? i + 2 : i + 1;
+		return dm_plain(m, i, "P");
 	case (unsigned char)CCEDIL:
 		dm_add(m, "S");
 		return i + 1;
@@ -565,8 +575,7 @@ dm_step(struct dm *m, long i)
 	case 'D':
 		return dm_d(m, i);
 	case 'F':
-		dm_add(m, "F");
-		return dm_at(m, i + 1) == 'F' ? i + 2 : i + 1;
+		return dm_plain(m, i, "F");
 	case 'G':
 		return dm_g(m, i);
 	case 'H':
@@ -579,8 +588,7 @@ dm_step(struct dm *m, long i)
 	case 'J':
 		return dm_j(m, i);
 	case 'K':
-		dm_add(m, "K");
-		return dm_at(m, i + 1) == 'K' ? i + 2 : i + 1;
+		return dm_plain(m, i, "K");
 	case 'L':
 		return dm_l(m, i);
 	case 'M':
@@ -591,8 +599,7 @@ dm_step(struct dm *m, long i)
 			return i + 2;
 		return i + 1;
 	case 'N':
-		dm_add(m, "N");
-		return dm_at(m, i + 1) == 'N' ? i + 2 : i + 1;
+		return dm_plain(m, i, "N");
 	case 'P':
 		if (dm_at(m, i + 1) == 'H') {
 			dm_add(m, "F");
@@ -601,8 +608,7 @@ dm_step(struct dm *m, long i)
 		dm_add(m, "P");			/* "campbell", "raspberry" */
 		return dm_is(m, i + 1, 1, "P", "B", NULL) ? i + 2 : i + 1;
 	case 'Q':
-		dm_add(m, "K");
-		return dm_at(m, i + 1) == 'Q' ? i + 2 : i + 1;
+		return dm_plain(m, i, "K");
 	case 'R':
 		/* French "rogier", but not "hochmeier" */
 		if (i == m->last && !m->slavo &&
@@ -617,8 +623,7 @@ dm_step(struct dm *m, long i)
 	case 'T':
 		return dm_t(m, i);
 	case 'V':
-		dm_add(m, "F");
-		return dm_at(m, i + 1) == 'V' ? i + 2 : i + 1;
+		return dm_plain(m, i, "F");
 	case 'W':
 		return dm_w(m, i);
 	case 'X':

@@ -129,45 +129,51 @@ jaro_cp(const int32_t *a, size_t la, const int32_t *b, size_t lb)
 	return sim / 3;
 }
 
+/* Jaro-Winkler on code points: Jaro, and above 0.7 the prefix boost. */
+static double
+jw_cp(const int32_t *a, size_t la, const int32_t *b, size_t lb)
+{
+	double sim = jaro_cp(a, la, b, lb);
+	size_t l, max;
+
+	if (sim > 0.7) {
+		max = la < lb ? la : lb;
+		if (max > 4)
+			max = 4;
+		for (l = 0; l < max && a[l] == b[l]; l++)
+			continue;
+		sim += 0.1 * l * (1 - sim);
+	}
+	return sim;
+}
+
+/* A measure on code points, applied to two UTF-8 strings. */
+typedef double cp_fn(const int32_t *, size_t, const int32_t *, size_t);
+
+static double
+on_cps(cp_fn *f, const char *a, size_t na, const char *b, size_t nb)
+{
+	struct cps ca, cb;
+	double v;
+
+	cps_decode(&ca, a, na);
+	cps_decode(&cb, b, nb);
+	v = f(ca.v, ca.n, cb.v, cb.n);
+	cps_free(&ca);
+	cps_free(&cb);
+	return v;
+}
+
 double
 strsim_jaro(const char *a, size_t na, const char *b, size_t nb)
 {
-	struct cps ca, cb;
-	double sim;
-
-	if (na == 0 || nb == 0)
-		return 0;
-	cps_decode(&ca, a, na);
-	cps_decode(&cb, b, nb);
-	sim = jaro_cp(ca.v, ca.n, cb.v, cb.n);
-	cps_free(&ca);
-	cps_free(&cb);
-	return sim;
+	return na == 0 || nb == 0 ? 0 : on_cps(jaro_cp, a, na, b, nb);
 }
 
 double
 strsim_jaro_winkler(const char *a, size_t na, const char *b, size_t nb)
 {
-	struct cps ca, cb;
-	size_t l, max;
-	double sim;
-
-	if (na == 0 || nb == 0)
-		return 0;
-	cps_decode(&ca, a, na);
-	cps_decode(&cb, b, nb);
-	sim = jaro_cp(ca.v, ca.n, cb.v, cb.n);
-	if (sim > 0.7) {
-		max = ca.n < cb.n ? ca.n : cb.n;
-		if (max > 4)
-			max = 4;
-		for (l = 0; l < max && ca.v[l] == cb.v[l]; l++)
-			continue;
-		sim += 0.1 * l * (1 - sim);
-	}
-	cps_free(&ca);
-	cps_free(&cb);
-	return sim;
+	return na == 0 || nb == 0 ? 0 : on_cps(jw_cp, a, na, b, nb);
 }
 
 /*
@@ -175,7 +181,7 @@ strsim_jaro_winkler(const char *a, size_t na, const char *b, size_t nb)
  * string, after the common prefix and suffix (which cost nothing) are
  * set aside.
  */
-static size_t
+static double
 lev_cp(const int32_t *a, size_t la, const int32_t *b, size_t lb)
 {
 	uint32_t rbuf[STRSIM_SHORT + 1], *row, diag, up, v;
@@ -219,15 +225,7 @@ lev_cp(const int32_t *a, size_t la, const int32_t *b, size_t lb)
 double
 strsim_levenshtein(const char *a, size_t na, const char *b, size_t nb)
 {
-	struct cps ca, cb;
-	size_t d;
-
-	cps_decode(&ca, a, na);
-	cps_decode(&cb, b, nb);
-	d = lev_cp(ca.v, ca.n, cb.v, cb.n);
-	cps_free(&ca);
-	cps_free(&cb);
-	return d;
+	return on_cps(lev_cp, a, na, b, nb);
 }
 
 /*
@@ -241,7 +239,7 @@ strsim_levenshtein(const char *a, size_t na, const char *b, size_t nb)
  * between them deleted and inserted.  last[j] is k for b[j]: it is the
  * last row whose code point equals b[j], whichever j holds it.
  */
-static size_t
+static double
 dl_cp(const int32_t *a, size_t la, const int32_t *b, size_t lb)
 {
 	uint32_t tbuf[STRSIM_DL_CELLS], lbuf[STRSIM_SHORT], *t, *last;
@@ -295,15 +293,7 @@ double
 strsim_damerau_levenshtein(const char *a, size_t na, const char *b,
     size_t nb)
 {
-	struct cps ca, cb;
-	size_t d;
-
-	cps_decode(&ca, a, na);
-	cps_decode(&cb, b, nb);
-	d = dl_cp(ca.v, ca.n, cb.v, cb.n);
-	cps_free(&ca);
-	cps_free(&cb);
-	return d;
+	return on_cps(dl_cp, a, na, b, nb);
 }
 
 /* A token: its hash, where it is and its length. */
