@@ -404,6 +404,302 @@ rnorm_url(const char *p, size_t n, int flags, struct buf *out,
 	return 0;
 }
 
+/* Is c a blank (space or tab)? */
+static int
+rnorm_blank(int c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* Does p[i..n) start with the lower-case ASCII word s, in any case? */
+static int
+rnorm_word_at(const char *p, size_t n, size_t i, const char *s)
+{
+	return rnorm_prefix(p + i, n - i, s);
+}
+
+/*
+ * Read the run of ASCII digits at p[*i]: returns its length and leaves
+ * its value in *v (held at 100000 or below, enough to reject it).
+ */
+static size_t
+rnorm_num(const char *p, size_t n, size_t *i, int *v)
+{
+	size_t k = 0;
+
+	*v = 0;
+	for (; *i < n && text_is_digit(p[*i]); (*i)++, k++)
+		if (*v < 100000)
+			*v = *v * 10 + (p[*i] - '0');
+	return k;
+}
+
+/* Is y-m-d a date of the proleptic Gregorian calendar, years 0 to 9999? */
+static int
+rnorm_valid_date(int y, int m, int d)
+{
+	static const int mdays[] = {
+		31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
+	};
+	int leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+
+	if (y < 0 || y > 9999 || m < 1 || m > 12 || d < 1)
+		return 0;
+	return d <= mdays[m - 1] + (m == 2 && leap);
+}
+
+/*
+ * Is p[i..n) nothing, or a time (see rnorm_date in rnorm.h) after white
+ * space or, when t is set, after a "T"?
+ */
+static int
+rnorm_time(const char *p, size_t n, size_t i, int t)
+{
+	size_t k;
+	int h, m, s, oh, om, ampm = 0;
+
+	if (i == n)
+		return 1;
+	if (t && (p[i] == 'T' || p[i] == 't'))
+		i++;
+	else if (rnorm_blank(p[i]))
+		while (i < n && rnorm_blank(p[i]))
+			i++;
+	else
+		return 0;
+	k = rnorm_num(p, n, &i, &h);
+	if (k < 1 || k > 2 || i == n || p[i] != ':')
+		return 0;
+	i++;
+	if (rnorm_num(p, n, &i, &m) != 2 || m > 59)
+		return 0;
+	if (i < n && p[i] == ':') {
+		i++;
+		if (rnorm_num(p, n, &i, &s) != 2 || s > 60)
+			return 0;
+		if (i < n && (p[i] == '.' || p[i] == ',')) {
+			i++;
+			if (rnorm_num(p, n, &i, &s) == 0)
+				return 0;
+		}
+	}
+	for (k = i; k < n && rnorm_blank(p[k]); k++)
+		;
+	if (rnorm_word_at(p, n, k, "am") || rnorm_word_at(p, n, k, "pm")) {
+		ampm = 1;
+		i = k + 2;
+	}
+	if (ampm ? h < 1 || h > 12 : h > 23)
+		return 0;
+	for (k = i; k < n && rnorm_blank(p[k]); k++)
+		;
+	if (k == n)
+		return 1;
+	i = k;
+	if (p[i] == 'Z' || p[i] == 'z')
+		return i + 1 == n;
+	if (rnorm_word_at(p, n, i, "utc") || rnorm_word_at(p, n, i, "gmt"))
+		return i + 3 == n;
+	if (p[i] != '+' && p[i] != '-')
+		return 0;
+	i++;
+	k = rnorm_num(p, n, &i, &oh);
+	if (k == 4) {
+		om = oh % 100;
+		oh /= 100;
+	} else if (k == 2) {
+		om = 0;
+		if (i < n && p[i] == ':') {
+			i++;
+			if (rnorm_num(p, n, &i, &om) != 2)
+				return 0;
+		}
+	} else
+		return 0;
+	return i == n && oh <= 23 && om <= 59;
+}
+
+/*
+ * A numeric date (see rnorm.h) with its time, if any: the date into *y,
+ * *m, *d and 1, or 0 when p[0..n) is not one.
+ */
+static int
+rnorm_date_num(const char *p, size_t n, int order, int *y, int *m, int *d)
+{
+	size_t i = 0, ka, kb, kc;
+	int a, b, c, sep, dm, md;
+
+	ka = rnorm_num(p, n, &i, &a);
+	if (ka == 8) {				/* YYYYMMDD */
+		*y = ((p[0] - '0') * 10 + p[1] - '0') * 100 +
+		    (p[2] - '0') * 10 + p[3] - '0';
+		*m = (p[4] - '0') * 10 + p[5] - '0';
+		*d = (p[6] - '0') * 10 + p[7] - '0';
+		return rnorm_time(p, n, i, 0) && rnorm_valid_date(*y, *m, *d);
+	}
+	if (i == n || (p[i] != '-' && p[i] != '/' && p[i] != '.'))
+		return 0;
+	sep = p[i++];
+	kb = rnorm_num(p, n, &i, &b);
+	if (kb < 1 || kb > 2 || i == n || p[i] != sep)
+		return 0;
+	i++;
+	kc = rnorm_num(p, n, &i, &c);
+	if (ka == 4 && kc >= 1 && kc <= 2) {
+		*y = a;
+		*m = b;
+		*d = c;
+		return rnorm_time(p, n, i, 1) && rnorm_valid_date(a, b, c);
+	}
+	if (ka < 1 || ka > 2 || kc != 4 || !rnorm_time(p, n, i, 0))
+		return 0;
+	*y = c;
+	dm = rnorm_valid_date(c, b, a);		/* a the day, b the month */
+	md = rnorm_valid_date(c, a, b);		/* a the month, b the day */
+	if (order == RNORM_DATE_ISO) {
+		if (dm && md && a != b)
+			return 0;		/* either: no guess */
+		order = dm ? RNORM_DATE_DMY : RNORM_DATE_MDY;
+	}
+	if (order == RNORM_DATE_DMY) {
+		*d = a;
+		*m = b;
+		return dm;
+	}
+	*m = a;
+	*d = b;
+	return md;
+}
+
+/* Is w[0..n) the first n letters of the lower-case ASCII s, in any case? */
+static int
+rnorm_starts(const char *w, size_t n, const char *s)
+{
+	size_t i;
+
+	if (n > strlen(s))
+		return 0;
+	for (i = 0; i < n; i++)
+		if ((w[i] >= 'A' && w[i] <= 'Z' ? w[i] | 0x20 : w[i]) != s[i])
+			return 0;
+	return 1;
+}
+
+/*
+ * The number (1 to 12) of the English month or weekday w[0..n): its
+ * name or its first three letters or more, in any case; 0 if none.
+ */
+static int
+rnorm_name(const char *w, size_t n, int weekday)
+{
+	static const char *const month[] = {
+		"january", "february", "march", "april", "may", "june", "july",
+		"august", "september", "october", "november", "december"
+	};
+	static const char *const day[] = {
+		"monday", "tuesday", "wednesday", "thursday", "friday",
+		"saturday", "sunday"
+	};
+	const char *const *name = weekday ? day : month;
+	int i, k = weekday ? 7 : 12;
+
+	if (n < 3)
+		return 0;
+	for (i = 0; i < k; i++)
+		if (rnorm_starts(w, n, name[i]))
+			return i + 1;
+	return 0;
+}
+
+/* Is c a separator of the parts of a date with a month name? */
+static int
+rnorm_date_sep(int c)
+{
+	return rnorm_blank(c) || c == ',' || c == '-' || c == '/' || c == '.';
+}
+
+/*
+ * A date with a month name (see rnorm.h) with its time, if any: the date
+ * into *y, *m, *d and 1, or 0 when p[0..n) is not one.  Its parts are a
+ * day (one or two digits), a month name and a year (four digits), as
+ * D M Y, M D Y or Y M D.
+ */
+static int
+rnorm_date_named(const char *p, size_t n, int *y, int *m, int *d)
+{
+	char kind[4] = "";
+	int val[3], v;
+	size_t i = 0, j, k, nt = 0;
+
+	while (nt < 3) {
+		while (i > 0 && i < n && rnorm_date_sep(p[i]))
+			i++;
+		if (i == n)
+			return 0;
+		j = i;
+		if (text_is_digit(p[i])) {
+			k = rnorm_num(p, n, &i, &v);
+			if (k == 4)
+				kind[nt] = 'Y';
+			else if (k <= 2) {
+				kind[nt] = 'D';
+				/* An ordinal suffix: 1st, 2nd, 3rd, 4th. */
+				if (i + 2 <= n && (i + 2 == n ||
+				    !text_is_alpha(p[i + 2])) &&
+				    (rnorm_starts(p + i, 2, "st") ||
+				    rnorm_starts(p + i, 2, "nd") ||
+				    rnorm_starts(p + i, 2, "rd") ||
+				    rnorm_starts(p + i, 2, "th")))
+					i += 2;
+			} else
+				return 0;
+		} else if (text_is_alpha(p[i])) {
+			while (i < n && text_is_alpha(p[i]))
+				i++;
+			if ((v = rnorm_name(p + j, i - j, 0)) != 0)
+				kind[nt] = 'M';
+			else if (nt == 0 && j == 0 &&
+			    rnorm_name(p + j, i - j, 1) != 0)
+				continue;	/* a weekday first: dropped */
+			else
+				return 0;
+		} else
+			return 0;
+		val[nt++] = v;
+	}
+	if (strcmp(kind, "DMY") == 0) {
+		*d = val[0];
+		*m = val[1];
+		*y = val[2];
+	} else if (strcmp(kind, "MDY") == 0) {
+		*m = val[0];
+		*d = val[1];
+		*y = val[2];
+	} else if (strcmp(kind, "YMD") == 0) {
+		*y = val[0];
+		*m = val[1];
+		*d = val[2];
+	} else
+		return 0;
+	return rnorm_time(p, n, i, 0) && rnorm_valid_date(*y, *m, *d);
+}
+
+int
+rnorm_date(const char *p, size_t n, int order, struct buf *out,
+    struct buf *err)
+{
+	int y, m, d;
+
+	if (rnorm_check(p, n, err) == -1)
+		return -1;
+	rnorm_trim(&p, &n);
+	if (n == 0 || (!rnorm_date_num(p, n, order, &y, &m, &d) &&
+	    !rnorm_date_named(p, n, &y, &m, &d)))
+		return 1;
+	buf_printf(out, "%04d-%02d-%02d", y, m, d);
+	return 0;
+}
+
 /*
  * The synonym table: open addressing with linear probing, at most half
  * full.  Words live in one arena, each NUL-terminated; a slot points

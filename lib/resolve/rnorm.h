@@ -109,6 +109,55 @@ enum {
 int	 rnorm_url(const char *p, size_t n, int flags, struct buf *out,
 	    struct buf *err);
 
+/* How rnorm_date reads a date with the year last (3/1/1980). */
+enum {
+	RNORM_DATE_ISO,		/* only when one reading is a date */
+	RNORM_DATE_DMY,		/* day first: 3 January */
+	RNORM_DATE_MDY		/* month first: 1 March */
+};
+
+/*
+ * A calendar date (proleptic Gregorian, years 0000 to 9999) as
+ * "YYYY-MM-DD".  White space around the value is trimmed; inside it
+ * only ASCII counts.  The forms read (D and M are one or two digits,
+ * YYYY always four):
+ *
+ *   YYYY-M-D  YYYY/M/D  YYYY.M.D  YYYYMMDD   year first, in any order
+ *   D/M/YYYY  D-M-YYYY  D.M.YYYY             as order says (below)
+ *   3 Jan 1980, Jan 3, 1980, 03-JAN-1980, 1980-Jan-03
+ *
+ * Month names are English, in any case: the name or its first three
+ * letters or more ("Sept"), a period after it allowed.  With a month
+ * name the other two numbers are told apart by their length, whatever
+ * the order, so order does not count; a weekday name before the date
+ * ("Mon, 3 Jan 1980") and an ordinal suffix of the day ("3rd") are
+ * allowed.  The two separators of a numeric date must be the same
+ * character.
+ *
+ * A time may follow any of these, after white space or, after a
+ * YYYY-M-D date (with any of its separators), a "T": "HH:MM", with
+ * ":SS" and a fraction if any, an AM or PM, and an offset ("Z", "UTC",
+ * "GMT", "+01:00", "+0100", "-05"), so that an RFC 3339 date-time gives
+ * its date.  The time is checked and dropped; the date is the one
+ * written, the offset does not move it to another day.
+ *
+ * For a date with the year last, RNORM_DATE_DMY reads the day first and
+ * RNORM_DATE_MDY the month first; RNORM_DATE_ISO reads it only when one
+ * reading is a valid date (13/1/1980 is 13 January, 1/13/1980 is 13
+ * January too) or both give the same (5/5/1980), and otherwise, as for
+ * 3/1/1980, gives no date: a guess would be wrong half the time, and a
+ * missing date only costs the evidence.  For the same reason a
+ * two-digit year is not read (is 03/01/25 a birth in 1925 or in 2025?).
+ *
+ * Appends the date to out and returns 0; returns 1 and appends nothing
+ * when p[0..n) is no date of these forms or not a valid calendar date
+ * (31/4/1980, 29/2/1900, an empty value): the caller treats it as
+ * missing.  Returns -1 with a message in err, out as it was, when
+ * p[0..n) is not UTF-8.
+ */
+int	 rnorm_date(const char *p, size_t n, int order, struct buf *out,
+	    struct buf *err);
+
 /*
  * A synonym table maps words to their canonical form (nicknames to
  * names, "st" to "saint").  Its file has one group a line, the canonical

@@ -293,6 +293,161 @@ test_syn(void)
 	buf_release(&err);
 }
 
+/*
+ * rnorm_date of s in order: want is the date, or NULL for none (1).
+ * The dates of the month-name forms agree with GNU date(1) -d "s" +%F,
+ * which also rejects 29 February 1900.
+ */
+static int
+date_is(int order, const char *s, const char *want)
+{
+	struct buf b = BUF_INIT, err = BUF_INIT;
+	int rc, ok;
+
+	buf_adds(&b, "d=");
+	rc = rnorm_date(s, strlen(s), order, &b, &err);
+	if (want == NULL)
+		ok = rc == 1 && strcmp(b.data, "d=") == 0;
+	else
+		ok = rc == 0 && strncmp(b.data, "d=", 2) == 0 &&
+		    strcmp(b.data + 2, want) == 0;
+	if (!ok)
+		fprintf(stderr, "'%s' (order %d): rc %d '%s' (%s), "
+		    "want '%s'\n", s, order, rc, b.data, err.data,
+		    want != NULL ? want : "none");
+	buf_release(&b);
+	buf_release(&err);
+	return ok;
+}
+
+static void
+test_date(void)
+{
+	struct buf b = BUF_INIT, err = BUF_INIT;
+	int o;
+
+	/* Year first, in every order. */
+	for (o = RNORM_DATE_ISO; o <= RNORM_DATE_MDY; o++) {
+		CHECK(date_is(o, "1980-01-03", "1980-01-03"));
+		CHECK(date_is(o, "1980/01/03", "1980-01-03"));
+		CHECK(date_is(o, "1980.01.03", "1980-01-03"));
+		CHECK(date_is(o, "1980-1-3", "1980-01-03"));
+		CHECK(date_is(o, "19800103", "1980-01-03"));
+		CHECK(date_is(o, " \t1980-01-03\n", "1980-01-03"));
+		CHECK(date_is(o, "\xe2\x80\x83" "1980-01-03\xe3\x80\x80",
+		    "1980-01-03"));		/* em space, ideographic */
+		/* RFC 3339 date-times: the date as written. */
+		CHECK(date_is(o, "1980-01-03T10:20:30Z", "1980-01-03"));
+		CHECK(date_is(o, "1980-01-03t10:20:30.123456z", "1980-01-03"));
+		CHECK(date_is(o, "1980-01-03T23:30:00-05:00", "1980-01-03"));
+		CHECK(date_is(o, "1980-01-03T00:30:00+01:00", "1980-01-03"));
+		CHECK(date_is(o, "1998-12-31T23:59:60Z", "1998-12-31"));
+		CHECK(date_is(o, "1980-01-03 10:20:30", "1980-01-03"));
+		CHECK(date_is(o, "1980-01-03T10:20", "1980-01-03"));
+		CHECK(date_is(o, "1980-01-03 10:20:30 +0100", "1980-01-03"));
+		CHECK(date_is(o, "1980-01-03 10:20:30 UTC", "1980-01-03"));
+		CHECK(date_is(o, "19800103 10:20", "1980-01-03"));
+		/* Month names, any order, any case. */
+		CHECK(date_is(o, "3 Jan 1980", "1980-01-03"));
+		CHECK(date_is(o, "Jan 3, 1980", "1980-01-03"));
+		CHECK(date_is(o, "03-JAN-1980", "1980-01-03"));
+		CHECK(date_is(o, "03JAN1980", "1980-01-03"));
+		CHECK(date_is(o, "3 January 1980", "1980-01-03"));
+		CHECK(date_is(o, "january 3rd, 1980", "1980-01-03"));
+		CHECK(date_is(o, "1980-Jan-03", "1980-01-03"));
+		CHECK(date_is(o, "Sept. 9, 2001", "2001-09-09"));
+		CHECK(date_is(o, "9 sep 2001", "2001-09-09"));
+		CHECK(date_is(o, "Mon, 3 Jan 2022", "2022-01-03"));
+		CHECK(date_is(o, "Thursday, December 31st 1998",
+		    "1998-12-31"));
+		CHECK(date_is(o, "03-JAN-1980 00:00:00", "1980-01-03"));
+		CHECK(date_is(o, "May 1 2020 9:05 PM", "2020-05-01"));
+		CHECK(date_is(o, "1 Mayo 2020", NULL));
+		CHECK(date_is(o, "Ja 3 1980", NULL));
+		CHECK(date_is(o, "3 Jan Feb 1980", NULL));
+		CHECK(date_is(o, "Jan 1980 3", NULL));
+		CHECK(date_is(o, "3 Jan 80", NULL));
+		CHECK(date_is(o, "3 Jan 1980 Mon", NULL));
+		/* Not calendar dates, or not dates at all. */
+		CHECK(date_is(o, "1980-02-30", NULL));
+		CHECK(date_is(o, "1980-13-01", NULL));
+		CHECK(date_is(o, "1980-00-10", NULL));
+		CHECK(date_is(o, "1980-01-00", NULL));
+		CHECK(date_is(o, "0000-00-00", NULL));
+		CHECK(date_is(o, "1900-02-29", NULL));	/* not a leap year */
+		CHECK(date_is(o, "2000-02-29", "2000-02-29"));
+		CHECK(date_is(o, "2024-02-29", "2024-02-29"));
+		CHECK(date_is(o, "2023-02-29", NULL));
+		CHECK(date_is(o, "29 Feb 1900", NULL));
+		CHECK(date_is(o, "31 Apr 1980", NULL));
+		CHECK(date_is(o, "0001-01-01", "0001-01-01"));
+		CHECK(date_is(o, "9999-12-31", "9999-12-31"));
+		CHECK(date_is(o, "1980-01-03/", NULL));
+		CHECK(date_is(o, "1980-01/03", NULL));
+		CHECK(date_is(o, "1980-001-03", NULL));
+		CHECK(date_is(o, "198-01-03", NULL));
+		CHECK(date_is(o, "1980-01-03x", NULL));
+		CHECK(date_is(o, "1980-01-03T25:00:00Z", NULL));
+		CHECK(date_is(o, "1980-01-03T10:61Z", NULL));
+		CHECK(date_is(o, "1980-01-03T10:20:30+24:00", NULL));
+		CHECK(date_is(o, "1980-01-03T", NULL));
+		CHECK(date_is(o, "1980-01-03 13:00 PM", NULL));
+		CHECK(date_is(o, "1980010", NULL));
+		CHECK(date_is(o, "198001031", NULL));
+		CHECK(date_is(o, "19801301", NULL));
+		CHECK(date_is(o, "19800103T1020", NULL));
+		CHECK(date_is(o, "03/01/80", NULL));	/* two-digit year */
+		CHECK(date_is(o, "3-1-80", NULL));
+		CHECK(date_is(o, "", NULL));
+		CHECK(date_is(o, "  ", NULL));
+		CHECK(date_is(o, "unknown", NULL));
+		CHECK(date_is(o, "-1980-01-03", NULL));
+		CHECK(date_is(o, "\xef\xbc\x91\xef\xbc\x99\xef\xbc\x98\xef\xbc"
+		    "\x90-01-03", NULL));		/* full-width digits */
+	}
+	/* Year last: the order decides. */
+	CHECK(date_is(RNORM_DATE_DMY, "03/01/1980", "1980-01-03"));
+	CHECK(date_is(RNORM_DATE_MDY, "03/01/1980", "1980-03-01"));
+	CHECK(date_is(RNORM_DATE_DMY, "3.1.1980", "1980-01-03"));
+	CHECK(date_is(RNORM_DATE_DMY, "3-1-1980", "1980-01-03"));
+	CHECK(date_is(RNORM_DATE_MDY, "12-31-1998", "1998-12-31"));
+	CHECK(date_is(RNORM_DATE_DMY, "31/12/1998", "1998-12-31"));
+	CHECK(date_is(RNORM_DATE_DMY, "31/12/1998 23:59:59", "1998-12-31"));
+	CHECK(date_is(RNORM_DATE_MDY, "1/3/1980 12:00:00 AM", "1980-01-03"));
+	CHECK(date_is(RNORM_DATE_MDY, "1/3/1980 9:05pm", "1980-01-03"));
+	CHECK(date_is(RNORM_DATE_DMY, "29/02/1900", NULL));
+	CHECK(date_is(RNORM_DATE_DMY, "29/02/2000", "2000-02-29"));
+	/* The order is obeyed: an impossible date is not swapped. */
+	CHECK(date_is(RNORM_DATE_DMY, "12/31/1998", NULL));
+	CHECK(date_is(RNORM_DATE_MDY, "31/12/1998", NULL));
+	CHECK(date_is(RNORM_DATE_DMY, "03/01-1980", NULL));
+	CHECK(date_is(RNORM_DATE_DMY, "003/01/1980", NULL));
+	CHECK(date_is(RNORM_DATE_DMY, "03/01/1980T10:00", NULL));
+	/* ISO reads a year-last date only when one reading is a date. */
+	CHECK(date_is(RNORM_DATE_ISO, "13/1/1980", "1980-01-13"));
+	CHECK(date_is(RNORM_DATE_ISO, "1/13/1980", "1980-01-13"));
+	CHECK(date_is(RNORM_DATE_ISO, "31.12.1998", "1998-12-31"));
+	CHECK(date_is(RNORM_DATE_ISO, "05/05/1980", "1980-05-05"));
+	CHECK(date_is(RNORM_DATE_ISO, "3/1/1980", NULL));
+	CHECK(date_is(RNORM_DATE_ISO, "12/11/1980", NULL));
+	CHECK(date_is(RNORM_DATE_ISO, "13/13/1980", NULL));
+	CHECK(date_is(RNORM_DATE_ISO, "30/2/1980", NULL));
+	/* Appends; ill-formed UTF-8 fails and leaves out alone. */
+	buf_adds(&b, "k=");
+	CHECK(rnorm_date("1980-01-03", 10, RNORM_DATE_ISO, &b, &err) == 0);
+	CHECK(strcmp(b.data, "k=1980-01-03") == 0);
+	CHECK(rnorm_date("no", 2, RNORM_DATE_ISO, &b, &err) == 1);
+	CHECK(rnorm_date("1980-01-03\xff", 11, RNORM_DATE_ISO, &b,
+	    &err) == -1);
+	CHECK(strstr(err.data, "UTF-8") != NULL);
+	CHECK(strcmp(b.data, "k=1980-01-03") == 0);
+	/* Only n bytes are read. */
+	CHECK(rnorm_date("1980-01-031", 10, RNORM_DATE_ISO, &b, &err) == 0);
+	CHECK(strcmp(b.data, "k=1980-01-031980-01-03") == 0);
+	buf_release(&b);
+	buf_release(&err);
+}
+
 int
 main(void)
 {
@@ -302,5 +457,6 @@ main(void)
 	test_email();
 	test_url();
 	test_syn();
+	test_date();
 	return unit_done("rnorm");
 }
