@@ -561,7 +561,8 @@ rnorm_date_num(const char *p, size_t n, int order, int *y, int *m, int *d)
 			return 0;		/* either: no guess */
 		order = dm ? RNORM_DATE_DMY : RNORM_DATE_MDY;
 	}
-	if (order == RNORM_DATE_DMY) {
+	/* The order asked for first; the other when only it is a date. */
+	if ((order == RNORM_DATE_DMY && dm) || !md) {
 		*d = a;
 		*m = b;
 		return dm;

@@ -112,8 +112,8 @@ int	 rnorm_url(const char *p, size_t n, int flags, struct buf *out,
 /* How rnorm_date reads a date with the year last (3/1/1980). */
 enum {
 	RNORM_DATE_ISO,		/* only when one reading is a date */
-	RNORM_DATE_DMY,		/* day first: 3 January */
-	RNORM_DATE_MDY		/* month first: 1 March */
+	RNORM_DATE_DMY,		/* day first if it can be: 3 January */
+	RNORM_DATE_MDY		/* month first if it can be: 1 March */
 };
 
 /*
@@ -142,7 +142,11 @@ enum {
  * written, the offset does not move it to another day.
  *
  * For a date with the year last, RNORM_DATE_DMY reads the day first and
- * RNORM_DATE_MDY the month first; RNORM_DATE_ISO reads it only when one
+ * RNORM_DATE_MDY the month first, and each reads it the other way when
+ * only that way is a date (12/31/1998 is 31 December for both): sources
+ * that write dates in both orders then give the same date or the date
+ * with its day and month swapped, which a comparison can allow for
+ * (strsim_date_swapped).  RNORM_DATE_ISO reads it only when one
  * reading is a valid date (13/1/1980 is 13 January, 1/13/1980 is 13
  * January too) or both give the same (5/5/1980), and otherwise, as for
  * 3/1/1980, gives no date: a guess would be wrong half the time, and a

