@@ -23,6 +23,88 @@ rcmp_initial(const char *a, size_t na, const char *b, size_t nb)
 	return 0;
 }
 
+/*
+ * Is the bag distance of two ASCII strings (the larger of the number of
+ * bytes of each that the other lacks, counted with repeats) more than k?
+ * It is a lower bound of the Levenshtein and Damerau-Levenshtein
+ * distances (an edit, a transposition too, changes it by one at most),
+ * so most pairs of different values are told apart without a table.
+ * 0 when either string is not ASCII.
+ */
+static int
+rcmp_bag_exceeds(const char *a, size_t na, const char *b, size_t nb,
+    double k)
+{
+	int count[128];
+	size_t i, more = 0, less = 0;
+
+	if ((double)(na > nb ? na - nb : nb - na) > k)
+		return 1;
+	memset(count, 0, sizeof(count));
+	for (i = 0; i < na; i++) {
+		if (a[i] & 0x80)
+			return 0;
+		count[(int)a[i]]++;
+	}
+	for (i = 0; i < nb; i++) {
+		if (b[i] & 0x80)
+			return 0;
+		count[(int)b[i]]--;
+	}
+	for (i = 0; i < 128; i++) {
+		if (count[i] > 0)
+			more += (size_t)count[i];
+		else
+			less += (size_t)-count[i];
+	}
+	return (double)(more > less ? more : less) > k;
+}
+
+/*
+ * An upper bound of the Jaro (or, with winkler, Jaro-Winkler)
+ * similarity of two ASCII strings: at most c code points can match,
+ * c being the bytes they have in common counted with repeats, and the
+ * prefix boost is at most that of their common prefix.  2 (no bound)
+ * when either is not ASCII.
+ */
+static double
+rcmp_jaro_bound(const char *a, size_t na, const char *b, size_t nb,
+    int winkler)
+{
+	int count[128];
+	size_t i, c = 0, l;
+	double j;
+
+	memset(count, 0, sizeof(count));
+	for (i = 0; i < na; i++) {
+		if (a[i] & 0x80)
+			return 2;
+		count[(int)a[i]]++;
+	}
+	for (i = 0; i < nb; i++) {
+		if (b[i] & 0x80)
+			return 2;
+		if (count[(int)b[i]]-- > 0)
+			c++;
+	}
+	if (c == 0)
+		return 0;
+	j = ((double)c / (double)na + (double)c / (double)nb + 1) / 3;
+	if (!winkler || j <= 0.7)
+		return j;
+	for (l = 0; l < 4 && l < na && l < nb && a[l] == b[l]; l++)
+		;
+	return j + 0.1 * (double)l * (1 - j);
+}
+
+/* Similarities and distances of one pair, each computed once. */
+struct memo {
+	double		 v[RC_DAMERAU + 1];	/* by RC_*, NaN until known */
+	double		 bound[2];		/* Jaro-Winkler and Jaro upper
+						   bounds, NaN until known */
+	unsigned	 q;			/* q of v[RC_QGRAM] */
+};
+
 /* Do the codes of two values meet (RDATA_NONE never does)? */
 static int
 rcmp_code(uint32_t a, uint32_t b)
@@ -33,7 +115,7 @@ rcmp_code(uint32_t a, uint32_t b)
 /* Does level l of field f hold for the values a and b (not missing)? */
 static int
 rcmp_holds(const struct rdata *d, int f, const struct rm_level *l,
-    uint32_t ra, uint32_t rb)
+    uint32_t ra, uint32_t rb, struct memo *mo)
 {
 	size_t nf = (size_t)d->m->nfield, na, nb, nc, nd;
 	uint32_t va = d->vid[(size_t)ra * nf + (size_t)f];
@@ -45,21 +127,52 @@ rcmp_holds(const struct rdata *d, int f, const struct rm_level *l,
 		return 1;
 	a = rdata_value(d, ra, f, &na);
 	b = rdata_value(d, rb, f, &nb);
-	switch (l->cmp) {
-	case RC_EXACT:
+	if (l->cmp == RC_EXACT)
 		return 0;
-	case RC_JARO_WINKLER:
-		return strsim_jaro_winkler(a, na, b, nb) >= l->arg;
-	case RC_JARO:
-		return strsim_jaro(a, na, b, nb) >= l->arg;
-	case RC_TOKEN_JACCARD:
-		return strsim_token_jaccard(a, na, b, nb) >= l->arg;
-	case RC_QGRAM:
-		return strsim_qgram(a, na, b, nb, l->q) >= l->arg;
-	case RC_LEVENSHTEIN:
-		return strsim_levenshtein(a, na, b, nb) <= l->arg;
-	case RC_DAMERAU:
-		return strsim_damerau_levenshtein(a, na, b, nb) <= l->arg;
+	if (l->cmp <= RC_DAMERAU) {
+		double *v = &mo->v[l->cmp];
+
+		if (l->cmp == RC_QGRAM && mo->q != l->q) {
+			*v = NAN;
+			mo->q = l->q;
+		}
+		if (l->cmp >= RC_LEVENSHTEIN && isnan(*v) &&
+		    rcmp_bag_exceeds(a, na, b, nb, l->arg))
+			return 0;	/* v stays unknown: k may grow */
+		if (l->cmp <= RC_JARO && isnan(*v)) {
+			double *ub = &mo->bound[l->cmp == RC_JARO];
+
+			if (isnan(*ub))
+				*ub = rcmp_jaro_bound(a, na, b, nb,
+				    l->cmp == RC_JARO_WINKLER);
+			if (*ub < l->arg)
+				return 0;
+		}
+		if (isnan(*v)) {
+			switch (l->cmp) {
+			case RC_JARO_WINKLER:
+				*v = strsim_jaro_winkler(a, na, b, nb);
+				break;
+			case RC_JARO:
+				*v = strsim_jaro(a, na, b, nb);
+				break;
+			case RC_TOKEN_JACCARD:
+				*v = strsim_token_jaccard(a, na, b, nb);
+				break;
+			case RC_QGRAM:
+				*v = strsim_qgram(a, na, b, nb, l->q);
+				break;
+			case RC_LEVENSHTEIN:
+				*v = strsim_levenshtein(a, na, b, nb);
+				break;
+			default:
+				*v = strsim_damerau_levenshtein(a, na, b, nb);
+				break;
+			}
+		}
+		return l->cmp >= RC_LEVENSHTEIN ? *v <= l->arg : *v >= l->arg;
+	}
+	switch (l->cmp) {
 	case RC_ABSDIFF:
 	case RC_RELDIFF:
 		x = &d->dict[f].v[va - 1];
@@ -98,13 +211,18 @@ rcmp_level(const struct rdata *d, int f, uint32_t a, uint32_t b)
 {
 	const struct rm_field *fd = &d->m->field[f];
 	size_t nf = (size_t)d->m->nfield;
+	struct memo mo;
 	int l;
 
 	if (d->vid[(size_t)a * nf + (size_t)f] == RDATA_MISSING ||
 	    d->vid[(size_t)b * nf + (size_t)f] == RDATA_MISSING)
 		return RCMP_NULL;
+	for (l = 0; l <= RC_DAMERAU; l++)
+		mo.v[l] = NAN;
+	mo.bound[0] = mo.bound[1] = NAN;
+	mo.q = 0;
 	for (l = 0; l < fd->nlevel; l++)
-		if (rcmp_holds(d, f, &fd->level[l], a, b))
+		if (rcmp_holds(d, f, &fd->level[l], a, b, &mo))
 			return (unsigned)l;
 	return (unsigned)fd->nlevel;
 }

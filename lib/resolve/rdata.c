@@ -68,6 +68,7 @@ rdata_derive(struct rdata *d, int f, struct rval *v, const char *p,
 	char *end;
 
 	v->num = NAN;
+	v->tf = fd->tf ? rmodel_tf_share(fd, p, n) : NAN;
 	v->sdx = v->dm1 = v->dm2 = RDATA_NONE;
 	if (fd->views & RV_NUMBER) {
 		v->num = strtod(p, &end);

@@ -23,6 +23,8 @@ struct strmap;
 /* A distinct value of a field and what is derived from it. */
 struct rval {
 	double		 num;		/* as a number (RV_NUMBER), or NaN */
+	double		 tf;		/* its share by the model's term
+					   frequencies, or NaN: by count */
 	uint32_t	 count;		/* records that have it */
 	uint32_t	 sdx;		/* Soundex code (RV_SOUNDEX), in the
 					   field's codes; RDATA_NONE if empty */

@@ -182,8 +182,8 @@ rfs_bf(const struct rmodel *m, const uint8_t *g,
 		    g[f] != RM_NULL) {
 			if (g[f] == 0 && fd->tf && d != NULL) {
 				v = rdata_val(d, a, f);
-				x = log2(mf[0] * (double)d->dict[f].nonnull /
-				    v->count);
+				x = log2(mf[0] / (isnan(v->tf) ? (double)v->count /
+				    (double)d->dict[f].nonnull : v->tf));
 			} else {
 				x = log2(mf[g[f]] / fd->u[g[f]]);
 			}
@@ -438,6 +438,28 @@ rfs_estimate_prior(struct rmodel *m, const struct rcand *c,
 	free(base);
 	strmap_free(pt.map);
 	free(pt.count);
+}
+
+void
+rfs_tf_tables(struct rmodel *m, const struct rdata *d)
+{
+	const char *val;
+	size_t len;
+	uint32_t i;
+	int f;
+
+	for (f = 0; f < m->nfield; f++) {
+		if (!m->field[f].tf)
+			continue;
+		rmodel_tf_begin(&m->field[f], (double)d->dict[f].nonnull);
+		for (i = 0; i < strmap_count(d->dict[f].vals); i++) {
+			if (d->dict[f].v[i].count < 2)
+				continue;
+			val = strmap_key(d->dict[f].vals, i, &len);
+			rmodel_tf_add(&m->field[f], val, len,
+			    d->dict[f].v[i].count);
+		}
+	}
 }
 
 void

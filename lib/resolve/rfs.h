@@ -55,6 +55,14 @@ void	 rfs_estimate_u(struct rmodel *, const uint8_t *gamma, size_t n,
 	    const double *weight);
 
 /*
+ * Keep in the model the term frequencies of its "tf" fields in d: the
+ * values of two records or more, and the records with a value, which
+ * rfs_weight uses for the records of later runs (so that a run with a
+ * trained model, staged or not, weighs as the run that trained it).
+ */
+void	 rfs_tf_tables(struct rmodel *, const struct rdata *);
+
+/*
  * The chance that each of n pairs is not a match, by the model as it
  * is (no term frequencies), into weight[]: among random pairs of a small
  * input, the matches are not few enough to ignore (10,000 records of
@@ -92,7 +100,8 @@ void	 rfs_estimate_prior(struct rmodel *, const struct rcand *c,
  * The match weight of records a and b with levels gamma; with fw not
  * NULL, each field's part goes to fw[f].  A field with "tf" weighs an
  * exact agreement on a value v as log2(m / share of v), the share among
- * the records with a value.
+ * the records with a value: by the model's table when it has one, else
+ * by the records of d.
  */
 double	 rfs_weight(const struct rmodel *, const struct rdata *, uint32_t a,
 	    const uint8_t *gamma, double *fw);

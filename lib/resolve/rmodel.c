@@ -85,6 +85,8 @@ rmodel_free_field(struct rm_field *f)
 
 	free(f->name);
 	rnorm_syn_free(f->syn);
+	strmap_free(f->tfmap);
+	free(f->tfcount);
 	for (i = 0; i < f->nlevel; i++)
 		free(f->level[i].label);
 }
@@ -530,6 +532,39 @@ rmodel_count(double **c, size_t *cap, uint32_t i, double n)
 }
 
 void
+rmodel_tf_begin(struct rm_field *f, double records)
+{
+	strmap_free(f->tfmap);
+	free(f->tfcount);
+	f->tfmap = strmap_new();
+	f->tfcount = NULL;
+	f->tfrecords = records;
+}
+
+void
+rmodel_tf_add(struct rm_field *f, const char *val, size_t len, double count)
+{
+	size_t cap = strmap_count(f->tfmap);
+	uint32_t i = strmap_intern(f->tfmap, val, len, NULL);
+
+	if ((i & (i - 1)) == 0 && i >= cap)	/* 0, 1, 2, 4, ...: grow */
+		f->tfcount = xreallocarray(f->tfcount, i ? 2 * (size_t)i : 1,
+		    sizeof(*f->tfcount));
+	f->tfcount[i] = count;
+}
+
+double
+rmodel_tf_share(const struct rm_field *f, const char *val, size_t len)
+{
+	long i;
+
+	if (f->tfmap == NULL || f->tfrecords <= 0)
+		return NAN;
+	i = strmap_find(f->tfmap, val, len);
+	return (i < 0 ? 1 : f->tfcount[i]) / f->tfrecords;
+}
+
+void
 rmodel_group_add(struct rm_group *g, const unsigned char *pat, double n)
 {
 	unsigned char mask[RM_MAX_GROUP];
@@ -565,7 +600,7 @@ static int
 rmodel_params(struct rmodel *m, const json_t *p, struct buf *err)
 {
 	static const char *const known[] = { "prior", "fields", "groups",
-	    NULL };
+	    "tf", NULL };
 	static const char *const fknown[] = { "m", "u", NULL };
 	const json_t *fs, *x;
 	const char *k;
@@ -603,6 +638,33 @@ rmodel_params(struct rmodel *m, const json_t *p, struct buf *err)
 		if (!m->field[i].trained)
 			return buf_fail(err, "parameters: field '%s' has "
 			    "none", m->field[i].name);
+	fs = json_object_get(p, "tf");
+	if (fs != NULL && !json_is_object(fs))
+		return buf_fail(err, "parameters: \"tf\" is an object of the "
+		    "fields' term frequencies");
+	json_object_foreach((json_t *)fs, k, v) {
+		const json_t *vals = json_object_get(v, "values");
+		const char *val;
+		json_t *c;
+
+		x = json_object_get(v, "records");
+		if ((i = rmodel_field(m, k)) < 0 || !m->field[i].tf)
+			return buf_fail(err, "parameters: \"tf\" of '%s', "
+			    "which is not a field with \"tf\"", k);
+		if (!json_is_number(x) || json_number_value(x) <= 0 ||
+		    !json_is_object(vals))
+			return buf_fail(err, "parameters: \"tf\" of '%s' is "
+			    "{\"records\": N, \"values\": {...}}", k);
+		rmodel_tf_begin(&m->field[i], json_number_value(x));
+		json_object_foreach((json_t *)vals, val, c) {
+			if (!json_is_number(c) || json_number_value(c) < 1)
+				return buf_fail(err, "parameters: \"tf\" of "
+				    "'%s': value '%s' needs a count of 1 or "
+				    "more", k, val);
+			rmodel_tf_add(&m->field[i], val, strlen(val),
+			    json_number_value(c));
+		}
+	}
 	fs = json_object_get(p, "groups");
 	if (m->ngroup > 0 && !json_is_object(fs))
 		return buf_fail(err, "parameters: \"groups\" is an object of "
@@ -879,6 +941,28 @@ rmodel_dump(const struct rmodel *m)
 		json_object_set_new(fs, m->field[i].name, f);
 	}
 	json_object_set_new(params, "fields", fs);
+	fs = json_object();
+	for (i = 0; i < m->nfield; i++) {
+		const struct rm_field *fd = &m->field[i];
+		size_t k;
+
+		if (fd->tfmap == NULL)
+			continue;
+		a = json_object();
+		for (k = 0; k < strmap_count(fd->tfmap); k++)
+			json_object_set_new(a, strmap_key(fd->tfmap,
+			    (uint32_t)k, NULL), json_integer((json_int_t)
+			    fd->tfcount[k]));
+		f = json_object();
+		json_object_set_new(f, "records",
+		    json_integer((json_int_t)fd->tfrecords));
+		json_object_set_new(f, "values", a);
+		json_object_set_new(fs, fd->name, f);
+	}
+	if (json_object_size(fs) > 0)
+		json_object_set_new(params, "tf", fs);
+	else
+		json_decref(fs);
 	if (m->ngroup > 0) {
 		fs = json_object();
 		for (i = 0; i < m->ngroup; i++) {

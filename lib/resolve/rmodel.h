@@ -93,6 +93,10 @@ struct rm_field {
 	double		 m[RM_MAX_LEVELS + 1]; /* trained, "else" last */
 	double		 u[RM_MAX_LEVELS + 1];
 	int		 trained;	/* m and u are set */
+	struct strmap	*tfmap;		/* with tf, once trained: the values
+					   of two records or more; owned */
+	double		*tfcount;	/* the records of each */
+	double		 tfrecords;	/* the records with a value */
 };
 
 /* Functions of a blocking term. */
@@ -199,6 +203,23 @@ void	 rmodel_group_clear(struct rm_group *);
  * each pattern (so that none is impossible).
  */
 double	 rmodel_group_u(const struct rm_group *, const unsigned char *pat);
+
+/*
+ * Keep the term frequencies of field f: count records of value
+ * val[0..len) (a call a value), among records records with a value.
+ * The first call forgets the table the field had.
+ */
+void	 rmodel_tf_begin(struct rm_field *, double records);
+void	 rmodel_tf_add(struct rm_field *, const char *val, size_t len,
+	    double count);
+
+/*
+ * The share of records with value val[0..len) in field f by its table:
+ * its count (1 for a value not in it) over the records; NaN when the
+ * field has no table.
+ */
+double	 rmodel_tf_share(const struct rm_field *, const char *val,
+	    size_t len);
 
 /* Do all fields have m and u and the model a prior? */
 int	 rmodel_trained(const struct rmodel *);

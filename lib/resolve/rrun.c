@@ -415,6 +415,7 @@ rrun_train(struct rrun *r, const struct rcand *c, const uint8_t *gamma)
 		nl_ = strchr(p, '\n');
 		diag_verbose(1, "%.*s", (int)(nl_ - p), p);
 	}
+	rfs_tf_tables(r->m, r->d);
 	rrun_report_model(r->m);
 	free(weight);
 	free(lg);
