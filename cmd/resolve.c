@@ -49,6 +49,11 @@ static const char help[] = USAGE "\n"
 "                      the second\n"
 "      --against FILE  link the input to the entities of an earlier run's\n"
 "                      output, keeping their ids\n"
+"      --stage S       one stage of a run split for sort(1) or a cluster:\n"
+"                      keys, pairs, clusters or apply (pairs needs a\n"
+"                      trained model)\n"
+"      --part N        the number of this part of the input (keys, apply)\n"
+"      --decisions FILE  the clusters stage's output (apply)\n"
 "  -j, --jobs N        threads (0: one per processor; default 1)\n"
 "      --id-field F    the records' id (default id)\n"
 OPT_INPUT_HELP
@@ -67,7 +72,10 @@ enum {
 	OPT_PAIRS_MIN,
 	OPT_GOLDEN,
 	OPT_LINK,
-	OPT_AGAINST
+	OPT_AGAINST,
+	OPT_STAGE,
+	OPT_PART,
+	OPT_DECISIONS
 };
 
 static const struct option longopts[] = {
@@ -89,9 +97,34 @@ static const struct option longopts[] = {
 	{ "golden",	required_argument,	NULL,	OPT_GOLDEN },
 	{ "link",	no_argument,		NULL,	OPT_LINK },
 	{ "against",	required_argument,	NULL,	OPT_AGAINST },
+	{ "stage",	required_argument,	NULL,	OPT_STAGE },
+	{ "part",	required_argument,	NULL,	OPT_PART },
+	{ "decisions",	required_argument,	NULL,	OPT_DECISIONS },
 	{ "jobs",	required_argument,	NULL,	'j' },
 	{ NULL,		0,			NULL,	0 }
 };
+
+/* Options that do not go together. */
+static void
+rrun_check(const struct rrun_config *rc, int part_set)
+{
+	if (part_set && rc->stage != RSTAGE_KEYS && rc->stage != RSTAGE_APPLY)
+		diag_usage("option '--part' is for --stage keys and apply");
+	if ((rc->stage == RSTAGE_APPLY) != (rc->decisions != NULL))
+		diag_usage("options '--stage apply' and '--decisions' go "
+		    "together");
+	if (rc->stage == RSTAGE_NONE)
+		return;
+	if (rc->link || rc->against != NULL || rc->labels != NULL ||
+	    rc->pairs != NULL || rc->golden != NULL ||
+	    rc->model_out != NULL || rc->retrain)
+		diag_usage("option '--stage' works without --link, "
+		    "--against, --labels, --pairs, --golden, --model-out "
+		    "and --retrain");
+	if (rc->stage == RSTAGE_PAIRS && !rmodel_trained(rc->model))
+		diag_usage("option '--stage pairs' needs a trained model: "
+		    "write one with --model-out in a run of one process");
+}
 
 int
 main(int argc, char **argv)
@@ -101,7 +134,7 @@ main(int argc, char **argv)
 	const char *blocks[RM_MAX_RULES + 1];
 	struct rec_reader *rd;
 	struct buf err = BUF_INIT;
-	int ch, init = 0, nblock = 0, i;
+	int ch, init = 0, nblock = 0, i, part_set = 0;
 
 	diag_init(argv[0]);
 	while ((ch = getopt_long(argc, argv, OPT_COMMON_SHORT "c:j:t:",
@@ -161,6 +194,19 @@ main(int argc, char **argv)
 		case OPT_AGAINST:
 			rc.against = optarg;
 			break;
+		case OPT_STAGE:
+			rc.stage = 1 + opt_word("--stage", optarg,
+			    (const char *[]){ "keys", "pairs", "clusters",
+			    "apply", NULL });
+			break;
+		case OPT_PART:
+			rc.part = (unsigned long)opt_count("--part", optarg, 1,
+			    0x7fffffffL);
+			part_set = 1;
+			break;
+		case OPT_DECISIONS:
+			rc.decisions = optarg;
+			break;
 		case 'j':
 			rc.jobs = (int)opt_count("--jobs", optarg, 0, 256);
 			break;
@@ -199,6 +245,7 @@ main(int argc, char **argv)
 	    rc.model->threshold >= 0 ? rc.model->threshold : 0.9;
 	rc.id_field = idf != NULL ? idf :
 	    rc.model->id_field != NULL ? rc.model->id_field : "id";
+	rrun_check(&rc, part_set);
 	if (rc.link) {
 		if (argc != 2)
 			diag_usage("--link needs two inputs, got %d", argc);

@@ -67,8 +67,7 @@ ddstage_keys(struct buf *b, const struct dd *dd, const char *pos,
 	buf_addc(b, '\n');
 }
 
-/* Split a line at tabs into at most max fields; returns the count. */
-static size_t
+size_t
 ddstage_split(char *line, char **f, size_t max)
 {
 	size_t n = 0;

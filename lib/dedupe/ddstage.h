@@ -36,6 +36,12 @@ struct ddvalue {
 /* Write the position of record seq of part into out (DDPOS_LEN + 1). */
 void	 ddstage_pos(char *out, unsigned long part, unsigned long seq);
 
+/*
+ * Split a line at tabs into at most max fields (the tabs become NULs,
+ * the last field keeps any further tabs); returns the count.
+ */
+size_t	 ddstage_split(char *line, char **f, size_t max);
+
 /* Append a record's key lines and its record line to b. */
 void	 ddstage_keys(struct buf *b, const struct dd *, const char *pos,
 	    const void *sketch, size_t n, int prior, const struct ddvalue *,

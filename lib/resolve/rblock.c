@@ -165,6 +165,12 @@ empty:
 	return 0;
 }
 
+uint64_t
+rblock_hash(int k, const char *p, size_t n)
+{
+	return hash64_seed(p, n, (uint64_t)k + 1);
+}
+
 void
 rcand_free(struct rcand *c)
 {
@@ -200,8 +206,7 @@ rblock_rule_keys(const struct rdata *d, int k, struct rkeys *ks)
 				ks->rec = xreallocarray(ks->rec, ks->cap,
 				    sizeof(*ks->rec));
 			}
-			ks->key[ks->n] = hash64_seed(p, strlen(p),
-			    (uint64_t)k + 1);
+			ks->key[ks->n] = rblock_hash(k, p, strlen(p));
 			ks->rec[ks->n++] = r;
 		}
 	}

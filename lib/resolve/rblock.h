@@ -39,6 +39,9 @@ enum {
  */
 size_t	 rblock_keys(const struct rdata *, int k, uint32_t r, struct buf *out);
 
+/* The 64-bit hash of key p[0..n) of rule k, by which keys are grouped. */
+uint64_t rblock_hash(int k, const char *p, size_t n);
+
 /* The candidate pairs of all rules, each once, in order. */
 struct rcand {
 	uint64_t	*pair;		/* sorted, distinct; owned */

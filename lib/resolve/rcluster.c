@@ -150,7 +150,12 @@ rcluster_id(const struct rdata *d, const struct rclusters *c,
 		buf_add(out, id, n);
 		return;
 	}
-	id = rdata_id(d, x);
+	rcluster_id_of(rdata_id(d, x), out);
+}
+
+void
+rcluster_id_of(const char *id, struct buf *out)
+{
 	buf_printf(out, "e%016llx",
 	    (unsigned long long)hash64(id, strlen(id)));
 }

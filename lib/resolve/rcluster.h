@@ -45,6 +45,9 @@ void	 rcluster(const struct rdata *, const uint64_t *pair, const float *prob,
 void	 rcluster_id(const struct rdata *, const struct rclusters *,
 	    const uint32_t *rep, uint32_t r, struct buf *out);
 
+/* The id of an entity whose least member id is id, into out. */
+void	 rcluster_id_of(const char *id, struct buf *out);
+
 /*
  * For each root record, the member its id derives from: the one of
  * least id, or one of an earlier entity.  A new array of nrec entries.

@@ -143,7 +143,8 @@ rmodel_trained(const struct rmodel *m)
 	if (m->prior < 0)
 		return 0;
 	for (i = 0; i < m->nfield; i++)
-		if (!m->field[i].trained)
+		if (!m->field[i].trained || (m->field[i].tf &&
+		    m->field[i].tfmap == NULL))
 			return 0;
 	for (i = 0; i < m->ngroup; i++)
 		if (strmap_count(m->group[i].pat) == 0)
@@ -786,9 +787,10 @@ rmodel_load(const char *path, struct buf *err)
 	if (doc == NULL) {
 		free(dir);
 		if (je.line > 0)
-			return buf_fail(err, "%s:%d: %s", path, je.line,
-			    je.text), NULL;
-		return buf_fail(err, "%s: %s", path, je.text), NULL;
+			buf_fail(err, "%s:%d: %s", path, je.line, je.text);
+		else
+			buf_fail(err, "%s: %s", path, je.text);
+		return NULL;
 	}
 	m = rmodel_parse(doc, dir, &why);
 	if (m == NULL)

@@ -221,7 +221,10 @@ void	 rmodel_tf_add(struct rm_field *, const char *val, size_t len,
 double	 rmodel_tf_share(const struct rm_field *, const char *val,
 	    size_t len);
 
-/* Do all fields have m and u and the model a prior? */
+/*
+ * Do all fields have m and u (and those with tf their table), all groups
+ * their patterns and the model a prior?
+ */
 int	 rmodel_trained(const struct rmodel *);
 
 /*

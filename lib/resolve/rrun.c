@@ -12,6 +12,7 @@
 #include "lib/base/iox.h"
 #include "lib/base/strmap.h"
 #include "lib/base/xmem.h"
+#include "lib/dedupe/ddstage.h"
 #include "lib/json/jsonscan.h"
 #include "lib/json/jsonx.h"
 #include "lib/json/pool.h"
@@ -22,6 +23,7 @@
 #include "lib/resolve/rdata.h"
 #include "lib/resolve/rfs.h"
 #include "lib/resolve/rrun.h"
+#include "lib/resolve/rstage.h"
 
 #define MISSING	UINT32_MAX	/* a value's length in aux: none */
 #define CHUNK	4096		/* pairs a comparing job */
@@ -45,6 +47,8 @@ struct rrun {
 	FILE		*spill;		/* the records' text, for output */
 	uint64_t	*off;		/* where each record's text starts */
 	uint64_t	 spilled;	/* bytes spilled */
+	unsigned long	 seq;		/* records of a stage so far */
+	struct rdecisions *dec;		/* --decisions (apply) */
 };
 
 /*
@@ -168,6 +172,47 @@ rrun_unaux(const char **p, size_t *n)
 	return s;
 }
 
+/*
+ * A record of the keys stage (its key lines) or of the apply stage (the
+ * record with its entity).
+ */
+static void
+rrun_stage_record(struct rrun *r, struct rec_item *it, const char *id,
+    size_t idlen, const char *const *vals, const size_t *lens)
+{
+	char pos[DDPOS_LEN + 1];
+	struct buf b = BUF_INIT, e = BUF_INIT;
+	struct rec_member m[2] = {
+		{ "entity_id", NULL, 0 },
+		{ "match_score", "0.0000", 6 }
+	};
+	uint32_t rn;
+
+	ddstage_pos(pos, r->cfg.part, r->seq++);
+	if (r->cfg.stage == RSTAGE_KEYS) {
+		if (r->d->nrec >= 65536) {
+			rdata_free(r->d);
+			r->d = rdata_new(r->m);
+		}
+		rn = rdata_add(r->d, id, idlen, 0, 0, NULL, 0, vals, lens);
+		rstage_keys(r->d, rn, pos, &b);
+		rstage_emit(it, &b);
+	} else if (rstage_decision(r->dec, pos, &m[0].val, &m[0].vallen,
+	    &m[1].val, &m[1].vallen)) {
+		rec_emit_members(it, m, 2);
+	} else {
+		buf_add(&b, id, idlen);
+		rcluster_id_of(b.data, &e);
+		buf_reset(&b);
+		rec_quote(&b, e.data, e.len);
+		m[0].val = b.data;
+		m[0].vallen = b.len;
+		rec_emit_members(it, m, 2);
+	}
+	buf_release(&b);
+	buf_release(&e);
+}
+
 /* The ordered step: keep the record's values and spill its text. */
 static void
 rrun_keep(struct rec_item *it, void *arg)
@@ -187,6 +232,10 @@ rrun_keep(struct rec_item *it, void *arg)
 	for (f = 0; f < r->m->nfield; f++)
 		vals[f] = rrun_unaux(&p, &lens[f]);
 	src = r->cfg.link && strcmp(it->file, r->cfg.link_b) == 0;
+	if (r->cfg.stage != RSTAGE_NONE) {
+		rrun_stage_record(r, it, id, idlen, vals, lens);
+		return;
+	}
 	rn = rdata_add(r->d, id, idlen, src, r->prior ? RDATA_PRIOR : 0, ent,
 	    entlen, vals, lens);
 	if (rn % 4096 == 0)
@@ -658,6 +707,36 @@ rrun_output(struct rrun *r, struct rec_reader *rd, const struct rclusters *cl,
 	buf_release(&score);
 }
 
+/* Run a stage; 0 when the run is not staged. */
+static int
+rrun_stages(struct rrun *r, struct rec_reader *rd)
+{
+	struct buf err = BUF_INIT;
+
+	switch (r->cfg.stage) {
+	case RSTAGE_KEYS:
+		rrun_read(r, rd);
+		break;
+	case RSTAGE_PAIRS:
+		rstage_pairs(r->m, r->mode, r->cfg.threshold, rd);
+		break;
+	case RSTAGE_CLUSTERS:
+		rstage_clusters(r->m, r->cfg.threshold, r->cfg.max_cluster,
+		    rd);
+		break;
+	case RSTAGE_APPLY:
+		if ((r->dec = rstage_load(r->cfg.decisions, &err)) == NULL)
+			diag_fail(errno == ENOENT || errno == EACCES ?
+			    ETV_SYS : ETV_DATA, "%s", err.data);
+		rrun_read(r, rd);
+		break;
+	default:
+		return 0;
+	}
+	buf_release(&err);
+	return 1;
+}
+
 void
 rrun(const struct rrun_config *cfg, struct rec_reader *rd)
 {
@@ -691,6 +770,8 @@ rrun(const struct rrun_config *cfg, struct rec_reader *rd)
 			r->scan = 0;
 	if ((r->spill = iox_tmpfile()) == NULL)
 		diag_fail(ETV_SYS, "temporary file: %s", strerror(errno));
+	if (rrun_stages(r, rd))
+		goto done;
 
 	if (cfg->against != NULL)
 		rrun_read_prior(r, rd);
@@ -733,6 +814,8 @@ rrun(const struct rrun_config *cfg, struct rec_reader *rd)
 	free(prob);
 	free(gamma);
 	rcand_free(&c);
+done:
+	rstage_free(r->dec);
 	for (k = 0; k < cfg->jobs; k++) {
 		buf_release(&r->w[k].val);
 		buf_release(&r->w[k].norm);
