@@ -61,8 +61,8 @@ lv() {
 	done >"$T/lv.jsonl"
 	etv-resolve -c "$T/lv.json" --pairs "$T/lv.pairs" "$T/lv.jsonl" \
 	    >/dev/null || return
-	jq -r '.fields.v | "\(.a)|\(.b)=\(.level)"' "$T/lv.pairs" |
-	    paste -sd' '
+	jq -rs 'map(.fields.v | "\(.a)|\(.b)=\(.level)") | join(" ")' \
+	    "$T/lv.pairs"
 }
 
 # trained FILE FIELDS PARAMS [BLOCKING]: write a model with trained
@@ -456,7 +456,7 @@ near() {
 	run --separate-stderr etv-resolve -c "$T/m.json" "$T/in"
 	[ "$status" -eq 2 ] && [ -z "$output" ]
 	[[ "$stderr" == "etv-resolve: no blocking rule: give --block or \"blocking\" in the model"* ]]
-	local r
+	local r st err
 	for r in 'upper(name):unknown function '\''upper'\' \
 	    'soundex(surname):'\''surname'\'' is not a field of the model' \
 	    'first(name):first() takes a field and a count' \
@@ -464,10 +464,12 @@ near() {
 	    'name+:has an empty term' \
 	    'tokens(name)+tokens(dob):has more than one tokens() term' \
 	    'year(dob,2):year() takes one field'; do
-		run --separate-stderr etv-resolve -c "$T/m.json" --block "${r%%:*}" "$T/in"
-		[ "$status" -eq 2 ] && [ -z "$output" ] &&
-		    [[ "$stderr" == "etv-resolve: --block: blocking rule '${r%%:*}'"*"${r#*:}"* ]] ||
-		    { echo "$r: $status $stderr"; return 1; }
+		st=0
+		err=$(etv-resolve -c "$T/m.json" --block "${r%%:*}" "$T/in" \
+		    2>&1 >"$T/out") || st=$?
+		[ "$st" -eq 2 ] && [ ! -s "$T/out" ] &&
+		    [[ "$err" == "etv-resolve: --block: blocking rule '${r%%:*}'"*"${r#*:}"* ]] ||
+		    { echo "$r: $st $err"; return 1; }
 	done
 	run --separate-stderr etv-resolve -c "$T/m.json" --block name --block name "$T/in"
 	[ "$status" -eq 2 ] && [[ "$stderr" == *"blocking rule 'name' is given twice"* ]]
@@ -546,6 +548,34 @@ genmodel() {
 	[ "$status" -eq 0 ] && [[ "$stderr" == *"u from 35778 random pairs"* ]]
 }
 
+@test "--seed draws the random pairs of u when there are more than a million" {
+	genmodel
+	local in=$BATS_FILE_TMPDIR/gen.jsonl s
+	# 35778 pairs: every one is taken, whatever the seed.
+	for s in 1 7; do
+		etv-resolve -c "$T/gen.json" --seed $s --model-out "$T/small$s" \
+		    "$in" >/dev/null
+	done
+	cmp "$T/small1" "$T/small7"
+	# 1495 records, 1.1 million pairs: a million are drawn.
+	$PY "$F/gen.py" 850 7 >"$T/big"
+	for s in 1 7; do
+		run --separate-stderr etv-resolve -v -c "$T/gen.json" --seed $s \
+		    --model-out "$T/big$s" "$T/big"
+		[ "$status" -eq 0 ]
+		[[ "$stderr" == *"u from 1000000 random pairs"* ]]
+	done
+	! cmp -s "$T/big1" "$T/big7"
+	# The same seed draws the same pairs.
+	etv-resolve -c "$T/gen.json" --seed 7 --model-out "$T/again" "$T/big" \
+	    >/dev/null
+	cmp "$T/big7" "$T/again"
+	jq -e '.parameters.fields.first.u[0] > 0.02 and
+	    .parameters.fields.first.u[0] < 0.05' "$T/big7"
+	run --separate-stderr etv-resolve -c "$T/gen.json" --seed -1 "$in"
+	[ "$status" -eq 2 ] && [[ "$stderr" == *"'--seed'"* ]]
+}
+
 @test "--labels: m from the pairs labelled a match" {
 	genmodel
 	# Four pairs of one person; the first differs in its city, the second
@@ -594,6 +624,18 @@ genmodel() {
 	[ "${#stderr_lines[@]}" -eq 1 ]
 }
 
+@test "--labels with a model that has its parameters is not dropped without a word" {
+	genmodel
+	etv-resolve -c "$T/gen.json" --model-out "$T/t.json" \
+	    "$BATS_FILE_TMPDIR/gen.jsonl" >/dev/null
+	printf '{"a":"e003-0","b":"e003-1","match":true}\n' >"$T/labels"
+	run --separate-stderr etv-resolve -c "$T/t.json" --labels "$T/labels" \
+	    "$BATS_FILE_TMPDIR/gen.jsonl"
+	[ "$status" -eq 0 ]
+	skip "bug: the labels are not read, and nothing says so (they need --retrain)"
+	[[ "$stderr" == *"--labels"* ]] || [[ "$stderr" == *"--retrain"* ]]
+}
+
 # ---- scores ----
 
 @test "--pairs explains each pair: the field weights and the prior's log-odds make match_weight" {
@@ -603,21 +645,21 @@ genmodel() {
 	[ "$(wc -l <"$T/p")" -gt 20 ]
 	# Every line: a, b, probability, weight, rules, each field's values,
 	# level and weight.
-	jq -e --slurpfile m "$T/t.json" '
+	[ "$(jq --slurpfile m "$T/t.json" '
 	    ($m[0].fields | map(.name)) as $names |
 	    keys_unsorted == ["a", "b", "match_probability", "match_weight",
 	      "rules", "fields"] and
 	    (.fields | keys_unsorted) == $names and
 	    all(.fields[]; keys_unsorted == ["a", "b", "level", "weight"])' \
-	    "$T/p" | sort -u | grep -qx true
+	    "$T/p" | sort -u)" = true ]
 	# The field weights sum to match_weight less log2 of the prior odds
 	# (each weight has 4 decimals), and the probability is the weight's.
-	jq -r --slurpfile m "$T/t.json" '
+	[ "$(jq --slurpfile m "$T/t.json" '
 	    $m[0].parameters.prior as $p |
 	    (.match_weight - ([.fields[].weight] | add) -
 	     ($p / (1 - $p) | log2) | fabs < 0.0005),
 	    (1 / (1 + pow(2; -.match_weight)) - .match_probability |
-	     fabs < 0.000001)' "$T/p" | sort -u | grep -qx true
+	     fabs < 0.000001)' "$T/p" | sort -u)" = true ]
 	[ "$(jq -r '.match_weight - ([.fields[].weight] | add) |
 	    . * 100 | round' "$T/p" | sort -u | wc -l)" -eq 1 ]
 	# A level's weight is log2(m / u) of the model.
@@ -838,9 +880,9 @@ chain() {
 	[ "$(eid "$T/out2" p01-3)" = "$(eid "$T/out1" p01-1)" ]
 	[ "$(eid "$T/out2" p27-3)" = "$(eid "$T/out1" p27-1)" ]
 	# No pair of two earlier records is compared again.
-	jq -e --slurpfile new "$T/new" '($new | map(.id)) as $n | . as $p |
-	    $n | (index([$p.a]) or index([$p.b]))' "$T/p" | sort -u |
-	    grep -qx true
+	[ "$(jq --slurpfile new "$T/new" '($new | map(.id)) as $n | . as $p |
+	    $n | (index([$p.a]) or index([$p.b]))' "$T/p" | sort -u)" = \
+	    true ]
 }
 
 @test "--against: entities of the earlier run never merge; a new entity gets a new id" {
@@ -983,15 +1025,17 @@ chain() {
 }
 
 @test "a bad model is a usage error (status 2) naming the field and the problem" {
-	local m e n=0
+	local m e n=0 st err
 	printf '{"id":"1","v":"x","w":"y"}\n' >"$T/in"
 	while IFS='|' read -r m e; do
 		n=$((n + 1))
 		printf '%s\n' "$m" >"$T/bad.json"
-		run --separate-stderr etv-resolve -c "$T/bad.json" "$T/in"
-		[ "$status" -eq 2 ] && [ -z "$output" ] &&
-		    [ "${stderr%%$'\n'*}" = "etv-resolve: $T/bad.json: $e" ] ||
-		    { echo "model $n: $m: $status: $stderr"; return 1; }
+		st=0
+		err=$(etv-resolve -c "$T/bad.json" "$T/in" 2>&1 >"$T/out") ||
+		    st=$?
+		[ "$st" -eq 2 ] && [ ! -s "$T/out" ] &&
+		    [ "${err%%$'\n'*}" = "etv-resolve: $T/bad.json: $e" ] ||
+		    { echo "model $n: $m: $st: $err"; return 1; }
 	done <<-'EOF2'
 	{"fields":[{"name":"v","normalize":"soundex"}],"blocking":["v"]}|field 'v': unknown normaliser 'soundex' (none, text, org, digits[:N], email[:tag|:gmail], url[:noscheme], synonyms, date[:dmy|:mdy])
 	{"fields":[{"name":"v","normalize":"digits:0"}],"blocking":["v"]}|field 'v': normaliser 'digits:0' needs a number of digits from 1 to 64
