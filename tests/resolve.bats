@@ -548,6 +548,14 @@ genmodel() {
 	[ "$status" -eq 0 ] && [[ "$stderr" == *"u from 35778 random pairs"* ]]
 }
 
+@test "--model-out in another directory keeps the synonyms file" {
+	mkdir "$T/other"
+	etv-resolve -c "$F/people.model.json" --model-out "$T/other/t.json" \
+	    "$F/people.jsonl" >"$T/o1"
+	skip "bug: \"synonyms\" is written as it was, relative to the first model's directory: the trained model cannot be read (status 2)"
+	etv-resolve -c "$T/other/t.json" "$F/people.jsonl" | cmp - "$T/o1"
+}
+
 @test "--seed draws the random pairs of u when there are more than a million" {
 	genmodel
 	local in=$BATS_FILE_TMPDIR/gen.jsonl s
