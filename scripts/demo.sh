@@ -87,4 +87,45 @@ for line in open(sys.argv[1], encoding="utf-8"):
         text = " ".join(h.get("text", "").split())[:70]
         print("  %.3f  %-24s %s" % (h["score"], h["id"], text))
 PY
+
+people=tests/fixtures/resolve/people.jsonl
+step "etv resolve --init: a model guessed from $(wc -l <"$people") records of people from three systems"
+etv resolve --init "$people" >"$out/people.model.json"
+python3 - "$out/people.model.json" <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1], encoding="utf-8"))
+for f in m["fields"]:
+    print("  %-11s %-11s %-10s %s" % (f["name"], f["profile"]["kind"],
+          f["normalize"], " ".join(next(iter(l)) for l in f["levels"])))
+print("  blocking: %s" % ", ".join(m["blocking"]))
+PY
+
+step "etv resolve: which records are the same person (Fellegi-Sunter, trained by EM)"
+etv resolve -c "$out/people.model.json" --pairs "$out/people.pairs.jsonl" \
+    --golden "$out/people.golden.jsonl" "$people" >"$out/people.resolved.jsonl"
+python3 - "$out/people.resolved.jsonl" "$out/people.golden.jsonl" \
+    "$out/people.pairs.jsonl" <<'PY'
+import json, sys
+recs = [json.loads(line) for line in open(sys.argv[1], encoding="utf-8")]
+found = {}
+for r in recs:
+    found.setdefault(r["entity_id"], set()).add(r["id"])
+truth = {}
+for r in recs:
+    truth.setdefault(r["id"].split("-")[0], set()).add(r["id"])
+right = sum(1 for e in found.values() if e in truth.values())
+print("  %d records, %d entities found, %d people in truth, %d found exactly"
+      % (len(recs), len(found), len(truth), right))
+for line in open(sys.argv[2], encoding="utf-8"):
+    g = json.loads(line)
+    if len(g["ids"]) > 2:
+        print("  %s  %-19s %s %s, %s" % (g["entity_id"], " ".join(g["ids"]),
+              g["first_name"], g["surname"], g["dob"]))
+# A household: one surname, phone, city and postcode, two people.
+for line in open(sys.argv[3], encoding="utf-8"):
+    p = json.loads(line)
+    if {p["a"], p["b"]} == {"p01-1", "p02-1"}:
+        print("  William and Margaret Turner, one household: match probability"
+              " %.2g" % p["match_probability"])
+PY
 printf '\nAll files are in %s/.\n' "$out"

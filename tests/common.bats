@@ -15,6 +15,7 @@ contract_args() {
 	case $1 in
 	etv-index) printf '%s\n' query "$BATS_TEST_TMPDIR/contract.etv" ;;
 	etv-dedupe) printf '%s\n' --mark ;;
+	etv-resolve) printf '%s\n' -c "$BATS_TEST_DIRNAME/fixtures/resolve/contract.json" ;;
 	esac
 }
 
