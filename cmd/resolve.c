@@ -1,9 +1,11 @@
 /* resolve.c -- etv-resolve: which records are the same real-world entity */
 /* SPDX-License-Identifier: MIT */
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lib/base/buf.h"
 #include "lib/base/diag.h"
@@ -41,6 +43,7 @@ static const char help[] = USAGE "\n"
 "      --model-out FILE  write the model with its trained parameters\n"
 "      --retrain       train even when the model has parameters\n"
 "      --labels FILE   estimate m from pairs labelled {\"a\", \"b\", \"match\"}\n"
+"                      (trains even a trained model)\n"
 "      --seed N        of the random pairs that estimate u (default 1)\n"
 "      --pairs FILE    write each compared pair with its levels and weights\n"
 "      --pairs-min P   only pairs of at least this probability (default 0)\n"
@@ -121,7 +124,8 @@ rrun_check(const struct rrun_config *rc, int part_set)
 		diag_usage("option '--stage' works without --link, "
 		    "--against, --labels, --pairs, --golden, --model-out "
 		    "and --retrain");
-	if (rc->stage == RSTAGE_PAIRS && !rmodel_trained(rc->model))
+	if (rc->stage == RSTAGE_PAIRS && (!rmodel_trained(rc->model) ||
+	    !rmodel_tf_ready(rc->model)))
 		diag_usage("option '--stage pairs' needs a trained model: "
 		    "write one with --model-out in a run of one process");
 }
@@ -230,6 +234,8 @@ main(int argc, char **argv)
 	if (model == NULL)
 		diag_usage("a model is needed: -c model.json (etv-resolve "
 		    "--init proposes one)");
+	if (access(model, R_OK) != 0)
+		diag_fail(ETV_SYS, "%s: %s", model, strerror(errno));
 	if ((rc.model = rmodel_load(model, &err)) == NULL)
 		diag_usage("%s", err.data);
 	for (i = 0; i < nblock; i++) {

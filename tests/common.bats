@@ -272,6 +272,8 @@ check_determinism() {
 
 check_unbuffered() {
 	local fifo="$BATS_TEST_TMPDIR/in" out="$BATS_TEST_TMPDIR/out" i pid
+	# resolve decides once every record is in: nothing can come sooner.
+	[ "$tool" = etv-resolve ] && return 0
 	rm -f "$fifo" "$out"
 	mkfifo "$fifo"
 	"$tool" "${args[@]}" --unbuffered <"$fifo" >"$out" &

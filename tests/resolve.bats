@@ -228,9 +228,9 @@ near() {
 	# padded trigrams.
 	[ "$(lv '"text"' '[{"qgram":0.61,"q":1},{"qgram":0.43},
 	    {"qgram":0.34,"q":3},{"qgram":0.33,"q":3}]' abcd abce)" = \
-	    "abcd|abce=qgram>=0.33" ]
+	    "abcd|abce=qgram>=0.33,q=3" ]
 	[ "$(lv '"text"' '[{"qgram":0.6,"q":1}]' abcd abce)" = \
-	    "abcd|abce=qgram>=0.6" ]
+	    "abcd|abce=qgram>=0.6,q=1" ]
 	[ "$(lv '"text"' '[{"qgram":0.42}]' abcd abce)" = "abcd|abce=qgram>=0.42" ]
 }
 
@@ -256,7 +256,6 @@ near() {
 }
 
 @test "a number level under a normaliser that breaks numbers is refused" {
-	skip "bug: rmodel.h promises to refuse comparators that do not suit a normaliser, but absdiff under the default text normaliser is taken: -5 and 5 become 5 and 5 (absdiff 0), 10.5 becomes '10 5' (no number)"
 	printf '{"fields":[{"name":"v","levels":[{"absdiff":1}]}],"blocking":["v"]}\n' >"$T/m.json"
 	run --separate-stderr etv-resolve -c "$T/m.json" </dev/null
 	[ "$status" -eq 2 ] && [[ "$stderr" == *"field 'v'"* ]]
@@ -431,7 +430,7 @@ near() {
 	run --separate-stderr etv-resolve -c "$T/m.json" --max-pairs 6 \
 	    --pairs "$T/p" "$T/in"
 	[ "$status" -eq 2 ] && [ -z "$output" ] && [ ! -s "$T/p" ]
-	[[ "$stderr" == "etv-resolve: blocking would make 7 candidate pairs, more than --max-pairs 6; rule 'city' makes 6 of them, and its largest block, key 'oslo', has 4 records"* ]]
+	[[ "$stderr" == "etv-resolve: blocking would make 7 candidate pairs (the pairs of each rule, summed), more than --max-pairs 6; rule 'city' makes 6 of them, and its largest block, key 'oslo', has 4 records"* ]]
 	[[ "$stderr" == *"or raise --max-pairs" ]]
 	run --separate-stderr etv-resolve -c "$T/m.json" --max-pairs 7 "$T/in"
 	[ "$status" -eq 0 ] && [ "${#lines[@]}" -eq 5 ]
@@ -440,7 +439,6 @@ near() {
 }
 
 @test "blocking: the advice for a tokens() rule names the word of the largest block" {
-	skip "bug: the advice names the first word of the block's first record ('x1'), not the block's key ('lee')"
 	printf '{"fields":[{"name":"name"}],"blocking":["tokens(name)"]}\n' >"$T/m.json"
 	for i in 1 2 3 4 5 6; do
 		printf '{"id":"%s","name":"x%s lee"}\n' "$i" "$i"
@@ -511,9 +509,9 @@ genmodel() {
 	[[ "$stderr" == *"u from 35778 random pairs"* ]]
 	[[ "$stderr" == *"rule 'dob': 146 pairs, "*" patterns, EM "*" iterations, "* ]]
 	[[ "$stderr" == *"rule 'first+last': 142 pairs, "* ]]
-	[[ "$stderr" == *"146 links at 0.9 or more (0 cut by the guards), 150 entities, the largest of 3 records"* ]]
+	[[ "$stderr" == *"links at 0.9 or more: 146 followed, 0 cut by the guards; 150 entities, the largest of 3 records"* ]]
 	# The estimates are printed with their weights.
-	[[ "$stderr" == *"  dob            exact                      m 1.0000  u 0.0000"*"weight +"* ]]
+	[[ "$stderr" == *"  dob            exact                      m 0.99"*"  u 0.0000"*"weight +"* ]]
 }
 
 @test "a field every rule blocks on keeps the default m" {
@@ -552,7 +550,6 @@ genmodel() {
 	mkdir "$T/other"
 	etv-resolve -c "$F/people.model.json" --model-out "$T/other/t.json" \
 	    "$F/people.jsonl" >"$T/o1"
-	skip "bug: \"synonyms\" is written as it was, relative to the first model's directory: the trained model cannot be read (status 2)"
 	etv-resolve -c "$T/other/t.json" "$F/people.jsonl" | cmp - "$T/o1"
 }
 
@@ -628,20 +625,18 @@ genmodel() {
 	    "$BATS_FILE_TMPDIR/gen.jsonl"
 	[ "$status" -eq 4 ] && [ -z "$output" ]
 	[[ "$stderr" == *"$T/nope"*"No such file or directory"* ]]
-	skip "bug: a second message follows: 'no pair labelled a match names two records of the input'"
 	[ "${#stderr_lines[@]}" -eq 1 ]
 }
 
-@test "--labels with a model that has its parameters is not dropped without a word" {
+@test "--labels with a model that has its parameters trains it again" {
 	genmodel
 	etv-resolve -c "$T/gen.json" --model-out "$T/t.json" \
 	    "$BATS_FILE_TMPDIR/gen.jsonl" >/dev/null
 	printf '{"a":"e003-0","b":"e003-1","match":true}\n' >"$T/labels"
-	run --separate-stderr etv-resolve -c "$T/t.json" --labels "$T/labels" \
-	    "$BATS_FILE_TMPDIR/gen.jsonl"
+	run --separate-stderr etv-resolve -v -c "$T/t.json" \
+	    --labels "$T/labels" "$BATS_FILE_TMPDIR/gen.jsonl"
 	[ "$status" -eq 0 ]
-	skip "bug: the labels are not read, and nothing says so (they need --retrain)"
-	[[ "$stderr" == *"--labels"* ]] || [[ "$stderr" == *"--retrain"* ]]
+	[[ "$stderr" == *"m from 1 pairs labelled a match"* ]]
 }
 
 # ---- scores ----
@@ -783,26 +778,30 @@ chain() {
 	    --max-cluster-size 3 "$T/chain"
 	[ "$status" -eq 0 ]
 	[ "$(entities <<<"$output" | paste -sd,)" = "r1 r2 r3,r4" ]
-	[[ "$stderr" == *"3 links at 0.9 or more (1 cut by the guards), 2 entities, the largest of 3 records"* ]]
+	[[ "$stderr" == *"links at 0.9 or more: 3 followed, 1 cut by the guards; 2 entities, the largest of 3 records"* ]]
 	[ "$(jq -r 'select(.id == "r4") | .match_score' <<<"$output")" = 0 ]
 	# At 2, the exact pair holds and r3 goes with r4.
 	run --separate-stderr etv-resolve -v -c "$T/chain.json" \
 	    --max-cluster-size 2 "$T/chain"
 	[ "$(entities <<<"$output" | paste -sd,)" = "r1 r2,r3 r4" ]
-	[[ "$stderr" == *"(2 cut by the guards)"* ]]
+	[[ "$stderr" == *", 2 cut by the guards;"* ]]
 	run --separate-stderr etv-resolve -c "$T/chain.json" \
 	    --max-cluster-size 0 "$T/chain"
 	[ "$(entities <<<"$output" | paste -sd,)" = "r1 r2 r3 r4" ]
 }
 
-@test "unrelated records with the same id do not share an entity" {
-	skip "bug: entity_id is the hash of the least id, so two records with equal ids (or ids 1 and \"1\") get one entity_id though they are not linked"
+@test "an id given twice is malformed: entity ids derive from ids" {
 	printf '{"fields":[{"name":"text"}],"blocking":["text"]}\n' >"$T/m.json"
 	printf '%s\n' '{"id":"1","text":"apple"}' '{"id":"1","text":"zebra"}' \
 	    '{"id":1,"text":"mango"}' >"$T/in"
 	run --separate-stderr etv-resolve -c "$T/m.json" "$T/in"
-	[ "$status" -eq 3 ] ||
-	    [ "$(jq -r .entity_id <<<"$output" | sort -u | wc -l)" -eq 3 ]
+	[ "$status" -eq 3 ] && [ -z "$output" ]
+	[[ "$stderr" == *"$T/in:2: id '1' is given twice"* ]]
+	# With --rejects the second one goes there, and the run goes on.
+	run --separate-stderr etv-resolve -c "$T/m.json" --rejects "$T/rej" \
+	    "$T/in"
+	[ "$status" -eq 1 ] && [ "${#lines[@]}" -eq 1 ]
+	[ "$(wc -l <"$T/rej")" -eq 2 ]
 }
 
 # ---- golden records ----
@@ -856,7 +855,6 @@ chain() {
 }
 
 @test "a bad golden rule is refused before anything is written" {
-	skip "bug: the \"golden\" member is read only when --golden is given, after the entities are written: status 2 with the output already out and an empty golden file"
 	printf '%s\n' '{"fields":[{"name":"v"}],"blocking":["v"],"golden":{"default":"oldest"}}' >"$T/m.json"
 	printf '%s\n' '{"id":"1","v":"x"}' '{"id":"2","v":"x"}' >"$T/in"
 	run --separate-stderr etv-resolve -c "$T/m.json" "$T/in"
@@ -912,7 +910,7 @@ chain() {
 	# would merge the two is cut.
 	[ "$(eid "$T/out2" n1)" = "$(eid "$T/out1" r1)" ]
 	[ "$(eid "$T/out2" n2)" = "$(eid "$T/out1" r3)" ]
-	[[ "$stderr" == *"(1 cut by the guards)"* ]]
+	[[ "$stderr" == *", 1 cut by the guards;"* ]]
 	# n3 and n4 are new: their id is made as in a run of their own.
 	[ "$(eid "$T/out2" n3)" = "$(eid "$T/out2" n4)" ]
 	[ "$(eid "$T/out2" n3)" = \
@@ -958,7 +956,6 @@ chain() {
 }
 
 @test "--link: records of A and B with the same id stay apart" {
-	skip "bug: record 1 of A and record 1 of B, not linked, get one entity_id (and --pairs cannot tell them apart)"
 	trained "$T/m.json" '[{"name":"name"},{"name":"city"}]' \
 	    '{"prior":0.1,"fields":{"name":{"m":[0.95,0.05],"u":[0.01,0.99]},
 	      "city":{"m":[0.9,0.1],"u":[0.2,0.8]}}}' '["city"]'
@@ -1080,14 +1077,12 @@ chain() {
 }
 
 @test "an empty list of normalisers keeps the value" {
-	skip "bug: \"normalize\": [] makes every value of the field missing, silently"
 	[ "$(lv '[]' '[{"exact":true}]' Ann Ann)" = "Ann|Ann=exact" ]
 }
 
 @test "a model file that cannot be read is an I/O failure (status 4)" {
 	run --separate-stderr etv-resolve -c "$T/nope.json" "$F/people.jsonl"
 	[ -z "$output" ] && [[ "$stderr" == *"$T/nope.json"*"No such file or directory"* ]]
-	skip "bug: status 2, where etv-validate gives 4 for a schema or contract it cannot open"
 	[ "$status" -eq 4 ]
 }
 
@@ -1100,7 +1095,7 @@ chain() {
 	jq -e . "$T/init.json" >/dev/null
 	# The id and the source are not compared; each member has a kind.
 	[ "$(jq -r '.fields[] | "\(.name):\(.profile.kind):\(.normalize)"' "$T/init.json" | paste -sd' ')" = \
-	    "first_name:first name:text surname:surname:text dob:date:date:dmy email:email:email phone:phone:digits:10 city:place:text postcode:code:text updated_at:date:date" ]
+	    "first_name:first name:text surname:surname:text dob:date:date:dmy email:email:email phone:phone:digits:10 city:place:text postcode:code:text" ]
 	jq -e '.id_field == "id" and .threshold == 0.9 and
 	    (.blocking | length > 0 and length <= 4 and all(type == "string")) and
 	    all(.fields[]; .profile.present > 0.9 and .profile.distinct > 1 and
@@ -1138,7 +1133,6 @@ chain() {
 }
 
 @test "--init on records with nine address and phone members" {
-	skip "bug: all such members go into one group, of more than 8 fields: '--init made a model it cannot read' (status 4)"
 	jq -nc 'range(20) as $i | {id: "\($i)",
 	    home_phone: "+44 20 7946 \(1000 + $i)", work_phone: "+44 20 7000 \(1000 + $i)",
 	    mobile_phone: "+44 7700 900 \(100 + $i)",
@@ -1153,7 +1147,6 @@ chain() {
 }
 
 @test "--init on records with more than 32 members to compare" {
-	skip "bug: rinit.c shifts 1u by the field's index (32 or more): undefined, and seen by SANITIZE=1 (status 1)"
 	jq -nc 'range(60) as $i | {id: "\($i)"} + ([range(40) as $k |
 	    {key: "mail\($k)", value: "u\(($i * 7 + $k * 3) % (20 + $k))@x\($k).org"}] |
 	    from_entries)' >"$T/in"

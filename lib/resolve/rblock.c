@@ -280,11 +280,13 @@ rblock_rule_pairs(const struct rdata *d, int mode, const struct rkeys *ks,
 /* Advice for a rule that makes too many pairs. */
 static int
 rblock_explodes(const struct rdata *d, int k, const struct rkeys *ks,
-    uint64_t pairs, uint64_t total, uint64_t max, int mode, struct buf *err)
+    uint64_t pairs, uint64_t total, uint64_t max, struct buf *err)
 {
-	size_t i, j, best = 0, bestn = 0;
-	struct buf key = BUF_INIT;
-	const char *p;
+	const struct rmodel *m = d->m;
+	size_t i, j, best = 0, bestn = 0, n;
+	struct buf keys = BUF_INIT;
+	const char *p = "", *q, *other = NULL;
+	int f, t;
 
 	for (i = 0; i < ks->n; i = j) {
 		for (j = i + 1; j < ks->n && ks->key[j] == ks->key[i]; j++)
@@ -294,21 +296,33 @@ rblock_explodes(const struct rdata *d, int k, const struct rkeys *ks,
 			best = i;
 		}
 	}
-	if (bestn > 0)
-		rblock_keys(d, k, ks->rec[best], &key);
-	for (i = 0; i < key.len; i++)
-		if (key.data[i] == SEP)
-			key.data[i] = '+';
-	p = key.len > 0 ? key.data : "";
-	buf_fail(err, "blocking would make %llu candidate pairs, more than "
-	    "--max-pairs %llu; rule '%s' makes %llu of them, and its largest "
-	    "block, key '%s', has %zu records: add a term that splits it "
-	    "(such as '%s+year(dob)' or 'first(FIELD,3)'), or raise "
-	    "--max-pairs", (unsigned long long)total, (unsigned long long)max,
-	    d->m->rule[k].text, (unsigned long long)pairs, p, bestn,
-	    d->m->rule[k].text);
-	(void)mode;
-	buf_release(&key);
+	/* The key of the largest block, among its first record's keys. */
+	if (bestn > 0) {
+		n = rblock_keys(d, k, ks->rec[best], &keys);
+		for (i = 0, q = keys.data; i < n; i++, q += strlen(q) + 1)
+			if (rblock_hash(k, q, strlen(q)) == ks->key[best])
+				p = q;
+		for (q = p; *q != '\0'; q++)
+			if (*q == SEP)
+				*(char *)q = '+';
+	}
+	/* A field the rule does not use, to suggest. */
+	for (f = 0; f < m->nfield && other == NULL; f++) {
+		for (t = 0; t < m->rule[k].nterm; t++)
+			if (m->rule[k].term[t].field == f)
+				break;
+		if (t == m->rule[k].nterm)
+			other = m->field[f].name;
+	}
+	buf_fail(err, "blocking would make %llu candidate pairs (the pairs "
+	    "of each rule, summed), more than --max-pairs %llu; rule '%s' "
+	    "makes %llu of them, and its largest block, key '%s', has %zu "
+	    "records: add a term that splits it (such as '%s+first(%s,3)'), "
+	    "or raise --max-pairs", (unsigned long long)total,
+	    (unsigned long long)max, m->rule[k].text,
+	    (unsigned long long)pairs, p, bestn, m->rule[k].text,
+	    other != NULL ? other : "FIELD");
+	buf_release(&keys);
 	return -1;
 }
 
@@ -338,7 +352,7 @@ rblock_candidates(const struct rdata *d, int mode, uint64_t max_pairs,
 	}
 	if (total > max_pairs) {
 		rc = rblock_explodes(d, (int)worst, &ks[worst],
-		    c->count[worst], total, max_pairs, mode, err);
+		    c->count[worst], total, max_pairs, err);
 		goto done;
 	}
 	for (k = 0; k < d->m->nrule; k++) {

@@ -124,16 +124,25 @@ uint32_t *
 rcluster_representatives(const struct rdata *d, const struct rclusters *c)
 {
 	uint32_t *rep = xmalloc((d->nrec ? d->nrec : 1) * sizeof(*rep)), r, x;
+	struct buf kr = BUF_INIT, kx = BUF_INIT;
 
 	for (r = 0; r < d->nrec; r++)
 		rep[r] = RDATA_NONE;
 	for (r = 0; r < d->nrec; r++) {
 		x = rcluster_find(c->root, r);
-		if (rep[x] == RDATA_NONE || (d->prior[rep[x]] == RDATA_NONE &&
-		    (d->prior[r] != RDATA_NONE ||
-		    strcmp(rdata_id(d, r), rdata_id(d, rep[x])) < 0)))
-			rep[x] = r;
+		if (rep[x] != RDATA_NONE && (d->prior[rep[x]] != RDATA_NONE ||
+		    d->prior[r] == RDATA_NONE)) {
+			if (d->prior[rep[x]] != RDATA_NONE)
+				continue;
+			rdata_key(d, r, &kr);
+			rdata_key(d, rep[x], &kx);
+			if (strcmp(kr.data, kx.data) >= 0)
+				continue;
+		}
+		rep[x] = r;
 	}
+	buf_release(&kr);
+	buf_release(&kx);
 	return rep;
 }
 
@@ -142,6 +151,7 @@ rcluster_id(const struct rdata *d, const struct rclusters *c,
     const uint32_t *rep, uint32_t r, struct buf *out)
 {
 	uint32_t x = rep[rcluster_find(c->root, r)];
+	struct buf k = BUF_INIT;
 	const char *id;
 	size_t n;
 
@@ -150,7 +160,9 @@ rcluster_id(const struct rdata *d, const struct rclusters *c,
 		buf_add(out, id, n);
 		return;
 	}
-	rcluster_id_of(rdata_id(d, x), out);
+	rdata_key(d, x, &k);
+	rcluster_id_of(k.data, out);
+	buf_release(&k);
 }
 
 void

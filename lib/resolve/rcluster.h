@@ -38,14 +38,14 @@ void	 rcluster(const struct rdata *, const uint64_t *pair, const float *prob,
 
 /*
  * The id of the entity of record r into out: the id of its earlier
- * entity, or "e" and 16 hex digits of the XXH3 of the least id (by
- * bytes) among its members, which does not depend on the order records
- * came in.  rep[] is from rcluster_representatives.
+ * entity, or "e" and 16 hex digits of the XXH3 of the least key (by
+ * bytes, rdata_key: the id, with --link its source too) among its
+ * members, which does not depend on the order records came in.  rep[] is from rcluster_representatives.
  */
 void	 rcluster_id(const struct rdata *, const struct rclusters *,
 	    const uint32_t *rep, uint32_t r, struct buf *out);
 
-/* The id of an entity whose least member id is id, into out. */
+/* The id of an entity whose least member key is id, into out. */
 void	 rcluster_id_of(const char *id, struct buf *out);
 
 /*

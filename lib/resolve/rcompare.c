@@ -37,25 +37,36 @@ rcmp_bag_exceeds(const char *a, size_t na, const char *b, size_t nb,
 {
 	int count[128];
 	size_t i, more = 0, less = 0;
+	int c;
 
 	if ((double)(na > nb ? na - nb : nb - na) > k)
 		return 1;
-	memset(count, 0, sizeof(count));
-	for (i = 0; i < na; i++) {
+	for (i = 0; i < na; i++)
 		if (a[i] & 0x80)
 			return 0;
-		count[(int)a[i]]++;
-	}
-	for (i = 0; i < nb; i++) {
+	for (i = 0; i < nb; i++)
 		if (b[i] & 0x80)
 			return 0;
+	/* Only the entries the strings touch are set, then read. */
+	for (i = 0; i < na; i++)
+		count[(int)a[i]] = 0;
+	for (i = 0; i < nb; i++)
+		count[(int)b[i]] = 0;
+	for (i = 0; i < na; i++)
+		count[(int)a[i]]++;
+	for (i = 0; i < nb; i++)
 		count[(int)b[i]]--;
+	for (i = 0; i < na; i++) {
+		c = count[(int)a[i]];
+		if (c > 0)
+			more += (size_t)c;
+		count[(int)a[i]] = 0;
 	}
-	for (i = 0; i < 128; i++) {
-		if (count[i] > 0)
-			more += (size_t)count[i];
-		else
-			less += (size_t)-count[i];
+	for (i = 0; i < nb; i++) {
+		c = count[(int)b[i]];
+		if (c < 0)
+			less += (size_t)-c;
+		count[(int)b[i]] = 0;
 	}
 	return (double)(more > less ? more : less) > k;
 }
@@ -75,18 +86,22 @@ rcmp_jaro_bound(const char *a, size_t na, const char *b, size_t nb,
 	size_t i, c = 0, l;
 	double j;
 
-	memset(count, 0, sizeof(count));
-	for (i = 0; i < na; i++) {
+	for (i = 0; i < na; i++)
 		if (a[i] & 0x80)
 			return 2;
-		count[(int)a[i]]++;
-	}
-	for (i = 0; i < nb; i++) {
+	for (i = 0; i < nb; i++)
 		if (b[i] & 0x80)
 			return 2;
+	/* Only the entries the strings touch are set, then read. */
+	for (i = 0; i < nb; i++)
+		count[(int)b[i]] = 0;
+	for (i = 0; i < na; i++)
+		count[(int)a[i]] = 0;
+	for (i = 0; i < na; i++)
+		count[(int)a[i]]++;
+	for (i = 0; i < nb; i++)
 		if (count[(int)b[i]]-- > 0)
 			c++;
-	}
 	if (c == 0)
 		return 0;
 	j = ((double)c / (double)na + (double)c / (double)nb + 1) / 3;
@@ -99,6 +114,8 @@ rcmp_jaro_bound(const char *a, size_t na, const char *b, size_t nb,
 
 /* Similarities and distances of one pair, each computed once. */
 struct memo {
+	const char	*a, *b;			/* the two values */
+	size_t		 na, nb;
 	double		 v[RC_DAMERAU + 1];	/* by RC_*, NaN until known */
 	double		 bound[2];		/* Jaro-Winkler and Jaro upper
 						   bounds, NaN until known */
@@ -125,8 +142,10 @@ rcmp_holds(const struct rdata *d, int f, const struct rm_level *l,
 
 	if (va == vb && l->cmp <= RC_DAMERAU)
 		return 1;
-	a = rdata_value(d, ra, f, &na);
-	b = rdata_value(d, rb, f, &nb);
+	a = mo->a;
+	b = mo->b;
+	na = mo->na;
+	nb = mo->nb;
 	if (l->cmp == RC_EXACT)
 		return 0;
 	if (l->cmp <= RC_DAMERAU) {
@@ -221,6 +240,8 @@ rcmp_level(const struct rdata *d, int f, uint32_t a, uint32_t b)
 		mo.v[l] = NAN;
 	mo.bound[0] = mo.bound[1] = NAN;
 	mo.q = 0;
+	mo.a = rdata_value(d, a, f, &mo.na);
+	mo.b = rdata_value(d, b, f, &mo.nb);
 	for (l = 0; l < fd->nlevel; l++)
 		if (rcmp_holds(d, f, &fd->level[l], a, b, &mo))
 			return (unsigned)l;

@@ -162,6 +162,15 @@ rdata_id(const struct rdata *d, uint32_t r)
 	return d->ids.data + d->idoff[r];
 }
 
+void
+rdata_key(const struct rdata *d, uint32_t r, struct buf *out)
+{
+	buf_reset(out);
+	if (d->bysource)
+		buf_printf(out, "%d\x1f", d->src[r]);
+	buf_adds(out, rdata_id(d, r));
+}
+
 const char *
 rdata_code(const struct rdata *d, int f, uint32_t code, size_t *lenp)
 {

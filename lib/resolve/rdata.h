@@ -62,6 +62,8 @@ struct rdata {
 	uint32_t	*prior;		/* entity of a prior record, an index
 					   in entities, or RDATA_NONE */
 	struct strmap	*entities;	/* prior entity ids; owned */
+	int		 bysource;	/* --link: an id names a record of
+					   its source only */
 };
 
 /* Empty records for model m (borrowed).  Never NULL. */
@@ -85,6 +87,13 @@ const struct rval *rdata_val(const struct rdata *, uint32_t r, int f);
 
 /* The id of record r (NUL-terminated). */
 const char *rdata_id(const struct rdata *, uint32_t r);
+
+/*
+ * What names record r among all records, into out (reset first): its
+ * id or, when ids name records of their source only (--link: both
+ * systems may have a record 1), its source and its id.
+ */
+void	 rdata_key(const struct rdata *, uint32_t r, struct buf *out);
 
 /* A phonetic code of field f (sdx, dm1, dm2 of a struct rval). */
 const char *rdata_code(const struct rdata *, int f, uint32_t code,

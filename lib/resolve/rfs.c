@@ -259,6 +259,7 @@ rfs_em(struct rmodel *m, const struct rpat *pt, const int *use,
 {
 	size_t np = strmap_count(pt->map), i;
 	double acc[RM_MAX_FIELDS][RM_MAX_LEVELS + 1], tot, w, p, change;
+	double dm[RM_MAX_LEVELS + 1];
 	int it, f, l, nf = m->nfield;
 	const uint8_t *g;
 
@@ -280,6 +281,14 @@ rfs_em(struct rmodel *m, const struct rpat *pt, const int *use,
 		for (f = 0; f < nf; f++) {
 			if (!use[f])
 				continue;
+			/*
+			 * A pair's worth of the default m: on a few hundred
+			 * pairs a level no match happened to have is not
+			 * made impossible (one disagreement would veto).
+			 */
+			rfs_default_m(&m->field[f], dm);
+			for (l = 0; l <= m->field[f].nlevel; l++)
+				acc[f][l] += dm[l];
 			rfs_normal(acc[f], m->field[f].nlevel + 1);
 			for (l = 0; l <= m->field[f].nlevel; l++) {
 				change = fmax(change, fabs(acc[f][l] -

@@ -134,6 +134,8 @@ rinit_look(struct prof *p, const char *v, size_t n)
 static void
 rinit_kind(struct prof *p, size_t nrec)
 {
+	static const char *const stamp[] = { "_at", "updated", "created",
+	    "modified", "timestamp", "time", "version", NULL };
 	static const char *const first[] = { "first", "given", "fname",
 	    "forename", NULL };
 	static const char *const surname[] = { "surname", "last", "lname",
@@ -149,7 +151,10 @@ rinit_kind(struct prof *p, size_t nrec)
 	double share = nrec ? (double)pr / (double)nrec : 0;
 
 	p->kind = K_TEXT;
-	if (pr == 0 || share < 0.05 || distinct < 2) {
+	if (pr == 0 || share < 0.05 || distinct < 2 ||
+	    rinit_hint(p->name, stamp)) {
+		/* Nothing to compare, or when a record was kept, not what
+		 * it is about. */
 		p->kind = K_SKIP;
 		return;
 	}
@@ -311,7 +316,7 @@ rinit_field(const struct prof *p, size_t nrec, const char *surname,
 /* A blocking rule the guess may propose, and what the sample says. */
 struct cand {
 	char		 text[256];	/* the rule */
-	unsigned	 fields;	/* bit for each field it uses */
+	uint64_t	 fields;	/* bit for each field it uses */
 	double		 pairs;		/* estimated for the whole input */
 	double		 reach;		/* share of records with a key */
 };
@@ -412,7 +417,7 @@ rinit_blocking(const json_t *doc, struct prof *pf, size_t nf,
 	size_t nc = 0, i, j, a, b;
 	char terms[RM_MAX_FIELDS][2][96];
 	int nt[RM_MAX_FIELDS], f, ta, tb;
-	unsigned used = 0;
+	uint64_t used = 0;
 	double budget = 20.0 * (double)total, spent = 0;
 	json_t *rules = json_array();
 
@@ -481,8 +486,8 @@ rinit_blocking(const json_t *doc, struct prof *pf, size_t nf,
 						    sizeof(c[nc].text),
 						    "%.95s+%.95s", terms[a][ta],
 						    terms[b][tb]);
-					c[nc].fields = 1u << a |
-					    (tb >= 0 ? 1u << b : 0);
+					c[nc].fields = (uint64_t)1 << a |
+					    (tb >= 0 ? (uint64_t)1 << b : 0);
 					if (rinit_measure(m, d, &c[nc],
 					    total) == 0)
 						nc++;
@@ -502,8 +507,8 @@ rinit_blocking(const json_t *doc, struct prof *pf, size_t nf,
 			if (c[i].fields & used || c[i].pairs > budget / 2 ||
 			    spent + c[i].pairs > budget || c[i].reach < 0.3)
 				continue;
-			s = c[i].reach * (__builtin_popcount(c[i].fields) ==
-			    1 ? 1.0 : 0.9);
+			s = c[i].reach * ((c[i].fields & (c[i].fields - 1)) ==
+			    0 ? 1.0 : 0.9);
 			if (s > bs) {
 				bs = s;
 				best = i;
@@ -571,10 +576,14 @@ rinit_guess(json_t *const *recs, size_t n, size_t total, const char *id_field)
 	if (ngrouped >= 2)
 		group = surname != NULL ? "household" : "address";
 	json_object_set_new(doc, "id_field", json_string(id_field));
-	for (j = 0; j < nf; j++)
-		if (pf[j].kind != K_SKIP)
-			json_array_append_new(fields, rinit_field(&pf[j], n,
-			    surname, group));
+	for (j = 0, ngrouped = 0; j < nf; j++) {
+		if (pf[j].kind == K_SKIP)
+			continue;
+		/* A group holds RM_MAX_GROUP fields: the first ones. */
+		ngrouped += rinit_grouped(pf[j].kind);
+		json_array_append_new(fields, rinit_field(&pf[j], n, surname,
+		    ngrouped <= RM_MAX_GROUP ? group : NULL));
+	}
 	json_object_set_new(doc, "fields", fields);
 	json_object_set_new(doc, "blocking", json_array());
 	json_object_set_new(doc, "threshold", json_real(0.9));
@@ -609,6 +618,15 @@ rinit(struct rec_reader *rd, const char *id_field, FILE *fp)
 		total++;
 	}
 	doc = rinit_guess(recs, n, total, id_field);
+	if (json_array_size(json_object_get(doc, "fields")) == 0) {
+		json_decref(doc);
+		while (n > 0)
+			json_decref(recs[--n]);
+		free(recs);
+		diag_fail(ETV_DATA, "--init found no member to compare in %zu "
+		    "records (the id, constant members and free text are "
+		    "left out)", total);
+	}
 	if (json_dumpf(doc, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
 	    JSON_REAL_PRECISION(6)) < 0 || fputc('\n', fp) == EOF)
 		diag_write_failed();

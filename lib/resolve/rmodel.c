@@ -8,6 +8,7 @@
 
 #include "lib/base/strmap.h"
 #include "lib/base/xmem.h"
+#include "lib/resolve/golden.h"
 #include "lib/resolve/rmodel.h"
 #include "lib/resolve/rnorm.h"
 
@@ -84,6 +85,7 @@ rmodel_free_field(struct rm_field *f)
 	int i;
 
 	free(f->name);
+	free(f->synpath);
 	rnorm_syn_free(f->syn);
 	strmap_free(f->tfmap);
 	free(f->tfcount);
@@ -136,6 +138,17 @@ rmodel_field(const struct rmodel *m, const char *name)
 }
 
 int
+rmodel_tf_ready(const struct rmodel *m)
+{
+	int i;
+
+	for (i = 0; i < m->nfield; i++)
+		if (m->field[i].tf && m->field[i].tfmap == NULL)
+			return 0;
+	return 1;
+}
+
+int
 rmodel_trained(const struct rmodel *m)
 {
 	int i;
@@ -143,8 +156,7 @@ rmodel_trained(const struct rmodel *m)
 	if (m->prior < 0)
 		return 0;
 	for (i = 0; i < m->nfield; i++)
-		if (!m->field[i].trained || (m->field[i].tf &&
-		    m->field[i].tfmap == NULL))
+		if (!m->field[i].trained)
 			return 0;
 	for (i = 0; i < m->ngroup; i++)
 		if (strmap_count(m->group[i].pat) == 0)
@@ -298,6 +310,8 @@ rmodel_level(struct rmodel *m, struct rm_field *f, const json_t *v,
 	(void)m;
 	if (cmps[i].arg == ARG_TRUE)
 		num[0] = '\0';
+	else if (l->cmp == RC_QGRAM && l->q != 2)
+		snprintf(num, sizeof(num), "%g,q=%u", l->arg, l->q);
 	else if (cmps[i].arg == ARG_FIELD)
 		snprintf(num, sizeof(num), "%s", json_string_value(arg));
 	else
@@ -306,6 +320,34 @@ rmodel_level(struct rmodel *m, struct rm_field *f, const json_t *v,
 	    strlen(num) + 1);
 	sprintf(l->label, "%s%s%s", name, cmps[i].op, num);
 	f->nlevel++;
+	return 0;
+}
+
+/*
+ * Do the field's levels suit what its last normaliser leaves?  Numbers
+ * need their sign and point (none or digits), dates the YYYY-MM-DD form
+ * (a date normaliser, or none for values already in it).
+ */
+static int
+rmodel_suits(const struct rm_field *f, struct buf *err)
+{
+	int last = f->norm[f->nnorm - 1], i, cmp;
+
+	for (i = 0; i < f->nlevel; i++) {
+		cmp = f->level[i].cmp;
+		if ((cmp == RC_ABSDIFF || cmp == RC_RELDIFF) &&
+		    last != RN_NONE && last != RN_DIGITS)
+			return buf_fail(err, "field '%s': level '%s' compares "
+			    "numbers, which its normaliser does not keep "
+			    "(\"normalize\": \"none\" keeps them)", f->name,
+			    f->level[i].label);
+		if ((cmp == RC_DATE_SWAP || cmp == RC_DATE_YEAR ||
+		    cmp == RC_DATE_DAYS) && last != RN_DATE && last != RN_NONE)
+			return buf_fail(err, "field '%s': level '%s' compares "
+			    "dates, and needs the normaliser 'date' (or "
+			    "'none' for values written YYYY-MM-DD)", f->name,
+			    f->level[i].label);
+	}
 	return 0;
 }
 
@@ -395,6 +437,8 @@ rmodel_field_parse(struct rmodel *m, const json_t *v, const json_t *all,
 		json_array_foreach(n, i, x)
 			if (rmodel_norm(f, x, err) < 0)
 				return -1;
+		if (f->nnorm == 0)		/* [] keeps the value */
+			f->norm[f->nnorm++] = RN_NONE;
 	} else if (rmodel_norm(f, n, err) < 0) {
 		return -1;
 	}
@@ -415,6 +459,10 @@ rmodel_field_parse(struct rmodel *m, const json_t *v, const json_t *all,
 		else
 			sprintf(path, "%s/%s", dir, json_string_value(x));
 		f->syn = rnorm_syn_load(path, &why);
+		/* A trained model may be written to another directory. */
+		f->synpath = realpath(path, NULL);
+		if (f->synpath == NULL)
+			f->synpath = xstrdup(path);
 		free(path);
 		if (f->syn == NULL) {
 			buf_fail(err, "field '%s': synonyms: %s", f->name,
@@ -444,6 +492,8 @@ rmodel_field_parse(struct rmodel *m, const json_t *v, const json_t *all,
 		return buf_fail(err, "field '%s': \"tf\" is true or false",
 		    f->name);
 	f->tf = json_is_true(x);
+	if (rmodel_suits(f, err) < 0)
+		return -1;
 	if (f->tf && f->level[0].cmp != RC_EXACT)
 		return buf_fail(err, "field '%s': \"tf\" adjusts an exact "
 		    "first level, and the first level is '%s'", f->name,
@@ -685,6 +735,7 @@ rmodel_parse(const json_t *doc, const char *dir, struct buf *err)
 	    "comment", NULL };
 	struct rmodel *m = xcalloc(1, sizeof(*m));
 	const json_t *fields, *x;
+	struct golden *g;
 	size_t i;
 
 	m->threshold = -1;
@@ -760,6 +811,10 @@ rmodel_parse(const json_t *doc, const char *dir, struct buf *err)
 			goto fail;
 		}
 		m->golden = json_incref((json_t *)x);
+		/* Checked now, not when --golden comes to use it. */
+		if ((g = golden_new(x, m->source_field, err)) == NULL)
+			goto fail;
+		golden_free(g);
 	}
 	x = json_object_get(doc, "parameters");
 	if (x != NULL && rmodel_params(m, x, err) < 0)
@@ -916,6 +971,11 @@ rmodel_dump(const struct rmodel *m)
 	    *a, *b;
 	int i, l;
 
+	for (i = 0; i < m->nfield; i++)
+		if (m->field[i].synpath != NULL)
+			json_object_set_new(json_array_get(json_object_get(doc,
+			    "fields"), (size_t)i), "synonyms",
+			    json_string(m->field[i].synpath));
 	rules = json_array();
 	for (i = 0; i < m->nrule; i++)
 		json_array_append_new(rules, json_string(m->rule[i].text));

@@ -85,6 +85,7 @@ struct rm_field {
 	int		 normarg[RM_MAX_NORM]; /* and their arguments */
 	int		 nnorm;		/* normalisers */
 	struct rnorm_syn *syn;		/* synonyms, or NULL; owned */
+	char		*synpath;	/* their file, absolute; owned */
 	struct rm_level	 level[RM_MAX_LEVELS]; /* in the order tried */
 	int		 nlevel;	/* levels before "else" */
 	int		 tf;		/* term frequency adjustment of exact */
@@ -221,11 +222,16 @@ void	 rmodel_tf_add(struct rm_field *, const char *val, size_t len,
 double	 rmodel_tf_share(const struct rm_field *, const char *val,
 	    size_t len);
 
-/*
- * Do all fields have m and u (and those with tf their table), all groups
- * their patterns and the model a prior?
- */
+/* Do all fields have m and u, all groups their patterns, and the model
+ * a prior? */
 int	 rmodel_trained(const struct rmodel *);
+
+/*
+ * Do the fields with "tf" have their tables (a model a run trained and
+ * wrote has them; parameters written by hand may not: the run then takes
+ * the frequencies from its records)?
+ */
+int	 rmodel_tf_ready(const struct rmodel *);
 
 /*
  * The model as a document, with its current rules, threshold and

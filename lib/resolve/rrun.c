@@ -49,6 +49,8 @@ struct rrun {
 	uint64_t	 spilled;	/* bytes spilled */
 	unsigned long	 seq;		/* records of a stage so far */
 	struct rdecisions *dec;		/* --decisions (apply) */
+	struct strmap	*ids;		/* the input's ids (rdata_key) */
+	struct buf	 key;		/* one of them */
 };
 
 /*
@@ -221,7 +223,7 @@ rrun_keep(struct rec_item *it, void *arg)
 	const char *vals[RM_MAX_FIELDS], *id, *ent = NULL, *p, *text;
 	size_t lens[RM_MAX_FIELDS], idlen = 0, entlen = 0, n;
 	uint32_t len, rn;
-	int f, src;
+	int f, src, isnew;
 
 	if (it->aux.len == 0)
 		return;
@@ -232,6 +234,20 @@ rrun_keep(struct rec_item *it, void *arg)
 	for (f = 0; f < r->m->nfield; f++)
 		vals[f] = rrun_unaux(&p, &lens[f]);
 	src = r->cfg.link && strcmp(it->file, r->cfg.link_b) == 0;
+	if (!r->prior) {
+		/* An entity id derives from ids: they must name records. */
+		buf_reset(&r->key);
+		if (r->cfg.link)
+			buf_printf(&r->key, "%d\x1f", src);
+		buf_add(&r->key, id, idlen);
+		strmap_intern(r->ids, r->key.data, r->key.len, &isnew);
+		if (!isnew) {
+			rec_malformed(it, "id '%.*s' is given twice%s: entity "
+			    "ids derive from ids", (int)idlen, id,
+			    r->cfg.link ? " in its input" : "");
+			return;
+		}
+	}
 	if (r->cfg.stage != RSTAGE_NONE) {
 		rrun_stage_record(r, it, id, idlen, vals, lens);
 		return;
@@ -338,7 +354,7 @@ rrun_labels(struct rrun *r, size_t *nmatch)
 	uint8_t *gamma = NULL;
 	const char *v;
 	json_t *rec, *x;
-	char *names[1];
+	FILE *fp;
 	int isnew;
 
 	for (i = 0; i < r->d->nrec; i++) {
@@ -350,8 +366,9 @@ rrun_labels(struct rrun *r, size_t *nmatch)
 			first[k] = (uint32_t)i;
 		}
 	}
-	names[0] = (char *)r->cfg.labels;
-	rd = rec_open(&cfg, 1, names);
+	if ((fp = fopen(r->cfg.labels, "r")) == NULL)
+		diag_fail(ETV_SYS, "%s: %s", r->cfg.labels, strerror(errno));
+	rd = rec_open_stream(&cfg, fp, r->cfg.labels, NULL);
 	while ((rec = rec_next(rd)) != NULL) {
 		it = rec_item_of(rd);
 		x = json_object_get(rec, "match");
@@ -390,6 +407,7 @@ rrun_labels(struct rrun *r, size_t *nmatch)
 		json_decref(rec);
 	}
 	rec_close(rd);
+	fclose(fp);
 	if (unknown > 0)
 		diag_verbose(1, "%s: %zu labels name records this run does "
 		    "not have", r->cfg.labels, unknown);
@@ -479,15 +497,20 @@ rrun_model_out(struct rrun *r)
 	struct iox_atomic a;
 	json_t *doc = rmodel_dump(r->m);
 
-	if (iox_atomic_open(&a, r->cfg.model_out) < 0)
+	int rc;
+
+	if (iox_atomic_open(&a, r->cfg.model_out) < 0) {
+		json_decref(doc);
 		diag_fail(ETV_SYS, "%s: %s", r->cfg.model_out,
 		    strerror(errno));
-	if (json_dumpf(doc, a.fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+	}
+	rc = json_dumpf(doc, a.fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
 	    JSON_REAL_PRECISION(10)) < 0 || fputc('\n', a.fp) == EOF ||
-	    iox_atomic_commit(&a) < 0)
+	    iox_atomic_commit(&a) < 0;
+	json_decref(doc);
+	if (rc)
 		diag_fail(ETV_SYS, "%s: %s", r->cfg.model_out,
 		    strerror(errno));
-	json_decref(doc);
 }
 
 /* Read record i's text from the spill file into b. */
@@ -755,6 +778,9 @@ rrun(const struct rrun_config *cfg, struct rec_reader *rd)
 	r->m = cfg->model;
 	r->mode = cfg->link ? RBLOCK_LINK : RBLOCK_DEDUPE;
 	r->d = rdata_new(r->m);
+	r->d->bysource = cfg->link;
+	r->ids = strmap_new();
+	buf_init(&r->key);
 	r->w = xcalloc((size_t)cfg->jobs, sizeof(*r->w));
 	for (k = 0; k < cfg->jobs; k++) {
 		buf_init(&r->w[k].val);
@@ -788,7 +814,8 @@ rrun(const struct rrun_config *cfg, struct rec_reader *rd)
 	diag_verbose(1, "%zu candidate pairs to compare (of %.0f)", c.n,
 	    rfs_all_pairs(r->d, r->mode));
 	gamma = rrun_gammas(r, c.pair, c.n);
-	if (!rmodel_trained(r->m) || cfg->retrain)
+	/* Labels are there to train with. */
+	if (!rmodel_trained(r->m) || cfg->retrain || cfg->labels != NULL)
 		rrun_train(r, &c, gamma);
 	if (cfg->model_out != NULL)
 		rrun_model_out(r);
@@ -799,9 +826,9 @@ rrun(const struct rrun_config *cfg, struct rec_reader *rd)
 		    RBLOCK_A(c.pair[i]), gamma + i * nf, NULL));
 	rcluster(r->d, c.pair, prob, c.n, cfg->threshold, cfg->max_cluster,
 	    &cl);
-	diag_verbose(1, "%zu links at %g or more (%zu cut by the guards), "
-	    "%zu entities, the largest of %zu records", cl.links,
-	    cfg->threshold, cl.cut, cl.entities, cl.largest);
+	diag_verbose(1, "links at %g or more: %zu followed, %zu cut by the "
+	    "guards; %zu entities, the largest of %zu records",
+	    cfg->threshold, cl.links, cl.cut, cl.entities, cl.largest);
 	rep = rcluster_representatives(r->d, &cl);
 	rrun_output(r, rd, &cl, rep);
 	if (cfg->pairs != NULL)
@@ -816,6 +843,8 @@ rrun(const struct rrun_config *cfg, struct rec_reader *rd)
 	rcand_free(&c);
 done:
 	rstage_free(r->dec);
+	strmap_free(r->ids);
+	buf_release(&r->key);
 	for (k = 0; k < cfg->jobs; k++) {
 		buf_release(&r->w[k].val);
 		buf_release(&r->w[k].norm);
