@@ -316,16 +316,86 @@ rinit_field(const struct prof *p, size_t nrec, const char *surname,
 /* A blocking rule the guess may propose, and what the sample says. */
 struct cand {
 	char		 text[256];	/* the rule */
-	uint64_t	 fields;	/* bit for each field it uses */
+	int		 field[2];	/* the comparable fields it uses */
+	int		 loose[2];	/* a term that is not the exact value */
+	int		 nterm;		/* 1 or 2 */
 	double		 pairs;		/* estimated for the whole input */
-	double		 reach;		/* share of records with a key */
 };
 
-/* The terms a field can give a rule. */
-static int
-rinit_terms(const struct prof *p, char terms[][96])
+/*
+ * How often two records of one entity agree on a field of a kind: on
+ * the exact normal form, and on a looser key of it (its sound, its
+ * year, its first letters).  Guesses from the errors such data has
+ * (typos, nicknames, moves, new phone numbers); they only rank rules.
+ */
+static const struct {
+	double		 exact, loose;
+} agree[] = {
+	[K_FIRST] = { 0.80, 0.88 }, [K_SURNAME] = { 0.85, 0.92 },
+	[K_NAME] = { 0.75, 0.85 }, [K_ORG] = { 0.70, 0.85 },
+	[K_DATE] = { 0.85, 0.92 }, [K_EMAIL] = { 0.70, 0.75 },
+	[K_PHONE] = { 0.70, 0.75 }, [K_URL] = { 0.70, 0.75 },
+	[K_NUMBER] = { 0.80, 0.85 }, [K_CODE] = { 0.80, 0.85 },
+	[K_CITY] = { 0.85, 0.90 }, [K_ADDRESS] = { 0.60, 0.75 },
+	[K_TEXT] = { 0.60, 0.70 }, [K_SKIP] = { 0, 0 }
+};
+
+/*
+ * The chance that a pair of one entity shares no key of the rules c[0..n)
+ * (and of extra, when not NULL): each field, independently, agrees
+ * exactly (pe), only loosely (pl) or not, and a rule finds the pair when
+ * all its terms agree.
+ */
+static double
+rinit_miss(const struct cand *const *c, size_t n, const struct cand *extra,
+    const double *pe, const double *pl)
 {
-	int n = 0;
+	const struct cand *r[8];
+	int fl[16], nfl = 0, st[16], i, t, k, found;
+	size_t nr = 0, j, code, codes = 1;
+	double p, miss = 0;
+
+	for (j = 0; j < n && nr < 7; j++)
+		r[nr++] = c[j];
+	if (extra != NULL)
+		r[nr++] = extra;
+	for (j = 0; j < nr; j++)
+		for (t = 0; t < r[j]->nterm; t++) {
+			for (i = 0; i < nfl && fl[i] != r[j]->field[t]; i++)
+				;
+			if (i == nfl && nfl < 16)
+				fl[nfl++] = r[j]->field[t];
+		}
+	for (i = 0; i < nfl; i++)
+		codes *= 3;
+	for (code = 0; code < codes; code++) {
+		size_t x = code;
+
+		for (i = 0, p = 1; i < nfl; i++, x /= 3) {
+			st[i] = (int)(x % 3);	/* 0 exact, 1 loose, 2 no */
+			p *= st[i] == 0 ? pe[fl[i]] : st[i] == 1 ? pl[fl[i]] :
+			    1 - pe[fl[i]] - pl[fl[i]];
+		}
+		for (j = 0, found = 0; j < nr && !found; j++) {
+			for (t = 0, found = 1; t < r[j]->nterm; t++) {
+				for (k = 0; fl[k] != r[j]->field[t]; k++)
+					;
+				if (st[k] == 2 || (st[k] == 1 &&
+				    !r[j]->loose[t]))
+					found = 0;
+			}
+		}
+		if (!found)
+			miss += p;
+	}
+	return miss;
+}
+
+/* The terms a field can give a rule; loose[] says which are not exact. */
+static int
+rinit_terms(const struct prof *p, char terms[][96], int *loose)
+{
+	int n = 0, i;
 
 	switch (p->kind) {
 	case K_FIRST:
@@ -356,17 +426,19 @@ rinit_terms(const struct prof *p, char terms[][96])
 	default:
 		break;
 	}
+	for (i = 0; i < n; i++)
+		loose[i] = strchr(terms[i], '(') != NULL;
 	return n;
 }
 
-/* Estimate a rule on the sample: pairs scaled to total, and reach. */
+/* Estimate a rule's pairs on the sample, scaled to total records. */
 static int
 rinit_measure(struct rmodel *m, const struct rdata *d, struct cand *c,
     size_t total)
 {
 	struct buf err = BUF_INIT, keys = BUF_INIT;
 	struct strmap *km = strmap_new();
-	size_t *count = NULL, cap = 0, i, n, reached = 0;
+	size_t *count = NULL, cap = 0, i, n;
 	double pairs = 0, scale;
 	const char *p;
 	uint32_t r, k;
@@ -377,7 +449,6 @@ rinit_measure(struct rmodel *m, const struct rdata *d, struct cand *c,
 	for (r = 0; r < d->nrec; r++) {
 		buf_reset(&keys);
 		n = rblock_keys(d, m->nrule - 1, r, &keys);
-		reached += n > 0;
 		for (i = 0, p = keys.data; i < n; i++, p += strlen(p) + 1) {
 			k = strmap_intern(km, p, strlen(p), &isnew);
 			if (k >= cap) {
@@ -394,7 +465,6 @@ rinit_measure(struct rmodel *m, const struct rdata *d, struct cand *c,
 		pairs += (double)count[k] * (double)(count[k] - 1) / 2;
 	scale = d->nrec ? (double)total / (double)d->nrec : 1;
 	c->pairs = pairs * scale * scale;
-	c->reach = d->nrec ? (double)reached / (double)d->nrec : 0;
 	rc = 0;
 	free(m->rule[--m->nrule].text);
 out:
@@ -416,9 +486,11 @@ rinit_blocking(const json_t *doc, struct prof *pf, size_t nf,
 	struct cand *c = NULL;
 	size_t nc = 0, i, j, a, b;
 	char terms[RM_MAX_FIELDS][2][96];
-	int nt[RM_MAX_FIELDS], f, ta, tb;
-	uint64_t used = 0;
-	double budget = 20.0 * (double)total, spent = 0;
+	int nt[RM_MAX_FIELDS], loose[RM_MAX_FIELDS][2], f, ta, tb;
+	double budget = 20.0 * (double)total, spent = 0, miss = 1, share;
+	double pe[RM_MAX_FIELDS], pl[RM_MAX_FIELDS];
+	const struct cand **chosen;
+	size_t nchosen = 0;
 	json_t *rules = json_array();
 
 	if (m == NULL)
@@ -464,16 +536,18 @@ rinit_blocking(const json_t *doc, struct prof *pf, size_t nf,
 	for (i = 0, j = 0; i < nf; i++) {
 		if (pf[i].kind == K_SKIP)
 			continue;
-		nt[j] = rinit_terms(&pf[i], terms[j]);
+		nt[j] = rinit_terms(&pf[i], terms[j], loose[j]);
+		share = n ? (double)pf[i].present / (double)n : 0;
+		pe[j] = agree[pf[i].kind].exact * share * share;
+		pl[j] = (agree[pf[i].kind].loose - agree[pf[i].kind].exact) *
+		    share * share;
 		j++;
 	}
 	for (a = 0; a < j; a++) {
 		for (ta = 0; ta < nt[a]; ta++) {
 			for (b = a; b < j; b++) {
 				for (tb = -1; tb < (b == a ? 0 : nt[b]); tb++) {
-					if (b == a && tb >= 0)
-						continue;
-					if (b != a && tb < 0)
+					if ((b == a) != (tb < 0))
 						continue;
 					c = xreallocarray(c, nc + 1,
 					    sizeof(*c));
@@ -486,8 +560,12 @@ rinit_blocking(const json_t *doc, struct prof *pf, size_t nf,
 						    sizeof(c[nc].text),
 						    "%.95s+%.95s", terms[a][ta],
 						    terms[b][tb]);
-					c[nc].fields = (uint64_t)1 << a |
-					    (tb >= 0 ? (uint64_t)1 << b : 0);
+					c[nc].nterm = tb < 0 ? 1 : 2;
+					c[nc].field[0] = (int)a;
+					c[nc].loose[0] = loose[a][ta];
+					c[nc].field[1] = (int)b;
+					c[nc].loose[1] = tb < 0 ? 0 :
+					    loose[b][tb];
 					if (rinit_measure(m, d, &c[nc],
 					    total) == 0)
 						nc++;
@@ -496,30 +574,34 @@ rinit_blocking(const json_t *doc, struct prof *pf, size_t nf,
 		}
 	}
 	/*
-	 * Greedy: the rule that reaches most records on fields no rule
-	 * chosen uses yet, within the budget; one term before two.
+	 * Greedy: the rule that most lowers the chance that a pair of one
+	 * entity shares no key, within the budget of pairs, until no rule
+	 * lowers it by a thousandth.
 	 */
-	while (json_array_size(rules) < 4) {
+	chosen = xcalloc(nc + 1, sizeof(*chosen));
+	while (nchosen < 6) {
 		size_t best = nc;
-		double bs = 0, s;
+		double bm = miss - 0.001, x;
 
 		for (i = 0; i < nc; i++) {
-			if (c[i].fields & used || c[i].pairs > budget / 2 ||
-			    spent + c[i].pairs > budget || c[i].reach < 0.3)
+			if (c[i].pairs > budget / 2 ||
+			    spent + c[i].pairs > budget)
 				continue;
-			s = c[i].reach * ((c[i].fields & (c[i].fields - 1)) ==
-			    0 ? 1.0 : 0.9);
-			if (s > bs) {
-				bs = s;
+			x = rinit_miss(chosen, nchosen, &c[i], pe, pl);
+			if (x < bm || (x == bm && best < nc &&
+			    c[i].pairs < c[best].pairs)) {
+				bm = x;
 				best = i;
 			}
 		}
 		if (best == nc)
 			break;
 		json_array_append_new(rules, json_string(c[best].text));
-		used |= c[best].fields;
+		chosen[nchosen++] = &c[best];
 		spent += c[best].pairs;
+		miss = bm;
 	}
+	free(chosen);
 	free(c);
 	rdata_free(d);
 	rmodel_free(m);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "lib/base/crew.h"
 #include "lib/base/diag.h"
@@ -26,7 +27,9 @@
 #include "lib/resolve/rstage.h"
 
 #define MISSING	UINT32_MAX	/* a value's length in aux: none */
-#define CHUNK	4096		/* pairs a comparing job */
+#define CHUNK	2048		/* pairs a comparing job */
+#define WINDOW	64		/* comparing jobs in flight: the crew's
+				   runners take them 8 at a time */
 
 /* A worker's scratch space. */
 struct rw {
@@ -322,8 +325,7 @@ rrun_gammas(struct rrun *r, const uint64_t *pair, size_t n)
 	struct gjob *jb = xcalloc(njob + 1, sizeof(*jb));
 	struct crew *c;
 
-	c = crew_new(r->cfg.jobs - 1, (size_t)r->cfg.jobs * 4, rrun_gamma_job,
-	    NULL, NULL);
+	c = crew_new(r->cfg.jobs - 1, WINDOW, rrun_gamma_job, NULL, NULL);
 	for (k = 0; k < njob; k++) {
 		jb[k].d = r->d;
 		jb[k].pair = pair;
@@ -730,6 +732,20 @@ rrun_output(struct rrun *r, struct rec_reader *rd, const struct rclusters *cl,
 	buf_release(&score);
 }
 
+/* With -vv, the seconds a step of the run took. */
+static void
+rrun_lap(const char *step)
+{
+	static struct timespec last;
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (last.tv_sec != 0)
+		diag_verbose(2, "%s: %.2f s", step, (double)(now.tv_sec -
+		    last.tv_sec) + (double)(now.tv_nsec - last.tv_nsec) / 1e9);
+	last = now;
+}
+
 /* Run a stage; 0 when the run is not staged. */
 static int
 rrun_stages(struct rrun *r, struct rec_reader *rd)
@@ -799,24 +815,29 @@ rrun(const struct rrun_config *cfg, struct rec_reader *rd)
 	if (rrun_stages(r, rd))
 		goto done;
 
+	rrun_lap(NULL);
 	if (cfg->against != NULL)
 		rrun_read_prior(r, rd);
 	nprior = r->d->nrec;
 	rrun_read(r, rd);
+	rrun_lap("reading");
 	diag_verbose(1, "%zu records (%zu of an earlier run), %zu bytes of "
 	    "field values", r->d->nrec, nprior, rdata_memory(r->d));
 
 	if (rblock_candidates(r->d, r->mode, cfg->max_pairs, &c, &err) < 0)
 		diag_fail(ETV_USAGE, "%s", err.data);
+	rrun_lap("blocking");
 	for (k = 0; k < r->m->nrule; k++)
 		diag_verbose(1, "blocking rule '%s': %llu pairs",
 		    r->m->rule[k].text, (unsigned long long)c.count[k]);
 	diag_verbose(1, "%zu candidate pairs to compare (of %.0f)", c.n,
 	    rfs_all_pairs(r->d, r->mode));
 	gamma = rrun_gammas(r, c.pair, c.n);
+	rrun_lap("comparing");
 	/* Labels are there to train with. */
 	if (!rmodel_trained(r->m) || cfg->retrain || cfg->labels != NULL)
 		rrun_train(r, &c, gamma);
+	rrun_lap("training");
 	if (cfg->model_out != NULL)
 		rrun_model_out(r);
 
@@ -824,13 +845,16 @@ rrun(const struct rrun_config *cfg, struct rec_reader *rd)
 	for (i = 0; i < c.n; i++)
 		prob[i] = (float)rfs_probability(rfs_weight(r->m, r->d,
 		    RBLOCK_A(c.pair[i]), gamma + i * nf, NULL));
+	rrun_lap("scoring");
 	rcluster(r->d, c.pair, prob, c.n, cfg->threshold, cfg->max_cluster,
 	    &cl);
+	rrun_lap("clustering");
 	diag_verbose(1, "links at %g or more: %zu followed, %zu cut by the "
 	    "guards; %zu entities, the largest of %zu records",
 	    cfg->threshold, cl.links, cl.cut, cl.entities, cl.largest);
 	rep = rcluster_representatives(r->d, &cl);
 	rrun_output(r, rd, &cl, rep);
+	rrun_lap("writing");
 	if (cfg->pairs != NULL)
 		rrun_pairs(r, &c, gamma, prob);
 	if (cfg->golden != NULL)
