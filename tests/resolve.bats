@@ -1226,3 +1226,78 @@ chain() {
 	    --model-out /dev/full "$F/people.jsonl"
 	[ "$status" -eq 4 ]
 }
+
+# ---- staged runs ----
+
+@test "--stage keys|sort|pairs|clusters, then apply, equals one run" {
+	genmodel
+	local in=$BATS_FILE_TMPDIR/gen.jsonl
+	etv-resolve -c "$F/people.model.json" --model-out "$T/p.json" \
+	    "$F/people.jsonl" >/dev/null
+	set -o pipefail
+	for case in "$T/p.json $F/people.jsonl" "$T/t.json $in"; do
+		set -- $case
+		[ -f "$1" ] || etv-resolve -c "$T/gen.json" --model-out "$1" \
+		    "$in" >/dev/null
+		for o in "" "--max-cluster-size 2" "-t 0.5"; do
+			etv-resolve -c "$1" $o "$2" >"$T/one"
+			split -l 40 -d "$2" "$T/part."
+			# Parts in reverse order: sort puts keys together.
+			n=$(ls "$T"/part.* | wc -l)
+			for p in $(seq "$n" -1 1); do
+				etv-resolve -c "$1" --stage keys --part $p \
+				    "$T/part.$(printf %02d $((p - 1)))"
+			done | LC_ALL=C sort | etv-resolve -c "$1" $o \
+			    --stage pairs | etv-resolve -c "$1" $o \
+			    --stage clusters >"$T/decisions"
+			for p in $(seq 1 "$n"); do
+				etv-resolve -c "$1" --stage apply --part $p \
+				    --decisions "$T/decisions" \
+				    "$T/part.$(printf %02d $((p - 1)))"
+			done >"$T/two"
+			cmp "$T/one" "$T/two" || { echo "$case $o"; false; }
+			rm -f "$T"/part.*
+		done
+	done
+}
+
+@test "--stage with GNU parallel equals one run" {
+	if ! parallel --version 2>/dev/null | grep -q 'GNU parallel'; then
+		skip "GNU parallel is not installed (Debian package 'parallel')"
+	fi
+	local in=$BATS_FILE_TMPDIR/gen.jsonl
+	genmodel
+	etv-resolve -c "$T/gen.json" --model-out "$T/t.json" "$in" >/dev/null
+	set -o pipefail
+	parallel --pipe -k -N 60 etv-resolve -c "$T/t.json" --stage keys \
+	    --part '{#}' <"$in" | LC_ALL=C sort |
+	    parallel --pipe -k --group-by 1 -N 200 etv-resolve -c "$T/t.json" \
+	    --stage pairs | etv-resolve -c "$T/t.json" --stage clusters \
+	    >"$T/decisions"
+	parallel --pipe -k -N 60 etv-resolve -c "$T/t.json" --stage apply \
+	    --decisions "$T/decisions" --part '{#}' <"$in" >"$T/two"
+	etv-resolve -c "$T/t.json" "$in" | cmp - "$T/two"
+}
+
+@test "--stage: a model without parameters, and options a stage cannot take" {
+	printf '{"fields":[{"name":"v"}],"blocking":["v"]}\n' >"$T/m.json"
+	run --separate-stderr etv-resolve -c "$T/m.json" --stage pairs </dev/null
+	[ "$status" -eq 2 ] && [[ "$stderr" == *"needs a trained model"* ]]
+	run --separate-stderr etv-resolve -c "$T/m.json" --stage keys --golden \
+	    "$T/g" </dev/null
+	[ "$status" -eq 2 ] && [[ "$stderr" == *"'--stage' works without"* ]]
+	run --separate-stderr etv-resolve -c "$T/m.json" --stage apply \
+	    </dev/null
+	[ "$status" -eq 2 ] && [[ "$stderr" == *"'--decisions'"* ]]
+	run --separate-stderr etv-resolve -c "$T/m.json" --part 2 </dev/null
+	[ "$status" -eq 2 ] && [[ "$stderr" == *"'--part'"* ]]
+	# The keys stage needs no parameters: its keys are the model's rules.
+	printf '{"id":"1","v":"a"}\n' | etv-resolve -c "$T/m.json" --stage keys |
+	    grep -q $'^k00[0-9a-f]\{16\}\t00000001:0000000000\t\["1",0,\["a"\],\[\["[0-9a-f]\{16\}"\]\]\]$'
+	# A pairs stage fed something else is malformed input.
+	etv-resolve -c "$F/people.model.json" --model-out "$T/t.json" \
+	    "$F/people.jsonl" >/dev/null
+	run --separate-stderr etv-resolve -c "$T/t.json" --stage pairs \
+	    <<<'not a key line'
+	[ "$status" -eq 3 ] && [[ "$stderr" == *"<stdin>:1: not a key line"* ]]
+}

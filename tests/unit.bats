@@ -42,6 +42,7 @@ unit() {
 @test "unit rnorm" { unit rnorm; }
 @test "unit semantic" { unit semantic; }
 @test "unit sentence" { unit sentence; }
+@test "unit strmap" { unit strmap; }
 @test "unit strsim" { unit strsim; }
 @test "unit table" { unit table; }
 @test "unit text" { unit text; }
