@@ -158,3 +158,20 @@ run dedupe-semantic "$B/etv-dedupe" -q -m semantic --mark dvecs.jsonl
     "$B/etv-dedupe" -q --stage clusters > ddec.txt
 run dedupe-staged "$B/etv-dedupe" -q --stage apply --decisions ddec.txt \
     --mark dchunks.jsonl
+
+# resolve: the people of the test fixtures, trained, reused, staged.
+R=$top/tests/fixtures/resolve
+"$B/etv-resolve" -q --init "$R/people.jsonl" > rmodel.json
+for j in 1 2; do
+	run resolve-j$j "$B/etv-resolve" -q -j $j -c rmodel.json \
+	    --model-out rtrained$j.json --pairs rpairs$j.jsonl \
+	    --golden rgolden$j.jsonl "$R/people.jsonl"
+	for f in rtrained$j.json rpairs$j.jsonl rgolden$j.jsonl; do
+		echo "$(md5sum < "$f" | cut -c1-32) resolve-$f -"
+	done
+done
+"$B/etv-resolve" -q -c rtrained1.json --stage keys "$R/people.jsonl" |
+    LC_ALL=C sort | "$B/etv-resolve" -q -c rtrained1.json --stage pairs |
+    "$B/etv-resolve" -q -c rtrained1.json --stage clusters > rdec.txt
+run resolve-staged "$B/etv-resolve" -q -c rtrained1.json --stage apply \
+    --decisions rdec.txt "$R/people.jsonl"
