@@ -19,6 +19,8 @@
 #define USAGE \
 "usage: etv-resolve [-hqvV] -c model [-j jobs] [-t threshold] [--block rule]\n" \
 "                   [--link] [file ...]\n" \
+"       etv-resolve -c model --stage stage [--part n] [--decisions file]\n" \
+"                   [file ...]\n" \
 "       etv-resolve --init [file ...]\n"
 
 static const char help[] = USAGE "\n"

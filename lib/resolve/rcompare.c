@@ -24,23 +24,17 @@ rcmp_initial(const char *a, size_t na, const char *b, size_t nb)
 }
 
 /*
- * Is the bag distance of two ASCII strings (the larger of the number of
- * bytes of each that the other lacks, counted with repeats) more than k?
- * It is a lower bound of the Levenshtein and Damerau-Levenshtein
- * distances (an edit, a transposition too, changes it by one at most),
- * so most pairs of different values are told apart without a table.
- * 0 when either string is not ASCII.
+ * For two ASCII strings, the bytes of a that b lacks (*more) and of b
+ * that a lacks (*less), counted with repeats.  0 when either is not
+ * ASCII.
  */
 static int
-rcmp_bag_exceeds(const char *a, size_t na, const char *b, size_t nb,
-    double k)
+rcmp_bag(const char *a, size_t na, const char *b, size_t nb, size_t *more,
+    size_t *less)
 {
-	int count[128];
-	size_t i, more = 0, less = 0;
-	int c;
+	int count[128], c;
+	size_t i;
 
-	if ((double)(na > nb ? na - nb : nb - na) > k)
-		return 1;
 	for (i = 0; i < na; i++)
 		if (a[i] & 0x80)
 			return 0;
@@ -56,53 +50,57 @@ rcmp_bag_exceeds(const char *a, size_t na, const char *b, size_t nb,
 		count[(int)a[i]]++;
 	for (i = 0; i < nb; i++)
 		count[(int)b[i]]--;
+	*more = *less = 0;
 	for (i = 0; i < na; i++) {
-		c = count[(int)a[i]];
-		if (c > 0)
-			more += (size_t)c;
+		if ((c = count[(int)a[i]]) > 0)
+			*more += (size_t)c;
 		count[(int)a[i]] = 0;
 	}
 	for (i = 0; i < nb; i++) {
-		c = count[(int)b[i]];
-		if (c < 0)
-			less += (size_t)-c;
+		if ((c = count[(int)b[i]]) < 0)
+			*less += (size_t)-c;
 		count[(int)b[i]] = 0;
 	}
+	return 1;
+}
+
+/*
+ * Is the bag distance of two strings (the larger of *more and *less of
+ * rcmp_bag) more than k?  It is a lower bound of the Levenshtein and
+ * Damerau-Levenshtein distances (an edit, a transposition too, changes
+ * it by one at most), so most pairs of different values are told apart
+ * without a table.  0 when it is not known (a string not ASCII).
+ */
+static int
+rcmp_bag_exceeds(const char *a, size_t na, const char *b, size_t nb,
+    double k)
+{
+	size_t more, less;
+
+	if ((double)(na > nb ? na - nb : nb - na) > k)
+		return 1;
+	if (!rcmp_bag(a, na, b, nb, &more, &less))
+		return 0;
 	return (double)(more > less ? more : less) > k;
 }
 
 /*
  * An upper bound of the Jaro (or, with winkler, Jaro-Winkler)
- * similarity of two ASCII strings: at most c code points can match,
- * c being the bytes they have in common counted with repeats, and the
- * prefix boost is at most that of their common prefix.  2 (no bound)
- * when either is not ASCII.
+ * similarity of two strings: at most c code points can match, c being
+ * the bytes they have in common counted with repeats (na less those of a
+ * that b lacks), and the prefix boost is at most that of their common
+ * prefix.  2 (no bound) when either is not ASCII.
  */
 static double
 rcmp_jaro_bound(const char *a, size_t na, const char *b, size_t nb,
     int winkler)
 {
-	int count[128];
-	size_t i, c = 0, l;
+	size_t c, l, more, less;
 	double j;
 
-	for (i = 0; i < na; i++)
-		if (a[i] & 0x80)
-			return 2;
-	for (i = 0; i < nb; i++)
-		if (b[i] & 0x80)
-			return 2;
-	/* Only the entries the strings touch are set, then read. */
-	for (i = 0; i < nb; i++)
-		count[(int)b[i]] = 0;
-	for (i = 0; i < na; i++)
-		count[(int)a[i]] = 0;
-	for (i = 0; i < na; i++)
-		count[(int)a[i]]++;
-	for (i = 0; i < nb; i++)
-		if (count[(int)b[i]]-- > 0)
-			c++;
-	if (c == 0)
+	if (!rcmp_bag(a, na, b, nb, &more, &less))
+		return 2;
+	if ((c = na - more) == 0)
 		return 0;
 	j = ((double)c / (double)na + (double)c / (double)nb + 1) / 3;
 	if (!winkler || j <= 0.7)

@@ -450,8 +450,9 @@ rfs_estimate_prior(struct rmodel *m, const struct rcand *c,
 }
 
 void
-rfs_tf_tables(struct rmodel *m, const struct rdata *d)
+rfs_tf_tables(struct rmodel *m, struct rdata *d)
 {
+	struct rdict *dc;
 	const char *val;
 	size_t len;
 	uint32_t i;
@@ -460,13 +461,19 @@ rfs_tf_tables(struct rmodel *m, const struct rdata *d)
 	for (f = 0; f < m->nfield; f++) {
 		if (!m->field[f].tf)
 			continue;
-		rmodel_tf_begin(&m->field[f], (double)d->dict[f].nonnull);
-		for (i = 0; i < strmap_count(d->dict[f].vals); i++) {
-			if (d->dict[f].v[i].count < 2)
+		dc = &d->dict[f];
+		rmodel_tf_begin(&m->field[f], (double)dc->nonnull);
+		for (i = 0; i < strmap_count(dc->vals); i++) {
+			if (dc->v[i].count < 2)
 				continue;
-			val = strmap_key(d->dict[f].vals, i, &len);
-			rmodel_tf_add(&m->field[f], val, len,
-			    d->dict[f].v[i].count);
+			val = strmap_key(dc->vals, i, &len);
+			rmodel_tf_add(&m->field[f], val, len, dc->v[i].count);
+		}
+		/* The records' values weigh by the new table from now on
+		 * (a model trained again had another). */
+		for (i = 0; i < strmap_count(dc->vals); i++) {
+			val = strmap_key(dc->vals, i, &len);
+			dc->v[i].tf = rmodel_tf_share(&m->field[f], val, len);
 		}
 	}
 }

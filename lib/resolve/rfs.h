@@ -58,9 +58,10 @@ void	 rfs_estimate_u(struct rmodel *, const uint8_t *gamma, size_t n,
  * Keep in the model the term frequencies of its "tf" fields in d: the
  * values of two records or more, and the records with a value, which
  * rfs_weight uses for the records of later runs (so that a run with a
- * trained model, staged or not, weighs as the run that trained it).
+ * trained model, staged or not, weighs as the run that trained it); the
+ * values of d weigh by the new tables from then on.
  */
-void	 rfs_tf_tables(struct rmodel *, const struct rdata *);
+void	 rfs_tf_tables(struct rmodel *, struct rdata *);
 
 /*
  * The chance that each of n pairs is not a match, by the model as it

@@ -66,6 +66,32 @@ rinit_hint(const char *name, const char *const *words)
 	return 0;
 }
 
+/*
+ * Does a value look like a URL: a scheme, "www.", or one word of a
+ * host name ("acme.co.uk", "acme.com/about") with no "@"?
+ */
+static int
+rinit_url(const char *v, size_t n)
+{
+	const char *dot = memchr(v, '.', n);
+	size_t i;
+
+	if ((n > 7 && strncmp(v, "http://", 7) == 0) || (n > 8 &&
+	    strncmp(v, "https://", 8) == 0) || (n > 4 &&
+	    strncmp(v, "www.", 4) == 0))
+		return 1;
+	if (dot == NULL || dot == v || memchr(v, '@', n) != NULL)
+		return 0;
+	for (i = 0; i < n && v[i] != '/'; i++)
+		if (!(isalnum((unsigned char)v[i]) || v[i] == '.' ||
+		    v[i] == '-'))
+			return 0;
+	/* The last label of the host: two letters or more. */
+	for (dot = v + i - 1; dot > v && *dot != '.'; dot--)
+		;
+	return v + i - dot > 2 && isalpha((unsigned char)dot[1]);
+}
+
 /* Look at one value of a member. */
 static void
 rinit_look(struct prof *p, const char *v, size_t n)
@@ -96,9 +122,7 @@ rinit_look(struct prof *p, const char *v, size_t n)
 	at = memchr(v, '@', n);
 	if (at != NULL && memchr(at, '.', (size_t)(v + n - at)) != NULL)
 		p->email++;
-	if ((n > 7 && strncmp(v, "http://", 7) == 0) || (n > 8 &&
-	    strncmp(v, "https://", 8) == 0) || (n > 4 &&
-	    strncmp(v, "www.", 4) == 0))
+	if (rinit_url(v, n))
 		p->url++;
 	for (i = 0; i < n; i++) {
 		if (v[i] >= '0' && v[i] <= '9')
@@ -248,7 +272,9 @@ rinit_field(const struct prof *p, size_t nrec, const char *surname,
 		tf = 1;
 		break;
 	case K_ORG:
+		/* A typo, the same words, then a long common prefix. */
 		norm = "org";
+		rinit_level(lv, "damerau_levenshtein", json_integer(1));
 		rinit_level(lv, "token_jaccard", json_real(0.75));
 		rinit_level(lv, "jaro_winkler", json_real(0.9));
 		rinit_level(lv, "token_jaccard", json_real(0.4));
@@ -410,7 +436,7 @@ rinit_terms(const struct prof *p, char terms[][96], int *loose)
 	case K_ORG:
 	case K_NAME:
 		snprintf(terms[n++], 96, "%s", p->name);
-		snprintf(terms[n++], 96, "first(%s,4)", p->name);
+		snprintf(terms[n++], 96, "dmetaphone(%s)", p->name);
 		break;
 	case K_ADDRESS:
 		snprintf(terms[n++], 96, "first(%s,6)", p->name);

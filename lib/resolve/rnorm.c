@@ -10,8 +10,8 @@
 #include <utf8proc.h>
 
 #include "lib/base/buf.h"
-#include "lib/base/hash.h"
 #include "lib/base/iox.h"
+#include "lib/base/strmap.h"
 #include "lib/base/utf8.h"
 #include "lib/base/xmem.h"
 #include "lib/resolve/rnorm.h"
@@ -702,23 +702,13 @@ rnorm_date(const char *p, size_t n, int order, struct buf *out,
 }
 
 /*
- * The synonym table: open addressing with linear probing, at most half
- * full.  Words live in one arena, each NUL-terminated; a slot points
- * into it by offsets, so that growing the arena moves nothing.
+ * The synonym table: the words, numbered by a string map, and for each
+ * the number of its canonical form.
  */
-struct rnorm_slot {
-	uint64_t	 h;		/* hash64 of the word */
-	uint32_t	 key;		/* offset of the word in the arena */
-	uint32_t	 klen;		/* its length; 0: the slot is empty */
-	uint32_t	 val;		/* offset of its canonical form */
-	uint32_t	 vlen;		/* that one's length */
-};
-
 struct rnorm_syn {
-	struct buf	 arena;		/* the words, NUL after each */
-	struct rnorm_slot *slot;	/* cap slots; owned */
-	size_t		 cap;		/* a power of two */
-	size_t		 count;		/* slots in use */
+	struct strmap	*words;		/* every word; owned */
+	uint32_t	*canon;		/* the canonical form of each */
+	size_t		 cap;		/* allocated entries of canon */
 };
 
 struct rnorm_syn *
@@ -726,9 +716,7 @@ rnorm_syn_new(void)
 {
 	struct rnorm_syn *t = xcalloc(1, sizeof(*t));
 
-	buf_init(&t->arena);
-	t->cap = 64;
-	t->slot = xcalloc(t->cap, sizeof(*t->slot));
+	t->words = strmap_new();
 	return t;
 }
 
@@ -737,85 +725,31 @@ rnorm_syn_free(struct rnorm_syn *t)
 {
 	if (t == NULL)
 		return;
-	buf_release(&t->arena);
-	free(t->slot);
+	strmap_free(t->words);
+	free(t->canon);
 	free(t);
 }
 
 size_t
 rnorm_syn_count(const struct rnorm_syn *t)
 {
-	return t->count;
+	return strmap_count(t->words);
 }
 
-/* The slot of w[0..n) with hash h: its own, or the empty one to fill. */
-static struct rnorm_slot *
-rnorm_syn_find(const struct rnorm_syn *t, const char *w, size_t n,
-    uint64_t h)
-{
-	struct rnorm_slot *s;
-	size_t i;
-
-	for (i = h & (t->cap - 1);; i = (i + 1) & (t->cap - 1)) {
-		s = &t->slot[i];
-		if (s->klen == 0)
-			return s;
-		if (s->h == h && s->klen == n &&
-		    memcmp(t->arena.data + s->key, w, n) == 0)
-			return s;
-	}
-}
-
-/* Double the slots. */
+/* Map w[0..n) to the canonical form c, unless it has one. */
 static void
-rnorm_syn_grow(struct rnorm_syn *t)
+rnorm_syn_put(struct rnorm_syn *t, const char *w, size_t n, uint32_t c)
 {
-	struct rnorm_slot *old = t->slot, *s;
-	size_t oldcap = t->cap, i;
+	int isnew;
+	uint32_t id = strmap_intern(t->words, w, n, &isnew);
 
-	t->cap *= 2;
-	t->slot = xcalloc(t->cap, sizeof(*t->slot));
-	for (i = 0; i < oldcap; i++)
-		if (old[i].klen != 0) {
-			s = rnorm_syn_find(t, t->arena.data + old[i].key,
-			    old[i].klen, old[i].h);
-			*s = old[i];
-		}
-	free(old);
-}
-
-/* Store w[0..n) in the arena; returns its offset. */
-static uint32_t
-rnorm_syn_store(struct rnorm_syn *t, const char *w, size_t n)
-{
-	size_t off = t->arena.len;
-
-	buf_add(&t->arena, w, n);
-	buf_addc(&t->arena, '\0');
-	return (uint32_t)off;
-}
-
-/* Map w[0..n) to the canonical form at val, unless it has one. */
-static void
-rnorm_syn_put(struct rnorm_syn *t, const char *w, size_t n, uint32_t val,
-    uint32_t vlen)
-{
-	struct rnorm_slot *s;
-	uint64_t h = hash64(w, n);
-
-	s = rnorm_syn_find(t, w, n, h);
-	if (s->klen != 0)
+	if (!isnew)
 		return;			/* the first group wins */
-	if ((t->count + 1) * 2 > t->cap) {
-		rnorm_syn_grow(t);
-		s = rnorm_syn_find(t, w, n, h);
+	if (id >= t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 64;
+		t->canon = xreallocarray(t->canon, t->cap, sizeof(*t->canon));
 	}
-	s->h = h;
-	s->key = rnorm_syn_store(t, w, n);
-	s->klen = (uint32_t)n;
-	s->val = val;
-	s->vlen = vlen;
-	t->count++;
+	t->canon[id] = c;
 }
 
 /* Is c a separator of the words of a table line? */
@@ -831,7 +765,7 @@ rnorm_syn_add(struct rnorm_syn *t, const char *line, size_t n,
 {
 	struct buf words = BUF_INIT;
 	size_t i, j, k, w0, *ends = NULL, nw = 0;
-	uint32_t val, vlen;
+	long c;
 	int rc = -1;
 
 	for (i = 0; i < n && rnorm_syn_sep((unsigned char)line[i]); i++)
@@ -860,21 +794,16 @@ rnorm_syn_add(struct rnorm_syn *t, const char *line, size_t n,
 			    (int)(j - i), line + i);
 			goto out;
 		}
-		if (words.len - w0 > UINT32_MAX / 2) {
-			buf_fail(err, "'%.20s...' is too long", line + i);
-			goto out;
-		}
 		ends = xreallocarray(ends, nw + 1, sizeof(*ends));
 		ends[nw++] = words.len;
 	}
-	if (t->arena.len + words.len + nw > UINT32_MAX / 2) {
-		buf_fail(err, "the table is too large");
-		goto out;
-	}
-	vlen = (uint32_t)ends[0];
-	val = rnorm_syn_store(t, words.data, vlen);
+	/* The canonical form maps to itself unless an earlier line took
+	 * it; either way the group's words map to it. */
+	c = strmap_find(t->words, words.data, ends[0]);
+	if (c < 0)
+		c = (long)strmap_count(t->words);
 	for (k = 0, w0 = 0; k < nw; w0 = ends[k++])
-		rnorm_syn_put(t, words.data + w0, ends[k] - w0, val, vlen);
+		rnorm_syn_put(t, words.data + w0, ends[k] - w0, (uint32_t)c);
 	rc = 0;
 out:
 	free(ends);
@@ -918,16 +847,11 @@ const char *
 rnorm_syn_lookup(const struct rnorm_syn *t, const char *w, size_t n,
     size_t *lenp)
 {
-	const struct rnorm_slot *s;
+	long id;
 
-	if (n == 0)
+	if (n == 0 || (id = strmap_find(t->words, w, n)) < 0)
 		return NULL;
-	s = rnorm_syn_find(t, w, n, hash64(w, n));
-	if (s->klen == 0)
-		return NULL;
-	if (lenp != NULL)
-		*lenp = s->vlen;
-	return t->arena.data + s->val;
+	return strmap_key(t->words, t->canon[id], lenp);
 }
 
 int
