@@ -21,7 +21,16 @@
 # resolve-anchor.py re-implements the method (its header says what it
 # does); "anchor, m from truth" is the same model with m and the prior
 # counted on the truth, the best that model can do.  etv-resolve runs at
-# -j 1 and -j 2 (the outputs must be equal).  Quality is scored by
+# -j 1 and -j 2 (the outputs must be equal).  The models are what
+# etv-resolve --init would propose for these fields, with three edits:
+# no city (the postcode says the same, and counted twice the address
+# outweighs a different first name and date of birth, which merges
+# households, or a different phone, which merges companies of the same
+# name), e-mail without a Jaro-Winkler level and web site exact only (at
+# a million records, people of the same name have addresses that differ
+# by a number, companies of the same name sites that differ by a city:
+# near-equal is no evidence there).  The driver prints how --init's
+# proposal differs from them.  Quality is scored by
 # resolve-score.py: pair precision, recall and F1, and exact-cluster
 # precision, recall and F1.  Speed is records per CPU second (user +
 # system) and per wall second; memory the peak resident set (wait4's
@@ -84,9 +93,11 @@ EOF
 qual=$W/quality.txt
 speed=$W/speed.txt
 notes=$W/notes.txt
+inits=$W/init.txt
 : >"$qual"
 : >"$speed"
 : >"$notes"
+: >"$inits"
 
 # row KIND N TOOL RESULT TRUTH: a line of the quality table.
 row() {
@@ -99,9 +110,9 @@ row() {
 # timed NAME CMD...: run CMD with stdout to $C/NAME.jsonl and stderr to
 # $C/NAME.err; print its CPU seconds, wall seconds and peak KiB.
 timed() {
-	n=$1
+	tn=$1
 	shift
-	"$PY" "$W/cpu.py" "$C/$n.jsonl" "$C/$n.err" "$@"
+	"$PY" "$W/cpu.py" "$C/$tn.jsonl" "$C/$tn.err" "$@"
 }
 
 # perf KIND N TOOL "CPU WALL KIB": a line of the speed table.
@@ -176,17 +187,18 @@ for kind in $KINDS; do
 			if cmp -s "$W/init-$kind.canon" "$W/bench-$kind.canon"
 			then
 				say "$kind: etv-resolve --init proposes the" \
-				    "bench's model" >>"$notes"
+				    "bench's model" >>"$inits"
 			else
-				say "$kind: etv-resolve --init against" \
-				    "resolve-$kind.json:" >>"$notes"
+				say "$kind: etv-resolve --init (-) against" \
+				    "resolve-$kind.json (+), sorted, without" \
+				    "parameters:" >>"$inits"
 				diff -u "$W/init-$kind.canon" \
-				    "$W/bench-$kind.canon" | sed 's/^/  /' \
-				    >>"$notes" || true
+				    "$W/bench-$kind.canon" | sed '1,2d; s/^/  /' \
+				    >>"$inits" || true
 			fi
 		else
 			say "$kind: etv-resolve --init failed:" \
-			    "$(head -n 1 "$W/init-$kind.err")" >>"$notes"
+			    "$(head -n 1 "$W/init-$kind.err")" >>"$inits"
 		fi
 	fi
 done
@@ -215,3 +227,9 @@ say "speed: records per CPU second (user + system) and per wall" \
 say "  kind            N tool                      rec/cpu   rec/wall" \
     "    cpu s    wall s   peak MB"
 cat "$speed"
+if [ -s "$inits" ]; then
+	say ""
+	say "models: what etv-resolve --init proposes for the first corpus" \
+	    "of each kind"
+	cat "$inits"
+fi
