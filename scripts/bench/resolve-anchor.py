@@ -659,7 +659,6 @@ def main():
     del upat
     t3 = time.time()
     # m and the prior: EM on each rule's pairs.
-    fidx = {f.name: j for j, f in enumerate(fields)}
     msum = [np.zeros(f.nlev) for f in fields]
     mcount = [0] * len(fields)
     sessions = []
@@ -724,7 +723,8 @@ def main():
             for line in f:
                 r = json.loads(line)
                 ent[str(r["id"])] = r["entity"]
-        e = np.array([hash(ent[i]) for i in ids])
+        code = {}
+        e = np.array([code.setdefault(ent[i], len(code)) for i in ids])
         same = e[ia] == e[ib]
         for j, f in enumerate(fields):
             lev = pat_all[same, j]

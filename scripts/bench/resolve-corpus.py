@@ -18,7 +18,7 @@ byte; numpy and the standard library only.
 The corpus imitates what four source systems hold about the same people
 or companies, Febrl-style but with more kinds of variation.  Each entity
 has one true record (its state, which may change: a move, a marriage) and
-1 to 8 records in the sources (45% have one, mean about 2.1); each record
+1 to 8 records in the sources (45% have one, mean about 2.2); each record
 is rendered by one source system with that system's formats and errors:
 
   crm  Title Case names, dates YYYY-MM-DD, phones "+1 555 201 3344",
@@ -37,10 +37,10 @@ common ones, then a tail of some tens of thousands made of syllables) are
 drawn with Zipf-like frequencies (p(rank r) proportional to
 1 / (r + 3) for first names and 1 / (r + 10) for surnames, which gives the
 most common surname about 1% of the people, as in a census).  About 25%
-of the people live in households of 2 to 5 (same surname, address and
-home phone, other first names and dates of birth); 1.5% are twins (same
-household and date of birth, another first name): these are the
-confusers.  A person may have moved (15%: a record has the old or the new
+of the people live in households of 2 to 5 (same address, the same
+surname for 85% of them, a home phone that 8% of their records give;
+other first names and dates of birth); 1.5% of those are twins (same
+date of birth, another first name): these are the confusers.  A person may have moved (15%: a record has the old or the new
 address, and the phone changes with half of the moves) and a woman may
 have married (12%: maiden or married surname).  Records may carry a
 nickname from nicknames.txt (William as Bill), an initial ("J." for
@@ -57,7 +57,8 @@ an invented word), with Zipf-like frequencies of the cores, so that
 confusers: same name, different address, phone and web site), and a
 legal form written in its variants (Inc, Inc., Incorporated; LLC,
 L.L.C.; Ltd, Ltd., Limited; GmbH; S.A., SA; plc, PLC; Co, Co., Company;
-Corp, Corp., Corporation; or left out).  Companies are in the US, the UK
+Corp, Corp., Corporation; or left out).  Two companies of one name are
+never in the same city.  Companies are in the US, the UK
 and Germany, each with its own postcode, phone and street formats (a
 German street has its number after the name: "Hauptstraße 12",
 "Hauptstr. 12").  Records may abbreviate words (International as Intl,
@@ -441,15 +442,11 @@ KEYS = ["qwertyuiop", "asdfghjkl", "zxcvbnm"]
 NEAR = {}
 for _r, _row in enumerate(KEYS):
     for _c, _k in enumerate(_row):
-        _n = []
-        for _dr in (-1, 0, 1):
-            _rr = _r + _dr
-            if 0 <= _rr < 3:
-                for _dc in (-1, 0, 1):
-                    _cc = _c + _dc + (0 if _dr == 0 else (_dr > 0) - 0)
-                    if (_dr, _dc) != (0, 0) and 0 <= _cc < len(KEYS[_rr]):
-                        _n.append(KEYS[_rr][_cc])
-        NEAR[_k] = "".join(sorted(set(_n) - {_k}))
+        # The row above is shifted left of this one, the row below right.
+        _n = [(_r, _c - 1), (_r, _c + 1), (_r - 1, _c), (_r - 1, _c + 1),
+              (_r + 1, _c - 1), (_r + 1, _c)]
+        NEAR[_k] = "".join(KEYS[a][b] for a, b in _n
+                           if 0 <= a < 3 and 0 <= b < len(KEYS[a]))
 DIGIT_NEAR = {"0": "98", "1": "27", "2": "13", "3": "24", "4": "35",
               "5": "46", "6": "57", "7": "68", "8": "79", "9": "80"}
 # OCR confusions, each way: what a character or pair may be read as.
