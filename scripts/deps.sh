@@ -24,7 +24,7 @@ pkgs="$pkgs clang libclang-rt-dev"
 pkgs="$pkgs jq parallel"
 # Benchmarks compare etv with the tools a user would otherwise pick.
 bench="python3-sklearn python3-numpy python3-scipy python3-hnswlib
-python3-faiss python3-jsonschema nodejs npm hyperfine"
+python3-faiss python3-jsonschema python3-jellyfish nodejs npm hyperfine"
 
 dry=0
 for a in "$@"; do
@@ -76,6 +76,7 @@ present() {
 	python3-hnswlib) pymod hnswlib ;;
 	python3-faiss) pymod faiss ;;
 	python3-jsonschema) pymod jsonschema ;;
+	python3-jellyfish) pymod jellyfish ;;
 	*) return 1 ;;
 	esac
 }
