@@ -650,8 +650,8 @@ rmodel_group_u(const struct rm_group *g, const unsigned char *pat)
 static int
 rmodel_params(struct rmodel *m, const json_t *p, struct buf *err)
 {
-	static const char *const known[] = { "prior", "fields", "groups",
-	    "tf", NULL };
+	static const char *const known[] = { "prior", "records", "fields",
+	    "groups", "tf", NULL };
 	static const char *const fknown[] = { "m", "u", NULL };
 	const json_t *fs, *x;
 	const char *k;
@@ -668,6 +668,10 @@ rmodel_params(struct rmodel *m, const json_t *p, struct buf *err)
 		return buf_fail(err, "parameters: \"prior\" is a probability "
 		    "above 0, below 1");
 	m->prior = json_number_value(x);
+	x = json_object_get(p, "records");
+	if (x != NULL && (!json_is_number(x) || json_number_value(x) < 0))
+		return buf_fail(err, "parameters: \"records\" is a count");
+	m->records = x != NULL ? json_number_value(x) : 0;
 	fs = json_object_get(p, "fields");
 	if (!json_is_object(fs))
 		return buf_fail(err, "parameters: \"fields\" is an object");
@@ -989,6 +993,9 @@ rmodel_dump(const struct rmodel *m)
 	}
 	params = json_object();
 	json_object_set_new(params, "prior", json_real(m->prior));
+	if (m->records > 0)
+		json_object_set_new(params, "records",
+		    json_integer((json_int_t)m->records));
 	fs = json_object();
 	for (i = 0; i < m->nfield; i++) {
 		f = json_object();

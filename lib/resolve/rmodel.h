@@ -158,6 +158,7 @@ struct rmodel {
 	double		 threshold;	/* match probability, or -1 */
 	json_t		*golden;	/* the "golden" member, or NULL */
 	double		 prior;		/* trained prior, or -1 */
+	double		 records;	/* the records it was trained on, or 0 */
 	json_t		*doc;		/* the file as read (written back
 					   with its parameters) */
 };

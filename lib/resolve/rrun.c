@@ -485,6 +485,7 @@ rrun_train(struct rrun *r, const struct rcand *c, const uint8_t *gamma)
 		diag_verbose(1, "%.*s", (int)(nl_ - p), p);
 	}
 	rfs_tf_tables(r->m, r->d);
+	r->m->records = (double)r->d->nrec;
 	rrun_report_model(r->m);
 	free(weight);
 	free(lg);
@@ -837,6 +838,14 @@ rrun(const struct rrun_config *cfg, struct rec_reader *rd)
 	/* Labels are there to train with. */
 	if (!rmodel_trained(r->m) || cfg->retrain || cfg->labels != NULL)
 		rrun_train(r, &c, gamma);
+	else if (r->m->records > 0 && ((double)r->d->nrec > 2 *
+	    r->m->records || 2 * (double)r->d->nrec < r->m->records))
+		diag_warn("the model was trained on %.0f records and this run "
+		    "has %zu: its prior (one match in %.0f pairs) is that of "
+		    "the input it was trained on, so links come %s easily "
+		    "here (--retrain trains it on this input)", r->m->records,
+		    r->d->nrec, 1 / r->m->prior, (double)r->d->nrec >
+		    r->m->records ? "more" : "less");
 	rrun_lap("training");
 	if (cfg->model_out != NULL)
 		rrun_model_out(r);

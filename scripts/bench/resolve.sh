@@ -31,7 +31,10 @@
 # name), e-mail without a Jaro-Winkler level and web site exact only (at
 # a million records, people of the same name have addresses that differ
 # by a number, companies of the same name sites that differ by a city:
-# near-equal is no evidence there).  The driver prints how --init's
+# near-equal is no evidence there).  etv-resolve also runs, at -j 2,
+# the model --init proposes for each corpus, unedited ("etv-resolve,
+# --init": with groups and Double Metaphone, which the anchor lacks;
+# python3-jellyfish has no Double Metaphone).  The driver prints how --init's
 # proposal differs from them.  Quality is scored by
 # resolve-score.py: pair precision, recall and F1, and exact-cluster
 # precision, recall and F1.  Speed is records per CPU second (user +
@@ -163,6 +166,14 @@ for kind in $KINDS; do
 			row "$kind" "$n" etv-resolve "$C/etv1.jsonl" "$truth"
 			perf "$kind" "$n" "etv-resolve -j1" "$r1"
 			perf "$kind" "$n" "etv-resolve -j2" "$r2"
+			# The model --init proposes for this corpus, unedited
+			# (its groups, Double Metaphone and blocking rules
+			# the anchor cannot run).
+			"$ETV" --init "$recs" >"$C/init.json"
+			ri=$(timed etvinit "$ETV" -c "$C/init.json" -j 2 "$recs")
+			row "$kind" "$n" "etv-resolve, --init" \
+			    "$C/etvinit.jsonl" "$truth"
+			perf "$kind" "$n" "etv-resolve --init -j2" "$ri"
 		fi
 		if [ "$n" -le "$AMAX" ]; then
 			say "resolve.sh: $kind $n: the anchor..." >&2
