@@ -554,10 +554,9 @@ rrun_close(FILE *fp, const char *path)
 
 /* --pairs: each pair compared, with the levels and weights behind it. */
 static void
-rrun_pairs(struct rrun *r, const struct rcand *c, const uint8_t *gamma,
-    const float *prob)
+rrun_pairs(struct rrun *r, FILE *fp, const struct rcand *c,
+    const uint8_t *gamma, const float *prob)
 {
-	FILE *fp = rrun_open(r->cfg.pairs);
 	size_t nf = (size_t)r->m->nfield, i;
 	double fw[RM_MAX_FIELDS], w;
 	struct buf b = BUF_INIT;
@@ -623,9 +622,9 @@ rrun_pairs(struct rrun *r, const struct rcand *c, const uint8_t *gamma,
 
 /* --golden: one record an entity, in the order of its first record. */
 static void
-rrun_golden(struct rrun *r, const struct rclusters *cl, const uint32_t *rep)
+rrun_golden(struct rrun *r, FILE *fp, const struct rclusters *cl,
+    const uint32_t *rep)
 {
-	FILE *fp = rrun_open(r->cfg.golden);
 	struct golden *g;
 	struct buf err = BUF_INIT, text = BUF_INIT, eid = BUF_INIT;
 	uint32_t *next, *last, *head, i, x, k;
@@ -747,6 +746,25 @@ rrun_lap(const char *step)
 	last = now;
 }
 
+/*
+ * A trained model's prior is the chance of a match between two records
+ * of the input it was trained on: say so when this one is of another
+ * size.
+ */
+static void
+rrun_check_scale(const struct rrun *r)
+{
+	double n = (double)r->d->nrec, t = r->m->records;
+
+	if (t <= 0 || (n <= 2 * t && 2 * n >= t))
+		return;
+	diag_warn("the model was trained on %.0f records and this run has "
+	    "%.0f: its prior (one match in %.0f pairs) is that of the input "
+	    "it was trained on, so links come %s easily here (--retrain "
+	    "trains it on this input)", t, n, 1 / r->m->prior, n > t ?
+	    "more" : "less");
+}
+
 /* Run a stage; 0 when the run is not staged. */
 static int
 rrun_stages(struct rrun *r, struct rec_reader *rd)
@@ -781,6 +799,7 @@ void
 rrun(const struct rrun_config *cfg, struct rec_reader *rd)
 {
 	struct rrun run, *r = &run;
+	FILE *pairs = NULL, *golden = NULL;
 	struct rcand c;
 	struct rclusters cl;
 	struct buf err = BUF_INIT;
@@ -816,6 +835,11 @@ rrun(const struct rrun_config *cfg, struct rec_reader *rd)
 	if (rrun_stages(r, rd))
 		goto done;
 
+	/* Files that cannot be written fail the run before it starts. */
+	if (cfg->pairs != NULL)
+		pairs = rrun_open(cfg->pairs);
+	if (cfg->golden != NULL)
+		golden = rrun_open(cfg->golden);
 	rrun_lap(NULL);
 	if (cfg->against != NULL)
 		rrun_read_prior(r, rd);
@@ -838,14 +862,8 @@ rrun(const struct rrun_config *cfg, struct rec_reader *rd)
 	/* Labels are there to train with. */
 	if (!rmodel_trained(r->m) || cfg->retrain || cfg->labels != NULL)
 		rrun_train(r, &c, gamma);
-	else if (r->m->records > 0 && ((double)r->d->nrec > 2 *
-	    r->m->records || 2 * (double)r->d->nrec < r->m->records))
-		diag_warn("the model was trained on %.0f records and this run "
-		    "has %zu: its prior (one match in %.0f pairs) is that of "
-		    "the input it was trained on, so links come %s easily "
-		    "here (--retrain trains it on this input)", r->m->records,
-		    r->d->nrec, 1 / r->m->prior, (double)r->d->nrec >
-		    r->m->records ? "more" : "less");
+	else
+		rrun_check_scale(r);
 	rrun_lap("training");
 	if (cfg->model_out != NULL)
 		rrun_model_out(r);
@@ -864,10 +882,10 @@ rrun(const struct rrun_config *cfg, struct rec_reader *rd)
 	rep = rcluster_representatives(r->d, &cl);
 	rrun_output(r, rd, &cl, rep);
 	rrun_lap("writing");
-	if (cfg->pairs != NULL)
-		rrun_pairs(r, &c, gamma, prob);
-	if (cfg->golden != NULL)
-		rrun_golden(r, &cl, rep);
+	if (pairs != NULL)
+		rrun_pairs(r, pairs, &c, gamma, prob);
+	if (golden != NULL)
+		rrun_golden(r, golden, &cl, rep);
 
 	free(rep);
 	rcluster_free(&cl);
