@@ -224,7 +224,7 @@ rmodel_norm(struct rm_field *f, const json_t *v, struct buf *err)
 
 /* One level of field f: an object with one comparison (and "q"). */
 static int
-rmodel_level(struct rmodel *m, struct rm_field *f, const json_t *v,
+rmodel_level(struct rm_field *f, const json_t *v,
     const json_t *all, struct buf *err)
 {
 	struct rm_level *l;
@@ -307,7 +307,6 @@ rmodel_level(struct rmodel *m, struct rm_field *f, const json_t *v,
 			    "model", f->name, json_string_value(arg));
 		break;
 	}
-	(void)m;
 	if (cmps[i].arg == ARG_TRUE)
 		num[0] = '\0';
 	else if (l->cmp == RC_QGRAM && l->q != 2)
@@ -477,14 +476,14 @@ rmodel_field_parse(struct rmodel *m, const json_t *v, const json_t *all,
 		    f->name);
 	if (x == NULL || json_array_size(x) == 0) {
 		json_t *exact = json_pack("{s:b}", "exact", 1);
-		int rc = rmodel_level(m, f, exact, all, err);
+		int rc = rmodel_level(f, exact, all, err);
 
 		json_decref(exact);
 		if (rc < 0)
 			return -1;
 	} else {
 		json_array_foreach(x, i, n)
-			if (rmodel_level(m, f, n, all, err) < 0)
+			if (rmodel_level(f, n, all, err) < 0)
 				return -1;
 	}
 	x = json_object_get(v, "tf");
