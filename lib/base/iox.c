@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,32 @@ iox_write(FILE *fp, const void *p, size_t n)
 {
 	if (n && fwrite(p, 1, n, fp) != n)
 		diag_write_failed();
+}
+
+void
+iox_write_part(FILE *fp, const void *p, size_t n)
+{
+	uint32_t len = (uint32_t)n;
+
+	iox_write(fp, &len, sizeof(len));
+	iox_write(fp, p, n);
+}
+
+void
+iox_read_part(FILE *fp, struct buf *b)
+{
+	uint32_t len;
+
+	buf_reset(b);
+	if (fread(&len, sizeof(len), 1, fp) != 1)
+		diag_fail(ETV_SYS, "temporary file: %s", ferror(fp) ?
+		    strerror(errno) : "cut short");
+	buf_grow(b, len);
+	if (len > 0 && fread(b->data, 1, len, fp) != len)
+		diag_fail(ETV_SYS, "temporary file: %s", ferror(fp) ?
+		    strerror(errno) : "cut short");
+	b->len = len;
+	b->data[len] = '\0';
 }
 
 FILE *

@@ -10,6 +10,17 @@
 void	 iox_write(FILE *, const void *, size_t n);
 
 /*
+ * Length-prefixed parts of a file a program writes for itself (a spill
+ * file): iox_write_part writes the length of p[0..n) (under 4 GiB) and
+ * the bytes, as iox_write does; iox_read_part reads the next part into
+ * b (reset first, NUL-terminated) and ends the program with ETV_SYS
+ * ("temporary file: ...") when it cannot.
+ */
+struct buf;
+void	 iox_write_part(FILE *, const void *p, size_t n);
+void	 iox_read_part(FILE *, struct buf *b);
+
+/*
  * An anonymous temporary file for spilling, opened "w+" in $TMPDIR (or
  * /tmp) and already unlinked, so that nothing is left behind whatever
  * way the program ends.  Returns NULL with errno set on failure.

@@ -428,32 +428,6 @@ ddrun_emit(struct ddrun *r, struct rec_item *it, const char *idjson,
 	}
 }
 
-/* Spill p[0..n) with its length. */
-static void
-ddrun_spill(struct ddrun *r, const void *p, size_t n)
-{
-	uint32_t len = (uint32_t)n;
-
-	iox_write(r->spill, &len, sizeof(len));
-	iox_write(r->spill, p, n);
-}
-
-/* Read back one spilled part into b. */
-static void
-ddrun_unspill(struct ddrun *r, struct buf *b)
-{
-	uint32_t len;
-
-	buf_reset(b);
-	if (fread(&len, sizeof(len), 1, r->spill) != 1)
-		diag_fail(ETV_SYS, "temporary file: %s", strerror(errno));
-	buf_grow(b, len);
-	if (len > 0 && fread(b->data, 1, len, r->spill) != len)
-		diag_fail(ETV_SYS, "temporary file: %s", strerror(errno));
-	b->len = len;
-	b->data[len] = '\0';
-}
-
 /* Check an embedding against the first: same dimensions, same model. */
 static int
 ddrun_semantic_ok(struct ddrun *r, struct rec_item *it, const struct aux *h,
@@ -534,13 +508,13 @@ ddrun_take(struct rec_item *it, void *arg)
 	i = ddrun_file(r, sk, h.sketch, 0);
 	if (r->batch) {
 		sk = rec_text(it, &sidlen);
-		ddrun_spill(r, sk, sidlen);
-		ddrun_spill(r, it->aux.data + sizeof(h), h.sketch);
-		ddrun_spill(r, r->one.data, r->one.len);
+		iox_write_part(r->spill, sk, sidlen);
+		iox_write_part(r->spill, it->aux.data + sizeof(h), h.sketch);
+		iox_write_part(r->spill, r->one.data, r->one.len);
 		kind = h.kind;
-		ddrun_spill(r, &kind, 1);
-		ddrun_spill(r, &h.num, sizeof(h.num));
-		ddrun_spill(r, str, h.kind == 2 ? h.str : 0);
+		iox_write_part(r->spill, &kind, 1);
+		iox_write_part(r->spill, &h.num, sizeof(h.num));
+		iox_write_part(r->spill, str, h.kind == 2 ? h.str : 0);
 		return;
 	}
 	s = forest_survivor(r->forest, i);
@@ -632,13 +606,13 @@ ddrun_finish(struct ddrun *r, struct rec_reader *rd)
 			diag_fail(ETV_SYS, "temporary file: %s",
 			    strerror(errno));
 		for (i = r->nprior; i < n; i++) {
-			ddrun_unspill(r, &line);
-			ddrun_unspill(r, &sk);
-			ddrun_unspill(r, &id);
-			ddrun_unspill(r, &v);
-			ddrun_unspill(r, &raw);
+			iox_read_part(r->spill, &line);
+			iox_read_part(r->spill, &sk);
+			iox_read_part(r->spill, &id);
+			iox_read_part(r->spill, &v);
+			iox_read_part(r->spill, &raw);
 			memcpy(&num, raw.data, sizeof(num));
-			ddrun_unspill(r, &str);
+			iox_read_part(r->spill, &str);
 			if (pass == 0) {
 				forest_set_id(r->forest, (uint32_t)i, id.data,
 				    id.len);

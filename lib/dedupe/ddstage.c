@@ -374,11 +374,7 @@ ddstage_clusters(int keep, struct rec_reader *rd)
 		    (double)forest_score(fo, (uint32_t)i));
 		buf_add(&line, id, idn);
 		rec_emit_raw(&it, line.data, line.len);
-		if (it.out.len > 65536) {
-			if (rec_flush(rd, &it))
-				exit(diag_finish());
-			rec_item_start(rd, &it, "-", 0);
-		}
+		rec_flush_batch(rd, &it);
 	}
 	if (rec_flush(rd, &it))
 		exit(diag_finish());

@@ -943,6 +943,16 @@ rec_emit_merged(struct rec_item *it, json_t *orig, const json_t *add)
 	buf_release(&vals);
 }
 
+void
+rec_flush_batch(struct rec_reader *rd, struct rec_item *it)
+{
+	if (it->out.len < 65536)
+		return;
+	if (rec_flush(rd, it))
+		exit(diag_finish());
+	rec_item_start(rd, it, "-", 0);
+}
+
 int
 rec_unbuffered(const struct rec_reader *rd)
 {

@@ -223,6 +223,13 @@ void	 rec_emit_merged(struct rec_item *, json_t *orig, const json_t *add);
 int	 rec_flush(struct rec_reader *, struct rec_item *);
 
 /*
+ * For code that writes many lines through one item (a stage's output):
+ * once the item's output holds 64 KiB or more, flush it and start it
+ * again.  A fatal item ends the program (diag_finish).
+ */
+void	 rec_flush_batch(struct rec_reader *, struct rec_item *);
+
+/*
  * Is the output written line by line (--unbuffered)?  Then a reader of
  * items reads a line only once everything before it is written.
  */

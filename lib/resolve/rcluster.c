@@ -134,6 +134,8 @@ rcluster_representatives(const struct rdata *d, const struct rclusters *c)
 		    d->prior[r] == RDATA_NONE)) {
 			if (d->prior[rep[x]] != RDATA_NONE)
 				continue;
+			buf_reset(&kr);
+			buf_reset(&kx);
 			rdata_key(d, r, &kr);
 			rdata_key(d, rep[x], &kx);
 			if (strcmp(kr.data, kx.data) >= 0)
@@ -151,18 +153,20 @@ rcluster_id(const struct rdata *d, const struct rclusters *c,
     const uint32_t *rep, uint32_t r, struct buf *out)
 {
 	uint32_t x = rep[rcluster_find(c->root, r)];
-	struct buf k = BUF_INIT;
+	size_t base = out->len, n;
+	uint64_t h;
 	const char *id;
-	size_t n;
 
 	if (d->prior[x] != RDATA_NONE) {
 		id = strmap_key(d->entities, d->prior[x], &n);
 		buf_add(out, id, n);
 		return;
 	}
-	rdata_key(d, x, &k);
-	rcluster_id_of(k.data, out);
-	buf_release(&k);
+	/* The key is hashed where the id will go, then replaced by it. */
+	rdata_key(d, x, out);
+	h = hash64(out->data + base, out->len - base);
+	out->len = base;
+	buf_printf(out, "e%016llx", (unsigned long long)h);
 }
 
 void

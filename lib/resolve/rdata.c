@@ -163,12 +163,20 @@ rdata_id(const struct rdata *d, uint32_t r)
 }
 
 void
+rdata_key_of(const struct rdata *d, int src, const char *id, size_t idlen,
+    struct buf *out)
+{
+	if (d->bysource)
+		buf_printf(out, "%d\x1f", src);
+	buf_add(out, id, idlen);
+}
+
+void
 rdata_key(const struct rdata *d, uint32_t r, struct buf *out)
 {
-	buf_reset(out);
-	if (d->bysource)
-		buf_printf(out, "%d\x1f", d->src[r]);
-	buf_adds(out, rdata_id(d, r));
+	const char *id = rdata_id(d, r);
+
+	rdata_key_of(d, d->src[r], id, strlen(id), out);
 }
 
 const char *

@@ -89,11 +89,14 @@ const struct rval *rdata_val(const struct rdata *, uint32_t r, int f);
 const char *rdata_id(const struct rdata *, uint32_t r);
 
 /*
- * What names record r among all records, into out (reset first): its
- * id or, when ids name records of their source only (--link: both
- * systems may have a record 1), its source and its id.
+ * What names record r among all records, appended to out: its id or,
+ * when ids name records of their source only (--link: both systems may
+ * have a record 1), its source and its id.  rdata_key_of is the same
+ * for a record of source src and id id[0..idlen) not added yet.
  */
 void	 rdata_key(const struct rdata *, uint32_t r, struct buf *out);
+void	 rdata_key_of(const struct rdata *, int src, const char *id,
+	    size_t idlen, struct buf *out);
 
 /* A phonetic code of field f (sdx, dm1, dm2 of a struct rval). */
 const char *rdata_code(const struct rdata *, int f, uint32_t code,

@@ -195,7 +195,7 @@ rrun_stage_record(struct rrun *r, struct rec_item *it, const char *id,
 
 	ddstage_pos(pos, r->cfg.part, r->seq++);
 	if (r->cfg.stage == RSTAGE_KEYS) {
-		if (r->d->nrec >= 65536) {
+		if (r->d->nrec >= RSTAGE_BATCH) {
 			rdata_free(r->d);
 			r->d = rdata_new(r->m);
 		}
@@ -225,7 +225,7 @@ rrun_keep(struct rec_item *it, void *arg)
 	struct rrun *r = arg;
 	const char *vals[RM_MAX_FIELDS], *id, *ent = NULL, *p, *text;
 	size_t lens[RM_MAX_FIELDS], idlen = 0, entlen = 0, n;
-	uint32_t len, rn;
+	uint32_t rn;
 	int f, src, isnew;
 
 	if (it->aux.len == 0)
@@ -240,9 +240,7 @@ rrun_keep(struct rec_item *it, void *arg)
 	if (!r->prior) {
 		/* An entity id derives from ids: they must name records. */
 		buf_reset(&r->key);
-		if (r->cfg.link)
-			buf_printf(&r->key, "%d\x1f", src);
-		buf_add(&r->key, id, idlen);
+		rdata_key_of(r->d, src, id, idlen, &r->key);
 		strmap_intern(r->ids, r->key.data, r->key.len, &isnew);
 		if (!isnew) {
 			rec_malformed(it, "id '%.*s' is given twice%s: entity "
@@ -262,10 +260,8 @@ rrun_keep(struct rec_item *it, void *arg)
 		    sizeof(*r->off));
 	r->off[rn] = r->spilled;
 	text = rec_text(it, &n);
-	len = (uint32_t)n;
-	iox_write(r->spill, &len, sizeof(len));
-	iox_write(r->spill, text, n);
-	r->spilled += sizeof(len) + n;
+	iox_write_part(r->spill, text, n);
+	r->spilled += sizeof(uint32_t) + n;
 }
 
 /* Read the records of rd into the run. */
@@ -520,17 +516,10 @@ rrun_model_out(struct rrun *r)
 static void
 rrun_text(struct rrun *r, uint32_t i, struct buf *b)
 {
-	uint32_t len;
-
-	buf_reset(b);
-	if (fseeko(r->spill, (off_t)r->off[i], SEEK_SET) != 0 ||
-	    fread(&len, sizeof(len), 1, r->spill) != 1)
+	if (fflush(r->spill) == EOF ||
+	    fseeko(r->spill, (off_t)r->off[i], SEEK_SET) != 0)
 		diag_fail(ETV_SYS, "temporary file: %s", strerror(errno));
-	buf_grow(b, (size_t)len + 1);
-	if (len > 0 && fread(b->data, 1, len, r->spill) != len)
-		diag_fail(ETV_SYS, "temporary file: %s", strerror(errno));
-	b->len = len;
-	b->data[len] = '\0';
+	iox_read_part(r->spill, b);
 }
 
 /* Open an output file named by an option. */
@@ -695,26 +684,27 @@ rrun_output(struct rrun *r, struct rec_reader *rd, const struct rclusters *cl,
     const uint32_t *rep)
 {
 	struct rec_item it = REC_ITEM_INIT;
-	struct buf text = BUF_INIT, eid = BUF_INIT, score = BUF_INIT;
+	struct buf text = BUF_INIT, eid = BUF_INIT, score = BUF_INIT,
+	    id = BUF_INIT;
 	struct rec_member m[2] = {
 		{ "entity_id", NULL, 0 },
 		{ "match_score", NULL, 0 }
 	};
 	uint32_t i;
 
+	/* The records are read back in the order they were spilled. */
+	if (r->d->nrec > 0)
+		rrun_text(r, 0, &text);
 	for (i = 0; i < r->d->nrec; i++) {
+		if (i > 0)
+			iox_read_part(r->spill, &text);
 		if (r->d->flags[i] & RDATA_PRIOR)
 			continue;
-		rrun_text(r, i, &text);
+		buf_reset(&id);
 		buf_reset(&eid);
 		buf_reset(&score);
-		{
-			struct buf id = BUF_INIT;
-
-			rcluster_id(r->d, cl, rep, i, &id);
-			rec_quote(&eid, id.data, id.len);
-			buf_release(&id);
-		}
+		rcluster_id(r->d, cl, rep, i, &id);
+		rec_quote(&eid, id.data, id.len);
 		buf_printf(&score, "%.4f", cl->score[i]);
 		m[0].val = eid.data;
 		m[0].vallen = eid.len;
@@ -730,6 +720,7 @@ rrun_output(struct rrun *r, struct rec_reader *rd, const struct rclusters *cl,
 	buf_release(&text);
 	buf_release(&eid);
 	buf_release(&score);
+	buf_release(&id);
 }
 
 /* With -vv, the seconds a step of the run took. */

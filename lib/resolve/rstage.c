@@ -16,9 +16,6 @@
 #include "lib/resolve/rfs.h"
 #include "lib/resolve/rstage.h"
 
-/* Records a pairs stage keeps before it starts a new rdata. */
-#define RESET	65536
-
 void
 rstage_keys(const struct rdata *d, uint32_t r, const char *pos,
     struct buf *out)
@@ -187,7 +184,7 @@ rstage_group(const struct rmodel *m, int mode, double threshold,
 	rule = (unsigned)strtoul((char[]){ key[1], key[2], '\0' }, NULL, 16);
 	hkey = strtoull(key + 3, NULL, 16);
 	qsort(mb, n, sizeof(*mb), member_cmp);
-	if ((*dp)->nrec > RESET) {
+	if ((*dp)->nrec >= RSTAGE_BATCH) {
 		rdata_free(*dp);
 		*dp = rdata_new(m);
 	}
@@ -398,11 +395,7 @@ rstage_clusters(const struct rmodel *m, double threshold,
 		rec_quote(&out, line.data, line.len);
 		buf_printf(&out, "\t%.4f", cl.score[i]);
 		rec_emit_raw(&it, out.data, out.len);
-		if (it.out.len > 65536) {
-			if (rec_flush(rd, &it))
-				exit(diag_finish());
-			rec_item_start(rd, &it, "-", 0);
-		}
+		rec_flush_batch(rd, &it);
 	}
 	if (rec_flush(rd, &it))
 		exit(diag_finish());

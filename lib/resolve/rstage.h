@@ -28,6 +28,13 @@
  */
 
 /*
+ * Records a stage keeps in one rdata before it starts a new one: a stage
+ * compares only what one key groups, so its memory need not grow with
+ * the input.
+ */
+#define RSTAGE_BATCH	65536
+
+/*
  * The keys stage for record r of d (whose values it reads), at pos:
  * append its key lines to out.
  */

@@ -52,30 +52,12 @@ fi
 docs=$C/docs.jsonl
 ndocs=$(wc -l <"$docs")
 
-# cpu.py OUT ERR CMD...: run CMD with stdout to OUT and stderr to ERR,
-# print its CPU seconds (user + system, from wait4, in microseconds) and
-# its wall seconds.
-cat >"$W/cpu.py" <<'EOF'
-import os, subprocess, sys, time
-out, err, cmd = sys.argv[1], sys.argv[2], sys.argv[3:]
-t = time.perf_counter()
-with open(out, "w") as fo, open(err, "w") as fe:
-    p = subprocess.Popen(cmd, stdout=fo, stderr=fe)
-    _, st, ru = os.wait4(p.pid, 0)
-    p.returncode = st
-wall = time.perf_counter() - t
-if st != 0:
-    sys.stderr.write(open(err).read())
-    sys.exit("dedupe.sh: %s failed (wait status %d)" % (" ".join(cmd), st))
-print("%.6f %.6f" % (ru.ru_utime + ru.ru_stime, wall))
-EOF
-
 # timed NAME CMD...: run CMD with stdout to $W/NAME.jsonl and stderr to
-# $W/NAME.err; print its CPU and wall seconds.
+# $W/NAME.err; print its CPU and wall seconds and peak KiB (cpu.py).
 timed() {
 	n=$1
 	shift
-	"$PY" "$W/cpu.py" "$W/$n.jsonl" "$W/$n.err" "$@"
+	"$PY" "$here/cpu.py" "$W/$n.jsonl" "$W/$n.err" "$@"
 }
 
 # least A B: the smaller of two numbers, B if A is empty.
@@ -142,12 +124,13 @@ for t in $THRESHOLDS; do
 	i=0
 	while [ "$i" -lt "$RUNS" ]; do
 		r=$(timed etv1 "$ETV" --mark -v -t "$t" -j 1 "$docs")
-		c1=$(least "$c1" "${r% *}")
+		c1=$(least "$c1" "${r%% *}")
 		r=$(timed etv2 "$ETV" --mark -v -t "$t" -j 2 "$docs")
-		c2=$(least "$c2" "${r% *}")
-		w2=$(least "$w2" "${r#* }")
+		c2=$(least "$c2" "${r%% *}")
+		r=${r#* }
+		w2=$(least "$w2" "${r%% *}")
 		r=$(timed anchor "$PY" "$here/dedupe-anchor.py" -t "$t" "$docs")
-		ca=$(least "$ca" "${r% *}")
+		ca=$(least "$ca" "${r%% *}")
 		i=$((i + 1))
 	done
 	cmp -s "$W/etv1.jsonl" "$W/etv2.jsonl" || {
@@ -176,7 +159,7 @@ ce=
 i=0
 while [ "$i" -lt "$RUNS" ]; do
 	r=$(timed exact "$ETV" --mark -v -t 0.8 --verify estimate -j 1 "$docs")
-	ce=$(least "$ce" "${r% *}")
+	ce=$(least "$ce" "${r%% *}")
 	i=$((i + 1))
 done
 quality "etv --verify estimate" 0.8 "$W/exact.jsonl" >>"$qual"

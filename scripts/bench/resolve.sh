@@ -69,24 +69,6 @@ else
 	say "resolve.sh: $ETV not found: running the anchor only" >&2
 fi
 
-# cpu.py OUT ERR CMD...: run CMD with stdout to OUT and stderr to ERR,
-# print its CPU seconds (user + system), its wall seconds and its peak
-# resident set in KiB, all from wait4.
-cat >"$W/cpu.py" <<'EOF'
-import os, subprocess, sys, time
-out, err, cmd = sys.argv[1], sys.argv[2], sys.argv[3:]
-t = time.perf_counter()
-with open(out, "w") as fo, open(err, "w") as fe:
-    p = subprocess.Popen(cmd, stdout=fo, stderr=fe)
-    _, st, ru = os.wait4(p.pid, 0)
-    p.returncode = st
-wall = time.perf_counter() - t
-if st != 0:
-    sys.stderr.write(open(err).read())
-    sys.exit("resolve.sh: %s failed (wait status %d)" % (" ".join(cmd), st))
-print("%.3f %.3f %d" % (ru.ru_utime + ru.ru_stime, wall, ru.ru_maxrss))
-EOF
-
 # canon.py FILE: a model as sorted, indented JSON without "parameters",
 # for diff.
 cat >"$W/canon.py" <<'EOF'
@@ -118,7 +100,7 @@ row() {
 timed() {
 	tn=$1
 	shift
-	"$PY" "$W/cpu.py" "$C/$tn.jsonl" "$C/$tn.err" "$@"
+	"$PY" "$here/cpu.py" "$C/$tn.jsonl" "$C/$tn.err" "$@"
 }
 
 # perf KIND N TOOL "CPU WALL KIB": a line of the speed table.
@@ -143,7 +125,7 @@ for kind in $KINDS; do
 			say "resolve.sh: making the $kind corpus ($n records," \
 			    "seed $SEED)..." >&2
 			mkdir -p "$C"
-			"$PY" "$W/cpu.py" "$C/made.txt" "$C/made.err" "$PY" \
+			"$PY" "$here/cpu.py" "$C/made.txt" "$C/made.err" "$PY" \
 			    "$here/resolve-corpus.py" "$kind" "$C" "$n" \
 			    "$SEED" >"$C/made-time.txt"
 		fi
