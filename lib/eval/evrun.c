@@ -123,12 +123,14 @@ score(const struct evrun_config *c, const struct evjudge *j, uint32_t q,
 	const long *ideal;
 	size_t i, kept = 0, nideal;
 
-	qsort(h, n, sizeof(*h), scored ? by_score : by_order);
+	if (n > 1)
+		qsort(h, n, sizeof(*h), scored ? by_score : by_order);
 	for (i = 0; i < n; i++) {
 		p[i] = &h[i];
 		h[i].keep = 1;
 	}
-	qsort(p, n, sizeof(*p), by_doc);
+	if (n > 1)
+		qsort(p, n, sizeof(*p), by_doc);
 	for (i = 1; i < n; i++)
 		if (idcmp(p[i]->doc, p[i]->doclen, p[i - 1]->doc,
 		    p[i - 1]->doclen) == 0)
@@ -253,10 +255,10 @@ put_query(const struct evrun_config *c, struct rec_item *it, size_t width,
 	buf_add(&it->aux, qid, qn);
 	if (q < 0)
 		return;
-	buf_grow(&it->aux, width * sizeof(double));
-	out = (double *)(void *)(it->aux.data + it->aux.len);
+	out = xreallocarray(NULL, width + 1, sizeof(*out));
 	kept = score(c, j, (uint32_t)q, h, n, scored, out, &dropped, &norel);
-	it->aux.len += width * sizeof(double);
+	buf_add(&it->aux, out, width * sizeof(*out));
+	free(out);
 	buf_add(&it->aux, &dropped, sizeof(dropped));
 	buf_add(&it->aux, &kept, sizeof(kept));
 	buf_add(&it->aux, &norel, 1);
