@@ -133,9 +133,10 @@ for qid in sys.argv[3:]:
             print("    %-51s relevant (%d): %s" % (doc, grade, where))
 PY
 
-step "etv eval --by doc_id --format table: how well the index answers"
-etv eval --by doc_id --qrels "$demo/qrels.jsonl" --format table \
-    --save "$out/eval.json" "$out/run.jsonl"
+step "etv eval --by doc_id: how well the index answers, by document"
+etv eval --by doc_id --qrels "$demo/qrels.jsonl" -k 1,5,10 \
+    -m recall,hit_rate,mrr,ndcg --format table --save "$out/eval.json" \
+    "$out/run.jsonl"
 
 people=tests/fixtures/resolve/people.jsonl
 step "etv resolve --init: a model guessed from $(wc -l <"$people") records of people from three systems"

@@ -1,8 +1,8 @@
 #!/bin/sh
 # chunk-size.sh -- do smaller chunks retrieve better?  Two indexes of the
 # same documents, chunked at two sizes, are asked the same questions, and
-# etv-eval --compare prints the metrics of both, their differences and
-# how likely a difference that large is by chance.
+# etv-eval --compare prints the metrics of both (A and B), their
+# differences and how likely a difference that large is by chance.
 # Usage: chunk-size.sh DOCS QUESTIONS QRELS [SIZE_A [SIZE_B]]
 #   DOCS: document records (etv extract's output); sizes 300 and 800.
 #   sh scripts/examples/chunk-size.sh build/demo/valid.jsonl \
@@ -14,6 +14,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 etv embed "$questions" >"$tmp/questions.jsonl"
+run=A
 for size in "$a" "$b"; do
 	# Each step's output in a file: sh has no pipefail.
 	etv chunk --size "$size" --overlap $((size / 10)) "$docs" \
@@ -22,7 +23,8 @@ for size in "$a" "$b"; do
 	etv index build "$tmp/$size.etv" "$tmp/vectors.jsonl"
 	etv index query -k 100 "$tmp/$size.etv" "$tmp/questions.jsonl" \
 	    >"$tmp/$size.jsonl"
-	echo "--size $size: $(wc -l <"$tmp/chunks.jsonl") chunks"
+	echo "$run: --size $size, $(wc -l <"$tmp/chunks.jsonl") chunks"
+	run=B
 done
-etv eval --compare --by doc_id --qrels "$qrels" --format table \
-    "$tmp/$a.jsonl" "$tmp/$b.jsonl"
+etv eval --compare --by doc_id --qrels "$qrels" -k 1,5,10 \
+    -m recall,mrr,ndcg --format table "$tmp/$a.jsonl" "$tmp/$b.jsonl"
