@@ -61,8 +61,9 @@ step "etv validate -s $demo/doc.schema.json: the contract of a document"
 # Status 1: some documents broke the contract; they are in bad.jsonl,
 # with the reasons.  The messages are one a record: the first few here.
 st=0
-etv validate -v -s "$demo/doc.schema.json" --rejects "$out/bad.jsonl" \
-    "$out/docs.jsonl" >"$out/valid.jsonl" 2>"$out/validate.log" || st=$?
+top=$(pwd)
+(cd "$out" && etv validate -v -s "$top/$demo/doc.schema.json" \
+    --rejects bad.jsonl docs.jsonl >valid.jsonl 2>validate.log) || st=$?
 awk 'NR <= 3 { print; next } /: read [0-9]/ { if (NR > 4) printf \
     "  (%d more)\n", NR - 4; print }' "$out/validate.log"
 [ "$st" -le 1 ] || { cat "$out/validate.log" >&2; exit "$st"; }

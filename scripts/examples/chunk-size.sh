@@ -1,8 +1,9 @@
 #!/bin/sh
 # chunk-size.sh -- do smaller chunks retrieve better?  Two indexes of the
-# same documents, chunked at two sizes, are asked the same questions, and
-# etv-eval --compare prints the metrics of both (A and B), their
-# differences and how likely a difference that large is by chance.
+# same documents, chunked at two sizes and deduplicated as make demo does,
+# are asked the same questions; etv-eval --compare prints the metrics of
+# both (A and B), their differences and how likely a difference that
+# large is by chance.
 # Usage: chunk-size.sh DOCS QUESTIONS QRELS [SIZE_A [SIZE_B]]
 #   DOCS: document records (etv extract's output); sizes 300 and 800.
 #   sh scripts/examples/chunk-size.sh build/demo/valid.jsonl \
@@ -19,7 +20,8 @@ for size in "$a" "$b"; do
 	# Each step's output in a file: sh has no pipefail.
 	etv chunk --size "$size" --overlap $((size / 10)) "$docs" \
 	    >"$tmp/chunks.jsonl"
-	etv embed "$tmp/chunks.jsonl" >"$tmp/vectors.jsonl"
+	etv dedupe -q "$tmp/chunks.jsonl" >"$tmp/unique.jsonl"
+	etv embed "$tmp/unique.jsonl" >"$tmp/vectors.jsonl"
 	etv index build "$tmp/$size.etv" "$tmp/vectors.jsonl"
 	etv index query -k 100 "$tmp/$size.etv" "$tmp/questions.jsonl" \
 	    >"$tmp/$size.jsonl"
