@@ -16,6 +16,7 @@ contract_args() {
 	etv-index) printf '%s\n' query "$BATS_TEST_TMPDIR/contract.etv" ;;
 	etv-dedupe) printf '%s\n' --mark ;;
 	etv-resolve) printf '%s\n' -c "$BATS_TEST_DIRNAME/fixtures/resolve/contract.json" ;;
+	etv-eval) printf '%s\n' --per-query ;;
 	esac
 }
 
@@ -26,6 +27,11 @@ setup() {
 	{"id":"d2","text":"A second one, with other words in it.","embedding":[0.0,1.0,0.0],"meta":{"lang":"en"}}
 	{"id":"d3","text":"Le troisième document est en français.","embedding":[0.0,0.0,1.0],"meta":{"lang":"fr"}}
 	EOT
+	# etv-eval reads query records: the same ones, with hits and the
+	# judgments of each.
+	good_eval="$BATS_TEST_TMPDIR/good-eval.jsonl"
+	sed 's/}$/,"hits":[{"id":"d2","score":1},{"id":"d1","score":0.5}],"relevant":["d1"]}/' \
+	    "$good" >"$good_eval"
 	if [ -x "$ETV_BUILD/etv-index" ]; then
 		etv-index build "$BATS_TEST_TMPDIR/contract.etv" <"$good" \
 		    >/dev/null 2>&1 || true
@@ -36,12 +42,16 @@ setup() {
 # at the first failure, naming the tool.
 each_tool() {
 	local t n=0
+	local records=$good
 	for t in $(etv_tools); do
 		tool=$t
 		mapfile -t args < <(contract_args "$t")
-		"$@" || { echo "failed for $t"; return 1; }
+		good=$records
+		[ "$t" = etv-eval ] && good=$good_eval
+		"$@" || { echo "failed for $t"; good=$records; return 1; }
 		n=$((n + 1))
 	done
+	good=$records
 	[ "$n" -gt 0 ]
 }
 
@@ -94,6 +104,11 @@ check_dash() {
 
 check_empty() {
 	run --separate-stderr "$tool" "${args[@]}" </dev/null
+	# etv-eval reports on what it read: no query at all.
+	if [ "$tool" = etv-eval ]; then
+		[ "$status" -eq 0 ] && [[ "$output" == '{"queries":0,'* ]]
+		return
+	fi
 	[ "$status" -eq 0 ] && [ -z "$output" ]
 }
 
@@ -165,7 +180,7 @@ check_devfull() {
 }
 
 check_sigpipe() {
-	local big="$BATS_TEST_TMPDIR/big.jsonl"
+	local big="$BATS_TEST_TMPDIR/big-${good##*/}"
 	# 3000 copies, each record with an id of its own (resolve refuses
 	# an id given twice).
 	[ -f "$big" ] || awk '{ r[NR] = $0 } END { for (i = 1; i <= 3000; i++)
@@ -276,8 +291,9 @@ check_determinism() {
 
 check_unbuffered() {
 	local fifo="$BATS_TEST_TMPDIR/in" out="$BATS_TEST_TMPDIR/out" i pid
-	# resolve decides once every record is in: nothing can come sooner.
-	[ "$tool" = etv-resolve ] && return 0
+	# resolve decides once every record is in, and eval reports on
+	# them all: nothing can come sooner.
+	case $tool in etv-resolve|etv-eval) return 0 ;; esac
 	rm -f "$fifo" "$out"
 	mkfifo "$fifo"
 	"$tool" "${args[@]}" --unbuffered <"$fifo" >"$out" &
@@ -342,7 +358,8 @@ check_csv() {
 	local a b
 	# extract builds its own text from CSV columns, and index needs
 	# vectors, which CSV cannot carry: their own suites test --csv.
-	case $tool in etv-extract|etv-index) return 0 ;; esac
+	# eval's query records hold lists of hits, which CSV cannot carry.
+	case $tool in etv-extract|etv-index|etv-eval) return 0 ;; esac
 	a=$(printf '{"id":"d1","text":"Hello, \\"world\\".\\nBye."}\n' |
 	    "$tool" "${args[@]}") &&
 	b=$(printf 'id;text\r\nd1;"Hello, ""world"".\nBye."\r\n' |

@@ -21,6 +21,7 @@ unit() {
 @test "unit cp1252" { unit cp1252; }
 @test "unit crew" { unit crew; }
 @test "unit doc" { unit doc; }
+@test "unit evmetric" { unit evmetric; }
 @test "unit golden" { unit golden; }
 @test "unit hashembed" { unit hashembed; }
 @test "unit hashembed_collide" { unit hashembed_collide; }

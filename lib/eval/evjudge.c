@@ -25,6 +25,7 @@ struct evjudge {
 	size_t		*first;		/* query q's grades: ideal[first[q]
 					   .. first[q + 1]) */
 	long		*ideal;		/* grades by query, descending */
+	uint32_t	*bydoc;		/* pairs by query, then by document */
 	struct buf	 key;		/* scratch pair key */
 };
 
@@ -77,6 +78,29 @@ desc(const void *a, const void *b)
 	return (x < y) - (x > y);
 }
 
+/* Byte order of a[0..an) and b[0..bn), as strcmp orders strings. */
+static int
+bytecmp(const char *a, size_t an, const char *b, size_t bn)
+{
+	int c = memcmp(a, b, an < bn ? an : bn);
+
+	return c ? c : (an > bn) - (an < bn);
+}
+
+static const struct strmap *sort_pairs;
+
+/* Pairs by their document (the key past the query number). */
+static int
+by_doc(const void *x, const void *y)
+{
+	size_t an, bn;
+	const char *a = strmap_key(sort_pairs, *(const uint32_t *)x, &an);
+	const char *b = strmap_key(sort_pairs, *(const uint32_t *)y, &bn);
+
+	return bytecmp(a + sizeof(uint32_t), an - sizeof(uint32_t),
+	    b + sizeof(uint32_t), bn - sizeof(uint32_t));
+}
+
 void
 evjudge_finish(struct evjudge *j)
 {
@@ -85,19 +109,28 @@ evjudge_finish(struct evjudge *j)
 
 	free(j->first);
 	free(j->ideal);
+	free(j->bydoc);
 	j->first = xcalloc(nq + 1, sizeof(*j->first));
 	j->ideal = xreallocarray(NULL, np + 1, sizeof(*j->ideal));
+	j->bydoc = xreallocarray(NULL, np + 1, sizeof(*j->bydoc));
 	for (p = 0; p < np; p++)
 		j->first[j->query[p] + 1]++;
 	for (q = 0; q < nq; q++)
 		j->first[q + 1] += j->first[q];
 	at = xreallocarray(NULL, nq + 1, sizeof(*at));
 	memcpy(at, j->first, (nq + 1) * sizeof(*at));
-	for (p = 0; p < np; p++)
+	for (p = 0; p < np; p++) {
+		j->bydoc[at[j->query[p]]] = (uint32_t)p;
 		j->ideal[at[j->query[p]]++] = j->grade[p];
-	for (q = 0; q < nq; q++)
+	}
+	sort_pairs = j->pairs;
+	for (q = 0; q < nq; q++) {
 		qsort(j->ideal + j->first[q], j->first[q + 1] - j->first[q],
 		    sizeof(*j->ideal), desc);
+		qsort(j->bydoc + j->first[q], j->first[q + 1] - j->first[q],
+		    sizeof(*j->bydoc), by_doc);
+	}
+	sort_pairs = NULL;
 	free(at);
 }
 
@@ -123,25 +156,29 @@ int
 evjudge_grade(const struct evjudge *j, uint32_t q, const char *doc,
     size_t dn, long *grade)
 {
-	char small[256];
-	long p;
+	size_t lo, hi, mid, kn;
+	const char *k;
+	int c;
 
-	/* The lookup may run in several threads: no shared scratch. */
-	if (dn + sizeof(q) <= sizeof(small)) {
-		memcpy(small, &q, sizeof(q));
-		memcpy(small + sizeof(q), doc, dn);
-		p = strmap_find(j->pairs, small, dn + sizeof(q));
-	} else {
-		struct buf b = BUF_INIT;
-
-		pair_key(&b, q, doc, dn);
-		p = strmap_find(j->pairs, b.data, b.len);
-		buf_release(&b);
-	}
-	if (p < 0)
+	if (q >= strmap_count(j->queries))
 		return 0;
-	*grade = j->grade[p];
-	return 1;
+	/* A binary search of the query's few judgments: no hashing. */
+	lo = j->first[q];
+	hi = j->first[q + 1];
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		k = strmap_key(j->pairs, j->bydoc[mid], &kn);
+		c = bytecmp(doc, dn, k + sizeof(q), kn - sizeof(q));
+		if (c == 0) {
+			*grade = j->grade[j->bydoc[mid]];
+			return 1;
+		}
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return 0;
 }
 
 const long *
@@ -166,6 +203,7 @@ evjudge_free(struct evjudge *j)
 	free(j->query);
 	free(j->first);
 	free(j->ideal);
+	free(j->bydoc);
 	buf_release(&j->key);
 	free(j);
 }

@@ -12,6 +12,7 @@
 #include "lib/base/utf8.h"
 #include "lib/base/xmem.h"
 #include "lib/eval/evrun.h"
+#include "lib/json/jsonscan.h"
 #include "lib/json/pool.h"
 
 /* What a worker leaves in an item's aux for the ordered step. */
@@ -232,6 +233,126 @@ json_hits(const struct evrun_config *c, struct rec_item *it,
 	return 0;
 }
 
+/*
+ * Write a query's outcome to it->aux: with q < 0 that it has no
+ * judgment, else its values (the hits h[0..n) scored against query q of
+ * j) and counts.
+ */
+static void
+put_query(const struct evrun_config *c, struct rec_item *it, size_t width,
+    const char *qid, size_t qn, const struct evjudge *j, long q,
+    struct hit *h, size_t n, int scored)
+{
+	unsigned char kind = q < 0 ? AUX_UNJUDGED : AUX_SCORED, norel;
+	unsigned long long dropped = 0, kept;
+	uint32_t len = (uint32_t)qn;
+	double *out;
+
+	buf_add(&it->aux, &kind, 1);
+	buf_add(&it->aux, &len, sizeof(len));
+	buf_add(&it->aux, qid, qn);
+	if (q < 0)
+		return;
+	buf_grow(&it->aux, width * sizeof(double));
+	out = (double *)(void *)(it->aux.data + it->aux.len);
+	kept = score(c, j, (uint32_t)q, h, n, scored, out, &dropped, &norel);
+	it->aux.len += width * sizeof(double);
+	buf_add(&it->aux, &dropped, sizeof(dropped));
+	buf_add(&it->aux, &kept, sizeof(kept));
+	buf_add(&it->aux, &norel, 1);
+}
+
+static int
+is_space(int ch)
+{
+	return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r';
+}
+
+/* A hit's score from its member's text, when it is a number. */
+static int
+scan_score(const struct jsonscan_member *m, double *score)
+{
+	char tmp[64];
+
+	if (m == NULL || m->string || m->vallen >= sizeof(tmp) ||
+	    (m->val[0] != '-' && (m->val[0] < '0' || m->val[0] > '9')))
+		return 0;
+	memcpy(tmp, m->val, m->vallen);
+	tmp[m->vallen] = '\0';
+	*score = strtod(tmp, NULL);
+	return 1;
+}
+
+/*
+ * The fast path for runs judged by --qrels: a query record that jsonscan
+ * reads, with ids free of escapes, is taken from its line without
+ * building a tree.  Returns 1 when the query is done, 0 when it needs
+ * the full parser (which also explains any fault).
+ */
+static int
+scan_query(const struct evrun_config *c, struct rec_item *it, size_t width)
+{
+	const struct jsonscan *sc;
+	const struct jsonscan_member *id, *hits, *m;
+	struct jsonscan hs;
+	const char *p, *end, *e;
+	struct hit *h = NULL;
+	size_t n = 0, cap = 0;
+	int scored = 1, ok = 0;
+
+	if (c->judge == NULL || (sc = rec_scan(it)) == NULL)
+		return 0;
+	id = jsonscan_get(sc, c->id_field);
+	hits = jsonscan_get(sc, c->hits_field);
+	if (id == NULL || !id->string || id->escaped || hits == NULL ||
+	    hits->string || hits->val[0] != '[')
+		return 0;
+	p = hits->val + 1;
+	end = hits->val + hits->vallen - 1;
+	for (;;) {
+		while (p < end && (is_space(*p) || *p == ','))
+			p++;
+		if (p == end)
+			break;
+		if (*p != '{' || (e = jsonscan_value(p, end,
+		    JSONSCAN_DEPTH)) == NULL ||
+		    !jsonscan_record(p, (size_t)(e - p), &hs))
+			goto out;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 128;
+			h = xreallocarray(h, cap, sizeof(*h));
+		}
+		m = jsonscan_get(&hs, "id");
+		if (m == NULL || !m->string || m->escaped)
+			goto out;
+		h[n].id = m->val;
+		h[n].idlen = m->vallen;
+		h[n].order = n;
+		if (!scan_score(jsonscan_get(&hs, "score"), &h[n].score))
+			scored = 0;
+		if (c->by == NULL) {
+			h[n].doc = h[n].id;
+			h[n].doclen = h[n].idlen;
+		} else if ((m = jsonscan_get(&hs, c->by)) != NULL &&
+		    m->string) {
+			if (m->escaped)
+				goto out;
+			h[n].doc = m->val;
+			h[n].doclen = m->vallen;
+		} else {
+			doc_of_id(&h[n]);
+		}
+		n++;
+		p = e;
+	}
+	put_query(c, it, width, id->val, id->vallen, c->judge,
+	    evjudge_query(c->judge, id->val, id->vallen), h, n, scored);
+	ok = 1;
+out:
+	free(h);
+	return ok;
+}
+
 /* A JSON query record, in a worker: its values to it->aux. */
 static void
 json_query(const struct evrun_config *c, struct rec_item *it, size_t width)
@@ -243,15 +364,11 @@ json_query(const struct evrun_config *c, struct rec_item *it, size_t width)
 	const char *qid;
 	char tmp[24];
 	size_t qn, n;
-	unsigned char kind = AUX_SCORED, norel;
-	unsigned long long dropped = 0, kept;
-	uint32_t len;
-	double *out;
 	long q = 0;
 	json_t *rec;
 	int scored;
 
-	if ((rec = rec_parse(it)) == NULL)
+	if (scan_query(c, it, width) || (rec = rec_parse(it)) == NULL)
 		return;
 	qid = evjudge_id(json_object_get(rec, c->id_field), tmp, &qn);
 	hits = json_object_get(rec, c->hits_field);
@@ -265,32 +382,15 @@ json_query(const struct evrun_config *c, struct rec_item *it, size_t width)
 		    c->hits_field);
 		goto done;
 	}
-	if (j != NULL) {
-		if ((q = evjudge_query(j, qid, qn)) < 0)
-			kind = AUX_UNJUDGED;
-	} else if ((j = own = own_judgments(it, rec,
-	    c->relevant_field)) == NULL) {
+	if (j != NULL)
+		q = evjudge_query(j, qid, qn);
+	else if ((j = own = own_judgments(it, rec,
+	    c->relevant_field)) == NULL)
 		goto done;
-	}
 	n = json_array_size(hits);
 	h = xreallocarray(NULL, n + 1, sizeof(*h));
-	if (json_hits(c, it, hits, h, &scored) == 0) {
-		len = (uint32_t)qn;
-		buf_add(&it->aux, &kind, 1);
-		buf_add(&it->aux, &len, sizeof(len));
-		buf_add(&it->aux, qid, qn);
-		if (kind == AUX_SCORED) {
-			buf_grow(&it->aux, width * sizeof(double) +
-			    2 * sizeof(dropped));
-			out = (double *)(void *)(it->aux.data + it->aux.len);
-			kept = score(c, j, (uint32_t)q, h, n, scored, out,
-			    &dropped, &norel);
-			it->aux.len += width * sizeof(double);
-			buf_add(&it->aux, &dropped, sizeof(dropped));
-			buf_add(&it->aux, &kept, sizeof(kept));
-			buf_add(&it->aux, &norel, 1);
-		}
-	}
+	if (json_hits(c, it, hits, h, &scored) == 0)
+		put_query(c, it, width, qid, qn, j, q, h, n, scored);
 	free(h);
 	evjudge_free(own);
 done:
@@ -352,10 +452,18 @@ work(struct rec_item *it, void *arg, int worker)
 	for (i = 0; i < it->len && (it->line[i] == ' ' ||
 	    it->line[i] == '\t'); i++)
 		continue;
-	if (it->obj != NULL || (i < it->len && it->line[i] == '{'))
-		json_query(r->cfg, it, r->width);
-	else
+	/*
+	 * A line is a TREC line when it must be (--run-format trec) or may
+	 * be: it has the six fields and does not open a JSON value.  Any
+	 * other line is JSON, whose parser explains what is wrong with it.
+	 */
+	if (r->cfg->format == EVRUN_TREC || (r->cfg->format == EVRUN_AUTO &&
+	    it->obj == NULL && !it->bad && i < it->len &&
+	    it->line[i] != '{' && it->line[i] != '[' &&
+	    evjudge_split(it->line, it->len, NULL, NULL, 0) == 6))
 		trec_line(it);
+	else
+		json_query(r->cfg, it, r->width);
 }
 
 /* The slot of query q[0..n), made when new; *isnew says which. */
@@ -399,8 +507,7 @@ ordered(struct rec_item *it, void *arg)
 	q = p + sizeof(qn);
 	p = q + qn;
 	form = kind == AUX_TREC ? EVRUN_TREC : EVRUN_JSON;
-	if ((r->cfg->format != EVRUN_AUTO && r->cfg->format != form) ||
-	    (r->form != EVRUN_AUTO && r->form != form)) {
+	if (r->form != EVRUN_AUTO && r->form != form) {
 		rec_malformed(it, form == EVRUN_TREC ? "a TREC run line in "
 		    "a JSON-lines run" : "a JSON-lines query in a TREC run");
 		return;

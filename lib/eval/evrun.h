@@ -13,8 +13,9 @@
 /*
  * A run is either JSON-lines query records, each with its hits (what
  * etv-index query writes: {"id": Q, "hits": [{"id": D, "score": S},
- * ...]}), or a TREC run file, lines "QID Q0 DOC RANK SCORE TAG".  Each
- * line is taken by its first byte ('{' is JSON); a run holds one form.
+ * ...]}), or a TREC run file, lines "QID Q0 DOC RANK SCORE TAG".  A line
+ * with those six fields that does not open a JSON value is a TREC line,
+ * any other is JSON (unless the form is forced); a run holds one form.
  *
  * A query's hits are ranked by score, highest first, ties broken by
  * document id in descending byte order, as trec_eval does; the ranks a
@@ -33,7 +34,7 @@
 
 /* The forms of a run. */
 enum {
-	EVRUN_AUTO,		/* each line by its first byte */
+	EVRUN_AUTO,		/* each line by its look */
 	EVRUN_JSON,		/* JSON-lines query records */
 	EVRUN_TREC		/* a TREC run file */
 };
