@@ -42,7 +42,9 @@ done
 
 n=$(wc -l <"$out/others.list")
 step "etv extract README.md, the manual pages and $n files of /usr/share/doc"
-etv extract -v README.md "$out/docs" - <"$out/others.list" >"$out/docs.jsonl"
+# Status 3: a file that is not UTF-8 went to unreadable.jsonl, the others on.
+etv extract -v --rejects "$out/unreadable.jsonl" README.md "$out/docs" - \
+    <"$out/others.list" >"$out/docs.jsonl" || [ $? -eq 3 ]
 python3 - "$out/docs.jsonl" <<'PY'
 import json, sys
 other = 0
