@@ -91,7 +91,7 @@ evreport_compare(const struct evrun *a, const struct evrun *b,
 	double ma, mb;
 	const double *x;
 	json_t *out, *cmp, *ms, *m;
-	struct evsig_result sig;
+	struct evsig_result *sig;
 	struct buf name = BUF_INIT;
 
 	for (i = 0; i < na; i++) {
@@ -101,6 +101,8 @@ evreport_compare(const struct evrun *a, const struct evrun *b,
 		memcpy(vb + n * w, x, w * sizeof(double));
 		n++;
 	}
+	sig = xreallocarray(NULL, w + 1, sizeof(*sig));
+	evsig_test(va, vb, n, w, t->trials, t->seed, t->confidence, sig);
 	ms = json_object();
 	for (k = 0; k < w; k++) {
 		ma = mb = 0;
@@ -112,20 +114,19 @@ evreport_compare(const struct evrun *a, const struct evrun *b,
 			ma /= (double)n;
 			mb /= (double)n;
 		}
-		evsig_test(va + k, vb + k, n, w, t->trials, t->seed,
-		    t->confidence, &sig);
 		m = json_object();
 		json_object_set_new(m, "a", json_real(ma));
 		json_object_set_new(m, "b", json_real(mb));
-		json_object_set_new(m, "diff", json_real(sig.diff));
-		json_object_set_new(m, "p_random", json_real(sig.p_random));
-		json_object_set_new(m, "p_bootstrap", json_real(sig.p_boot));
-		json_object_set_new(m, "ci", json_pack("[ff]", sig.lo,
-		    sig.hi));
+		json_object_set_new(m, "diff", json_real(sig[k].diff));
+		json_object_set_new(m, "p_random", json_real(sig[k].p_random));
+		json_object_set_new(m, "p_bootstrap", json_real(sig[k].p_boot));
+		json_object_set_new(m, "ci", json_pack("[ff]", sig[k].lo,
+		    sig[k].hi));
 		buf_reset(&name);
 		evm_name(spec, k, &name);
 		json_object_set_new(ms, name.data, m);
 	}
+	free(sig);
 	cmp = json_object();
 	json_object_set_new(cmp, "queries", json_integer((json_int_t)n));
 	json_object_set_new(cmp, "trials", json_integer((json_int_t)

@@ -72,48 +72,84 @@ quantile(const double *x, size_t n, double q)
 }
 
 void
-evsig_test(const double *a, const double *b, size_t n, size_t stride,
+evsig_test(const double *a, const double *b, size_t n, size_t w,
     unsigned long trials, uint64_t seed, double confidence,
     struct evsig_result *out)
 {
-	double *d, *z, *mean, total = 0, s;
+	double *d, *z, *sum, *mean, c;
+	const double *row;
 	uint64_t rng = seed;
-	unsigned long t, hits = 0;
-	size_t i, m = 0;
+	unsigned long t, hits;
+	uint32_t *count;
+	size_t i, k, m, *nz;
 
-	memset(out, 0, sizeof(*out));
-	out->p_random = out->p_boot = 1;
-	if (n == 0 || trials == 0)
+	for (k = 0; k < w; k++) {
+		memset(&out[k], 0, sizeof(out[k]));
+		out[k].p_random = out[k].p_boot = 1;
+	}
+	if (n == 0 || trials == 0 || w == 0)
 		return;
-	d = xreallocarray(NULL, n, sizeof(*d));
+	d = xreallocarray(NULL, n, w * sizeof(*d));
 	z = xreallocarray(NULL, n, sizeof(*z));
-	for (i = 0; i < n; i++) {
-		d[i] = b[i * stride] - a[i * stride];
-		total += d[i];
-		if (d[i] != 0)
-			z[m++] = d[i];
+	sum = xcalloc(w, sizeof(*sum));
+	mean = xreallocarray(NULL, trials, w * sizeof(*mean));
+	count = xcalloc(n, sizeof(*count));
+	nz = xreallocarray(NULL, n, sizeof(*nz));
+	for (i = 0; i < n * w; i++) {
+		d[i] = b[i] - a[i];
+		sum[i % w] += d[i];
 	}
-	out->diff = total / (double)n;
-	if (m == 0) {
-		free(d);
-		free(z);
-		return;
+	for (k = 0; k < w; k++) {
+		out[k].diff = sum[k] / (double)n;
+		for (i = 0, m = 0; i < n; i++)
+			if (d[i * w + k] != 0)
+				z[m++] = d[i * w + k];
+		if (m > 0)
+			out[k].p_random = randomise(z, m, sum[k], trials,
+			    &rng);
 	}
-	out->p_random = randomise(z, m, total, trials, &rng);
-	mean = xreallocarray(NULL, trials, sizeof(*mean));
+	/*
+	 * One draw of queries a trial, for every metric: the draw counts
+	 * how often each query is drawn (a small array, random access
+	 * cheap), then the rows of the queries with a difference are added
+	 * in order, each times its count.
+	 */
+	for (i = 0, m = 0; i < n; i++)
+		for (k = 0; k < w; k++)
+			if (d[i * w + k] != 0) {
+				nz[m++] = i;
+				break;
+			}
 	for (t = 0; t < trials; t++) {
-		s = 0;
 		for (i = 0; i < n; i++)
-			s += d[(size_t)(((unsigned __int128)
-			    hash_splitmix64(&rng) * n) >> 64)];
-		mean[t] = s / (double)n;
-		hits += as_far(mean[t] - out->diff, out->diff);
+			count[(size_t)(((unsigned __int128)
+			    hash_splitmix64(&rng) * n) >> 64)]++;
+		memset(sum, 0, w * sizeof(*sum));
+		for (i = 0; i < m; i++) {
+			if ((c = count[nz[i]]) == 0)
+				continue;
+			count[nz[i]] = 0;
+			row = d + nz[i] * w;
+			for (k = 0; k < w; k++)
+				sum[k] += c * row[k];
+		}
+		for (k = 0; k < w; k++)
+			mean[k * trials + t] = sum[k] / (double)n;
 	}
-	out->p_boot = (double)(hits + 1) / (double)(trials + 1);
-	qsort(mean, trials, sizeof(*mean), cmp_double);
-	out->lo = quantile(mean, trials, (1 - confidence) / 2);
-	out->hi = quantile(mean, trials, (1 + confidence) / 2);
+	for (k = 0; k < w; k++) {
+		double *x = mean + k * trials;
+
+		for (t = 0, hits = 0; t < trials; t++)
+			hits += as_far(x[t] - out[k].diff, out[k].diff);
+		out[k].p_boot = (double)(hits + 1) / (double)(trials + 1);
+		qsort(x, trials, sizeof(*x), cmp_double);
+		out[k].lo = quantile(x, trials, (1 - confidence) / 2);
+		out[k].hi = quantile(x, trials, (1 + confidence) / 2);
+	}
+	free(count);
+	free(nz);
 	free(mean);
+	free(sum);
 	free(d);
 	free(z);
 }

@@ -35,12 +35,13 @@ struct evsig_result {
 };
 
 /*
- * Test n paired values a[i], b[i] (stride apart: value i of a is
- * a[i * stride]) with the given number of trials and confidence level
- * (0.95).  With n 0 the difference is 0 and both p are 1.
+ * Test w metrics over n paired queries: a[i * w + k] and b[i * w + k] are
+ * the values of metric k for query i in runs A and B.  The trials of the
+ * bootstrap draw the same queries for every metric.  out[k] receives
+ * metric k's results; with n 0 each difference is 0 and each p is 1.
  */
-void	 evsig_test(const double *a, const double *b, size_t n,
-	    size_t stride, unsigned long trials, uint64_t seed,
-	    double confidence, struct evsig_result *out);
+void	 evsig_test(const double *a, const double *b, size_t n, size_t w,
+	    unsigned long trials, uint64_t seed, double confidence,
+	    struct evsig_result *out);
 
 #endif

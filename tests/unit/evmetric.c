@@ -178,7 +178,7 @@ significance(void)
 {
 	double a[10] = { 0 }, b[10], c[4] = { 1, 0, 1, 0 }, d[4] = { 0, 1, 0,
 	    1 };
-	struct evsig_result r, r2;
+	struct evsig_result r, r2, two[2];
 	size_t i;
 
 	for (i = 0; i < 10; i++)
@@ -201,9 +201,10 @@ significance(void)
 	CHECK(r.diff == 0 && r.p_random == 1 && r.p_boot == 1);
 	evsig_test(a, b, 0, 1, 1000, 1, 0.95, &r);
 	CHECK(r.diff == 0 && r.p_random == 1);
-	/* Strided: every other value. */
-	evsig_test(c, d, 2, 2, 1000, 1, 0.95, &r);
-	CHECK(NEAR(r.diff, -1));
+	/* Two metrics of two queries, row by row. */
+	evsig_test(c, d, 2, 2, 1000, 1, 0.95, two);
+	CHECK(NEAR(two[0].diff, -1) && NEAR(two[1].diff, 1));
+	CHECK(NEAR(two[0].lo, -1) && NEAR(two[1].hi, 1));
 }
 
 int
