@@ -98,6 +98,7 @@ lint: all
 	rm -rf build-lint
 	$(MAKE) --no-print-directory all BUILD=build-lint CFLAGS='-O2 -Werror'
 	shellcheck -s sh $$(ls scripts/*.sh scripts/bench/*.sh 2>/dev/null)
+	shellcheck scripts/examples/*.sh
 	sh scripts/check-usage.sh $(B)
 
 install: all

@@ -1,34 +1,50 @@
 #!/bin/sh
-# demo.sh -- the sample pipeline over the project's own documentation,
-# with the built-in defaults: nothing is downloaded.
-# Usage: scripts/demo.sh BUILD_DIR
+# demo.sh -- the whole toolkit on real text the machine has: the project's
+# README and manual pages among the text files of /usr/share/doc, with the
+# built-in defaults; nothing is downloaded.  Then the questions of
+# scripts/demo/ measure how well the index answers, and etv-resolve
+# matches records of people.
+# Usage: scripts/demo.sh BUILD_DIR [OUT_DIR]	(OUT_DIR: BUILD_DIR/demo)
 set -eu
-build=${1:-build}
-PATH="$(cd "$build" && pwd):$PATH"
-export PATH
-out=$build/demo
-rm -rf "$out"
+build=$(cd "${1:-build}" && pwd)
+out=${2:-$build/demo}
+[ $# -ge 2 ] || rm -rf "$out"
 mkdir -p "$out"
+out=$(cd "$out" && pwd)
+# Paths below are relative to the top of the tree, so that the ids of the
+# documents, which the judgments name, are the same wherever it is built.
+cd "$(dirname "$0")/.."
+PATH="$build:$PATH"
+export PATH
+demo=scripts/demo
 
 step() { printf '\n== %s\n' "$*"; }
 
-# The manual pages, rendered to plain text as a reader sees them.
-mkdir -p "$out/man"
+# The manual pages, rendered to plain text as a reader sees them: their
+# ids are man/etv-chunk.1 and so on.
+rm -rf "$out/docs"
+mkdir -p "$out/docs/man"
 bs=$(printf '\b')
 for page in man/*.[17]; do
-	name=${page##*/}
-	mandoc -Tascii "$page" | sed "s/.$bs//g" >"$out/man/$name.txt"
+	mandoc -Tascii "$page" | sed "s/.$bs//g" >"$out/docs/man/${page##*/}"
 done
 
-# Licence texts of the installed packages: real text that repeats, as
-# boilerplate does in any corpus.
-find /usr/share/doc -mindepth 2 -maxdepth 2 -name copyright 2>/dev/null |
-    LC_ALL=C sort | head -40 >"$out/copyright.list" || true
+# Other documents, to find the answers among: the text, Markdown and
+# reStructuredText files of /usr/share/doc (no release notes), and
+# licence texts, which repeat as boilerplate does in any corpus.
+{
+	find /usr/share/doc -mindepth 2 -maxdepth 2 -name copyright |
+	    LC_ALL=C sort | head -40
+	find /usr/share/doc -type f -size -64k \( -name '*.txt' -o \
+	    -name '*.md' -o -name '*.rst' -o -name 'README*' \) \
+	    ! -name '*.gz' ! -path '*/RelNotes/*' | LC_ALL=C sort
+} >"$out/others.list" 2>/dev/null || true
 
-step "etv extract README.md, man pages, $(wc -l <"$out/copyright.list") package copyright files"
-# shellcheck disable=SC2046
-etv extract -v README.md "$out/man" $(cat "$out/copyright.list") \
-    >"$out/docs.jsonl"
+n=$(wc -l <"$out/others.list")
+step "etv extract README.md, the manual pages and $n files of /usr/share/doc"
+# Status 3: a file that is not UTF-8 went to unreadable.jsonl, the others on.
+etv extract -v --rejects "$out/unreadable.jsonl" README.md "$out/docs" - \
+    <"$out/others.list" >"$out/docs.jsonl" || [ $? -eq 3 ]
 python3 - "$out/docs.jsonl" <<'PY'
 import json, sys
 other = 0
@@ -38,20 +54,21 @@ for line in open(sys.argv[1], encoding="utf-8"):
     if r["id"].startswith("/usr/share/doc/"):
         other += 1
         continue
-    print("  %-22s %6d bytes  %-8s %s" % (r["id"], m["bytes"], m["type"],
+    print("  %-18s %6d bytes  %-8s %s" % (r["id"], m["bytes"], m["type"],
           m.get("title", "")))
-print("  and %d copyright files of /usr/share/doc" % other)
+print("  and %d files of /usr/share/doc" % other)
 PY
 
-step "etv validate: every document has an id, a non-empty text and a hash"
-cat >"$out/doc.schema.json" <<'JSON'
-{"type": "object", "required": ["id", "text", "hash"],
- "properties": {"id": {"type": "string"},
-                "text": {"type": "string", "minLength": 1},
-                "hash": {"type": "string", "pattern": "^xxh3:[0-9a-f]{16}$"}}}
-JSON
-etv validate -v -s "$out/doc.schema.json" --rejects "$out/bad.jsonl" \
-    "$out/docs.jsonl" >"$out/valid.jsonl"
+step "etv validate -s $demo/doc.schema.json: the contract of a document"
+# Status 1: some documents broke the contract; they are in bad.jsonl,
+# with the reasons.  The messages are one a record: the first few here.
+st=0
+top=$(pwd)
+(cd "$out" && etv validate -v -s "$top/$demo/doc.schema.json" \
+    --rejects bad.jsonl docs.jsonl >valid.jsonl 2>validate.log) || st=$?
+awk 'NR <= 3 { print; next } /: read [0-9]/ { if (NR > 4) printf \
+    "  (%d more)\n", NR - 4; print }' "$out/validate.log"
+[ "$st" -le 1 ] || { cat "$out/validate.log" >&2; exit "$st"; }
 
 step "etv chunk --size 800 --overlap 80: chunks on natural boundaries"
 etv chunk -v --size 800 --overlap 80 "$out/valid.jsonl" >"$out/chunks.jsonl"
@@ -73,20 +90,56 @@ step "etv embed: built-in hashing embedder, 384 dimensions"
 etv embed -v "$out/unique.jsonl" >"$out/vectors.jsonl"
 
 step "etv index build: an HNSW index of the chunks"
-etv index build "$out/kb.etv" "$out/vectors.jsonl"
-etv index stats "$out/kb.etv"
-
-question="how do I keep a vector index fresh from cron?"
-step "etv index query: \"$question\""
-printf '{"id":"q1","text":"%s"}\n' "$question" | etv embed |
-    etv index query -k 3 "$out/kb.etv" >"$out/answer.jsonl"
-python3 - "$out/answer.jsonl" <<'PY'
+etv index build -v --force "$out/kb.etv" "$out/vectors.jsonl"
+etv index stats "$out/kb.etv" | python3 -c '
 import json, sys
+s = json.load(sys.stdin)
+print("  %d vectors of %d dimensions (%s), %s search, %.1f MB" % (s["vectors"],
+      s["dims"], s["embedding_model"], s["search"], s["bytes"] / 1e6))'
+
+nq=$(wc -l <"$demo/questions.jsonl")
+step "etv embed | etv index query -k 100: $nq questions of $demo/questions.jsonl"
+etv embed "$demo/questions.jsonl" | etv index query -v -k 100 "$out/kb.etv" \
+    >"$out/run.jsonl"
+python3 - "$out/run.jsonl" "$demo/qrels.jsonl" q18 q13 <<'PY'
+import json, sys
+judged = {}
+for line in open(sys.argv[2], encoding="utf-8"):
+    j = json.loads(line)
+    judged[(j["query_id"], j["id"])] = j["relevance"]
+runs = {}
 for line in open(sys.argv[1], encoding="utf-8"):
-    for h in json.loads(line)["hits"]:
-        text = " ".join(h.get("text", "").split())[:70]
-        print("  %.3f  %-24s %s" % (h["score"], h["id"], text))
+    q = json.loads(line)
+    runs[q["id"]] = q
+# The best chunk of each of the first three documents.
+for qid in sys.argv[3:]:
+    q = runs[qid]
+    print("  %s \"%s\"" % (qid, q["text"]))
+    seen = []
+    for h in q["hits"]:
+        if h["doc_id"] in seen:
+            continue
+        seen.append(h["doc_id"])
+        grade = judged.get((qid, h["doc_id"]))
+        print("    %.3f  %-44s %s" % (h["score"], h["id"],
+              "relevant (%d)" % grade if grade else ""))
+        if len(seen) == 3:
+            break
+    docs = []
+    for h in q["hits"]:
+        if h["doc_id"] not in docs:
+            docs.append(h["doc_id"])
+    for (j, doc), grade in sorted(judged.items()):
+        if j == qid and doc not in docs[:3]:
+            where = ("rank %d" % (docs.index(doc) + 1) if doc in docs
+                     else "not in the 100 hits")
+            print("    %-51s relevant (%d): %s" % (doc, grade, where))
 PY
+
+step "etv eval --by doc_id: how well the index answers, by document"
+etv eval --by doc_id --qrels "$demo/qrels.jsonl" -k 1,5,10 \
+    -m recall,hit_rate,mrr,ndcg --format table --save "$out/eval.json" \
+    "$out/run.jsonl"
 
 people=tests/fixtures/resolve/people.jsonl
 step "etv resolve --init: a model guessed from $(wc -l <"$people") records of people from three systems"
