@@ -159,6 +159,36 @@ run dedupe-semantic "$B/etv-dedupe" -q -m semantic --mark dvecs.jsonl
 run dedupe-staged "$B/etv-dedupe" -q --stage apply --decisions ddec.txt \
     --mark dchunks.jsonl
 
+# eval: the HNSW hits judged by the exact ones (the documents of the top
+# three, graded 3, 2, 1), each query named by its line.
+python3 - index-query-exact-j1.out index-query-hnsw.out <<'PY'
+import json, sys
+exact = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+hnsw = [json.loads(l) for l in open(sys.argv[2], encoding="utf-8")]
+with open("eq.jsonl", "w") as q:
+    for n, r in enumerate(exact):
+        seen = []
+        for h in r["hits"]:
+            d = h.get("doc_id", h["id"].rsplit("#", 1)[0])
+            if d not in seen:
+                seen.append(d)
+        for i, d in enumerate(seen[:3]):
+            q.write(json.dumps({"query_id": "q%d" % n, "id": d,
+                                "relevance": 3 - i}) + "\n")
+for name, run in (("eexact.jsonl", exact), ("ehnsw.jsonl", hnsw)):
+    with open(name, "w") as f:
+        for n, r in enumerate(run):
+            f.write(json.dumps({"id": "q%d" % n, "hits": r["hits"]}) + "\n")
+PY
+for j in 1 2; do
+	run eval-j$j "$B/etv-eval" -q -j $j --qrels eq.jsonl --by doc_id \
+	    --per-query ehnsw.jsonl
+done
+run eval-table "$B/etv-eval" -q --qrels eq.jsonl --format table -k 1,3 \
+    --gain exp ehnsw.jsonl
+run eval-compare "$B/etv-eval" -q --qrels eq.jsonl --by doc_id --compare \
+    --trials 2000 eexact.jsonl ehnsw.jsonl
+
 # resolve: the people of the test fixtures, trained, reused, staged.
 R=$top/tests/fixtures/resolve
 "$B/etv-resolve" -q --init "$R/people.jsonl" > rmodel.json

@@ -349,3 +349,14 @@ metric() {
 	jq -e '.metrics["hit_rate@10"] == 1 and .dropped > 0' <<<"$output"
 	jq -e '.metrics["recall@1"] >= 0.66' <<<"$output"
 }
+
+@test "an empty run: every judged query scores 0, counted without hits" {
+	run --separate-stderr etv-eval --qrels "$T/qrels.jsonl" </dev/null
+	[ "$status" -eq 0 ]
+	[ "$(jq -c '[.queries,.no_hits,.hits]' <<<"$output")" = "[4,4,0]" ]
+	[ "$(jq '[.metrics[]] | add' <<<"$output")" = 0 ]
+	# Nothing judged and nothing run: no query, and no NaN.
+	run --separate-stderr etv-eval </dev/null
+	[ "$status" -eq 0 ]
+	[ "$(jq -c '[.queries, .metrics.ndcg]' <<<"$output")" = "[0,0]" ]
+}
