@@ -18,6 +18,7 @@
 #include "lib/json/opt.h"
 #include "lib/json/pool.h"
 #include "lib/json/record.h"
+#include "lib/json/runstats.h"
 #include "lib/base/xmem.h"
 
 #define USAGE \
@@ -364,6 +365,10 @@ main(int argc, char **argv)
 	}
 	diag_verbose(1, "chunked %lu documents into %lu chunks (%lu forced), "
 	    "%lu empty", docs, chunks, forced, empty);
+	runstats_set_int("documents", (long long)docs);
+	runstats_set_int("chunks", (long long)chunks);
+	runstats_set_int("forced", (long long)forced);
+	runstats_set_int("empty", (long long)empty);
 	rec_close(rd);
 	free(cx.w);
 	bpe_free(bpe);

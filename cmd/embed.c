@@ -20,6 +20,7 @@
 #include "lib/json/opt.h"
 #include "lib/json/pool.h"
 #include "lib/json/record.h"
+#include "lib/json/runstats.h"
 
 static const char usage_text[] =
 "usage: etv-embed [-hqvV] [-d dims] [-j jobs] [-m model] [option ...] "
@@ -417,6 +418,8 @@ main(int argc, char *argv[])
 
 	rd = rec_open(opt_reader(), argc, argv);
 	embed_records(rd);
+	runstats_set_str("model", model->name);
+	runstats_set_int("dims", (long long)model->dims);
 	rec_close(rd);
 	embed_close(model);
 	buf_release(&model_json);

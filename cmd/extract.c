@@ -21,6 +21,7 @@
 #include "lib/json/opt.h"
 #include "lib/json/pool.h"
 #include "lib/json/record.h"
+#include "lib/json/runstats.h"
 #include "lib/text/doc.h"
 #include "lib/text/tpl.h"
 
@@ -268,6 +269,27 @@ extract_list(struct rec_reader *rd)
 	free(line);
 }
 
+/* The figures of a walk for --stats: those of the -v summary. */
+static void
+set_stats(void)
+{
+	json_t *types;
+	int t;
+
+	if (!runstats_on())
+		return;
+	runstats_set_int("files", (long long)count.files);
+	runstats_set_int("bytes", (long long)count.bytes);
+	types = json_object();
+	for (t = DOC_TEXT; t <= DOC_CSV; t++)
+		json_object_set_new(types, doc_type_name((enum doc_type)t),
+		    json_integer((json_int_t)count.by_type[t]));
+	runstats_set("files_by_type", types);
+	runstats_set_int("skipped_binary", (long long)count.binary);
+	runstats_set_int("skipped_too_big", (long long)count.big);
+	runstats_set_int("skipped_other", (long long)count.other);
+}
+
 /*
  * Write --manifest when the walk completed: a file or folder that could
  * not be read (status 4) leaves the list short, and then no manifest is
@@ -435,6 +457,7 @@ main(int argc, char *argv[])
 		    count.by_type[DOC_HTML], count.by_type[DOC_JSONL],
 		    count.by_type[DOC_CSV], (double)count.bytes / 1e6,
 		    count.binary, count.big, count.other);
+		set_stats();
 		crew_free(crew);
 		for (i = 0; jobs && i < ROUND_JOBS; i++)
 			rec_item_release(&jobs[i].it);

@@ -15,6 +15,7 @@
 #include "lib/json/opt.h"
 #include "lib/json/pool.h"
 #include "lib/json/record.h"
+#include "lib/json/runstats.h"
 
 #define USAGE \
 "usage: etv-index build|add|sync|delete|query [options] INDEX [file ...]\n" \
@@ -258,6 +259,23 @@ say_lines(struct buf *b, int status)
 	buf_reset(b);
 }
 
+/* --stats: the live rows and the segments of the index at path. */
+static void
+set_stats(const char *path)
+{
+	struct buf err = BUF_INIT;
+	struct vf_index *ix;
+
+	if (!runstats_on())
+		return;
+	if ((ix = ix_open(path, 0, 0, &err)) != NULL) {
+		runstats_set_int("live", (long long)vf_nlive(ix));
+		runstats_set_int("segments", (long long)vf_nseg(ix));
+		vf_close(ix);
+	}
+	buf_release(&err);
+}
+
 /*
  * build, add, sync, delete: read the records (argv[1] ...) into a new
  * segment of INDEX (argv[0]; a new file for build) and commit it.
@@ -294,6 +312,13 @@ run_write(int argc, char **argv, int mode, int build, struct buf *err)
 	diag_verbose(1, "added %lu, replaced %lu, unchanged %lu, deleted %lu"
 	    ", not found %lu", in.count.added, in.count.replaced,
 	    in.count.unchanged, in.count.deleted, in.count.absent);
+	runstats_set_int("added", (long long)in.count.added);
+	runstats_set_int("replaced", (long long)in.count.replaced);
+	runstats_set_int("unchanged", (long long)in.count.unchanged);
+	runstats_set_int("deleted", (long long)in.count.deleted);
+	runstats_set_int("not_found", (long long)in.count.absent);
+	if (st == ETV_OK)
+		set_stats(argv[0]);
 out:
 	ix_write_release(&in);
 	buf_release(&warn);
@@ -354,15 +379,21 @@ cmd_query(int argc, char **argv, struct buf *err)
 static int
 cmd_stats(int argc, char **argv, struct buf *err)
 {
-	return ixd_stats(stdout, argv[0], (size_t)cfg.verify, cfg.q.k,
-	    cfg.q.ef, err) == -1 ? ETV_SYS : 0;
+	if (ixd_stats(stdout, argv[0], (size_t)cfg.verify, cfg.q.k, cfg.q.ef,
+	    err) == -1)
+		return ETV_SYS;
+	set_stats(argv[0]);
+	return 0;
 }
 
 static int
 cmd_dump(int argc, char **argv, struct buf *err)
 {
 	cfg.d.id_field = opt.id_field;
-	return ixd_dump(stdout, argv[0], &cfg.d, err) == -1 ? ETV_SYS : 0;
+	if (ixd_dump(stdout, argv[0], &cfg.d, err) == -1)
+		return ETV_SYS;
+	set_stats(argv[0]);
+	return 0;
 }
 
 /* compact and merge: rewrite the live rows of names[0..n) into out. */
@@ -372,8 +403,11 @@ rewrite(const char *out, int n, char **names, struct buf *err)
 	unsigned long rows;
 	int st;
 
-	if ((st = ix_rewrite(out, names, n, cfg.q.jobs, &rows, err)) == 0)
+	if ((st = ix_rewrite(out, names, n, cfg.q.jobs, &rows, err)) == 0) {
 		diag_verbose(1, "wrote %lu rows", rows);
+		runstats_set_int("rows", (long long)rows);
+		set_stats(out);
+	}
 	return st;
 }
 
@@ -485,6 +519,7 @@ main(int argc, char *argv[])
 	verb = &verbs[i];
 	cfg.filters = ixq_filters_new();
 	parse(&argc, &argv);
+	runstats_set_str("verb", verb->name);
 	if ((st = verb->fn(argc, argv, &err)) != 0)
 		diag_fail(st, "%s", err.data);
 	ixq_filters_free(cfg.filters);

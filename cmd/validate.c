@@ -16,6 +16,7 @@
 #include "lib/json/opt.h"
 #include "lib/json/pool.h"
 #include "lib/json/record.h"
+#include "lib/json/runstats.h"
 #include "lib/validate/check.h"
 #include "lib/validate/contract.h"
 #include "lib/validate/jdoc.h"
@@ -138,6 +139,7 @@ main(int argc, char *argv[])
 	struct buf err = BUF_INIT, summary = BUF_INIT;
 	struct iox_atomic rep;
 	struct check_pool work;
+	struct rec_totals tot;
 	const char *p, *nl;
 	json_t *v;
 	size_t i;
@@ -243,6 +245,10 @@ main(int argc, char *argv[])
 		}
 	}
 	rec_close(rd);
+	/* Rejected records that were well-formed failed a check. */
+	rec_totals(&tot);
+	runstats_set_int("valid", (long long)tot.written);
+	runstats_set_int("invalid", (long long)(tot.rejected - tot.malformed));
 	if (c->ct != NULL) {
 		if (cfg.report != NULL) {
 			if (iox_atomic_open(&rep, cfg.report) != 0)

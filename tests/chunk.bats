@@ -499,3 +499,16 @@ print(json.dumps({"id": "word", "text": "ab" * 300000}))
 	[ "$(jq -r .doc_id <<<"$output" | paste -sd' ')" = "a c" ]
 	[ "$(cat "$BATS_TEST_TMPDIR/rj")" = bad ]
 }
+
+@test "chunk --stats has the figures of -v: documents, chunks, forced, empty" {
+	local s="$BATS_TEST_TMPDIR/st.json"
+	{ cat $F/prose.jsonl; echo '{"id":"e","text":""}'; } >"$BATS_TEST_TMPDIR/in"
+	run --separate-stderr etv-chunk -v -s 200 --stats "$s" "$BATS_TEST_TMPDIR/in"
+	[ "$status" -eq 0 ]
+	want=$(sed -n 's/.*chunked \([0-9]*\) documents into \([0-9]*\) chunks (\([0-9]*\) forced), \([0-9]*\) empty.*/[\1,\2,\3,\4]/p' <<<"$stderr")
+	[ -n "$want" ]
+	[ "$(jq -c '[.documents, .chunks, .forced, .empty]' "$s")" = "$want" ]
+	[ "$(jq .chunks "$s")" -eq "${#lines[@]}" ]
+	[ "$(jq .written "$s")" -eq "${#lines[@]}" ]
+	[ "$(jq .empty "$s")" -ge 1 ]
+}

@@ -423,3 +423,130 @@ check_types_csv() {
 @test "--types without --csv is a usage error" {
 	each_tool check_types_csv
 }
+
+# stats_ok FILE STATUS READ WRITTEN REJECTED MALFORMED: FILE is one JSON
+# object on one line with the common keys of --stats (etv(7), RUN
+# STATISTICS) and these values; a WRITTEN of -1 is not checked.
+stats_ok() {
+	local f=$1
+	[ "$(wc -l <"$f")" -eq 1 ] || { echo "$f: not one line"; return 1; }
+	jq -e --arg tool "$tool" --argjson st "$2" --argjson r "$3" \
+	    --argjson w "$4" --argjson j "$5" --argjson m "$6" '
+	    (keys_unsorted[0:11] == ["tool", "version", "status", "started",
+	     "seconds", "cpu_seconds", "max_rss_kb", "read", "written",
+	     "rejected", "malformed"]) and
+	    .tool == $tool and .status == $st and
+	    (.version | test("^[0-9]+\\.[0-9]+\\.[0-9]+$")) and
+	    (.started | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z$")) and
+	    (.seconds | type == "number" and . >= 0) and
+	    (.cpu_seconds | type == "number" and . >= 0) and
+	    (.max_rss_kb | type == "number" and . > 0) and
+	    .read == $r and ($w < 0 or .written == $w) and .rejected == $j and
+	    .malformed == $m' "$f" >/dev/null ||
+	    { echo "$f: $(cat "$f")"; return 1; }
+}
+
+check_stats_help() {
+	"$tool" --help | grep -q -- '--stats FILE'
+}
+
+@test "--help lists --stats" {
+	each_tool check_stats_help
+}
+
+check_stats() {
+	local s="$BATS_TEST_TMPDIR/$tool.stats" a b
+	a=$("$tool" "${args[@]}" "$good") || return 1
+	run --separate-stderr "$tool" "${args[@]}" --stats "$s" "$good"
+	b=$output
+	# The output does not change.
+	[ "$status" -eq 0 ] && [ -z "$stderr" ] && [ "$a" = "$b" ] &&
+	    stats_ok "$s" 0 3 3 0 0
+}
+
+@test "--stats writes the run's figures as JSON" {
+	each_tool check_stats
+}
+
+check_stats_failed() {
+	local f="$BATS_TEST_TMPDIR/bad.jsonl" s="$BATS_TEST_TMPDIR/$tool.stats"
+	local r="$BATS_TEST_TMPDIR/rej"
+	{ head -n 1 "$good"; echo 'not json'; tail -n 2 "$good"; } >"$f"
+	# The first malformed line ends the run: status 3, in the file too
+	# (what was written by then depends on the tool).
+	run --separate-stderr "$tool" "${args[@]}" --stats "$s" "$f"
+	[ "$status" -eq 3 ] && stats_ok "$s" 3 2 -1 0 0 || return 1
+	# With --rejects the run goes on and counts the line.
+	run --separate-stderr "$tool" "${args[@]}" --rejects "$r" \
+	    --stats "$s" "$f"
+	[ "$status" -eq 3 ] && stats_ok "$s" 3 4 3 1 1 || return 1
+	# Forgiven: status 0.
+	run --separate-stderr "$tool" "${args[@]}" --rejects "$r" \
+	    --max-rejects 1 --stats "$s" "$f"
+	[ "$status" -eq 0 ] && stats_ok "$s" 0 4 3 1 1 || return 1
+	# An operand that cannot be read: status 4.
+	run --separate-stderr "$tool" "${args[@]}" --stats "$s" \
+	    "$BATS_TEST_TMPDIR/nope"
+	[ "$status" -eq 4 ] && [ "$(jq .status "$s")" -eq 4 ]
+}
+
+@test "--stats is written when the run fails, with its exit status" {
+	each_tool check_stats_failed
+}
+
+check_stats_devfull() {
+	local s="$BATS_TEST_TMPDIR/$tool.stats"
+	rm -f "$s"
+	run --separate-stderr bash -c '"$@" >/dev/full' _ "$tool" \
+	    "${args[@]}" --stats "$s" "$good"
+	[ "$status" -eq 4 ] && [ "$(jq .status "$s")" -eq 4 ]
+}
+
+@test "--stats is written when stdout cannot be written (status 4)" {
+	[ -w /dev/full ] || skip "no /dev/full"
+	each_tool check_stats_devfull
+}
+
+check_stats_unwritable() {
+	local s="$BATS_TEST_TMPDIR/no/such/dir/stats.json" a
+	a=$("$tool" "${args[@]}" "$good") || return 1
+	run --separate-stderr "$tool" "${args[@]}" --stats "$s" "$good"
+	# The output is all there; the run fails at its end.
+	[ "$status" -eq 4 ] && [ "$output" = "$a" ] &&
+	    [ "$stderr" = "$tool: $s: No such file or directory" ] || return 1
+	run --separate-stderr "$tool" "${args[@]}" --stats "$BATS_TEST_TMPDIR" \
+	    "$good"
+	[ "$status" -eq 4 ] && [[ "$stderr" == "$tool: $BATS_TEST_TMPDIR: "* ]]
+}
+
+@test "a --stats file that cannot be written is status 4" {
+	each_tool check_stats_unwritable
+}
+
+check_stats_atomic() {
+	local d="$BATS_TEST_TMPDIR/st-$tool" i1 i2
+	mkdir -p "$d"
+	printf 'old\n' >"$d/stats.json"
+	i1=$(stat -c %i "$d/stats.json")
+	"$tool" "${args[@]}" --stats "$d/stats.json" "$good" >/dev/null ||
+	    return 1
+	i2=$(stat -c %i "$d/stats.json")
+	# A new file renamed over the old one, and nothing else left.
+	[ "$i1" != "$i2" ] && [ "$(ls -A "$d")" = stats.json ] &&
+	    stats_ok "$d/stats.json" 0 3 3 0 0
+}
+
+@test "--stats replaces its file atomically, leaving no temporary file" {
+	each_tool check_stats_atomic
+}
+
+check_stats_usage() {
+	local s="$BATS_TEST_TMPDIR/$tool.usage.stats"
+	run --separate-stderr "$tool" "${args[@]}" --stats "$s" --max-line 10x \
+	    "$good"
+	[ "$status" -eq 2 ] && [ ! -e "$s" ]
+}
+
+@test "a usage error writes no --stats file" {
+	each_tool check_stats_usage
+}

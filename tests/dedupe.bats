@@ -1029,3 +1029,14 @@ staged() {
 	[ "$(ids <<<"$output")" = "a b e" ]
 	[ "$(dups "$T/rm")" = "c>b d>a" ]
 }
+
+@test "dedupe --stats has the figures of -v: removed and clusters" {
+	run --separate-stderr etv-dedupe -q -v --stats "$T/st.json" \
+	    "$BATS_FILE_TMPDIR/mixed.jsonl"
+	[ "$status" -eq 0 ]
+	want=$(sed -n 's/.*removed \([0-9]*\) in \([0-9]*\) clusters.*/[\1,\2]/p' <<<"$stderr")
+	[ -n "$want" ]
+	[ "$(jq -c '[.removed, .clusters]' "$T/st.json")" = "$want" ]
+	[ "$(jq .removed "$T/st.json")" -gt 0 ]
+	[ "$(jq '.read - .written - .removed' "$T/st.json")" -eq 0 ]
+}

@@ -702,3 +702,16 @@ f.seek(o); b = f.read(1); f.seek(o); f.write(bytes([b[0] ^ 0x10]))' \
 	[ "$output" = "$(cat "$BATS_TEST_TMPDIR/one")" ]
 	[[ "$stderr" == *"cache: 10 hits, 0 misses"* ]]
 }
+
+@test "embed --stats: model, dims, and the cache's hits and misses" {
+	local c="$BATS_TEST_TMPDIR/cache.db" s="$BATS_TEST_TMPDIR/st.json"
+	n=$(wc -l <"$F")
+	etv-embed -d 16 --cache "$c" --stats "$s" "$F" >/dev/null
+	[ "$(jq -c '[.model, .dims, .cache_hits, .cache_misses, .embedded]' "$s")" = \
+	    "[\"hash:v2/16\",16,0,$n,$n]" ]
+	run --separate-stderr etv-embed -d 16 --cache "$c" --stats "$s" "$F"
+	[ "$status" -eq 0 ]
+	[ "$(jq -r .embedding_model <<<"${lines[0]}")" = "$(jq -r .model "$s")" ]
+	[ "$(jq -c '[.cache_hits, .cache_misses, .embedded, .written]' "$s")" = \
+	    "[$n,0,0,$n]" ]
+}

@@ -467,3 +467,13 @@ setup() {
 	[ "$status" -eq 0 ]
 	[[ "$output" == *'"fields":{"name":"José","city":"München"}'* ]]
 }
+
+@test "extract: --stats has the figures of -v: files by type, skipped" {
+	printf '\000' >tree/blob
+	run --separate-stderr etv-extract -q --stats st.json tree
+	[ "$status" -eq 0 ]
+	[ "$(jq -c '[.read, .written, .files, .files_by_type, .skipped_binary,
+	    .skipped_too_big, .skipped_other]' st.json)" = \
+	    '[7,7,6,{"text":2,"markdown":2,"html":1,"jsonl":1,"csv":0},1,0,0]' ]
+	[ "$(jq .bytes st.json)" -gt 0 ]
+}

@@ -994,3 +994,24 @@ assert list(r) == ["id", "meta", "hash"], list(r)'
 	[ "$status" -eq 3 ]
 	[[ "$stderr" == *"field 'embedding' is missing (embed the records first: etv embed)"* ]]
 }
+
+@test "index --stats: the verb, what it did, and the index's rows and segments" {
+	local s="$T/st.json"
+	etv-index build --stats "$s" "$T/i.etv" "$T/a.jsonl"
+	[ "$(jq -c '[.verb, .read, .added, .replaced, .deleted, .live, .segments]' "$s")" = \
+	    '["build",300,300,0,0,300,1]' ]
+	head -n 10 "$T/a.jsonl" | etv-index delete --stats "$s" "$T/i.etv"
+	[ "$(jq -c '[.verb, .deleted, .not_found, .live, .segments]' "$s")" = \
+	    '["delete",10,0,290,2]' ]
+	etv-index stats --stats "$s" "$T/i.etv" >"$T/out"
+	[ "$(jq -c '[.verb, .live, .segments]' "$s")" = \
+	    "$(jq -c '["stats", .vectors, .segments]' "$T/out")" ]
+	etv-index compact --stats "$s" "$T/i.etv"
+	[ "$(jq -c '[.verb, .rows, .live, .segments]' "$s")" = '["compact",290,290,1]' ]
+	head -n 3 "$T/a.jsonl" | etv-index query --stats "$s" "$T/i.etv" >/dev/null
+	[ "$(jq -c '[.verb, .read, .written]' "$s")" = '["query",3,3]' ]
+	# A verb that fails still writes the file, with its status.
+	run --separate-stderr etv-index stats --stats "$s" "$T/none.etv"
+	[ "$status" -eq 4 ]
+	[ "$(jq -c '[.verb, .status]' "$s")" = '["stats",4]' ]
+}

@@ -1301,3 +1301,25 @@ chain() {
 	    <<<'not a key line'
 	[ "$status" -eq 3 ] && [[ "$stderr" == *"<stdin>:1: not a key line"* ]]
 }
+
+@test "resolve --stats has the figures of -v: pairs, links, entities" {
+	cat >"$T/m.json" <<-'EOF2'
+	{"fields": [{"name": "name"}, {"name": "city"}],
+	 "blocking": ["city"]}
+	EOF2
+	cat >"$T/in" <<-'EOF2'
+	{"id":"a","name":"ann lee","city":"Oslo"}
+	{"id":"b","name":"ann lee","city":"OSLO"}
+	{"id":"c","name":"bo lee","city":"Oslo"}
+	{"id":"d","name":"cy ann","city":"Bergen"}
+	EOF2
+	run --separate-stderr etv-resolve -v -c "$T/m.json" --stats "$T/st.json" "$T/in"
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"3 candidate pairs to compare"* ]]
+	[ "$(jq -c '[.records, .prior_records, .pairs]' "$T/st.json")" = '[4,0,3]' ]
+	want=$(sed -n 's/.*: \([0-9]*\) followed, \([0-9]*\) cut by the guards; \([0-9]*\) entities, the largest of \([0-9]*\) records.*/[\1,\2,\3,\4]/p' <<<"$stderr")
+	[ -n "$want" ]
+	[ "$(jq -c '[.links, .links_cut, .entities, .largest_entity]' "$T/st.json")" = "$want" ]
+	[ "$(jq .entities "$T/st.json")" -eq \
+	    "$(printf '%s\n' "$output" | jq -r .entity_id | sort -u | wc -l)" ]
+}

@@ -41,6 +41,7 @@ unit() {
 @test "unit record" { unit record; }
 @test "unit rfc3339" { unit rfc3339; }
 @test "unit rnorm" { unit rnorm; }
+@test "unit runstats" { unit runstats; }
 @test "unit semantic" { unit semantic; }
 @test "unit sentence" { unit sentence; }
 @test "unit strmap" { unit strmap; }

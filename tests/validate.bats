@@ -505,3 +505,26 @@ etv-validate: <stdin>:1: /t: expected a string, got integer" ]
 	[ "${#stderr_lines[@]}" -eq 1 ]
 	[[ "$stderr" == *'in\n\x1b[31m.jsonl:1: /a\x1b[2J\netv-validate: x:1: fine: '* ]]
 }
+
+@test "validate --stats: valid and invalid records, the contract's checks" {
+	local s="$BATS_TEST_TMPDIR/st.json"
+	run --separate-stderr etv-validate -c $F/people.contract.json \
+	    --rejects "$BATS_TEST_TMPDIR/rej" \
+	    --report "$BATS_TEST_TMPDIR/rep.json" --stats "$s" $F/people.jsonl
+	[ "$status" -eq 1 ]
+	r=$BATS_TEST_TMPDIR/rep.json
+	[ "$(jq -c '[.status, .read, .valid, .invalid, .contract]' "$s")" = \
+	    '[1,5,3,2,"fail"]' ]
+	[ "$(jq '.checks_failed' "$s")" = \
+	    "$(jq '[.checks[] | select(.status == "fail")] | length' "$r")" ]
+	[ "$(jq '.checks_warned' "$s")" = \
+	    "$(jq '[.checks[] | select(.status == "warn")] | length' "$r")" ]
+	[ "$(jq '.checks' "$s")" = "$(jq '.checks | length' "$r")" ]
+	# A malformed line is rejected but is not an invalid record.
+	printf '{"id":"a"}\nnot json\n' >"$BATS_TEST_TMPDIR/in"
+	run --separate-stderr etv-validate --rejects "$BATS_TEST_TMPDIR/rej" \
+	    --stats "$s" "$BATS_TEST_TMPDIR/in"
+	[ "$status" -eq 3 ]
+	[ "$(jq -c '[.status, .valid, .invalid, .rejected, .malformed]' "$s")" = \
+	    '[3,1,0,1,1]' ]
+}

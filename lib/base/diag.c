@@ -18,6 +18,7 @@ int		diag_quiet;
 int		diag_verbosity;
 static const char *prog = "etv";
 static int	worst;
+static void	(*end_fn)(int);	/* diag_set_end() */
 
 static void
 oom(void)
@@ -81,6 +82,28 @@ void
 diag_set_status(void (*fn)(struct buf *))
 {
 	status_fn = fn;
+}
+
+void
+diag_set_end(void (*fn)(int))
+{
+	end_fn = fn;
+}
+
+/*
+ * Call the end function once.  It is taken out first, so that a failure
+ * inside it (out of memory: diag_fail) ends the program without calling
+ * it again; the exchange is atomic for a worker thread that fails while
+ * the main thread ends.
+ */
+static void
+run_end(void)
+{
+	void (*fn)(int);
+
+	fn = __atomic_exchange_n(&end_fn, NULL, __ATOMIC_SEQ_CST);
+	if (fn != NULL)
+		fn(worst);
 }
 
 /*
@@ -234,6 +257,7 @@ diag_fail(int st, const char *fmt, ...)
 	/* What was written so far is complete records: let it out. */
 	if (fflush(stdout) == EOF)
 		diag_write_failed();
+	run_end();
 	exit(worst);
 }
 
@@ -265,6 +289,7 @@ diag_finish(void)
 {
 	if (fflush(stdout) == EOF || ferror(stdout))
 		diag_write_failed();
+	run_end();
 	return worst;
 }
 
@@ -279,5 +304,7 @@ diag_write_failed(void)
 	}
 	fprintf(stderr, "%s: write error: %s\n", prog,
 	    e ? strerror(e) : "unknown error");
+	diag_status(ETV_SYS);
+	run_end();
 	_exit(ETV_SYS);
 }

@@ -111,9 +111,20 @@ void	 diag_usage(const char *, ...) __attribute__((format(printf, 1, 2),
 
 /*
  * Flush and check stdout (a failed write is ETV_SYS, EPIPE a quiet
- * SIGPIPE death) and return the worst status, for main() to return.
+ * SIGPIPE death), call the function set by diag_set_end, and return the
+ * worst status, for main() to return.
  */
 int	 diag_finish(void);
+
+/*
+ * Set (or with NULL clear) the function called once at the end of the
+ * program with the status it ends with: by diag_finish, by diag_fail and
+ * by diag_write_failed (other than EPIPE), just before the process ends.
+ * Usage errors (diag_usage), --help and --version, and deaths by signal
+ * do not call it.  It may record a worse status (diag_error), which is
+ * then the exit status.  lib/json/runstats writes --stats with it.
+ */
+void	 diag_set_end(void (*)(int status));
 
 /*
  * Handle a failed write to an output stream: on EPIPE restore the default

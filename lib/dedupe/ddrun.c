@@ -21,6 +21,7 @@
 #include "lib/json/jsonscan.h"
 #include "lib/json/jsonx.h"
 #include "lib/json/pool.h"
+#include "lib/json/runstats.h"
 #include "lib/text/rfc3339.h"
 #include "lib/text/text.h"
 #include "lib/validate/format.h"
@@ -731,6 +732,8 @@ ddrun(struct ddrun *r, struct rec_reader *rd)
 	    r->nremoved, forest_clusters(r->forest), (double)lsh / n,
 	    (double)data / n, (double)forest_bytes(r->forest) / n,
 	    (double)disk / n);
+	runstats_set_int("removed", (long long)r->nremoved);
+	runstats_set_int("clusters", (long long)forest_clusters(r->forest));
 	if (r->nremoved > 0 && !r->cfg.mark && r->removed == NULL)
 		diag_warn("removed %lu duplicate%s (keep them with --removed "
 		    "FILE)", r->nremoved, r->nremoved == 1 ? "" : "s");

@@ -12,6 +12,7 @@
 #include "lib/embed/http.h"
 #include "lib/embed/vec.h"
 #include "lib/json/pool.h"
+#include "lib/json/runstats.h"
 #include "lib/text/text.h"
 
 /* One record on its way through a batch. */
@@ -352,14 +353,22 @@ batcher_end(struct batcher *bt)
 	if (bt->damaged > 1)
 		diag_warn("cache '%s': %lu damaged entries were embedded "
 		    "again", bt->p->cache, bt->damaged);
-	if (bt->cache)
+	if (bt->cache) {
 		diag_verbose(1, "cache: %lu hits, %lu misses",
 		    cache_hits(bt->cache), cache_misses(bt->cache));
-	if (bt->http)
+		runstats_set_int("cache_hits",
+		    (long long)cache_hits(bt->cache));
+		runstats_set_int("cache_misses",
+		    (long long)cache_misses(bt->cache));
+	}
+	if (bt->http) {
 		diag_verbose(1, "model: %lu texts in %lu requests", bt->calls,
 		    http_requests(bt->http));
-	else
+		runstats_set_int("requests",
+		    (long long)http_requests(bt->http));
+	} else
 		diag_verbose(1, "model: %lu texts embedded", bt->calls);
+	runstats_set_int("embedded", (long long)bt->calls);
 	crew_free(bt->crew);
 	cache_close(bt->cache);
 	http_free(bt->http);

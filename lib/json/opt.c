@@ -14,6 +14,7 @@
 #include "lib/base/progress.h"
 #include "lib/json/opt.h"
 #include "lib/json/record.h"
+#include "lib/json/runstats.h"
 #include "lib/json/table.h"
 
 #ifndef ETV_VERSION
@@ -126,6 +127,9 @@ opt_common(int ch, const char *help_text)
 		break;
 	case OPT_PROGRESS:
 		progress_always(1);
+		break;
+	case OPT_STATS:
+		runstats_start(optarg);
 		break;
 	case '?':
 	case ':':

@@ -22,16 +22,18 @@ enum {
 	OPT_PROGRESS,
 	OPT_MAX_LINE,
 	OPT_TYPES,
+	OPT_STATS,
 	OPT_TOOL_FIRST = 300	/* first code free for a tool's own options */
 };
 
-/* -h -q -v -V: every tool. */
+/* -h -q -v -V and --stats: every tool. */
 #define OPT_COMMON_SHORT	"hqvV"
 #define OPT_COMMON_LONGOPTS \
 	{ "help",	no_argument,		NULL,	'h' }, \
 	{ "quiet",	no_argument,		NULL,	'q' }, \
 	{ "verbose",	no_argument,		NULL,	'v' }, \
-	{ "version",	no_argument,		NULL,	'V' }
+	{ "version",	no_argument,		NULL,	'V' }, \
+	{ "stats",	required_argument,	NULL,	OPT_STATS }
 
 /* The record-input options: every tool that reads records. */
 #define OPT_INPUT_LONGOPTS \
@@ -69,6 +71,8 @@ enum {
 #define OPT_COMMON_HELP \
 "  -q, --quiet         no warnings and no progress\n" \
 "  -v, --verbose       print counts (read, wrote, rejected) at the end\n" \
+"      --stats FILE    at the end, write the run's figures and status to\n" \
+"                      FILE as JSON (replaced atomically)\n" \
 "  -h, --help          print this help and exit\n" \
 "  -V, --version       print the version and exit\n"
 
@@ -102,8 +106,8 @@ const struct rec_config *opt_reader(void);
  * Handle a shared option code from getopt_long: -h prints help_text on
  * stdout and exits 0, -V prints the version and exits 0, '?' and ':' are
  * usage errors (exit 2); the other shared codes set fields of opt
- * (--progress calls progress_always()).  Any other code is a
- * programming error in the caller and exits 4.
+ * (--progress calls progress_always(), --stats runstats_start()).  Any
+ * other code is a programming error in the caller and exits 4.
  */
 void	 opt_common(int ch, const char *help_text);
 

@@ -45,6 +45,7 @@ struct rec_reader {
 	int		 values;	/* rec_accept_values() */
 	FILE		*rejects;	/* --rejects stream, or NULL */
 	unsigned long	 nread, nout, nrej; /* counts for -v */
+	unsigned long	 nbad;		/* of nrej, malformed lines */
 	unsigned long long nbytes;	/* bytes read (rec_bytes) */
 	int		 rej_status;	/* worst status of rejected records */
 	struct rec_item	 cur;		/* rec_next()'s item */
@@ -52,6 +53,13 @@ struct rec_reader {
 };
 
 static const char stdin_name[] = "<stdin>";
+
+/*
+ * The counts of the run (rec_totals): the readers of rec_open closed so
+ * far, and the one open now.
+ */
+static struct rec_totals closed;
+static struct rec_reader *open_reader;
 
 struct rec_reader *
 rec_open(const struct rec_config *cfg, int argc, char **argv)
@@ -84,6 +92,8 @@ rec_open(const struct rec_config *cfg, int argc, char **argv)
 		}
 	}
 	rd->progress = progress_new(total);
+	if (open_reader == NULL)
+		open_reader = rd;
 	return rd;
 }
 
@@ -121,6 +131,18 @@ unsigned long
 rec_count(const struct rec_reader *rd)
 {
 	return rd->nread;
+}
+
+void
+rec_totals(struct rec_totals *t)
+{
+	*t = closed;
+	if (open_reader != NULL) {
+		t->read += open_reader->nread;
+		t->written += open_reader->nout;
+		t->rejected += open_reader->nrej;
+		t->malformed += open_reader->nbad;
+	}
 }
 
 unsigned long long
@@ -239,7 +261,7 @@ rec_item_reset(struct rec_item *it)
 	buf_reset(&it->msg);
 	buf_reset(&it->aux);
 	it->status = it->rej_status = it->fatal = 0;
-	it->nout = it->nrej = 0;
+	it->nout = it->nrej = it->nbad = 0;
 	it->bad = NULL;
 	if (it->spill)
 		fclose(it->spill);
@@ -433,6 +455,7 @@ rec_malformed(struct rec_item *it, const char *fmt, ...)
 		else
 			reject_text(it);
 		it->nrej++;
+		it->nbad++;
 		if (it->rej_status < ETV_DATA)
 			it->rej_status = ETV_DATA;
 	} else {
@@ -976,6 +999,7 @@ rec_flush(struct rec_reader *rd, struct rec_item *it)
 		spill_out(it, rd->rejects);
 	rd->nout += it->nout;
 	rd->nrej += it->nrej;
+	rd->nbad += it->nbad;
 	if (it->rej_status > rd->rej_status)
 		rd->rej_status = it->rej_status;
 	diag_status(it->status);
@@ -1049,6 +1073,12 @@ rec_close(struct rec_reader *rd)
 		    strerror(errno));
 	diag_verbose(1, "read %lu, wrote %lu, rejected %lu", rd->nread,
 	    rd->nout, rd->nrej);
+	closed.read += rd->nread;
+	closed.written += rd->nout;
+	closed.rejected += rd->nrej;
+	closed.malformed += rd->nbad;
+	if (open_reader == rd)
+		open_reader = NULL;
 	free(rd->rbuf);
 	free(rd);
 }

@@ -82,6 +82,7 @@ struct rec_item {
 	int		 fatal;		/* stop the run once this is flushed */
 	unsigned long	 nout;		/* records written to out */
 	unsigned long	 nrej;		/* records rejected */
+	unsigned long	 nbad;		/* of which malformed lines */
 	const char	*bad;		/* why the reader refused the line */
 	struct buf	 badmsg;	/* bad, when it is not a static string */
 	FILE		*spill;		/* an over-long line kept for the
@@ -244,6 +245,22 @@ void	 rec_close(struct rec_reader *);
 
 /* Records read so far (non-blank lines). */
 unsigned long rec_count(const struct rec_reader *);
+
+/* The counts of a run, as -v prints them. */
+struct rec_totals {
+	unsigned long	 read;		/* records read (non-blank lines) */
+	unsigned long	 written;	/* records written to stdout */
+	unsigned long	 rejected;	/* records rejected, malformed ones
+					   included */
+	unsigned long	 malformed;	/* of which malformed lines */
+};
+
+/*
+ * The counts of the run so far into *t: those of the readers opened
+ * with rec_open (not the stream readers) and already closed, and of the
+ * first one still open.  For the run's statistics (lib/json/runstats).
+ */
+void	 rec_totals(struct rec_totals *t);
 
 /* Input bytes read so far (JSON-lines input; CSV is read by lib/table). */
 unsigned long long rec_bytes(const struct rec_reader *);

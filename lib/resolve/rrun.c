@@ -17,6 +17,7 @@
 #include "lib/json/jsonscan.h"
 #include "lib/json/jsonx.h"
 #include "lib/json/pool.h"
+#include "lib/json/runstats.h"
 #include "lib/resolve/golden.h"
 #include "lib/resolve/rblock.h"
 #include "lib/resolve/rcluster.h"
@@ -870,6 +871,13 @@ rrun(const struct rrun_config *cfg, struct rec_reader *rd)
 	diag_verbose(1, "links at %g or more: %zu followed, %zu cut by the "
 	    "guards; %zu entities, the largest of %zu records",
 	    cfg->threshold, cl.links, cl.cut, cl.entities, cl.largest);
+	runstats_set_int("records", (long long)r->d->nrec);
+	runstats_set_int("prior_records", (long long)nprior);
+	runstats_set_int("pairs", (long long)c.n);
+	runstats_set_int("links", (long long)cl.links);
+	runstats_set_int("links_cut", (long long)cl.cut);
+	runstats_set_int("entities", (long long)cl.entities);
+	runstats_set_int("largest_entity", (long long)cl.largest);
 	rep = rcluster_representatives(r->d, &cl);
 	rrun_output(r, rd, &cl, rep);
 	rrun_lap("writing");

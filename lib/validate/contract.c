@@ -19,6 +19,7 @@
 #include "lib/json/jsonx.h"
 #include "lib/validate/jsregex.h"
 #include "lib/json/record.h"
+#include "lib/json/runstats.h"
 #include "lib/text/text.h"
 #include "lib/base/xmem.h"
 
@@ -808,6 +809,7 @@ contract_finish(struct contract *c, FILE *fp, unsigned long rejected,
 	double rate, age;
 	size_t i;
 	int worst = 0, status = ETV_OK;
+	long long nchecks = 0, nby[3] = { 0, 0, 0 };
 	char *s;
 
 	checks = json_array();
@@ -859,6 +861,9 @@ contract_finish(struct contract *c, FILE *fp, unsigned long rejected,
 			k->status = 3;
 		else if (k->status > worst)
 			worst = k->status;
+		nchecks++;
+		if (k->status < 3)
+			nby[k->status]++;
 		o = json_pack("{s:s,s:s,s:s,s:I,s:I}", "check", k->name,
 		    "severity", k->severity == SEV_WARN ? "warn" : "fail",
 		    "status", st[k->status],
@@ -886,6 +891,10 @@ contract_finish(struct contract *c, FILE *fp, unsigned long rejected,
 	}
 	buf_printf(summary, "contract: %lu records, %lu rejected, status %s\n",
 	    c->rows, rejected, st[worst]);
+	runstats_set_str("contract", st[worst]);
+	runstats_set_int("checks", nchecks);
+	runstats_set_int("checks_failed", nby[2]);
+	runstats_set_int("checks_warned", nby[1]);
 	if (fp != NULL) {
 		rep = json_pack("{s:I,s:I,s:I,s:s,s:o}",
 		    "records", (json_int_t)c->rows,
