@@ -12,9 +12,11 @@
 #include "lib/eval/evjudge.h"
 #include "lib/eval/evreport.h"
 #include "lib/eval/evrun.h"
+#include "lib/json/jsonx.h"
 #include "lib/json/opt.h"
 #include "lib/json/pool.h"
 #include "lib/json/record.h"
+#include "lib/json/runstats.h"
 
 #define USAGE \
 "usage: etv-eval [-hqvV] [--qrels file] [-k cuts] [-m metrics] [--by field]\n" \
@@ -217,26 +219,6 @@ print_report(const struct eval_opts *o, const json_t *report)
 	buf_release(&b);
 }
 
-/* --save: the summary, replaced atomically. */
-static void
-save(const char *path, const json_t *summary)
-{
-	struct iox_atomic a;
-	struct buf b = BUF_INIT;
-
-	rec_dump_cells(&b, summary);
-	buf_addc(&b, '\n');
-	if (iox_atomic_open(&a, path) < 0)
-		diag_fail(ETV_SYS, "%s: %s", path, strerror(errno));
-	if (fwrite(b.data, 1, b.len, a.fp) != b.len) {
-		iox_atomic_abort(&a);
-		diag_fail(ETV_SYS, "%s: %s", path, strerror(errno));
-	}
-	if (iox_atomic_commit(&a) < 0)
-		diag_fail(ETV_SYS, "%s: %s", path, strerror(errno));
-	buf_release(&b);
-}
-
 static json_t *
 load_baseline(const char *path, const struct evreport_gate *g, int n)
 {
@@ -258,6 +240,18 @@ load_baseline(const char *path, const struct evreport_gate *g, int n)
 			diag_usage("%s: the baseline has no %s", path,
 			    g[i].name);
 	return b;
+}
+
+/* The run's counts, for --stats. */
+static void
+stats_counts(const struct evrun_counts *n)
+{
+	runstats_set_int("queries", (long long)n->queries);
+	runstats_set_int("no_relevant", (long long)n->no_relevant);
+	runstats_set_int("no_hits", (long long)n->no_hits);
+	runstats_set_int("unjudged", (long long)n->unjudged);
+	runstats_set_int("hits", (long long)n->hits);
+	runstats_set_int("dropped", (long long)n->dropped);
 }
 
 static struct evrun *
@@ -292,6 +286,9 @@ compare(struct eval_opts *o, int argc, char **argv)
 	b = read_run(o, 1, argv + 1);
 	report = evreport_compare(a, b, &o->run.spec, &o->tests);
 	print_report(o, report);
+	if (runstats_on())
+		runstats_set("compared", json_incref(json_object_get(
+		    json_object_get(report, "compare"), "queries")));
 	json_decref(report);
 	evrun_free(a);
 	evrun_free(b);
@@ -302,6 +299,7 @@ evaluate(struct eval_opts *o, int argc, char **argv)
 {
 	struct evrun *r;
 	json_t *summary, *base = NULL;
+	struct buf err = BUF_INIT;
 	size_t i;
 	int bad = 0;
 
@@ -320,11 +318,19 @@ evaluate(struct eval_opts *o, int argc, char **argv)
 	if (base != NULL)
 		bad += evreport_check(summary, base, o->baseline, o->drop,
 		    o->ndrop);
-	if (o->save != NULL && bad == 0)
-		save(o->save, summary);
+	if (o->save != NULL && bad == 0 &&
+	    jsonx_save(o->save, summary, &err) < 0)
+		diag_fail(ETV_SYS, "%s", err.data);
+	if (runstats_on()) {
+		stats_counts(evrun_counts(r));
+		runstats_set_int("gates_failed", bad);
+		runstats_set("metrics", json_incref(json_object_get(summary,
+		    "metrics")));
+	}
 	json_decref(summary);
 	json_decref(base);
 	evrun_free(r);
+	buf_release(&err);
 }
 
 int

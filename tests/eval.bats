@@ -360,3 +360,16 @@ metric() {
 	[ "$status" -eq 0 ]
 	[ "$(jq -c '[.queries, .metrics.ndcg]' <<<"$output")" = "[0,0]" ]
 }
+
+@test "--stats: the summary's counts, the gates and the metrics" {
+	run --separate-stderr etv-eval --stats "$T/s.json" \
+	    --qrels "$T/qrels.jsonl" --fail-under 'ndcg@10=0.9' "$T/run.jsonl"
+	[ "$status" -eq 1 ]
+	jq -e '.tool == "etv-eval" and .status == 1 and .read == 4 and
+	    .queries == 4 and .no_hits == 2 and .unjudged == 1 and
+	    .gates_failed == 1' "$T/s.json"
+	[ "$(jq -c .metrics "$T/s.json")" = "$(jq -c .metrics <<<"$output")" ]
+	etv-eval --stats "$T/s.json" --compare --qrels "$T/qrels.jsonl" \
+	    "$T/run.jsonl" "$T/run.jsonl" >/dev/null
+	jq -e '.status == 0 and .compared == 4 and .read == 8' "$T/s.json"
+}

@@ -37,4 +37,12 @@ const char *jsonx_string(const json_t *obj, const char *field, size_t *lenp,
 /* The name of a JSON type for messages: "object", "string", ... */
 const char *jsonx_type_name(const json_t *);
 
+/*
+ * Write v to path as one line, encoded as records are (rec_dump_cells),
+ * replacing a regular file atomically (iox_atomic_open); a terminal, a
+ * pipe or a FIFO, which cannot be replaced, is written in place.
+ * Returns 0, or -1 with "path: reason" in err.
+ */
+int	 jsonx_save(const char *path, const json_t *v, struct buf *err);
+
 #endif

@@ -16,6 +16,7 @@
 #include "lib/base/buf.h"
 #include "lib/base/diag.h"
 #include "lib/base/iox.h"
+#include "lib/json/jsonx.h"
 #include "lib/json/record.h"
 #include "lib/json/runstats.h"
 
@@ -157,50 +158,12 @@ runstats_json(int status)
 int
 runstats_write(const char *path, int status, struct buf *err)
 {
-	struct iox_atomic a;
-	struct stat st;
 	json_t *o;
-	char *text;
-	FILE *fp;
-	int e, inplace;
+	int ret;
 
-	if ((o = runstats_json(status)) == NULL ||
-	    (text = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(10))) ==
-	    NULL) {
-		json_decref(o);
+	if ((o = runstats_json(status)) == NULL)
 		return buf_fail(err, "%s: out of memory", path);
-	}
+	ret = jsonx_save(path, o, err);
 	json_decref(o);
-	/* A terminal, a pipe or a FIFO cannot be replaced: write to it. */
-	inplace = stat(path, &st) == 0 && !S_ISREG(st.st_mode) &&
-	    !S_ISDIR(st.st_mode);
-	if (inplace) {
-		if ((fp = fopen(path, "w")) == NULL)
-			goto fail;
-		if (fputs(text, fp) == EOF || fputc('\n', fp) == EOF) {
-			e = errno;
-			fclose(fp);
-			errno = e;
-			goto fail;
-		}
-		if (fclose(fp) == EOF)
-			goto fail;
-	} else {
-		if (iox_atomic_open(&a, path) == -1)
-			goto fail;
-		if (fputs(text, a.fp) == EOF || fputc('\n', a.fp) == EOF) {
-			e = errno;
-			iox_atomic_abort(&a);
-			errno = e;
-			goto fail;
-		}
-		if (iox_atomic_commit(&a) == -1)
-			goto fail;
-	}
-	free(text);
-	return 0;
-fail:
-	e = errno;
-	free(text);
-	return buf_fail(err, "%s: %s", path, strerror(e));
+	return ret;
 }
