@@ -78,9 +78,8 @@ desc(const void *a, const void *b)
 	return (x < y) - (x > y);
 }
 
-/* Byte order of a[0..an) and b[0..bn), as strcmp orders strings. */
-static int
-bytecmp(const char *a, size_t an, const char *b, size_t bn)
+int
+evjudge_idcmp(const char *a, size_t an, const char *b, size_t bn)
 {
 	int c = memcmp(a, b, an < bn ? an : bn);
 
@@ -97,7 +96,7 @@ by_doc(const void *x, const void *y)
 	const char *a = strmap_key(sort_pairs, *(const uint32_t *)x, &an);
 	const char *b = strmap_key(sort_pairs, *(const uint32_t *)y, &bn);
 
-	return bytecmp(a + sizeof(uint32_t), an - sizeof(uint32_t),
+	return evjudge_idcmp(a + sizeof(uint32_t), an - sizeof(uint32_t),
 	    b + sizeof(uint32_t), bn - sizeof(uint32_t));
 }
 
@@ -168,7 +167,7 @@ evjudge_grade(const struct evjudge *j, uint32_t q, const char *doc,
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
 		k = strmap_key(j->pairs, j->bydoc[mid], &kn);
-		c = bytecmp(doc, dn, k + sizeof(q), kn - sizeof(q));
+		c = evjudge_idcmp(doc, dn, k + sizeof(q), kn - sizeof(q));
 		if (c == 0) {
 			*grade = j->grade[j->bydoc[mid]];
 			return 1;

@@ -75,6 +75,12 @@ void	 evjudge_free(struct evjudge *);
 const char *evjudge_id(const json_t *v, char tmp[24], size_t *n);
 
 /*
+ * The order of two ids a[0..an) and b[0..bn): by bytes, a prefix first,
+ * as strcmp orders strings (<0, 0 or >0).
+ */
+int	 evjudge_idcmp(const char *a, size_t an, const char *b, size_t bn);
+
+/*
  * Split a line of white-space separated fields: up to max fields'
  * starts go to f and lengths to fl.  Returns the number of fields on the
  * line (which may be more than max).

@@ -54,15 +54,6 @@ struct evrun {
 	size_t		 nt, tcap;
 };
 
-/* Byte order of two ids, as strcmp orders strings. */
-static int
-idcmp(const char *a, size_t an, const char *b, size_t bn)
-{
-	int c = memcmp(a, b, an < bn ? an : bn);
-
-	return c ? c : (an > bn) - (an < bn);
-}
-
 /* Score descending, then id descending, then input order. */
 static int
 by_score(const void *x, const void *y)
@@ -72,7 +63,7 @@ by_score(const void *x, const void *y)
 
 	if (a->score != b->score)
 		return a->score < b->score ? 1 : -1;
-	if ((c = idcmp(a->id, a->idlen, b->id, b->idlen)) != 0)
+	if ((c = evjudge_idcmp(a->id, a->idlen, b->id, b->idlen)) != 0)
 		return -c;
 	return (a->order > b->order) - (a->order < b->order);
 }
@@ -91,7 +82,7 @@ by_doc(const void *x, const void *y)
 {
 	const struct hit *a = *(const struct hit *const *)x;
 	const struct hit *b = *(const struct hit *const *)y;
-	int c = idcmp(a->doc, a->doclen, b->doc, b->doclen);
+	int c = evjudge_idcmp(a->doc, a->doclen, b->doc, b->doclen);
 
 	return c ? c : (a > b) - (a < b);
 }
@@ -132,7 +123,7 @@ score(const struct evrun_config *c, const struct evjudge *j, uint32_t q,
 	if (n > 1)
 		qsort(p, n, sizeof(*p), by_doc);
 	for (i = 1; i < n; i++)
-		if (idcmp(p[i]->doc, p[i]->doclen, p[i - 1]->doc,
+		if (evjudge_idcmp(p[i]->doc, p[i]->doclen, p[i - 1]->doc,
 		    p[i - 1]->doclen) == 0)
 			p[i]->keep = 0;
 	for (i = 0; i < n; i++) {
@@ -611,7 +602,7 @@ by_qid(const void *x, const void *y)
 	const char *b = strmap_key(sort_run->qids,
 	    (uint32_t)*(const size_t *)y, &bn);
 
-	return idcmp(a, an, b, bn);
+	return evjudge_idcmp(a, an, b, bn);
 }
 
 struct evrun *
