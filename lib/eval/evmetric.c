@@ -1,4 +1,4 @@
-/* evmetric.c -- retrieval metrics of one ranked list, as trec_eval defines them */
+/* evmetric.c -- retrieval metrics of a ranked list, after trec_eval */
 /* SPDX-License-Identifier: MIT */
 
 #include <errno.h>

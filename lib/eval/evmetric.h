@@ -1,4 +1,4 @@
-/* evmetric.h -- retrieval metrics of one ranked list, as trec_eval defines them */
+/* evmetric.h -- retrieval metrics of a ranked list, after trec_eval */
 /* SPDX-License-Identifier: MIT */
 
 #ifndef ETV_EVMETRIC_H

@@ -119,7 +119,8 @@ evreport_compare(const struct evrun *a, const struct evrun *b,
 		json_object_set_new(m, "b", json_real(mb));
 		json_object_set_new(m, "diff", json_real(sig[k].diff));
 		json_object_set_new(m, "p_random", json_real(sig[k].p_random));
-		json_object_set_new(m, "p_bootstrap", json_real(sig[k].p_boot));
+		json_object_set_new(m, "p_bootstrap",
+		    json_real(sig[k].p_boot));
 		json_object_set_new(m, "ci", json_pack("[ff]", sig[k].lo,
 		    sig[k].hi));
 		buf_reset(&name);

@@ -44,7 +44,7 @@ struct evrun {
 	size_t		 cap;		/* room in val, empty, unjudged */
 	size_t		*sorted;	/* evaluated slots, by id */
 	size_t		 nsorted;
-	int		 form;		/* EVRUN_JSON or EVRUN_TREC once seen */
+	int		 form;		/* EVRUN_JSON or _TREC once seen */
 	struct evrun_counts n;
 	/* TREC lines until the whole run is read. */
 	struct strmap	*docs;		/* document ids */

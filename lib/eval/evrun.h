@@ -55,7 +55,7 @@ struct evrun_config {
 /* What a run held. */
 struct evrun_counts {
 	size_t		 queries;	/* queries evaluated */
-	size_t		 no_relevant;	/* of which, with no relevant judgment */
+	size_t		 no_relevant;	/* of which, with nothing relevant */
 	size_t		 no_hits;	/* of which, missing or without hits */
 	size_t		 unjudged;	/* run queries left out, unjudged */
 	unsigned long long hits;	/* hits ranked, over every query */
