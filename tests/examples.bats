@@ -269,6 +269,13 @@ airflow_stub() {
 	    "extract validate chunk dedupe embed sync embed_questions evaluate publish " ]
 	[ "$(etv index dump --docs kb/kb.etv | wc -l)" -eq 6 ]
 	[ -f kb/baseline.json ]
+	# Each task left the figures of its run.
+	for t in extract validate chunk dedupe embed sync evaluate; do
+		jq -e '.status == 0' "kb/work/$t.stats.json" >/dev/null ||
+		    { echo "$t.stats.json"; return 1; }
+	done
+	[ "$(jq .chunks kb/work/chunk.stats.json)" -gt 0 ]
+	jq -e '.metrics["ndcg@10"] > 0' kb/work/evaluate.stats.json
 	# Again, now against the baseline.
 	run --separate-stderr /usr/bin/python3 run_dag.py "$EX/etv_dag.py"
 	[ "$status" -eq 0 ]

@@ -8,6 +8,10 @@ fails on any status but 0 (1 records rejected or the gate failed, 3
 malformed input, 4 I/O), which stops the tasks after it: the live index
 is replaced by the last task only.  A failed task is tried once more,
 which helps an I/O failure (4) only.  Airflow 2 (airflow.operators.bash).
+
+Each task's etv tool writes the figures of its run, its exit status among
+them, to work/TASK.stats.json (--stats), for a dashboard or an alert to
+read: records read and rejected, chunks made, cache hits, the metrics.
 """
 
 import os
@@ -33,34 +37,36 @@ with DAG(
 ) as dag:
 
     def step(task_id, command):
+        stats = " --stats work/%s.stats.json" % task_id
         return BashOperator(task_id=task_id, cwd=KB_DIR,
-                            bash_command="set -o pipefail; " + command)
+                            bash_command="set -o pipefail; " +
+                            command.replace("{stats}", stats))
 
     extract = step(
         "extract",
         "rm -rf work && mkdir work && "
-        "etv extract --rejects work/unreadable.jsonl"
+        "etv extract{stats} --rejects work/unreadable.jsonl"
         " --manifest work/docs.manifest docs >work/docs.jsonl")
     validate = step(
         "validate",
-        "etv validate -s doc.schema.json --rejects work/invalid.jsonl"
+        "etv validate{stats} -s doc.schema.json --rejects work/invalid.jsonl"
         " work/docs.jsonl >work/valid.jsonl")
     chunk = step(
         "chunk",
-        "etv chunk --size 800 --overlap 80 work/valid.jsonl"
+        "etv chunk{stats} --size 800 --overlap 80 work/valid.jsonl"
         " >work/chunks.jsonl")
     dedupe = step(
         "dedupe",
-        "etv dedupe --removed work/duplicates.jsonl work/chunks.jsonl"
+        "etv dedupe{stats} --removed work/duplicates.jsonl work/chunks.jsonl"
         " >work/unique.jsonl")
     embed = step(
         "embed",
-        "etv embed --cache embed.db work/unique.jsonl >work/vectors.jsonl")
+        "etv embed{stats} --cache embed.db work/unique.jsonl >work/vectors.jsonl")
     # A copy of the live index is synced, asked and then put in its place.
     sync = step(
         "sync",
         "rm -f work/kb.etv && { [ ! -f kb.etv ] || cp -p kb.etv work/kb.etv; }"
-        " && etv index sync --prune --manifest work/docs.manifest"
+        " && etv index sync{stats} --prune --manifest work/docs.manifest"
         " work/kb.etv work/vectors.jsonl")
     questions = step(
         "embed_questions",
@@ -71,7 +77,7 @@ with DAG(
         " >work/run.jsonl && "
         "drop=; if [ -f baseline.json ]; then"
         " drop='--fail-drop baseline.json " + MARGIN + "'; fi; "
-        "etv eval --by doc_id --qrels qrels.jsonl --save work/eval.json"
+        "etv eval{stats} --by doc_id --qrels qrels.jsonl --save work/eval.json"
         " --fail-under " + FLOOR + " $drop work/run.jsonl")
     publish = step(
         "publish",
