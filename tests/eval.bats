@@ -373,3 +373,16 @@ metric() {
 	    "$T/run.jsonl" "$T/run.jsonl" >/dev/null
 	jq -e '.status == 0 and .compared == 4 and .read == 8' "$T/s.json"
 }
+
+@test "--by: ties are broken on the document's id, as in a run of documents" {
+	printf '%s\n' 'q1 0 y 1' >"$T/q.txt"
+	printf '%s\n' '{"id":"q1","hits":[{"id":"x#1","score":1},{"id":"c-1","doc_id":"y","score":1}]}' |
+	    etv-eval --qrels "$T/q.txt" --by doc_id -m mrr | metric mrr | grep -qx 1
+	printf '%s\n' 'q1 0 a! 1' >"$T/q.txt"
+	# "a!" > "a": the document a! ranks first, though its chunk's id
+	# "a!#1" < "a#1".
+	printf '%s\n' 'q1 Q0 a#1 1 1.0 t' 'q1 Q0 a!#1 2 1.0 t' |
+	    etv-eval --qrels "$T/q.txt" --by doc_id -m mrr | metric mrr | grep -qx 1
+	printf '%s\n' 'q1 Q0 a#1 1 1.0 t' 'q1 Q0 a!#1 2 1.0 t' |
+	    etv-eval --qrels "$T/q.txt" -m mrr | metric mrr | grep -qx 0
+}

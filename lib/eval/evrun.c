@@ -54,7 +54,11 @@ struct evrun {
 	size_t		 nt, tcap;
 };
 
-/* Score descending, then id descending, then input order. */
+/*
+ * Score descending, then the document's id descending (the run is one of
+ * documents once they are folded, and trec_eval breaks ties on the ids
+ * of what it ranks), then the hit's own id, then input order.
+ */
 static int
 by_score(const void *x, const void *y)
 {
@@ -63,6 +67,8 @@ by_score(const void *x, const void *y)
 
 	if (a->score != b->score)
 		return a->score < b->score ? 1 : -1;
+	if ((c = evjudge_idcmp(a->doc, a->doclen, b->doc, b->doclen)) != 0)
+		return -c;
 	if ((c = evjudge_idcmp(a->id, a->idlen, b->id, b->idlen)) != 0)
 		return -c;
 	return (a->order > b->order) - (a->order < b->order);

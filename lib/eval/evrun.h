@@ -18,8 +18,9 @@
  * any other is JSON (unless the form is forced); a run holds one form.
  *
  * A query's hits are ranked by score, highest first, ties broken by
- * document id in descending byte order, as trec_eval does; the ranks a
- * run gives are ignored.  When a JSON query has a hit without a number
+ * document id in descending byte order, as trec_eval does (with by, the
+ * id of the document a hit stands for); the ranks a run gives are
+ * ignored.  When a JSON query has a hit without a number
  * for its score, its hits keep the order they come in.  A document
  * found twice keeps its best rank and the later hits are dropped
  * (trec_eval refuses such a run).  With by set, each hit stands for a
