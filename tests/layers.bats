@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # layers.bats -- the layout of lib/ is its architecture: each folder is a
 # layer, and an include may point to the same layer or one below, never
-# up:  base <- text <- json <- chunk, dedupe, embed, extract, index,
+# up:  base <- text <- json <- chunk, dedupe, embed, eval, extract, index,
 # resolve, validate <- cmd.
 
 load test_helper
@@ -12,7 +12,7 @@ level() {
 	base) echo 0 ;;
 	text) echo 1 ;;
 	json) echo 2 ;;
-	chunk|dedupe|embed|extract|index|resolve|validate) echo 3 ;;
+	chunk|dedupe|embed|eval|extract|index|resolve|validate) echo 3 ;;
 	*) echo 99 ;;
 	esac
 }
