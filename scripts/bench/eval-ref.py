@@ -53,10 +53,13 @@ Definitions (those of trec_eval: form_res_rels.c and the m_*.c measures).
   below --min-relevance count in nDCG too, as in trec_eval.
   Queries (trec_eval -c): every query with at least one judgment is
   evaluated.  One missing from the run or without hits scores 0 and
-  counts in no_hits; one with R = 0 scores 0 and counts in no_relevant
-  (a query can count in both).  Run queries without judgments are
-  skipped and counted in unjudged.  The summary's metrics are arithmetic
-  means over the evaluated queries (0 when there are none).
+  counts in no_hits; one with R = 0 counts in no_relevant (a query can
+  count in both) and scores 0 but for nDCG, which trec_eval computes
+  from the grades whatever R is: with --min-relevance 2, a query judged
+  {"b": 1} that ranks b first has ndcg 1.  Run queries without
+  judgments are skipped and counted in unjudged.  The summary's metrics
+  are arithmetic means over the evaluated queries (0 when there are
+  none).
 
 --compare: both runs are evaluated as above (the summaries are "a" and
 "b"); over the queries evaluated in both, for each metric, the
@@ -262,7 +265,7 @@ def measure(docs, judged, opt):
     gain = (lambda g: g) if opt.gain == "linear" else \
         (lambda g: 2.0 ** g - 1)
     R = sum(1 for g in judged.values() if g >= minrel)
-    if R == 0 or not docs:
+    if not docs:
         return {m: 0.0 for m in names(ks, opt.m)}
     # Prefix sums over the ranking: cum[r] relevant documents in the top
     # r, ap[r] the sum of precision at the relevant ranks <= r, dcg[r].
@@ -288,18 +291,21 @@ def measure(docs, judged, opt):
     def nd(k):
         return at(dcg, k) / at(idcg, k) if at(idcg, k) > 0 else 0.0
 
+    def perR(x):
+        return x / R if R else 0.0
+
     v = {}
     for k in ks:
-        v["recall@%d" % k] = at(cum, k) / R
+        v["recall@%d" % k] = perR(at(cum, k))
         v["precision@%d" % k] = at(cum, k) / k
         v["hit_rate@%d" % k] = 1.0 if at(cum, k) else 0.0
         v["mrr@%d" % k] = 1.0 / first if first and first <= k else 0.0
-        v["map@%d" % k] = at(ap, k) / R
+        v["map@%d" % k] = perR(at(ap, k))
         v["ndcg@%d" % k] = nd(k)
     v["mrr"] = 1.0 / first if first else 0.0
-    v["map"] = ap[-1] / R
+    v["map"] = perR(ap[-1])
     v["ndcg"] = dcg[-1] / idcg[-1] if idcg[-1] > 0 else 0.0
-    v["r_precision"] = at(cum, R) / R
+    v["r_precision"] = perR(at(cum, R))
     return {m: v[m] for m in names(ks, opt.m)}
 
 
