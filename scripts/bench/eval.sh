@@ -18,7 +18,8 @@
 # --gain exp, --min-relevance 2 and other cut-offs.  Every count of the
 # summaries must be equal and every metric within 1e-9 (with --compare,
 # the means and their differences; the p-values and intervals come from
-# other random numbers); any difference stops the script with status 1.
+# other random numbers); the script names any difference on stderr as
+# it is found, goes on with the other cases and exits 1 at the end.
 # Speed is CPU seconds (user + system), the least of the rounds, wall
 # seconds and peak resident set (cpu.py).  Without BUILD_DIR/etv-eval,
 # only eval-ref.py runs.
