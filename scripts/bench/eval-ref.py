@@ -193,8 +193,8 @@ def read_run(paths, form, opt, judged):
                         is_number(g) for g in rel.values()):
                     raise Malformed("%s: bad \"%s\"" %
                                     (where, opt.relevant_field))
-                if rel:
-                    judged.setdefault(q, {}).update(rel)
+                # An empty list judges the query: nothing answers it.
+                judged.setdefault(q, {}).update(rel)
     return run
 
 
