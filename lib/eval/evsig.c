@@ -19,35 +19,39 @@ as_far(double x, double obs)
 /*
  * The randomisation test over the nonzero differences z[0..m): each
  * trial draws one random bit a difference for its sign.  Differences are
- * taken eight at a time: for each group a table holds the sum under each
- * of the 256 ways to sign it, so a trial costs one lookup a group.
+ * taken eight at a time: a table holds the group's sum under each of the
+ * 256 ways to sign it, so a trial costs one lookup a group.  Groups are
+ * the outer loop, so that the table stays in the cache while every
+ * trial's sum takes its term; each group draws its bytes from a stream
+ * of its own.
  */
 static double
 randomise(const double *z, size_t m, double total, unsigned long trials,
-    uint64_t *rng)
+    uint64_t seed)
 {
-	size_t ng = (m + 7) / 8, g, i, b;
-	double *tab = xreallocarray(NULL, ng * 256, sizeof(*tab)), s;
+	double tab[256], *sum = xcalloc(trials, sizeof(*sum)), s;
+	size_t g, i, b;
 	unsigned long t, hits = 0;
-	uint64_t w = 0;
+	uint64_t st, w;
 
-	for (g = 0; g < ng; g++)
+	for (g = 0; g * 8 < m; g++) {
 		for (b = 0; b < 256; b++) {
 			s = 0;
 			for (i = 0; i < 8 && g * 8 + i < m; i++)
 				s += b >> i & 1 ? z[g * 8 + i] : -z[g * 8 + i];
-			tab[g * 256 + b] = s;
+			tab[b] = s;
 		}
-	for (t = 0; t < trials; t++) {
-		s = 0;
-		for (g = 0; g < ng; g++) {
-			if (g % 8 == 0)
-				w = hash_splitmix64(rng);
-			s += tab[g * 256 + (w >> (g % 8 * 8) & 255)];
+		st = seed ^ (uint64_t)g << 20;
+		st = hash_splitmix64(&st);
+		for (t = 0; t < trials; t += 8) {
+			w = hash_splitmix64(&st);
+			for (b = 0; b < 8 && t + b < trials; b++)
+				sum[t + b] += tab[w >> (b * 8) & 255];
 		}
-		hits += as_far(s, total);
 	}
-	free(tab);
+	for (t = 0; t < trials; t++)
+		hits += as_far(sum[t], total);
+	free(sum);
 	return (double)(hits + 1) / (double)(trials + 1);
 }
 
@@ -106,7 +110,7 @@ evsig_test(const double *a, const double *b, size_t n, size_t w,
 				z[m++] = d[i * w + k];
 		if (m > 0)
 			out[k].p_random = randomise(z, m, sum[k], trials,
-			    &rng);
+			    seed + k + 1);
 	}
 	/*
 	 * One draw of queries a trial, for every metric: the draw counts
