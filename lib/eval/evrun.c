@@ -47,9 +47,10 @@ struct evrun {
 	int		 form;		/* EVRUN_JSON or _TREC once seen */
 	struct evrun_counts n;
 	/* TREC lines until the whole run is read. */
-	struct strmap	*docs;		/* document ids */
+	struct buf	 docs;		/* document ids, each after its
+					   length (uint32_t) */
 	uint32_t	*tq;		/* slot of each line */
-	uint32_t	*td;		/* document of each line */
+	size_t		*td;		/* its document's place in docs */
 	double		*ts;		/* score of each line */
 	size_t		 nt, tcap;
 };
@@ -524,7 +525,9 @@ ordered(struct rec_item *it, void *arg)
 			r->ts = xreallocarray(r->ts, r->tcap, sizeof(*r->ts));
 		}
 		r->tq[r->nt] = (uint32_t)slot(r, q, qn, &isnew);
-		r->td[r->nt] = strmap_intern(r->docs, d, dn, NULL);
+		r->td[r->nt] = r->docs.len;
+		buf_add(&r->docs, &dn, sizeof(dn));
+		buf_add(&r->docs, d, dn);
 		memcpy(&r->ts[r->nt], d + dn, sizeof(double));
 		r->nt++;
 		return;
@@ -552,12 +555,14 @@ ordered(struct rec_item *it, void *arg)
 static void
 score_trec(struct evrun *r)
 {
-	size_t nq = strmap_count(r->qids), *first, *at, i, s, n;
-	struct hit *h;
+	size_t nq = strmap_count(r->qids), *first, *at, *line, i, s, n;
+	struct hit *h = NULL, *x;
 	unsigned long long kept;
 	const char *qid;
+	uint32_t dn;
 	long q;
 
+	/* The lines of each query together, in input order. */
 	first = xcalloc(nq + 1, sizeof(*first));
 	for (i = 0; i < r->nt; i++)
 		first[r->tq[i] + 1]++;
@@ -565,20 +570,9 @@ score_trec(struct evrun *r)
 		first[s + 1] += first[s];
 	at = xreallocarray(NULL, nq + 1, sizeof(*at));
 	memcpy(at, first, (nq + 1) * sizeof(*at));
-	h = xreallocarray(NULL, r->nt + 1, sizeof(*h));
-	for (i = 0; i < r->nt; i++) {
-		struct hit *x = &h[at[r->tq[i]]++];
-
-		x->id = strmap_key(r->docs, r->td[i], &x->idlen);
-		x->score = r->ts[i];
-		x->order = i;
-		if (r->cfg->by != NULL) {
-			doc_of_id(x);
-		} else {
-			x->doc = x->id;
-			x->doclen = x->idlen;
-		}
-	}
+	line = xreallocarray(NULL, r->nt + 1, sizeof(*line));
+	for (i = 0; i < r->nt; i++)
+		line[at[r->tq[i]]++] = i;
 	for (s = 0; s < nq; s++) {
 		qid = strmap_key(r->qids, (uint32_t)s, &n);
 		if ((q = evjudge_query(r->cfg->judge, qid, n)) < 0) {
@@ -586,13 +580,30 @@ score_trec(struct evrun *r)
 			continue;
 		}
 		n = first[s + 1] - first[s];
-		kept = score(r->cfg, r->cfg->judge, (uint32_t)q,
-		    h + first[s], n, 1, r->val + s * r->width,
-		    &r->n.dropped, &r->norel[s]);
+		h = xreallocarray(h, n + 1, sizeof(*h));
+		for (i = 0; i < n; i++) {
+			x = &h[i];
+			memcpy(&dn, r->docs.data + r->td[line[first[s] + i]],
+			    sizeof(dn));
+			x->id = r->docs.data + r->td[line[first[s] + i]] +
+			    sizeof(dn);
+			x->idlen = dn;
+			x->score = r->ts[line[first[s] + i]];
+			x->order = i;
+			if (r->cfg->by != NULL) {
+				doc_of_id(x);
+			} else {
+				x->doc = x->id;
+				x->doclen = x->idlen;
+			}
+		}
+		kept = score(r->cfg, r->cfg->judge, (uint32_t)q, h, n, 1,
+		    r->val + s * r->width, &r->n.dropped, &r->norel[s]);
 		r->n.hits += kept;
 		r->empty[s] = kept == 0;
 	}
 	free(h);
+	free(line);
 	free(at);
 	free(first);
 }
@@ -623,7 +634,7 @@ evrun_read(const struct evrun_config *cfg, struct rec_reader *rd)
 	r->cfg = cfg;
 	r->width = evm_width(&cfg->spec);
 	r->qids = strmap_new();
-	r->docs = strmap_new();
+	buf_init(&r->docs);
 	r->form = EVRUN_AUTO;
 	pool_run_ordered(rd, cfg->jobs, work, ordered, r);
 	if (r->nt > 0)
@@ -654,12 +665,12 @@ evrun_read(const struct evrun_config *cfg, struct rec_reader *rd)
 	sort_run = r;
 	qsort(r->sorted, r->nsorted, sizeof(*r->sorted), by_qid);
 	sort_run = NULL;
-	strmap_free(r->docs);
-	r->docs = NULL;
+	buf_release(&r->docs);
 	free(r->tq);
 	free(r->td);
 	free(r->ts);
-	r->tq = r->td = NULL;
+	r->tq = NULL;
+	r->td = NULL;
 	r->ts = NULL;
 	return r;
 }
@@ -711,7 +722,7 @@ evrun_free(struct evrun *r)
 	if (r == NULL)
 		return;
 	strmap_free(r->qids);
-	strmap_free(r->docs);
+	buf_release(&r->docs);
 	free(r->val);
 	free(r->empty);
 	free(r->unjudged);
