@@ -14,6 +14,7 @@
 #include "lib/base/utf8.h"
 #include "lib/base/xmem.h"
 #include "lib/eval/evjudge.h"
+#include "lib/json/jsonscan.h"
 #include "lib/json/record.h"
 
 struct evjudge {
@@ -262,16 +263,48 @@ parse_grade(const char *s, size_t n, long *grade)
 	return 0;
 }
 
+/*
+ * An id member as jsonscan found it: a string without escapes, or an
+ * integer's digits.  NULL for anything else (the full parser decides).
+ */
+static const char *
+scan_id(const struct jsonscan_member *m, size_t *n)
+{
+	size_t i;
+
+	if (m == NULL || m->vallen == 0 || (m->string && m->escaped))
+		return NULL;
+	for (i = m->val[0] == '-'; !m->string && i < m->vallen; i++)
+		if (m->val[i] < '0' || m->val[i] > '9')
+			return NULL;
+	*n = m->vallen;
+	return m->val;
+}
+
 /* One JSON-lines judgment; 0, or -1 with the reason in err. */
 static int
 json_line(struct evjudge *j, struct rec_item *it, struct buf *err)
 {
+	const struct jsonscan *sc;
+	const struct jsonscan_member *m;
 	const char *q, *d;
 	char tq[24], td[24];
 	size_t qn, dn;
 	json_t *rec, *g;
+	long grade;
 	int ret = -1;
 
+	/* The fast path: plain ids and an integer grade, read in place. */
+	if ((sc = rec_scan(it)) != NULL &&
+	    (q = scan_id(jsonscan_get(sc, "query_id"), &qn)) != NULL &&
+	    (d = scan_id(jsonscan_get(sc, "id"), &dn)) != NULL &&
+	    (m = jsonscan_get(sc, "relevance")) != NULL && !m->string &&
+	    parse_grade(m->val, m->vallen, &grade) == 0) {
+		if (evjudge_add(j, q, qn, d, dn, grade) == 0)
+			return 0;
+		return buf_fail(err, "document '%.*s' judged twice for query "
+		    "'%.*s'", (int)dn, d, (int)qn, q);
+	}
 	if ((rec = rec_decode(it, err)) == NULL)
 		return -1;
 	q = evjudge_id(json_object_get(rec, "query_id"), tq, &qn);
