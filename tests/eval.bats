@@ -386,3 +386,58 @@ metric() {
 	printf '%s\n' 'q1 Q0 a#1 1 1.0 t' 'q1 Q0 a!#1 2 1.0 t' |
 	    etv-eval --qrels "$T/q.txt" -m mrr | metric mrr | grep -qx 0
 }
+
+# same A B: the two summaries (or per-query lines) agree on the counts
+# and on every metric within 1e-9.
+same() {
+	/usr/bin/python3 - "$1" "$2" <<-'PY'
+	import json, sys
+	a = [json.loads(l) for l in open(sys.argv[1])]
+	b = [json.loads(l) for l in open(sys.argv[2])]
+	assert len(a) == len(b), (len(a), len(b))
+	for x, y in zip(a, b):
+	    for k in ("query_id", "queries", "no_relevant", "no_hits", "unjudged"):
+	        assert x.get(k) == y.get(k), (k, x.get(k), y.get(k))
+	    assert list(x["metrics"]) == list(y["metrics"])
+	    for m, v in x["metrics"].items():
+	        assert abs(v - y["metrics"][m]) < 1e-9, (x.get("query_id"), m, v, y["metrics"][m])
+	PY
+}
+
+@test "every metric agrees with an independent reference of trec_eval's definitions" {
+	REF=$BATS_TEST_DIRNAME/../scripts/bench/eval-ref.py
+	/usr/bin/python3 "$BATS_TEST_DIRNAME/../scripts/bench/eval-gen.py" \
+	    --small "$T/g" 7
+	# 300 queries of 20 hits: ties, documents found twice, hits without
+	# scores, chunks with a doc_id, judged queries not run and the reverse.
+	for opts in "" "--by doc_id" "--gain exp -k 1,3,20,1000" \
+	    "--min-relevance 2 --by doc_id -k 2,7"; do
+		# shellcheck disable=SC2086
+		etv-eval --per-query --qrels "$T/g/qrels.jsonl" $opts \
+		    "$T/g/run.jsonl" >"$T/etv"
+		# shellcheck disable=SC2086
+		/usr/bin/python3 "$REF" --per-query --qrels "$T/g/qrels.jsonl" \
+		    $opts "$T/g/run.jsonl" >"$T/ref"
+		same "$T/etv" "$T/ref" || { echo "options: $opts"; return 1; }
+		[ "$(wc -l <"$T/etv")" -gt 250 ]
+	done
+	# TREC run and qrels.
+	etv-eval --qrels "$T/g/qrels.trec" --by doc_id "$T/g/run.trec" >"$T/etv"
+	/usr/bin/python3 "$REF" --qrels "$T/g/qrels.trec" --by doc_id \
+	    "$T/g/run.trec" >"$T/ref"
+	same "$T/etv" "$T/ref"
+	# The comparison's differences (the p-values are random draws).
+	etv-eval --compare --trials 200 --qrels "$T/g/qrels.jsonl" \
+	    "$T/g/run.jsonl" "$T/g/run-b.jsonl" >"$T/etv"
+	/usr/bin/python3 "$REF" --compare --trials 200 \
+	    --qrels "$T/g/qrels.jsonl" "$T/g/run.jsonl" "$T/g/run-b.jsonl" \
+	    >"$T/ref"
+	/usr/bin/python3 - "$T/etv" "$T/ref" <<-'PY'
+	import json, sys
+	a = json.load(open(sys.argv[1]))["compare"]["metrics"]
+	b = json.load(open(sys.argv[2]))["compare"]["metrics"]
+	assert list(a) == list(b)
+	for m in a:
+	    assert abs(a[m]["diff"] - b[m]["diff"]) < 1e-9, m
+	PY
+}
