@@ -314,9 +314,7 @@ scan_query(const struct evrun_config *c, struct rec_item *it, size_t width)
 			p++;
 		if (p == end)
 			break;
-		if (*p != '{' || (e = jsonscan_value(p, end,
-		    JSONSCAN_DEPTH)) == NULL ||
-		    !jsonscan_record(p, (size_t)(e - p), &hs))
+		if ((e = jsonscan_object(p, end, &hs)) == NULL)
 			goto out;
 		if (n == cap) {
 			cap = cap ? cap * 2 : 128;

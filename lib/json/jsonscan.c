@@ -209,41 +209,41 @@ jsonscan_value(const char *p, const char *end, int depth)
 	return skip_value(p, end, depth, 0);
 }
 
-int
-jsonscan_record(const char *line, size_t len, struct jsonscan *sc)
+const char *
+jsonscan_object(const char *p, const char *end, struct jsonscan *sc)
 {
-	const char *p = line, *end = line + len, *q;
 	struct jsonscan_member *m;
+	const char *q;
 	size_t i;
 	int esc;
 
 	sc->n = 0;
 	p = skip_space(p, end);
 	if (p >= end || *p++ != '{')
-		return 0;
+		return NULL;
 	p = skip_space(p, end);
 	if (p < end && *p == '}')
-		return skip_space(p + 1, end) == end;
+		return p + 1;
 	for (;;) {
 		if (sc->n == JSONSCAN_MAX || p >= end || *p++ != '"')
-			return 0;
+			return NULL;
 		m = &sc->m[sc->n];
 		if ((q = scan_string(p, end, &esc)) == NULL || esc)
-			return 0;
+			return NULL;
 		m->key = p;
 		m->keylen = (size_t)(q - p);
 		for (i = 0; i < sc->n; i++)
 			if (sc->m[i].keylen == m->keylen &&
 			    memcmp(sc->m[i].key, m->key, m->keylen) == 0)
-				return 0;
+				return NULL;
 		p = skip_space(q + 1, end);
 		if (p >= end || *p++ != ':')
-			return 0;
+			return NULL;
 		p = skip_space(p, end);
 		if (p < end && *p == '"') {
 			p++;
 			if ((q = scan_string(p, end, &m->escaped)) == NULL)
-				return 0;
+				return NULL;
 			m->string = 1;
 			m->val = p;
 			m->vallen = (size_t)(q - p);
@@ -252,7 +252,7 @@ jsonscan_record(const char *line, size_t len, struct jsonscan *sc)
 			/* A scalar, or an object or array kept as its text. */
 			if ((q = skip_value(p, end, JSONSCAN_DEPTH, 1)) ==
 			    NULL)
-				return 0;
+				return NULL;
 			m->string = 0;
 			m->escaped = 0;
 			m->val = p;
@@ -266,9 +266,17 @@ jsonscan_record(const char *line, size_t len, struct jsonscan *sc)
 			continue;
 		}
 		if (p < end && *p == '}')
-			return skip_space(p + 1, end) == end;
-		return 0;
+			return p + 1;
+		return NULL;
 	}
+}
+
+int
+jsonscan_record(const char *line, size_t len, struct jsonscan *sc)
+{
+	const char *end = line + len, *p = jsonscan_object(line, end, sc);
+
+	return p != NULL && skip_space(p, end) == end;
 }
 
 const struct jsonscan_member *

@@ -45,6 +45,15 @@ struct jsonscan {
 int	 jsonscan_record(const char *line, size_t len, struct jsonscan *sc);
 
 /*
+ * jsonscan_record for an object that starts at p (white space before it
+ * included) and may be followed by more: returns the address after its
+ * closing brace, or NULL when it is not such an object.  For the objects
+ * of an array member, read in place.
+ */
+const char *jsonscan_object(const char *p, const char *end,
+	    struct jsonscan *sc);
+
+/*
  * Skip one JSON value at p (white space before it included), checked as
  * jsonscan_record checks values, objects and arrays nested up to depth
  * levels.  Returns the address after it, or NULL when it is not such a

@@ -120,6 +120,29 @@ main(void)
 		}
 		bad |= check(fixed[i], strlen(fixed[i]));
 	}
+	/* Objects one after another, as the items of an array. */
+	{
+		const char *arr = " {\"id\":\"a\",\"s\":1} ,{\"id\":\"b\"}]";
+		const char *end = arr + strlen(arr), *p;
+		const char *a1 = "[1]", *a2 = "{\"a\":1,";
+
+		p = jsonscan_object(arr, end, &sc);
+		if (p == NULL || *p != ' ' || sc.n != 2 ||
+		    memcmp(sc.m[0].val, "a", 1) != 0) {
+			printf("first object of '%s' not scanned\n", arr);
+			bad = 1;
+		}
+		p = p != NULL ? jsonscan_object(p + 2, end, &sc) : NULL;
+		if (p == NULL || *p != ']' || sc.n != 1) {
+			printf("second object of '%s' not scanned\n", arr);
+			bad = 1;
+		}
+		if (jsonscan_object(a1, a1 + strlen(a1), &sc) != NULL ||
+		    jsonscan_object(a2, a2 + strlen(a2), &sc) != NULL) {
+			printf("jsonscan_object took what is no object\n");
+			bad = 1;
+		}
+	}
 	/* A duplicate name is left to the full parser, nested too. */
 	for (i = 0; i < sizeof(dup) / sizeof(dup[0]); i++)
 		if (jsonscan_record(dup[i], strlen(dup[i]), &sc)) {
