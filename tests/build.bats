@@ -66,6 +66,8 @@ load test_helper
 	[[ "$output" == *"README.md"*"markdown etv: Extract, Transform"* ]]
 	[[ "$stderr" =~ "etv-chunk: read "[0-9]+", wrote " ]]
 	[[ "$stderr" =~ "etv-dedupe: read "[0-9]+", wrote " ]]
-	# Three hits, each a score and a chunk id.
-	[ "$(grep -cE '^  0\.[0-9]{3}  [^ ]+#[0-9]+ ' <<<"$output")" -eq 3 ]
+	# Two questions' three hits, each a score and a chunk id, and the
+	# metrics of all the questions.
+	[ "$(grep -cE '^    0\.[0-9]{3}  [^ ]+#[0-9]+ ' <<<"$output")" -eq 6 ]
+	[[ "$output" == *"ndcg@10 "*"queries: 0 without a relevant document"* ]]
 }
