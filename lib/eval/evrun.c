@@ -1,7 +1,6 @@
 /* evrun.c -- read a run of ranked hits and score each query */
 /* SPDX-License-Identifier: MIT */
 
-#include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -25,10 +24,10 @@ enum {
 /* A hit while its query is ranked. */
 struct hit {
 	const char	*id;		/* document (or chunk) id */
-	size_t		 idlen;
+	size_t		 idlen;		/* its length */
 	const char	*doc;		/* the document it stands for */
-	size_t		 doclen;
-	double		 score;
+	size_t		 doclen;	/* its length */
+	double		 score;		/* the run's score, when scored */
 	size_t		 order;		/* place in the input */
 	int		 keep;		/* not a document seen before */
 };
@@ -41,18 +40,19 @@ struct evrun {
 	unsigned char	*empty;		/* slot had no hits */
 	unsigned char	*unjudged;	/* slot is a query without judgments */
 	unsigned char	*norel;		/* slot has no relevant judgment */
-	size_t		 cap;		/* room in val, empty, unjudged */
+	size_t		 cap;		/* room in the slot arrays */
 	size_t		*sorted;	/* evaluated slots, by id */
-	size_t		 nsorted;
+	size_t		 nsorted;	/* their number */
 	int		 form;		/* EVRUN_JSON or _TREC once seen */
-	struct evrun_counts n;
+	struct evrun_counts n;		/* the counts so far */
 	/* TREC lines until the whole run is read. */
 	struct buf	 docs;		/* document ids, each after its
 					   length (uint32_t) */
 	uint32_t	*tq;		/* slot of each line */
 	size_t		*td;		/* its document's place in docs */
 	double		*ts;		/* score of each line */
-	size_t		 nt, tcap;
+	size_t		 nt;		/* lines */
+	size_t		 tcap;		/* room in tq, td, ts */
 };
 
 /*
