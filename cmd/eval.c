@@ -320,7 +320,7 @@ evaluate(struct eval_opts *o, int argc, char **argv)
 		    o->ndrop);
 	if (o->save != NULL && bad == 0 &&
 	    jsonx_save(o->save, summary, &err) < 0)
-		diag_fail(ETV_SYS, "%s", err.data);
+		diag_error(ETV_SYS, "%s", err.data);
 	if (runstats_on()) {
 		stats_counts(evrun_counts(r));
 		runstats_set_int("gates_failed", bad);
