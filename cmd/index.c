@@ -12,6 +12,7 @@
 #include "lib/index/index.h"
 #include "lib/index/ixdump.h"
 #include "lib/index/ixquery.h"
+#include "lib/index/ixverb.h"
 #include "lib/json/opt.h"
 #include "lib/json/pool.h"
 #include "lib/json/record.h"
@@ -247,82 +248,16 @@ option(int ch, int li)
 	buf_release(&err);
 }
 
-/* Write each line of b as a message: a warning, or an error of status. */
-static void
-say_lines(struct buf *b, int status)
-{
-	char *p, *nl;
-
-	for (p = b->data; (nl = strchr(p, '\n')) != NULL; p = nl + 1)
-		if (status != ETV_OK || !diag_quiet)
-			diag_at(status, NULL, 0, "%.*s", (int)(nl - p), p);
-	buf_reset(b);
-}
-
-/* --stats: the live rows and the segments of the index at path. */
-static void
-set_stats(const char *path)
-{
-	struct buf err = BUF_INIT;
-	struct vf_index *ix;
-
-	if (!runstats_on())
-		return;
-	if ((ix = ix_open(path, 0, 0, &err)) != NULL) {
-		runstats_set_int("live", (long long)vf_nlive(ix));
-		runstats_set_int("segments", (long long)vf_nseg(ix));
-		vf_close(ix);
-	}
-	buf_release(&err);
-}
-
-/*
- * build, add, sync, delete: read the records (argv[1] ...) into a new
- * segment of INDEX (argv[0]; a new file for build) and commit it.
- */
+/* build, add, sync, delete. */
 static int
 run_write(int argc, char **argv, int mode, int build, struct buf *err)
 {
-	struct buf warn = BUF_INIT;
-	struct rec_reader *rd;
-	struct ix_write in;
-	int st;
-
 	cfg.rq.mode = mode;
 	cfg.rq.build = build;
 	cfg.rq.exact = cfg.q.exact;
 	cfg.rq.id_field = opt.id_field;
-	if ((st = ix_write_open(&in, argv[0], &cfg.rq, err)) != ETV_OK)
-		goto out;
-	rd = rec_open(opt_reader(), argc - 1, argv + 1);
-	cfg.prune.nread = ix_write_read(&in, rd);
-	rec_close(rd);
-	st = ix_write_finish(&in, &cfg.prune, &warn, err);
-	say_lines(&warn, ETV_OK);
-	say_lines(err, st);
-	/*
-	 * A malformed record without --rejects has ended the run already,
-	 * before anything was written; an input that could not be read
-	 * stops it here.
-	 */
-	st = diag_worst() < ETV_SYS && !(mode == IX_DELETE && in.create) &&
-	    ix_write_commit(&in, argv[0], cfg.rq.jobs, &warn, err) == -1 ?
-	    ETV_SYS : ETV_OK;
-	say_lines(&warn, ETV_OK);
-	diag_verbose(1, "added %lu, replaced %lu, unchanged %lu, deleted %lu"
-	    ", not found %lu", in.count.added, in.count.replaced,
-	    in.count.unchanged, in.count.deleted, in.count.absent);
-	runstats_set_int("added", (long long)in.count.added);
-	runstats_set_int("replaced", (long long)in.count.replaced);
-	runstats_set_int("unchanged", (long long)in.count.unchanged);
-	runstats_set_int("deleted", (long long)in.count.deleted);
-	runstats_set_int("not_found", (long long)in.count.absent);
-	if (st == ETV_OK)
-		set_stats(argv[0]);
-out:
-	ix_write_release(&in);
-	buf_release(&warn);
-	return st;
+	return ixv_write(argv[0], opt_reader(), argc - 1, argv + 1, &cfg.rq,
+	    &cfg.prune, err);
 }
 
 static int
@@ -352,28 +287,8 @@ cmd_delete(int argc, char **argv, struct buf *err)
 static int
 cmd_query(int argc, char **argv, struct buf *err)
 {
-	struct buf warn = BUF_INIT;
-	struct rec_reader *rd;
-	struct vf_index *ix;
-	struct ixq *q;
-	int r = 0;
-
-	if ((ix = ix_open(argv[0], 0, 0, err)) == NULL)
-		return ETV_SYS;
-	if (ixq_filters_count(cfg.filters) > 0)
-		r = ixq_filters_bind(cfg.filters, ix, opt.id_field, &warn,
-		    err);
-	say_lines(&warn, ETV_OK);
-	buf_release(&warn);
-	if (r == -1)
-		diag_usage("%s", err->data);
-	q = ixq_new(ix, cfg.filters, &cfg.q);
-	rd = rec_open(opt_reader(), argc - 1, argv + 1);
-	pool_run(rd, cfg.q.jobs, ixq_item, q);
-	rec_close(rd);
-	ixq_free(q);
-	vf_close(ix);
-	return 0;
+	return ixv_query(argv[0], opt_reader(), argc - 1, argv + 1,
+	    cfg.filters, &cfg.q, opt.id_field, err);
 }
 
 static int
@@ -382,7 +297,7 @@ cmd_stats(int argc, char **argv, struct buf *err)
 	if (ixd_stats(stdout, argv[0], (size_t)cfg.verify, cfg.q.k, cfg.q.ef,
 	    err) == -1)
 		return ETV_SYS;
-	set_stats(argv[0]);
+	ixv_stats(argv[0]);
 	return 0;
 }
 
@@ -392,35 +307,20 @@ cmd_dump(int argc, char **argv, struct buf *err)
 	cfg.d.id_field = opt.id_field;
 	if (ixd_dump(stdout, argv[0], &cfg.d, err) == -1)
 		return ETV_SYS;
-	set_stats(argv[0]);
+	ixv_stats(argv[0]);
 	return 0;
-}
-
-/* compact and merge: rewrite the live rows of names[0..n) into out. */
-static int
-rewrite(const char *out, int n, char **names, struct buf *err)
-{
-	unsigned long rows;
-	int st;
-
-	if ((st = ix_rewrite(out, names, n, cfg.q.jobs, &rows, err)) == 0) {
-		diag_verbose(1, "wrote %lu rows", rows);
-		runstats_set_int("rows", (long long)rows);
-		set_stats(out);
-	}
-	return st;
 }
 
 static int
 cmd_compact(int argc, char **argv, struct buf *err)
 {
-	return rewrite(argv[0], 1, argv, err);
+	return ixv_rewrite(argv[0], 1, argv, cfg.q.jobs, err);
 }
 
 static int
 cmd_merge(int argc, char **argv, struct buf *err)
 {
-	return rewrite(argv[0], argc - 1, argv + 1, err);
+	return ixv_rewrite(argv[0], argc - 1, argv + 1, cfg.q.jobs, err);
 }
 
 static const struct verb verbs[] = {
