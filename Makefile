@@ -16,7 +16,7 @@ ETVCFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	   -Wstrict-prototypes -Wno-unused-parameter -pthread -I.
 PKGS	= jansson libutf8proc libxxhash libpcre2-8 libcurl sqlite3
 DEPCFLAGS != $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null || true
-DEPLIBS   != $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null || echo -ljansson -lutf8proc -lxxhash -lpcre2-8 -lcurl -lsqlite3; echo -lcsv -lm -pthread
+DEPLIBS   != $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null || echo -ljansson -lutf8proc -lxxhash -lpcre2-8 -lcurl -lsqlite3; echo -lcsv -lstemmer -lm -pthread
 
 # SANITIZE=1 builds into build-san/ with ASan and UBSan, with clang unless
 # CC is given on the command line: clang's UBSan checks more than GCC's

@@ -14,7 +14,7 @@
 set -eu
 
 pkgs="gcc make pkg-config libc6-dev libjansson-dev libutf8proc-dev libcsv-dev
-libxxhash-dev libpcre2-dev libcurl4-openssl-dev libsqlite3-dev bats
+libxxhash-dev libpcre2-dev libcurl4-openssl-dev libsqlite3-dev libstemmer-dev bats
 bats-support bats-assert mandoc python3 ca-certificates"
 # clang and its sanitizer run-time libraries (a recommendation only, so
 # named) build the sanitizer run: make check SANITIZE=1.
@@ -24,7 +24,8 @@ pkgs="$pkgs clang libclang-rt-dev"
 pkgs="$pkgs jq parallel"
 # Benchmarks compare etv with the tools a user would otherwise pick.
 bench="python3-sklearn python3-numpy python3-scipy python3-hnswlib
-python3-faiss python3-jsonschema python3-jellyfish nodejs npm hyperfine"
+python3-faiss python3-jsonschema python3-jellyfish python3-xapian
+libopenblas0-pthread nodejs npm hyperfine"
 
 dry=0
 for a in "$@"; do
@@ -77,6 +78,7 @@ present() {
 	python3-faiss) pymod faiss ;;
 	python3-jsonschema) pymod jsonschema ;;
 	python3-jellyfish) pymod jellyfish ;;
+	python3-xapian) pymod xapian ;;
 	*) return 1 ;;
 	esac
 }
