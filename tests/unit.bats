@@ -15,6 +15,7 @@ unit() {
 	[ "$status" -eq 0 ] || { echo "unit/$1 exit $status: $output"; return 1; }
 }
 
+@test "unit analyze" { unit analyze; }
 @test "unit base64" { unit base64; }
 @test "unit bpe" { unit bpe; }
 @test "unit chunker" { unit chunker; }
