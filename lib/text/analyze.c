@@ -39,6 +39,22 @@ struct an_analyzer {
 	struct strmap	*stop;		/* its folded stop words, or NULL */
 	int32_t		*ubuf;		/* code points while normalising */
 	size_t		 ucap;		/* entries of ubuf allocated */
+	struct strmap	*memo;		/* words seen lately (a language) */
+	struct an_stem	*stems;		/* what became of memo's word i */
+	size_t		 nstems;	/* entries of stems allocated */
+	struct buf	 sbuf;		/* the bytes of the stems */
+};
+
+/*
+ * Stemming costs far more than the rest, and the words of a text are few
+ * and repeat (Zipf), so the fate of each word seen is remembered: AN_MEMO
+ * words at most, then the memory starts afresh.
+ */
+#define AN_MEMO	(1 << 16)
+
+struct an_stem {
+	size_t		 off;		/* its stem at sbuf.data + off */
+	int		 len;		/* the stem's length; -1: dropped */
 };
 
 /* ISO 639-1 codes of the Snowball languages. */
@@ -173,6 +189,8 @@ an_new(const char *spec, struct buf *err)
 	}
 	if ((words = stopword_list(lang)) != NULL)
 		an->stop = an_stoplist(words);
+	an->memo = strmap_new();
+	buf_init(&an->sbuf);
 	return an;
 }
 
@@ -184,6 +202,9 @@ an_free(struct an_analyzer *an)
 	if (an->stem != NULL)
 		sb_stemmer_delete(an->stem);
 	strmap_free(an->stop);
+	strmap_free(an->memo);
+	free(an->stems);
+	buf_release(&an->sbuf);
 	free(an->ubuf);
 	free(an->spec);
 	free(an);
@@ -246,6 +267,48 @@ an_add(struct an_tokens *t, const char *p, size_t n)
 }
 
 /*
+ * What becomes of the folded word w[0..k) with a language: its stem, or
+ * a length of -1 for a stop word or a stem too long.  Borrowed until the
+ * next call.
+ */
+static const struct an_stem *
+an_stemmed(struct an_analyzer *an, const char *w, size_t k)
+{
+	const sb_symbol *s;
+	struct an_stem *st;
+	uint32_t id;
+	int isnew, sl;
+
+	if (strmap_count(an->memo) >= AN_MEMO) {
+		strmap_free(an->memo);
+		an->memo = strmap_new();
+		buf_reset(&an->sbuf);
+	}
+	id = strmap_intern(an->memo, w, k, &isnew);
+	if (id >= an->nstems) {
+		an->nstems = an->nstems < 1024 ? 1024 : 2 * an->nstems;
+		an->stems = xreallocarray(an->stems, an->nstems,
+		    sizeof(*an->stems));
+	}
+	st = &an->stems[id];
+	if (!isnew)
+		return st;
+	st->off = an->sbuf.len;
+	st->len = -1;
+	if (an->stop != NULL && strmap_find(an->stop, w, k) >= 0)
+		return st;
+	s = sb_stemmer_stem(an->stem, (const sb_symbol *)w, (int)k);
+	if (s == NULL)
+		xmem_oom();
+	sl = sb_stemmer_length(an->stem);
+	if (sl > 0 && sl <= AN_MAXTERM) {
+		buf_add(&an->sbuf, s, (size_t)sl);
+		st->len = sl;
+	}
+	return st;
+}
+
+/*
  * Add the word p[0..n): lowercase its ASCII (the rest is folded
  * already), spell U+2019 as ', drop it when it is too long or a stop
  * word, stem it.
@@ -254,11 +317,10 @@ static void
 an_word(struct an_analyzer *an, struct an_tokens *t, const char *p,
     size_t n)
 {
-	const sb_symbol *s;
+	const struct an_stem *st;
 	unsigned char c;
 	char *w;
 	size_t i, k;
-	int sl;
 
 	if (n > 3 * AN_MAXTERM)
 		return;
@@ -277,19 +339,14 @@ an_word(struct an_analyzer *an, struct an_tokens *t, const char *p,
 	}
 	if (k > AN_MAXTERM)
 		return;
-	if (an->stop != NULL && strmap_find(an->stop, w, k) >= 0)
-		return;
 	if (an->stem != NULL) {
-		s = sb_stemmer_stem(an->stem, (const sb_symbol *)w, (int)k);
-		if (s == NULL)
-			xmem_oom();
-		sl = sb_stemmer_length(an->stem);
-		if (sl <= 0 || sl > AN_MAXTERM)
+		st = an_stemmed(an, w, k);
+		if (st->len < 0)
 			return;
-		k = (size_t)sl;
+		k = (size_t)st->len;
 		an_room(t, k + 1);
 		w = t->buf + t->len;
-		memcpy(w, s, k);
+		memcpy(w, an->sbuf.data + st->off, k);
 	}
 	an_open(t);
 	w[k] = '\0';

@@ -91,6 +91,9 @@ test_fold(void)
 	    "\xce\xbf\xce\xb4\xcf\x8c\xcf\x83|caf\xc3\xa9");
 	/* A decomposed e + U+0301 is composed. */
 	CHECK_TERMS(an, "Cafe\xcc\x81", "caf\xc3\xa9");
+	/* U+2019 joins as an apostrophe and is spelt as one. */
+	CHECK_TERMS(an, "O\xe2\x80\x99Neil\xe2\x80\x99s "
+	    "\xe2\x80\x99x\xe2\x80\x99", "o'neil's|x");
 	/* Without a language, no stop words and no stems. */
 	CHECK_TERMS(an, "The running foxes", "the|running|foxes");
 	/* Punctuation and symbols separate; non-ASCII spaces too. */
@@ -216,8 +219,11 @@ test_stoplists(void)
 	static const char *langs[] = { "danish", "dutch", "english",
 	    "finnish", "french", "german", "italian", "norwegian",
 	    "portuguese", "russian", "spanish", "swedish" };
+	/* The words of each published list (Finnish has "sinä" twice). */
+	static const size_t count[] = { 94, 101, 174, 230, 154, 231, 279,
+	    172, 203, 159, 304, 114 };
 	const char *w;
-	size_t i, n;
+	size_t i, n, words;
 
 	for (i = 0; i < sizeof(langs) / sizeof(langs[0]); i++) {
 		w = stopword_list(langs[i]);
@@ -227,9 +233,35 @@ test_stoplists(void)
 		n = strlen(w);
 		CHECK(n > 0 && w[n - 1] == ' ' && strstr(w, "  ") == NULL &&
 		    w[0] != ' ');
-		for (; *w != '\0'; w++)
+		for (words = 0; *w != '\0'; w++) {
 			CHECK(!(*w >= 'A' && *w <= 'Z'));
+			words += *w == ' ';
+		}
+		CHECK(words == count[i]);
 	}
+}
+
+/* More distinct words than the stem memory holds: the same stems. */
+static void
+test_memo(void)
+{
+	struct an_analyzer *an = mk("standard:english");
+	struct buf b = BUF_INIT;
+	unsigned i, k;
+
+	for (i = 0; i < 70000; i++) {
+		buf_adds(&b, "running");
+		for (k = i; k > 0; k /= 26)
+			buf_addc(&b, 'a' + k % 26);
+		buf_adds(&b, " foxes ");
+	}
+	an_analyze(an, b.data, b.len, &tok);
+	CHECK(tok.n == 140000);
+	CHECK(strcmp(an_token(&tok, 1), "fox") == 0);
+	CHECK(strcmp(an_token(&tok, 139999), "fox") == 0);
+	CHECK_TERMS(an, "The running foxes jumped", "run|fox|jump");
+	buf_release(&b);
+	an_free(an);
 }
 
 int
@@ -243,6 +275,7 @@ main(void)
 	test_none();
 	test_specs();
 	test_stoplists();
+	test_memo();
 	an_tokens_release(&tok);
 	return unit_done("analyze");
 }
