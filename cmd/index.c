@@ -1,4 +1,4 @@
-/* etv-index -- a persistent vector index file: build, upsert, sync, query */
+/* etv-index -- a persistent search index file: vectors and BM25 */
 /* SPDX-License-Identifier: MIT */
 
 #include <getopt.h>
@@ -9,7 +9,9 @@
 #include "lib/base/buf.h"
 #include "lib/base/diag.h"
 #include "lib/base/xmem.h"
+#include "lib/index/fusion.h"
 #include "lib/index/index.h"
+#include "lib/index/ixlex.h"
 #include "lib/index/ixdump.h"
 #include "lib/index/ixquery.h"
 #include "lib/index/ixverb.h"
@@ -17,6 +19,7 @@
 #include "lib/json/pool.h"
 #include "lib/json/record.h"
 #include "lib/json/runstats.h"
+#include "lib/text/analyze.h"
 
 #define USAGE \
 "usage: etv-index build|add|sync|delete|query [options] INDEX [file ...]\n" \
@@ -26,14 +29,14 @@
 static const char help_text[] =
 USAGE
 "\n"
-"etv-index -- a persistent vector index file: build, upsert, sync, query\n"
+"etv-index -- a persistent search index file: vectors and BM25\n"
 "\n"
 "Verbs:\n"
 "  build     new index from the records read (--force replaces INDEX)\n"
 "  add       upsert records by id (creates INDEX when missing)\n"
 "  sync      make the index hold exactly the records read for each group\n"
 "  delete    remove the ids (records or JSON strings) read\n"
-"  query     add 'hits' to each record, by its embedding\n"
+"  query     add 'hits' to each record, by its embedding, text or both\n"
 "  stats     counts, dims, metric, model, segments, bytes; checks sums\n"
 "  dump      the live records back as JSON-lines; --docs: documents\n"
 "  compact   rewrite into one segment, reclaiming deleted rows\n"
@@ -48,6 +51,11 @@ USAGE
 "  --ef-construction N HNSW build candidate list (default 200)\n"
 "  --quantize i8       walk the graph on int8 codes, re-score in float32\n"
 "  --store FIELDS      fields kept for results (default text,meta)\n"
+"  --lexical FIELD     also a BM25 index of FIELD (text, usually); an\n"
+"                      index of records without embeddings is lexical only\n"
+"  --language LANG     lexical: stop words and Snowball stemming of LANG\n"
+"  --analyzer A        lexical: standard (default) or none (exact tokens)\n"
+"  --k1 X, --b X       lexical: BM25 parameters (default 1.2 and 0.75)\n"
 "  --by FIELD          field grouping records for sync (default doc_id);\n"
 "                      delete: the values read name whole groups\n"
 "  --prune             sync: also remove groups not read at all\n"
@@ -57,6 +65,12 @@ USAGE
 "  --force             build: replace INDEX; sync: no --max-prune bound\n"
 "  -k N                hits per query (default 10)\n"
 "  --ef N              query candidate list (default max(k, 64))\n"
+"  --mode M            query: vector, lexical or hybrid (default: by what\n"
+"                      the record has: embedding, text, or both)\n"
+"  --fusion F          hybrid: rrf (default), rrf:K, relative or dbsf\n"
+"  --weights V,L       hybrid: weights of the vector and BM25 rankings\n"
+"  --candidates N      hybrid: hits taken from each (default max(k, 100))\n"
+"  --text-field NAME   query: field holding the query text (default text)\n"
 "  --filter EXPR       query: FIELD=V, FIELD!=V, FIELD<V (<=, >, >=),\n"
 "                      FIELD^=PREFIX, FIELD [not] in [V1,V2,...];\n"
 "                      repeat to require all\n"
@@ -65,6 +79,7 @@ USAGE
 "  --fields LIST       dump: only these members (the id is always kept)\n"
 "  --no-embedding      dump: leave out embedding and embedding_model\n"
 "  --docs              dump: one line per group with its row count\n"
+"  --terms             dump: each row's analysed terms ('terms': {t: tf})\n"
 "  -j N                threads (graph build, queries; default 1)\n"
 "  --id-field NAME     field holding the identifier (default 'id')\n"
 OPT_INPUT_HELP
@@ -73,7 +88,9 @@ OPT_COMMON_HELP;
 enum {
 	O_METRIC = OPT_TOOL_FIRST, O_HNSW, O_EXACT, O_EFC, O_STORE, O_BY,
 	O_PRUNE, O_EF, O_FILTER, O_VERIFY, O_QUANTIZE, O_MAX_PRUNE, O_FORCE,
-	O_MANIFEST, O_FIELDS, O_NO_EMBEDDING, O_DOCS,
+	O_MANIFEST, O_FIELDS, O_NO_EMBEDDING, O_DOCS, O_LEXICAL, O_LANGUAGE,
+	O_ANALYZER, O_K1, O_B, O_MODE, O_FUSION, O_WEIGHTS, O_CANDIDATES,
+	O_TERMS, O_TEXT_FIELD,
 	O_ELSEWHERE		/* an option of another verb */
 };
 
@@ -90,7 +107,11 @@ enum {
 	L_("hnsw", no_argument, O_HNSW), L_EXACT, L_BY, L_JOBS, \
 	L_("ef-construction", required_argument, O_EFC), \
 	L_("quantize", required_argument, O_QUANTIZE), \
-	L_("store", required_argument, O_STORE)
+	L_("store", required_argument, O_STORE), \
+	L_("lexical", required_argument, O_LEXICAL), \
+	L_("language", required_argument, O_LANGUAGE), \
+	L_("analyzer", required_argument, O_ANALYZER), \
+	L_("k1", required_argument, O_K1), L_("b", required_argument, O_B)
 
 /* The options of each verb (and -M, -k, -j where they say). */
 static const struct option build_opts[] = {
@@ -106,7 +127,12 @@ static const struct option sync_opts[] = {
 static const struct option delete_opts[] = { L_BY, L_TAIL };
 static const struct option query_opts[] = {
 	L_("ef", required_argument, O_EF),
-	L_("filter", required_argument, O_FILTER), L_EXACT, L_JOBS, L_TAIL
+	L_("filter", required_argument, O_FILTER), L_EXACT, L_JOBS,
+	L_("mode", required_argument, O_MODE),
+	L_("fusion", required_argument, O_FUSION),
+	L_("weights", required_argument, O_WEIGHTS),
+	L_("candidates", required_argument, O_CANDIDATES),
+	L_("text-field", required_argument, O_TEXT_FIELD), L_TAIL
 };
 static const struct option stats_opts[] = {
 	L_("ef", required_argument, O_EF),
@@ -115,7 +141,8 @@ static const struct option stats_opts[] = {
 static const struct option dump_opts[] = {
 	L_("fields", required_argument, O_FIELDS),
 	L_("no-embedding", no_argument, O_NO_EMBEDDING),
-	L_("docs", no_argument, O_DOCS), L_TAIL
+	L_("docs", no_argument, O_DOCS), L_("terms", no_argument, O_TERMS),
+	L_TAIL
 };
 static const struct option rewrite_opts[] = { L_JOBS, L_TAIL };
 static const struct option main_opts[] = { L_TAIL };
@@ -145,11 +172,15 @@ static struct {
 	long		 verify;	/* --verify-recall */
 	struct ixd_opts	 d;		/* --fields, --no-embedding, --docs */
 	struct ixq_filters *filters;	/* --filter clauses; owned */
+	const char	*analyzer;	/* --analyzer */
+	const char	*language;	/* --language, or NULL */
+	char		*spec;		/* the analysis they make; owned */
 } cfg = {
 	{ 0, 0, 0, { 0, VF_COSINE, 16, 200, 42, VF_QNONE, "", "text,meta",
-	"doc_id" }, 0, NULL, NULL, 1, 0 },
-	{ 0, 0, NULL, 0, 10.0, 0 }, 0, { 10, 0, 0, 1 }, 0,
-	{ NULL, NULL, 0, 0 }, NULL
+	"doc_id", "", "", IXLEX_K1, IXLEX_B }, 0, NULL, NULL, 1, 0 },
+	{ 0, 0, NULL, 0, 10.0, 0 }, 0,
+	{ 10, 0, 0, 1, IXQ_AUTO, { FU_RRF, 60, { 1, 1 } }, 0, "text" }, 0,
+	{ NULL, NULL, 0, 0, 0 }, NULL, "standard", NULL, NULL
 };
 
 /* Handle option ch (table[li] when long) of the verb. */
@@ -165,7 +196,9 @@ option(int ch, int li)
 		diag_usage("option '-%c' does not apply to '%s'", ch,
 		    verb->name);
 	cfg.rq.given |= ch == O_METRIC || ch == O_HNSW || ch == 'M' ||
-	    ch == O_EFC || ch == O_QUANTIZE || ch == O_STORE || ch == O_EXACT;
+	    ch == O_EFC || ch == O_QUANTIZE || ch == O_STORE ||
+	    ch == O_EXACT || ch == O_LEXICAL || ch == O_LANGUAGE ||
+	    ch == O_ANALYZER || ch == O_K1 || ch == O_B;
 	switch (ch) {
 	case 'j':
 		cfg.q.jobs = (int)opt_count("-j", optarg, 0, 1024);
@@ -241,6 +274,50 @@ option(int ch, int li)
 		break;
 	case O_DOCS:
 		cfg.d.docs = 1;
+		break;
+	case O_TERMS:
+		cfg.d.terms = 1;
+		break;
+	case O_LEXICAL:
+	case O_TEXT_FIELD:
+		if (*optarg == '\0')
+			diag_usage("option '--%s' needs a field name",
+			    table[li].name);
+		if (ch == O_LEXICAL)
+			cfg.rq.want.lexical = optarg;
+		else
+			cfg.q.text_field = optarg;
+		break;
+	case O_LANGUAGE:
+		cfg.language = optarg;
+		break;
+	case O_ANALYZER:
+		cfg.analyzer = (const char *[]){ "standard", "none" }[opt_word(
+		    "--analyzer", optarg, (const char *[]){ "standard",
+		    "none", NULL })];
+		break;
+	case O_K1:
+		cfg.rq.want.k1 = opt_real("--k1", optarg, 0, 1000);
+		break;
+	case O_B:
+		cfg.rq.want.b = opt_real("--b", optarg, 0, 1);
+		break;
+	case O_MODE:
+		cfg.q.mode = (int[]){ IXQ_VECTOR, IXQ_LEXICAL, IXQ_HYBRID }[
+		    opt_word("--mode", optarg, (const char *[]){ "vector",
+		    "lexical", "hybrid", NULL })];
+		break;
+	case O_FUSION:
+		if (fu_parse(&cfg.q.fusion, optarg, &err) == -1)
+			diag_usage("option '--fusion' %s", err.data);
+		break;
+	case O_WEIGHTS:
+		if (fu_parse_weights(&cfg.q.fusion, optarg, &err) == -1)
+			diag_usage("option '--weights' %s", err.data);
+		break;
+	case O_CANDIDATES:
+		cfg.q.candidates = (size_t)opt_count("--candidates", optarg,
+		    1, 100000);
 		break;
 	default:
 		opt_common(ch, help_text);
@@ -363,6 +440,38 @@ set_table(void)
 }
 
 /*
+ * The analysis of a new lexical index, from --analyzer and --language,
+ * checked now: an unknown language is a usage error, not a failed run.
+ */
+static void
+lexical_spec(void)
+{
+	struct buf err = BUF_INIT, spec = BUF_INIT;
+	struct an_analyzer *an;
+
+	if (*cfg.rq.want.lexical == '\0') {
+		if (cfg.language || strcmp(cfg.analyzer, "standard") != 0 ||
+		    cfg.rq.want.k1 != IXLEX_K1 || cfg.rq.want.b != IXLEX_B)
+			diag_usage("options '--language', '--analyzer', '--k1' "
+			    "and '--b' apply to a lexical index: give "
+			    "'--lexical FIELD'");
+		return;
+	}
+	if (cfg.language && strcmp(cfg.analyzer, "none") == 0)
+		diag_usage("option '--language' does not apply to "
+		    "'--analyzer none'");
+	buf_printf(&spec, "%s%s%s", cfg.analyzer, cfg.language ? ":" : "",
+	    cfg.language ? cfg.language : "");
+	if ((an = an_new(spec.data, &err)) == NULL)
+		diag_usage("option '--language' %s", err.data);
+	cfg.spec = xstrdup(an_spec(an));
+	cfg.rq.want.analyzer = cfg.spec;
+	an_free(an);
+	buf_release(&spec);
+	buf_release(&err);
+}
+
+/*
  * Read the options of the verb and leave *argcp and *argvp at the
  * operands: INDEX at least; only INDEX when the verb reads no records
  * (more 0); OUT and IN ... for merge (more 2).
@@ -393,6 +502,7 @@ parse(int *argcp, char ***argvp)
 		    "'sync --prune'");
 	if (!more && *argcp > 1)
 		diag_usage("'%s' takes no operand after INDEX", verb->name);
+	lexical_spec();
 }
 
 int
@@ -423,6 +533,7 @@ main(int argc, char *argv[])
 	if ((st = verb->fn(argc, argv, &err)) != 0)
 		diag_fail(st, "%s", err.data);
 	ixq_filters_free(cfg.filters);
+	free(cfg.spec);
 	buf_release(&err);
 	free(table);
 	return diag_finish();

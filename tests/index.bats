@@ -47,7 +47,7 @@ for line in sys.stdin:
 	etv-index build "$T/x.etv" "$T/a.jsonl"
 	[ "$(head -c 8 "$T/x.etv")" = "ETVINDX" ]
 	run od -An -tu4 -j8 -N4 "$T/x.etv"
-	[ "${output// /}" = 1 ]
+	[ "${output// /}" = 2 ]
 }
 
 @test "index: query finds the record itself first, with stored fields" {

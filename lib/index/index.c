@@ -19,6 +19,7 @@
 #include "lib/base/xmem.h"
 #include "lib/embed/vec.h"
 #include "lib/index/index.h"
+#include "lib/index/ixlex.h"
 #include "lib/index/manifest.h"
 #include "lib/index/vecfile.h"
 #include "lib/json/jsonx.h"
@@ -129,7 +130,16 @@ ix_same_settings(const struct vf_meta *want, const struct vf_meta *have,
 	    !(have->M && want->efc != have->efc) &&
 	    want->quant == have->quant &&
 	    strcmp(want->store, have->store) == 0 &&
+	    ix_same_lexical(want, have) &&
 	    !(by_given && strcmp(want->by, have->by) != 0);
+}
+
+int
+ix_same_lexical(const struct vf_meta *a, const struct vf_meta *b)
+{
+	return strcmp(a->lexical, b->lexical) == 0 && (*a->lexical == '\0' ||
+	    (strcmp(a->analyzer, b->analyzer) == 0 && a->k1 == b->k1 &&
+	    a->b == b->b));
 }
 
 struct vf_index *
@@ -143,6 +153,11 @@ ix_open(const char *path, int flags, int verify, struct buf *err)
 		e = errno;
 		buf_fail(err, "cannot open '%s': %s", path, strerror(e));
 		errno = e;
+	} else if (r == VF_EOLD) {
+		buf_fail(err, "'%s' is an index of format 1, which this etv "
+		    "reads but does not write: 'etv-index compact %s' rewrites "
+		    "it in format %d", path, path, VF_VERSION);
+		errno = EROFS;
 	} else if (r == VF_OK && verify && vf_verify(ix, &why) != VF_OK) {
 		vf_close(ix);
 		r = VF_ECORRUPT;
@@ -210,6 +225,8 @@ meta_copy(struct vf_meta *dst, const struct vf_meta *src)
 	dst->model = xstrdup(src->model);
 	dst->store = xstrdup(src->store);
 	dst->by = xstrdup(src->by);
+	dst->lexical = xstrdup(src->lexical);
+	dst->analyzer = xstrdup(src->analyzer);
 }
 
 /* Set up a run of mode over ix (taken), or a new index like meta. */
@@ -220,20 +237,34 @@ write_init(struct ix_write *in, struct vf_index *ix,
 {
 	memset(in, 0, sizeof(*in));
 	buf_init(&in->fields);
+	buf_init(&in->terms);
 	in->lock = -1;
 	in->ix = ix;
 	in->mode = mode;
 	in->by = by;
 	in->id_field = id_field;
 	meta_copy(&in->meta, ix ? vf_meta(ix) : meta);
-	/* An empty index built from no records has no dimensions. */
-	in->create = in->meta.dims == 0;
+	/*
+	 * An empty index built from no records has no dimensions; nor has a
+	 * lexical-only one, which has rows.
+	 */
+	in->create = in->meta.dims == 0 && (ix == NULL || vf_nrows(ix) == 0);
 	if (!in->create)
 		in->w = vf_writer_new(in->meta.dims);
 	if (mode != IX_UPSERT) {
 		in->ids = json_object();
 		in->groups = json_object();
 	}
+}
+
+/* The analysis of a lexical index's rows; ETV_OK, or ETV_USAGE. */
+static int
+write_analyzer(struct ix_write *in, struct buf *err)
+{
+	if (*in->meta.lexical == '\0' ||
+	    (in->an = an_new(in->meta.analyzer, err)) != NULL)
+		return ETV_OK;
+	return ETV_USAGE;
 }
 
 int
@@ -261,7 +292,7 @@ ix_write_open(struct ix_write *in, const char *path,
 	    !(errno == ENOENT && rq->mode != IX_DELETE))
 		return ETV_SYS;
 	if (ix == NULL)
-		return ETV_OK;
+		return write_analyzer(in, err);
 	lock = in->lock;
 	in->lock = -1;
 	ix_write_release(in);
@@ -278,7 +309,7 @@ ix_write_open(struct ix_write *in, const char *path,
 	if (rq->mode != IX_UPSERT && rq->by && strcmp(rq->by, m->by) != 0)
 		return buf_fail(err, "'%s' groups rows by '%s', not '%s'",
 		    path, m->by, rq->by), ETV_USAGE;
-	return ETV_OK;
+	return write_analyzer(in, err);
 }
 
 void
@@ -296,6 +327,9 @@ ix_write_release(struct ix_write *in)
 		iox_unlock(in->lock);
 	in->lock = -1;
 	buf_release(&in->fields);
+	buf_release(&in->terms);
+	an_free(in->an);
+	in->an = NULL;
 }
 
 /* Whether key is a provenance field kept beside the --store ones. */
@@ -351,7 +385,7 @@ stored_fields(struct buf *b, json_t *rec, const struct vf_meta *m)
 static int
 same_row(const struct vf_index *ix, uint32_t s, uint32_t r,
     const char *hash, size_t hlen, const char *group, size_t glen,
-    const struct buf *fields, const float *vec)
+    const struct buf *fields, const struct buf *terms, const float *vec)
 {
 	const char *p;
 	size_t n;
@@ -365,7 +399,10 @@ same_row(const struct vf_index *ix, uint32_t s, uint32_t r,
 	if ((p = vf_str(ix, s, VF_FIELDS, r, &n)) == NULL ||
 	    n != fields->len || memcmp(p, fields->data, n) != 0)
 		return 0;
-	if (hlen > 0)
+	if ((p = vf_str(ix, s, VF_TERMS, r, &n)) == NULL ||
+	    n != terms->len || (n > 0 && memcmp(p, terms->data, n) != 0))
+		return 0;
+	if (hlen > 0 || vf_meta(ix)->dims == 0)
 		return 1;
 	return memcmp(vf_vec(ix, s, r), vec, vf_meta(ix)->dims *
 	    sizeof(float)) == 0;
@@ -401,6 +438,28 @@ record_group(struct rec_item *it, json_t *rec, const char *by,
 		*g = num;
 	} else
 		return rec_malformed(it, "field '%s' is not a string", by);
+	return 0;
+}
+
+/*
+ * The terms of rec's lexical field into in->terms (none when the index is
+ * not lexical or the record lacks the field).  Returns 0, or -1 after
+ * rec_malformed for a field that is not a string.
+ */
+static int
+row_terms(struct ix_write *in, struct rec_item *it, const json_t *rec)
+{
+	json_t *v;
+
+	buf_reset(&in->terms);
+	if (in->an == NULL ||
+	    (v = jsonx_path(rec, in->meta.lexical)) == NULL)
+		return 0;
+	if (!json_is_string(v))
+		return rec_malformed(it, "field '%s' is not a string",
+		    in->meta.lexical);
+	ixlex_terms(in->an, json_string_value(v), json_string_length(v),
+	    &in->terms);
 	return 0;
 }
 
@@ -449,7 +508,12 @@ ix_upsert(struct ix_write *in, struct rec_item *it, json_t *rec)
 		gk = ix_group_of(id, idlen, group, glen, &gklen);
 		set_add(in->groups, gk, gklen);
 	}
-	if ((d = ix_record_vector(it, rec, &vec)) < 0)
+	if (row_terms(in, it, rec) == -1)
+		return;
+	if (in->an && in->meta.dims == 0 &&
+	    json_object_get(rec, IX_EMBEDDING) == NULL) {
+		d = 0;		/* a lexical-only row */
+	} else if ((d = ix_record_vector(it, rec, &vec)) < 0)
 		return;
 	model = ix_record_model(it, rec, &bad);
 	if (bad)
@@ -463,8 +527,13 @@ ix_upsert(struct ix_write *in, struct rec_item *it, json_t *rec)
 		hash = json_string_value(v);
 		hlen = json_string_length(v);
 	}
+	if (in->w != NULL && in->meta.dims == 0 && d > 0) {
+		rec_reject(it, NULL, ETV_REJECT, "the index is lexical only: "
+		    "it holds no embeddings");
+		goto out;
+	}
 	/* A new index takes its dimensions and model from the first record. */
-	if (in->meta.dims == 0) {
+	if (in->w == NULL) {
 		in->meta.dims = (uint32_t)d;
 		if (model && *in->meta.model == '\0') {
 			free(in->meta.model);
@@ -474,13 +543,13 @@ ix_upsert(struct ix_write *in, struct rec_item *it, json_t *rec)
 	}
 	if (!vector_fits(in, it, d, model))
 		goto out;
-	if (in->meta.metric == VF_COSINE)
+	if (in->meta.metric == VF_COSINE && d > 0)
 		ix_unit_vector(vec, (size_t)d);
 	stored_fields(&in->fields, rec, &in->meta);
 	had = vf_writer_has(in->w, id, idlen);
 	known = !in->create && vf_find(in->ix, id, idlen, &s, &r);
 	if (known && !had && same_row(in->ix, s, r, hash, hlen, group, glen,
-	    &in->fields, vec)) {
+	    &in->fields, &in->terms, vec)) {
 		in->count.unchanged++;
 		goto out;
 	}
@@ -491,7 +560,8 @@ ix_upsert(struct ix_write *in, struct rec_item *it, json_t *rec)
 	else if (!had)
 		in->count.added++;
 	vf_writer_add(in->w, id, idlen, group, glen, hash, hlen,
-	    in->fields.data, in->fields.len, vec);
+	    in->fields.data, in->fields.len, in->terms.len ? in->terms.data :
+	    "", in->terms.len, vec);
 out:
 	free(vec);
 }
@@ -790,7 +860,12 @@ merge_check(struct vf_index *const *in, char *const *names, int n,
 {
 	const struct vf_meta *a = vf_meta(in[0]), *b = vf_meta(in[n]);
 
-	if (b->dims != a->dims && b->dims && a->dims)
+	if (!ix_same_lexical(a, b))
+		return buf_fail(err, "'%s' and '%s' differ in their lexical "
+		    "index (field, analysis or BM25 parameters)", names[n],
+		    names[0]);
+	if (b->dims != a->dims && ((b->dims && a->dims) ||
+	    (vf_nrows(in[0]) > 0 && vf_nrows(in[n]) > 0)))
 		return buf_fail(err, "'%s' has %u dimensions, '%s' has %u",
 		    names[n], b->dims, names[0], a->dims);
 	if (b->metric != a->metric)
@@ -830,7 +905,8 @@ rewrite(const char *path, struct vf_index *const *in, int n, int jobs,
 		while ((r = ix_next_row(in[i], &it, err)) == 1)
 			vf_writer_add(w, it.str[0], it.len[0], it.str[1],
 			    it.len[1], it.str[2], it.len[2], it.str[3],
-			    it.len[3], vf_vec(in[i], it.seg, it.row));
+			    it.len[3], it.str[4], it.len[4],
+			    vf_vec(in[i], it.seg, it.row));
 	}
 	if (r == 0 && vf_create(path, &m, w, jobs) != VF_OK)
 		r = buf_fail(err, "cannot write '%s': %s", path,

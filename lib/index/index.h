@@ -10,6 +10,7 @@
 #include "lib/base/buf.h"
 #include "lib/json/record.h"
 #include "lib/index/vecfile.h"
+#include "lib/text/analyze.h"
 
 /* Members of a record the index reads besides the id. */
 #define IX_EMBEDDING	"embedding"
@@ -60,10 +61,17 @@ const char *ix_group_of(const char *id, size_t idlen, const char *g,
 /*
  * Whether the settings of an index about to be written (want) agree with
  * those of an existing one (have): metric, graph, quantisation, stored
- * fields and, when by_given, the group field.
+ * fields, the lexical field and its analysis and, when by_given, the
+ * group field.
  */
 int	 ix_same_settings(const struct vf_meta *want,
 	    const struct vf_meta *have, int by_given);
+
+/*
+ * Whether two indexes keep the same lexical index: the same field (or
+ * none), analysis and BM25 parameters.
+ */
+int	 ix_same_lexical(const struct vf_meta *a, const struct vf_meta *b);
 
 /* What a writing run does. */
 enum ix_mode {
@@ -99,6 +107,8 @@ struct ix_write {
 	json_t		*ids;		/* sync, delete: ids read (a set) */
 	json_t		*groups;	/* sync, delete --by: groups read */
 	struct buf	 fields;	/* scratch: stored fields */
+	struct an_analyzer *an;		/* lexical: the analysis; owned */
+	struct buf	 terms;		/* scratch: a row's terms */
 	struct ix_counts count;		/* what the run did */
 	int		 lock;		/* the writer lock, or -1 */
 };
@@ -138,8 +148,12 @@ void	 ix_write_release(struct ix_write *);
 
 /*
  * Upsert one record (build, add, sync): a new id is added; a known id is
- * replaced unless the row holds the same content (same group, hash and
- * stored fields and, without a hash, the same vector).  A bad record is
+ * replaced unless the row holds the same content (same group, hash,
+ * stored fields and terms and, without a hash, the same vector).  In a
+ * lexical index the record's lexical field is analysed into the row's
+ * terms; a record without an embedding makes a row without a vector when
+ * the index has no vectors (a lexical-only index, which its first record
+ * decides).  A bad record is
  * reported through it (malformed, or rejected for another model or
  * dimensions: the first one of a run is reported, the others counted).
  * sync: a record read counts as seen even when it is rejected, so that

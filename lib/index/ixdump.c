@@ -14,6 +14,7 @@
 #include "lib/embed/vec.h"
 #include "lib/index/index.h"
 #include "lib/index/ixdump.h"
+#include "lib/index/ixlex.h"
 #include "lib/index/ixquery.h"
 #include "lib/index/vecfile.h"
 #include "lib/json/record.h"
@@ -74,6 +75,27 @@ add_fields(struct buf *b, size_t start, const struct vf_index *ix,
 	return 0;
 }
 
+/* Add the member "terms": {"term": tf, ...} of a row's terms p[0..n). */
+static void
+add_terms(struct buf *b, size_t start, const char *p, size_t n)
+{
+	const char *end = p + n, *sp, *nl;
+
+	add_key(b, start, "terms");
+	buf_addc(b, '{');
+	for (; p < end && (nl = memchr(p, '\n', (size_t)(end - p))) != NULL;
+	    p = nl + 1) {
+		if ((sp = memchr(p, ' ', (size_t)(nl - p))) == NULL)
+			break;
+		if (b->data[b->len - 1] != '{')
+			buf_addc(b, ',');
+		rec_quote(b, p, (size_t)(sp - p));
+		buf_addc(b, ':');
+		buf_add(b, sp + 1, (size_t)(nl - sp - 1));
+	}
+	buf_addc(b, '}');
+}
+
 int
 ixd_row(struct buf *b, const struct vf_index *ix, const struct vf_rows *it,
     const struct ixd_opts *o, struct buf *err)
@@ -93,12 +115,14 @@ ixd_row(struct buf *b, const struct vf_index *ix, const struct vf_rows *it,
 		add_string(b, start, m->by, p[VF_GROUP], n[VF_GROUP]);
 	if (n[VF_HASH] > 0 && wants(o, IX_HASH))
 		add_string(b, start, IX_HASH, p[VF_HASH], n[VF_HASH]);
-	if (!o->no_embedding && wants(o, IX_EMBEDDING)) {
+	if (!o->no_embedding && m->dims > 0 && wants(o, IX_EMBEDDING)) {
 		add_key(b, start, IX_EMBEDDING);
 		vec_json_text(b, vf_vec(ix, it->seg, it->row), m->dims);
 	}
 	if (*m->model && !o->no_embedding && wants(o, IX_MODEL))
 		add_string(b, start, IX_MODEL, m->model, strlen(m->model));
+	if (o->terms)
+		add_terms(b, start, p[VF_TERMS], n[VF_TERMS]);
 	buf_adds(b, "}\n");
 	return 0;
 }
@@ -203,6 +227,41 @@ segment_list(const struct vf_index *ix)
 	return a;
 }
 
+/* The "lexical" member of stats.  Returns 0, or -1 with err set. */
+static int
+lexical_stats(json_t *o, const struct vf_index *ix, struct buf *err)
+{
+	const struct vf_meta *m = vf_meta(ix);
+	struct buf why = BUF_INIT;
+	struct ixlex *lx;
+	uint64_t terms, postings, bytes, tbytes;
+	json_t *l;
+
+	if ((lx = ixlex_open(ix, &why)) == NULL) {
+		buf_fail(err, "'%s': %s", vf_path(ix), why.data);
+		buf_release(&why);
+		return -1;
+	}
+	ixlex_sizes(lx, &terms, &postings, &bytes, &tbytes);
+	l = json_object();
+	json_object_set_new(l, "field", json_string(m->lexical));
+	json_object_set_new(l, "analyzer", json_string(m->analyzer));
+	json_object_set_new(l, "k1", json_real(m->k1));
+	json_object_set_new(l, "b", json_real(m->b));
+	json_object_set_new(l, "documents",
+	    json_integer((json_int_t)ixlex_docs(lx)));
+	json_object_set_new(l, "avgdl", json_real(ixlex_avgdl(lx)));
+	json_object_set_new(l, "terms", json_integer((json_int_t)terms));
+	json_object_set_new(l, "postings",
+	    json_integer((json_int_t)postings));
+	json_object_set_new(l, "index_bytes", json_integer((json_int_t)bytes));
+	json_object_set_new(l, "term_list_bytes",
+	    json_integer((json_int_t)tbytes));
+	json_object_set_new(o, "lexical", l);
+	ixlex_free(lx);
+	return 0;
+}
+
 int
 ixd_stats(FILE *fp, const char *path, size_t verify, size_t k, size_t ef,
     struct buf *err)
@@ -214,6 +273,7 @@ ixd_stats(FILE *fp, const char *path, size_t verify, size_t k, size_t ef,
 	char *text;
 	size_t used;
 	double rc;
+	int r = 0;
 
 	if ((ix = ix_open(path, 0, 1, err)) == NULL)
 		return -1;
@@ -246,7 +306,9 @@ ixd_stats(FILE *fp, const char *path, size_t verify, size_t k, size_t ef,
 	    json_integer((json_int_t)vf_length(ix)));
 	json_object_set_new(o, "commit",
 	    json_integer((json_int_t)vf_seq(ix)));
-	if (verify > 0) {
+	if (*m->lexical && (r = lexical_stats(o, ix, err)) == -1)
+		goto out;
+	if (verify > 0 && m->dims > 0) {
 		rc = ixq_recall(ix, k, ef ? ef : k > 64 ? k : 64, verify,
 		    &used);
 		buf_printf(&key, "recall_at_%zu", k);
@@ -261,8 +323,9 @@ ixd_stats(FILE *fp, const char *path, size_t verify, size_t k, size_t ef,
 	iox_write(fp, text, strlen(text));
 	iox_write(fp, "\n", 1);
 	free(text);
+out:
 	buf_release(&key);
 	json_decref(o);
 	vf_close(ix);
-	return 0;
+	return r;
 }

@@ -18,6 +18,7 @@ struct ixd_opts {
 	int		 no_embedding;	/* leave out embedding and
 					   embedding_model */
 	int		 docs;		/* the documents, not the rows */
+	int		 terms;		/* add each row's analysed terms */
 };
 
 /*

@@ -15,6 +15,7 @@
 #include "lib/base/xmem.h"
 #include "lib/embed/vec.h"
 #include "lib/index/index.h"
+#include "lib/index/ixlex.h"
 #include "lib/index/ixquery.h"
 #include "lib/index/vecfile.h"
 #include "lib/index/vfilter.h"
@@ -55,6 +56,10 @@ struct worker {
 	struct jsonscan	 fscan;		/* a row's stored fields, scanned */
 	struct buf	 model;		/* its unescaped embedding_model */
 	const struct ixq *q;		/* the run */
+	struct ixlex_search *ls;	/* BM25 search state, or NULL */
+	struct vf_hit	*list[FU_NLIST];	/* hybrid: candidates of
+					   each retriever; owned */
+	struct fu_hit	*fused;		/* hybrid: fused hits; owned */
 };
 
 struct ixq {
@@ -62,6 +67,8 @@ struct ixq {
 	const struct ixq_filters *f;	/* the filters, or NULL; borrowed */
 	struct ixq_opts	 o;		/* k, ef, exact, jobs */
 	struct worker	*w;		/* one per thread; owned */
+	const struct ixlex *lx;		/* BM25 of a lexical index, or
+					   NULL; borrowed */
 };
 
 struct ixq_filters *
@@ -427,6 +434,26 @@ ixq_new(const struct vf_index *ix, const struct ixq_filters *f,
 }
 
 void
+ixq_set_lexical(struct ixq *q, const struct ixlex *lx)
+{
+	struct worker *w;
+	size_t nc;
+	int i;
+
+	q->lx = lx;
+	if (q->o.candidates == 0)
+		q->o.candidates = q->o.k > 100 ? q->o.k : 100;
+	nc = q->o.candidates > q->o.k ? q->o.candidates : q->o.k;
+	for (i = 0; i < q->o.jobs; i++) {
+		w = &q->w[i];
+		w->ls = ixlex_search_new(lx);
+		w->list[FU_VECTOR] = xcalloc(nc, sizeof(struct vf_hit));
+		w->list[FU_BM25] = xcalloc(nc, sizeof(struct vf_hit));
+		w->fused = xcalloc(q->o.k, sizeof(struct fu_hit));
+	}
+}
+
+void
 ixq_free(struct ixq *q)
 {
 	struct worker *w;
@@ -445,6 +472,10 @@ ixq_free(struct ixq *q)
 		buf_release(&w->hitbuf);
 		buf_release(&w->scratch);
 		buf_release(&w->model);
+		ixlex_search_free(w->ls);
+		free(w->list[FU_VECTOR]);
+		free(w->list[FU_BM25]);
+		free(w->fused);
 	}
 	free(q->w);
 	free(q);
@@ -562,6 +593,164 @@ fast_query(struct rec_item *it, struct worker *w, float **vec,
 	return d;
 }
 
+/*
+ * Append the fused hits of the candidates w->list[FU_VECTOR][0..nv) and
+ * w->list[FU_BM25][0..nl) to b, each saying which retriever found it,
+ * at what rank and with what score.  Returns -1 on a damaged row.
+ */
+static int
+fused_json(struct buf *b, const struct ixq *q, struct worker *w, size_t nv,
+    size_t nl)
+{
+	static const char *const name[FU_NLIST] = { "vector", "bm25" };
+	const struct vf_hit *lists[FU_NLIST];
+	const struct fu_hit *f;
+	struct vf_hit h;
+	size_t n, i, cnt[FU_NLIST];
+	int up[FU_NLIST], l, first;
+
+	lists[FU_VECTOR] = w->list[FU_VECTOR];
+	lists[FU_BM25] = w->list[FU_BM25];
+	cnt[FU_VECTOR] = nv;
+	cnt[FU_BM25] = nl;
+	up[FU_VECTOR] = vf_meta(q->ix)->metric != VF_L2;
+	up[FU_BM25] = 1;
+	n = fu_fuse(&q->o.fusion, lists, cnt, up, q->o.k, w->fused);
+	buf_addc(b, '[');
+	for (i = 0; i < n; i++) {
+		f = &w->fused[i];
+		h.score = (float)f->score;
+		h.dist = -h.score;
+		h.seg = f->seg;
+		h.row = f->row;
+		if (i)
+			buf_addc(b, ',');
+		if (hit_json(b, q->ix, &h) == -1)
+			return -1;
+		b->len--;	/* the closing brace */
+		buf_adds(b, ",\"via\":{");
+		for (first = 1, l = FU_NLIST; l-- > 0; ) {
+			if (f->rank[l] == 0)
+				continue;
+			buf_printf(b, "%s\"%s\":[%u,%.7g]", first ? "" : ",",
+			    name[l], f->rank[l], (double)f->raw[l]);
+			first = 0;
+		}
+		buf_adds(b, "}}");
+	}
+	buf_addc(b, ']');
+	return 0;
+}
+
+/*
+ * Write the hits in w->hitbuf (made by ok == 0) to the item as its
+ * "hits" member; ok == -1 means a damaged row: the run ends, status 4.
+ */
+static void
+put_hits(struct rec_item *it, const struct vf_index *ix, struct worker *w,
+    int ok)
+{
+	struct rec_member hits;
+
+	if (ok == -1) {
+		diag_format(&it->msg, NULL, 0, "'%s': corrupt index: "
+		    "damaged id or stored fields", vf_path(ix));
+		it->status = ETV_SYS;
+		it->fatal = 1;
+		return;
+	}
+	hits.key = "hits";
+	hits.val = w->hitbuf.data;
+	hits.vallen = w->hitbuf.len;
+	rec_emit_members(it, &hits, 1);
+}
+
+/*
+ * The query vector of rec into *vec (normalised for cosine), checked
+ * against the index.  Returns 0, or -1 after reporting the record.
+ */
+static int
+record_query_vector(struct rec_item *it, const struct vf_meta *meta,
+    json_t *rec, float **vec)
+{
+	const char *model;
+	long d;
+	int bad;
+
+	if ((d = ix_record_vector(it, rec, vec)) < 0)
+		return -1;
+	model = ix_record_model(it, rec, &bad);
+	if (bad || ix_check_vector(it, meta, d, model) == -1)
+		return -1;
+	if (meta->metric == VF_COSINE)
+		ix_unit_vector(*vec, (size_t)d);
+	return 0;
+}
+
+/*
+ * A query on a lexical index: by its text (BM25), its embedding, or both
+ * fused, as --mode says or, by default, as the record has them.
+ */
+static void
+lexical_item(struct rec_item *it, const struct ixq *q, struct worker *w)
+{
+	const struct vf_index *ix = q->ix;
+	const struct vf_meta *meta = vf_meta(ix);
+	vf_accept acc = q->f ? filter_accept : NULL;
+	const char *text = NULL;
+	size_t tlen = 0, nl = 0, nv = 0, kk;
+	float *vec = NULL;
+	json_t *rec, *t;
+	int mode = q->o.mode, ok;
+
+	if ((rec = rec_parse(it)) == NULL)
+		return;
+	if ((t = jsonx_path(rec, q->o.text_field)) != NULL) {
+		if (!json_is_string(t)) {
+			rec_malformed(it, "field '%s' is not a string",
+			    q->o.text_field);
+			goto out;
+		}
+		text = json_string_value(t);
+		tlen = json_string_length(t);
+	}
+	if (mode == IXQ_AUTO)
+		mode = text == NULL ? IXQ_VECTOR : meta->dims > 0 &&
+		    json_object_get(rec, IX_EMBEDDING) ? IXQ_HYBRID :
+		    IXQ_LEXICAL;
+	if (mode != IXQ_VECTOR && text == NULL) {
+		rec_malformed(it, "field '%s' is missing (the query text)",
+		    q->o.text_field);
+		goto out;
+	}
+	if (mode == IXQ_VECTOR && meta->dims == 0 && vf_nrows(ix) > 0) {
+		rec_malformed(it, "field '%s' is missing (the index is "
+		    "lexical only: it searches by text)", q->o.text_field);
+		goto out;
+	}
+	if (mode != IXQ_LEXICAL && meta->dims > 0 &&
+	    record_query_vector(it, meta, rec, &vec) == -1)
+		goto out;
+	kk = mode == IXQ_HYBRID ? q->o.candidates : q->o.k;
+	if (mode != IXQ_VECTOR)
+		nl = ixlex_query(w->ls, q->lx, text, tlen, kk, acc, w,
+		    w->list[FU_BM25]);
+	if (mode != IXQ_LEXICAL && vec != NULL)
+		nv = vf_query(w->vs, ix, vec, kk, q->o.ef > kk ? q->o.ef : kk,
+		    q->o.exact, acc, w, w->list[FU_VECTOR]);
+	buf_reset(&w->hitbuf);
+	if (mode == IXQ_HYBRID)
+		ok = fused_json(&w->hitbuf, q, w, nv, nl);
+	else if (mode == IXQ_LEXICAL)
+		ok = ixq_hits_json(&w->hitbuf, ix, w->list[FU_BM25], nl);
+	else
+		ok = ixq_hits_json(&w->hitbuf, ix, w->list[FU_VECTOR], nv);
+	put_hits(it, ix, w, ok);
+out:
+	free(vec);
+	json_decref(rec);
+}
+
 void
 ixq_item(struct rec_item *it, void *arg, int worker)
 {
@@ -569,7 +758,6 @@ ixq_item(struct rec_item *it, void *arg, int worker)
 	struct worker *w = &q->w[worker];
 	const struct vf_index *ix = q->ix;
 	const struct vf_meta *meta = vf_meta(ix);
-	struct rec_member hits;
 	const char *model;
 	float *vec = NULL;
 	json_t *rec = NULL;
@@ -577,6 +765,10 @@ ixq_item(struct rec_item *it, void *arg, int worker)
 	long d;
 	int bad = 0;
 
+	if (q->lx != NULL && q->o.mode != IXQ_VECTOR) {
+		lexical_item(it, q, w);
+		return;
+	}
 	if ((d = fast_query(it, w, &vec, &model)) == -1)
 		return;
 	if (d == -2) {
@@ -598,17 +790,7 @@ ixq_item(struct rec_item *it, void *arg, int worker)
 		    q->f ? filter_accept : NULL, w, w->hits);
 	}
 	buf_reset(&w->hitbuf);
-	if (ixq_hits_json(&w->hitbuf, ix, w->hits, n) == -1) {
-		diag_format(&it->msg, NULL, 0, "'%s': corrupt index: "
-		    "damaged id or stored fields", vf_path(ix));
-		it->status = ETV_SYS;
-		it->fatal = 1;
-		goto out;
-	}
-	hits.key = "hits";
-	hits.val = w->hitbuf.data;
-	hits.vallen = w->hitbuf.len;
-	rec_emit_members(it, &hits, 1);
+	put_hits(it, ix, w, ixq_hits_json(&w->hitbuf, ix, w->hits, n));
 out:
 	free(vec);
 	json_decref(rec);

@@ -7,6 +7,7 @@
 
 #include "lib/base/buf.h"
 #include "lib/json/record.h"
+#include "lib/index/fusion.h"
 #include "lib/index/vecfile.h"
 
 /*
@@ -42,12 +43,25 @@ size_t	 ixq_filters_count(const struct ixq_filters *);
 int	 ixq_filters_bind(struct ixq_filters *, const struct vf_index *ix,
 	    const char *id_field, struct buf *warn, struct buf *err);
 
+/* What a query searches with. */
+enum {
+	IXQ_AUTO,	/* what the record has: embedding, text, or both */
+	IXQ_VECTOR,	/* the embedding */
+	IXQ_LEXICAL,	/* the text, by BM25 */
+	IXQ_HYBRID	/* both, fused */
+};
+
 /* How a query run searches. */
 struct ixq_opts {
 	size_t		 k;		/* hits per query */
 	size_t		 ef;		/* candidate list; 0: max(k, 64) */
 	int		 exact;		/* scan every vector */
 	int		 jobs;		/* worker threads */
+	int		 mode;		/* IXQ_AUTO ... */
+	struct fu_opts	 fusion;	/* how hybrid hits are fused */
+	size_t		 candidates;	/* hybrid: hits from each retriever;
+					   0: max(k, 100) */
+	const char	*text_field;	/* member holding the query text */
 };
 
 /*
@@ -60,6 +74,14 @@ struct ixq;
 struct ixq *ixq_new(const struct vf_index *ix, const struct ixq_filters *f,
 	    const struct ixq_opts *);
 void	 ixq_free(struct ixq *);
+
+/*
+ * Search the lexical index of the run's index too, with lx (borrowed
+ * until ixq_free): records with text are then answered by BM25, or by
+ * BM25 and their embedding fused, as the options' mode says.
+ */
+struct ixlex;
+void	 ixq_set_lexical(struct ixq *, const struct ixlex *lx);
 
 /*
  * Answer one query record (a pool_fn: arg is the struct ixq): the

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "lib/base/diag.h"
+#include "lib/index/ixlex.h"
 #include "lib/index/ixverb.h"
 #include "lib/index/vecfile.h"
 #include "lib/json/pool.h"
@@ -80,6 +81,25 @@ out:
 	return st;
 }
 
+/*
+ * Whether ix can be searched in mode: lexical and hybrid need a lexical
+ * index, vector and hybrid vectors.  Returns 0, or -1 with err set.
+ */
+static int
+query_mode_ok(const struct vf_index *ix, int mode, struct buf *err)
+{
+	const struct vf_meta *m = vf_meta(ix);
+
+	if ((mode == IXQ_LEXICAL || mode == IXQ_HYBRID) && !*m->lexical)
+		return buf_fail(err, "'%s' has no lexical index (build it "
+		    "with --lexical FIELD)", vf_path(ix));
+	if ((mode == IXQ_VECTOR || mode == IXQ_HYBRID) && m->dims == 0 &&
+	    vf_nrows(ix) > 0)
+		return buf_fail(err, "'%s' is lexical only: it holds no "
+		    "embeddings", vf_path(ix));
+	return 0;
+}
+
 int
 ixv_query(const char *path, const struct rec_config *cfg, int argc,
     char **argv, struct ixq_filters *filters, const struct ixq_opts *opts,
@@ -88,6 +108,7 @@ ixv_query(const char *path, const struct rec_config *cfg, int argc,
 	struct buf warn = BUF_INIT;
 	struct rec_reader *rd;
 	struct vf_index *ix;
+	struct ixlex *lx = NULL;
 	struct ixq *q;
 	int r = 0;
 
@@ -99,11 +120,22 @@ ixv_query(const char *path, const struct rec_config *cfg, int argc,
 	buf_release(&warn);
 	if (r == -1)
 		diag_usage("%s", err->data);
+	if (query_mode_ok(ix, opts->mode, err) == -1) {
+		vf_close(ix);
+		diag_usage("%s", err->data);
+	}
+	if (*vf_meta(ix)->lexical && (lx = ixlex_open(ix, err)) == NULL) {
+		vf_close(ix);
+		return ETV_SYS;
+	}
 	q = ixq_new(ix, filters, opts);
+	if (lx != NULL)
+		ixq_set_lexical(q, lx);
 	rd = rec_open(cfg, argc, argv);
 	pool_run(rd, opts->jobs, ixq_item, q);
 	rec_close(rd);
 	ixq_free(q);
+	ixlex_free(lx);
 	vf_close(ix);
 	return 0;
 }

@@ -18,6 +18,7 @@
 #include "lib/base/diag.h"
 #include "lib/base/hash.h"
 #include "lib/index/hnsw.h"
+#include "lib/index/lexpost.h"
 #include "lib/base/iox.h"
 #include "lib/base/progress.h"
 #include "lib/embed/vecdist.h"
@@ -37,13 +38,16 @@
 /* One segment as mapped. */
 struct vf_seg {
 	uint64_t	 off;		/* file offset of its header */
+	uint64_t	 hdr;		/* bytes of its header, padded */
 	uint64_t	 size;		/* bytes, header included */
 	uint32_t	 n;		/* rows */
 	uint32_t	 ntomb;		/* tombstones */
 	const float	*vec;		/* n rows of dims floats */
-	const uint64_t	*soff[4];	/* string tables: n + 1 offsets each */
-	const char	*sdat[4];	/* ... and their bytes */
-	uint64_t	 slen[4];	/* ... and the byte counts */
+	const uint64_t	*soff[VF_NSTR];	/* string tables: n + 1 offsets */
+	const char	*sdat[VF_NSTR];	/* ... and their bytes */
+	uint64_t	 slen[VF_NSTR];	/* ... and the byte counts */
+	const void	*lex;		/* inverted index, or NULL */
+	uint64_t	 lexlen;	/* its bytes */
 	const uint32_t	*idtab;		/* id hash table: row + 1, 0 empty */
 	uint64_t	 idcap;		/* its slots, a power of two or 0 */
 	const uint32_t	*tomb;		/* ntomb pairs (segment, row) */
@@ -70,6 +74,7 @@ struct vf_index {
 	uint64_t	 rows;		/* rows in all segments */
 	uint64_t	 live;		/* rows not deleted */
 	int		 writable;	/* opened with VF_WRITE */
+	int		 version;	/* format: 1 or VF_VERSION */
 };
 
 /* Whether row of segment s is deleted. */
@@ -83,8 +88,14 @@ seg_dead(const struct vf_seg *s, uint32_t row)
 static const char *
 seg_str(const struct vf_seg *s, int t, uint32_t row, size_t *lenp)
 {
-	uint64_t a = s->soff[t][row], b = s->soff[t][row + 1];
+	uint64_t a, b;
 
+	if (s->soff[t] == NULL) {	/* a table format 1 did not have */
+		*lenp = 0;
+		return "";
+	}
+	a = s->soff[t][row];
+	b = s->soff[t][row + 1];
 	if (a > b || b > s->slen[t])
 		return NULL;
 	*lenp = (size_t)(b - a);
@@ -109,6 +120,10 @@ struct disk_head {
 	uint32_t	 store_len;	/* bytes of the stored field list */
 	uint32_t	 by_len;	/* bytes of the group field name */
 	uint32_t	 quant;		/* VF_QNONE or VF_QI8 */
+	uint32_t	 lex_len;	/* bytes of the lexical field name */
+	uint32_t	 an_len;	/* bytes of the analyzer spec */
+	double		 k1;		/* BM25 parameters */
+	double		 b;
 };
 
 /* A commit slot. */
@@ -124,8 +139,8 @@ struct disk_commit {
 /* Sections of a segment, in file order. */
 enum {
 	S_VEC, S_IDOFF, S_ID, S_GOFF, S_G, S_HOFF, S_H, S_FOFF, S_F,
-	S_IDTAB, S_LEVEL, S_L0, S_UPOFF, S_UP, S_TOMB, S_Q8, S_Q8S, S_Q8N,
-	NSEC
+	S_TOFF, S_T, S_IDTAB, S_LEVEL, S_L0, S_UPOFF, S_UP, S_TOMB, S_Q8,
+	S_Q8S, S_Q8N, S_LEX, NSEC
 };
 
 /* A segment header. */
@@ -148,6 +163,25 @@ struct disk_seg {
 };
 
 #define SEG_HDR	((sizeof(struct disk_seg) + ALIGN - 1) / ALIGN * ALIGN)
+
+/*
+ * A segment header of format 1, which had no term table and no inverted
+ * index.  Such files are read (their segments as of format 2 with those
+ * sections empty), not written: compact rewrites one as format 2.
+ */
+#define NSEC_V1	18
+struct disk_seg_v1 {
+	char		 magic[8];	/* as in struct disk_seg */
+	uint64_t	 prev, size, n, ntomb, nup, idcap;
+	uint32_t	 M, maxlevel, entry, quant;
+	uint64_t	 off[NSEC_V1];	/* S_VEC ... S_F, S_IDTAB ... S_Q8N */
+	uint64_t	 len[NSEC_V1];
+	uint64_t	 datasum;
+	uint64_t	 hdrsum;
+};
+
+#define SEG_HDR_V1 \
+	((sizeof(struct disk_seg_v1) + ALIGN - 1) / ALIGN * ALIGN)
 
 const char *
 vf_metric_name(int m)
@@ -173,7 +207,9 @@ vf_meta_release(struct vf_meta *m)
 	free(m->model);
 	free(m->store);
 	free(m->by);
-	m->model = m->store = m->by = NULL;
+	free(m->lexical);
+	free(m->analyzer);
+	m->model = m->store = m->by = m->lexical = m->analyzer = NULL;
 }
 
 /* Read exactly n bytes at off; 0, or -1 (errno; EIO-like short read). */
@@ -224,22 +260,31 @@ commit_sum(const struct disk_commit *c)
 
 /* Parse the header block; 0 or -1 with *why. */
 static int
-parse_head(const unsigned char *p, struct vf_meta *m, const char **why)
+parse_head(const unsigned char *p, struct vf_meta *m, int *version,
+    const char **why)
 {
 	struct disk_head h;
 	uint64_t sum;
-	size_t need;
+	size_t need, fixed;
 
 	memcpy(&h, p, sizeof(h));
 	if (memcmp(h.magic, head_magic, 8) != 0) {
 		*why = "not an etv index (bad magic)";
 		return -1;
 	}
-	if (h.version != VF_VERSION) {
+	if (h.version != VF_VERSION && h.version != 1) {
 		*why = "unsupported index format version";
 		return -1;
 	}
-	need = sizeof(h) + (size_t)h.model_len + h.store_len + h.by_len;
+	fixed = sizeof(h);
+	if (h.version == 1) {	/* no lexical index */
+		fixed = offsetof(struct disk_head, lex_len);
+		h.lex_len = h.an_len = 0;
+		h.k1 = h.b = 0;
+	}
+	*version = (int)h.version;
+	need = fixed + (size_t)h.model_len + h.store_len + h.by_len +
+	    h.lex_len + h.an_len;
 	if (h.hdrlen != need || need + 8 > HDR_MAX) {
 		*why = "corrupt header";
 		return -1;
@@ -249,7 +294,8 @@ parse_head(const unsigned char *p, struct vf_meta *m, const char **why)
 		*why = "header checksum mismatch";
 		return -1;
 	}
-	if (h.metric > VF_L2 || h.M > 4096 || h.quant > VF_QI8) {
+	if (h.metric > VF_L2 || h.M > 4096 || h.quant > VF_QI8 ||
+	    !(h.k1 >= 0 && h.k1 <= 1000) || !(h.b >= 0 && h.b <= 1)) {
 		*why = "corrupt header";
 		return -1;
 	}
@@ -259,10 +305,14 @@ parse_head(const unsigned char *p, struct vf_meta *m, const char **why)
 	m->efc = h.efc;
 	m->seed = h.seed;
 	m->quant = (int)h.quant;
-	p += sizeof(h);
+	m->k1 = h.k1;
+	m->b = h.b;
+	p += fixed;
 	m->model = xmemdup(p, h.model_len);
-	m->store = xmemdup(p + h.model_len, h.store_len);
-	m->by = xmemdup(p + h.model_len + h.store_len, h.by_len);
+	m->store = xmemdup(p += h.model_len, h.store_len);
+	m->by = xmemdup(p += h.store_len, h.by_len);
+	m->lexical = xmemdup(p += h.by_len, h.lex_len);
+	m->analyzer = xmemdup(p + h.lex_len, h.an_len);
 	return 0;
 }
 
@@ -285,20 +335,74 @@ make_head(unsigned char *p, const struct vf_meta *m)
 	h.model_len = (uint32_t)strlen(m->model);
 	h.store_len = (uint32_t)strlen(m->store);
 	h.by_len = (uint32_t)strlen(m->by);
-	h.hdrlen = (uint32_t)sizeof(h) + h.model_len + h.store_len + h.by_len;
+	h.lex_len = (uint32_t)strlen(m->lexical);
+	h.an_len = (uint32_t)strlen(m->analyzer);
+	h.k1 = m->k1;
+	h.b = m->b;
+	h.hdrlen = (uint32_t)sizeof(h) + h.model_len + h.store_len +
+	    h.by_len + h.lex_len + h.an_len;
 	memcpy(p, &h, sizeof(h));
 	s = p + sizeof(h);
 	memcpy(s, m->model, h.model_len);
-	memcpy(s + h.model_len, m->store, h.store_len);
-	memcpy(s + h.model_len + h.store_len, m->by, h.by_len);
+	memcpy(s += h.model_len, m->store, h.store_len);
+	memcpy(s += h.store_len, m->by, h.by_len);
+	memcpy(s += h.by_len, m->lexical, h.lex_len);
+	memcpy(s + h.lex_len, m->analyzer, h.an_len);
 	sum = hash64(p, h.hdrlen);
 	memcpy(p + h.hdrlen, &sum, 8);
 }
 
+/*
+ * The segment header at p (avail bytes left in the file) of an index of
+ * format version, as a format 2 header in d.  Returns 0, or -1 when a
+ * format 1 header is damaged (a format 2 one is checked by check_seg).
+ */
+static int
+read_seg(struct disk_seg *d, const unsigned char *p, int version,
+    uint64_t avail)
+{
+	static const int sec[NSEC_V1] = { S_VEC, S_IDOFF, S_ID, S_GOFF, S_G,
+	    S_HOFF, S_H, S_FOFF, S_F, S_IDTAB, S_LEVEL, S_L0, S_UPOFF, S_UP,
+	    S_TOMB, S_Q8, S_Q8S, S_Q8N };
+	struct disk_seg_v1 o;
+	int i;
+
+	if (version == VF_VERSION) {
+		if (avail < SEG_HDR)
+			return -1;
+		memcpy(d, p, sizeof(*d));
+		return 0;
+	}
+	memcpy(&o, p, sizeof(o));
+	if (memcmp(o.magic, seg_magic, 8) != 0 ||
+	    o.hdrsum != hash64(&o, offsetof(struct disk_seg_v1, hdrsum)))
+		return -1;
+	memset(d, 0, sizeof(*d));
+	memcpy(d->magic, o.magic, 8);
+	d->prev = o.prev;
+	d->size = o.size;
+	d->n = o.n;
+	d->ntomb = o.ntomb;
+	d->nup = o.nup;
+	d->idcap = o.idcap;
+	d->M = o.M;
+	d->maxlevel = o.maxlevel;
+	d->entry = o.entry;
+	d->quant = o.quant;
+	for (i = 0; i < NSEC_V1; i++) {
+		d->off[sec[i]] = o.off[i];
+		d->len[sec[i]] = o.len[i];
+	}
+	d->off[S_TOFF] = d->off[S_T] = d->off[S_LEX] = SEG_HDR_V1;
+	d->datasum = o.datasum;
+	d->hdrsum = hash64(d, offsetof(struct disk_seg, hdrsum));
+	return 0;
+}
+
 /* Expected section lengths from a segment header and the index meta. */
 static int
-check_seg(const struct disk_seg *d, const struct vf_meta *m, uint64_t avail,
-    const char **why)
+check_seg(const struct disk_seg *d, const struct vf_meta *m, uint64_t hdr,
+    uint64_t avail, const char **why)
 {
 	uint64_t want[NSEC], n = d->n, i;
 	uint64_t M0 = 2 * (uint64_t)d->M;
@@ -307,23 +411,22 @@ check_seg(const struct disk_seg *d, const struct vf_meta *m, uint64_t avail,
 	if (memcmp(d->magic, seg_magic, 8) != 0 ||
 	    d->hdrsum != hash64(d, offsetof(struct disk_seg, hdrsum)))
 		return -1;
-	if (d->size > avail || d->size < SEG_HDR || n > UINT32_MAX - 1 ||
+	if (d->size > avail || d->size < hdr || n > UINT32_MAX - 1 ||
 	    d->ntomb > UINT32_MAX || (d->M != 0 && d->M != m->M) ||
 	    d->maxlevel > HNSW_MAXLEVEL || d->nup > avail)
 		return -1;
-	if ((m->dims == 0 && n > 0) || d->idcap & (d->idcap - 1) ||
+	if ((m->dims == 0 && n > 0 && *m->lexical == '\0') ||
+	    d->idcap & (d->idcap - 1) ||
 	    (n > 0 && d->idcap < n) ||
 	    d->idcap > avail)
 		return -1;
 	if (d->M && n > 0 ? d->entry >= n : d->entry != HNSW_NONE)
 		return -1;
 	want[S_VEC] = n * m->dims * 4;
-	want[S_IDOFF] = want[S_GOFF] = want[S_HOFF] = want[S_FOFF] =
-	    (n + 1) * 8;
-	want[S_ID] = d->len[S_ID];
-	want[S_G] = d->len[S_G];
-	want[S_H] = d->len[S_H];
-	want[S_F] = d->len[S_F];
+	for (i = 0; i < VF_NSTR; i++) {
+		want[S_IDOFF + 2 * i] = (n + 1) * 8;
+		want[S_ID + 2 * i] = d->len[S_ID + 2 * i];
+	}
 	want[S_IDTAB] = d->idcap * 4;
 	want[S_LEVEL] = d->M ? n : 0;
 	want[S_L0] = d->M ? n * (M0 + 1) * 4 : 0;
@@ -334,9 +437,13 @@ check_seg(const struct disk_seg *d, const struct vf_meta *m, uint64_t avail,
 		return -1;
 	want[S_Q8] = d->quant ? n * m->dims : 0;
 	want[S_Q8S] = want[S_Q8N] = d->quant ? n * 4 : 0;
+	/* The inverted index checks itself when it is opened (lp_open). */
+	want[S_LEX] = *m->lexical ? d->len[S_LEX] : 0;
+	if (hdr == SEG_HDR_V1)		/* format 1: no terms */
+		want[S_TOFF] = want[S_T] = 0;
 	for (i = 0; i < NSEC; i++) {
 		if (d->len[i] != want[i] || d->off[i] % ALIGN != 0 ||
-		    d->off[i] < SEG_HDR || d->off[i] > d->size ||
+		    d->off[i] < hdr || d->off[i] > d->size ||
 		    d->size - d->off[i] < d->len[i])
 			return -1;
 	}
@@ -348,19 +455,25 @@ static void
 map_seg(struct vf_seg *s, const unsigned char *base, const struct disk_seg *d,
     uint64_t off)
 {
-	static const int so[4] = { S_IDOFF, S_GOFF, S_HOFF, S_FOFF };
 	int i;
 
 	memset(s, 0, sizeof(*s));
 	s->off = off;
+	s->hdr = d->off[S_VEC];
 	s->size = d->size;
 	s->n = (uint32_t)d->n;
 	s->ntomb = (uint32_t)d->ntomb;
 	s->vec = (const float *)(base + d->off[S_VEC]);
-	for (i = 0; i < 4; i++) {
-		s->soff[i] = (const uint64_t *)(base + d->off[so[i]]);
-		s->sdat[i] = (const char *)(base + d->off[so[i] + 1]);
-		s->slen[i] = d->len[so[i] + 1];
+	for (i = 0; i < VF_NSTR; i++) {
+		if (d->len[S_IDOFF + 2 * i] == 0)	/* format 1 terms */
+			continue;
+		s->soff[i] = (const uint64_t *)(base + d->off[S_IDOFF + 2 * i]);
+		s->sdat[i] = (const char *)(base + d->off[S_ID + 2 * i]);
+		s->slen[i] = d->len[S_ID + 2 * i];
+	}
+	if (d->len[S_LEX] > 0) {
+		s->lex = base + d->off[S_LEX];
+		s->lexlen = d->len[S_LEX];
 	}
 	s->idtab = (const uint32_t *)(base + d->off[S_IDTAB]);
 	s->idcap = d->idcap;
@@ -453,8 +566,12 @@ vf_open(struct vf_index **ixp, const char *path, int flags, struct buf *err)
 		*why = "truncated file (no header)";
 		goto corrupt;
 	}
-	if (parse_head(head, &ix->meta, why) == -1)
+	if (parse_head(head, &ix->meta, &ix->version, why) == -1)
 		goto corrupt;
+	if (ix->writable && ix->version != VF_VERSION) {
+		vf_close(ix);
+		return VF_EOLD;
+	}
 	/* A slot being rewritten reads as invalid: try again briefly. */
 	for (tries = 0; (e = pick_slot(fd, &c, &slot)) == -1 && tries < 3;
 	    tries++)
@@ -476,7 +593,7 @@ vf_open(struct vf_index **ixp, const char *path, int flags, struct buf *err)
 		*why = "truncated file";
 		goto corrupt;
 	}
-	if (c.nseg > c.length / SEG_HDR) {
+	if (c.nseg > c.length / SEG_HDR_V1) {
 		*why = "corrupt commit record";
 		goto corrupt;
 	}
@@ -495,13 +612,16 @@ vf_open(struct vf_index **ixp, const char *path, int flags, struct buf *err)
 	at = c.length;
 	for (i = ix->nseg; i-- > 0; ) {
 		if (off < HEAD_SIZE || off % ALIGN != 0 || off >= at ||
-		    at - off < SEG_HDR) {
+		    at - off < SEG_HDR_V1) {
 			*why = "corrupt segment chain";
 			goto corrupt;
 		}
-		memcpy(&d, ix->map + off, sizeof(d));
-		if (check_seg(&d, &ix->meta, at - off, why) == -1)
+		if (read_seg(&d, ix->map + off, ix->version, at - off) == -1 ||
+		    check_seg(&d, &ix->meta, ix->version == 1 ? SEG_HDR_V1 :
+		    SEG_HDR, at - off, why) == -1) {
+			*why = *why ? *why : "corrupt segment header";
 			goto corrupt;
+		}
 		map_seg(&ix->seg[i], ix->map + off, &d, off);
 		at = off;
 		off = d.prev;
@@ -552,7 +672,7 @@ vf_verify(const struct vf_index *ix, struct buf *err)
 
 	for (i = 0; i < ix->nseg; i++) {
 		s = &ix->seg[i];
-		if (XXH3_64bits(ix->map + s->off + SEG_HDR, s->size - SEG_HDR)
+		if (XXH3_64bits(ix->map + s->off + s->hdr, s->size - s->hdr)
 		    != s->datasum) {
 			buf_fail(err, "segment checksum mismatch");
 			return VF_ECORRUPT;
@@ -645,7 +765,7 @@ vf_row_next(const struct vf_index *ix, struct vf_rows *it)
 			it->row = it->next++;
 			if (seg_dead(sg, it->row))
 				continue;
-			for (t = 0; t < 4; t++)
+			for (t = 0; t < VF_NSTR; t++)
 				if ((it->str[t] = seg_str(sg, t, it->row,
 				    &it->len[t])) == NULL)
 					return -1;
@@ -653,6 +773,13 @@ vf_row_next(const struct vf_index *ix, struct vf_rows *it)
 		}
 	}
 	return 0;
+}
+
+const void *
+vf_lex(const struct vf_index *ix, uint32_t seg, size_t *lenp)
+{
+	*lenp = (size_t)ix->seg[seg].lexlen;
+	return ix->seg[seg].lex;
 }
 
 const float *
@@ -850,8 +977,8 @@ vf_query(struct vf_search *vs, const struct vf_index *ix, const float *q,
 
 /* A row of the writer: where its strings are in the string buffers. */
 struct wrow {
-	uint64_t	 off[4];	/* offsets in the writer's strs */
-	uint64_t	 len[4];	/* lengths */
+	uint64_t	 off[VF_NSTR];	/* offsets in the writer's strs */
+	uint64_t	 len[VF_NSTR];	/* lengths */
 };
 
 struct vf_writer {
@@ -952,10 +1079,11 @@ wgrow_tab(struct vf_writer *w)
 void
 vf_writer_add(struct vf_writer *w, const char *id, size_t idlen,
     const char *group, size_t glen, const char *hash, size_t hlen,
-    const char *fields, size_t flen, const float *vec)
+    const char *fields, size_t flen, const char *terms, size_t tlen,
+    const float *vec)
 {
-	const char *s[4] = { id, group, hash, fields };
-	size_t l[4] = { idlen, glen, hlen, flen };
+	const char *s[VF_NSTR] = { id, group, hash, fields, terms };
+	size_t l[VF_NSTR] = { idlen, glen, hlen, flen, tlen };
 	uint64_t j;
 	uint32_t row;
 	int t;
@@ -976,8 +1104,10 @@ vf_writer_add(struct vf_writer *w, const char *id, size_t idlen,
 		row = w->n++;
 		w->tab[j] = row + 1;
 	}
-	memcpy(w->vec + (size_t)row * w->dims, vec, w->dims * sizeof(float));
-	for (t = 0; t < 4; t++) {
+	if (w->dims > 0)
+		memcpy(w->vec + (size_t)row * w->dims, vec,
+		    w->dims * sizeof(float));
+	for (t = 0; t < VF_NSTR; t++) {
 		w->rows[row].off[t] = w->strs.len;
 		w->rows[row].len[t] = l[t];
 		buf_add(&w->strs, s[t], l[t]);
@@ -1049,6 +1179,16 @@ sink_pad(struct sink *k, uint64_t start)
 
 	if (at % ALIGN)
 		sink_put(k, zero, ALIGN - at % ALIGN);
+}
+
+/* lp_build's source of terms: the writer's rows. */
+static const char *
+wterms(void *arg, uint32_t row, size_t *lenp)
+{
+	const struct vf_writer *w = arg;
+
+	*lenp = (size_t)w->rows[row].len[VF_TERMS];
+	return wstr(w, row, VF_TERMS);
 }
 
 /*
@@ -1128,7 +1268,7 @@ write_seg(int fd, uint64_t at, uint64_t prev, const struct vf_meta *m,
 	d.off[S_VEC] = SEG_HDR;
 	d.len[S_VEC] = (uint64_t)w->n * w->dims * 4;
 	sink_put(&k, w->vec, d.len[S_VEC]);
-	for (t = 0; t < 4; t++) {
+	for (t = 0; t < VF_NSTR; t++) {
 		sink_pad(&k, at);
 		d.off[S_IDOFF + 2 * t] = k.pos + k.len - at;
 		d.len[S_IDOFF + 2 * t] = ((uint64_t)w->n + 1) * 8;
@@ -1213,6 +1353,16 @@ write_seg(int fd, uint64_t at, uint64_t prev, const struct vf_meta *m,
 		}
 	}
 	free(codes);
+	sink_pad(&k, at);
+	d.off[S_LEX] = k.pos + k.len - at;
+	if (*m->lexical) {
+		struct buf lex = BUF_INIT;
+
+		lp_build(w->n, wterms, w, &lex);
+		d.len[S_LEX] = lex.len;
+		sink_put(&k, lex.data, lex.len);
+		buf_release(&lex);
+	}
 	sink_pad(&k, at);
 	sink_flush(&k);
 	d.size = k.pos - at;

@@ -21,8 +21,9 @@
  *   4096   segment, segment, ...
  *
  * A segment holds rows (vector, id, group key, content hash, stored
- * fields as JSON), a hash table of its ids, its own HNSW graph, int8
- * codes of the vectors when the index is quantised, and
+ * fields as JSON, analysed terms), a hash table of its ids, its own HNSW
+ * graph, int8 codes of the vectors when the index is quantised, the
+ * inverted index of its terms when the index is lexical (lexpost.h), and
  * tombstones (segment, row) for rows of earlier segments that it deletes
  * or replaces.  Its header carries a checksum of itself and one of its
  * data.  Every number is little-endian.
@@ -36,7 +37,7 @@
  * the old one.
  */
 
-#define VF_VERSION	1
+#define VF_VERSION	2
 
 enum {
 	VF_COSINE = 0,	/* vectors normalised, 1 - cosine */
@@ -60,6 +61,11 @@ struct vf_meta {
 	char		*model;	/* embedding_model, "" when unknown; owned */
 	char		*store;	/* stored fields, comma-separated; owned */
 	char		*by;	/* field grouping rows for sync; owned */
+	char		*lexical;	/* field of the BM25 index, "" none;
+					   owned */
+	char		*analyzer;	/* its analysis (an_new spec); owned */
+	double		 k1;		/* BM25 term frequency saturation */
+	double		 b;		/* BM25 length normalisation */
 };
 
 /* One segment as mapped (opaque: vf_seg_info says what callers need). */
@@ -70,7 +76,9 @@ enum {
 	VF_ID = 0,	/* the record id */
 	VF_GROUP = 1,	/* the group key (doc_id) */
 	VF_HASH = 2,	/* the record's hash field, "" when absent */
-	VF_FIELDS = 3	/* stored fields, a JSON object */
+	VF_FIELDS = 3,	/* stored fields, a JSON object */
+	VF_TERMS = 4,	/* analysed terms, "term tf\n" sorted, or "" */
+	VF_NSTR = 5
 };
 
 /*
@@ -98,7 +106,9 @@ struct vf_hit {
 enum {
 	VF_OK = 0,		/* success */
 	VF_ESYS = -1,		/* system error; errno says which */
-	VF_ECORRUPT = -2	/* not an index, truncated or corrupt */
+	VF_ECORRUPT = -2,	/* not an index, truncated or corrupt */
+	VF_EOLD = -3		/* VF_WRITE: a file of format 1, which
+				   is read, not written */
 };
 
 #define VF_WRITE	1	/* vf_open: for vf_append (hold the lock) */
@@ -109,9 +119,10 @@ enum {
  * deleted-row bitmaps from the tombstones, and maps the file; vectors and
  * graphs are not read until used.  With VF_WRITE, a file whose owner may
  * not write it (chmod a-w) is refused with EACCES, even for root.
- * Returns VF_OK and a new index in *ixp
- * (free with vf_close), VF_ESYS with errno set, or VF_ECORRUPT with what
- * is wrong written to err.
+ * Files of format 1 (before lexical indexes) are read as they are;
+ * opening one with VF_WRITE returns VF_EOLD.  Returns VF_OK and a new
+ * index in *ixp (free with vf_close), VF_ESYS with errno set, or
+ * VF_ECORRUPT with what is wrong written to err.
  */
 int	 vf_open(struct vf_index **ixp, const char *path, int flags,
 	    struct buf *err);
@@ -152,6 +163,12 @@ uint64_t vf_seq(const struct vf_index *);
 const char *vf_str(const struct vf_index *, uint32_t seg, int s, uint32_t row,
 	    size_t *lenp);
 
+/*
+ * The inverted index of segment seg (lexpost.h), with its length in
+ * *lenp; NULL when the index is not lexical.
+ */
+const void *vf_lex(const struct vf_index *, uint32_t seg, size_t *lenp);
+
 /* The vector of a row. */
 const float *vf_vec(const struct vf_index *, uint32_t seg, uint32_t row);
 
@@ -167,8 +184,8 @@ struct vf_rows {
 	uint32_t	 seg;		/* segment of the current row */
 	uint32_t	 row;		/* the current row in it */
 	uint32_t	 next;		/* the row to look at next */
-	const char	*str[4];	/* VF_ID ... VF_FIELDS of the row */
-	size_t		 len[4];	/* their lengths */
+	const char	*str[VF_NSTR];	/* VF_ID ... VF_TERMS of the row */
+	size_t		 len[VF_NSTR];	/* their lengths */
 };
 
 #define VF_ROWS_INIT	{ 0, 0, 0, { NULL }, { 0 } }
@@ -219,14 +236,17 @@ size_t	 vf_query(struct vf_search *, const struct vf_index *,
 /*
  * A new segment being put together: rows and tombstones.  Adding a row
  * whose id is already in the writer replaces that row (last wins).
- * Strings are copied.  Free with vf_writer_free (NULL is accepted).
+ * Strings are copied; terms is the row's VF_TERMS string.  A writer of
+ * 0 dimensions takes rows without vectors (a lexical index).  Free with
+ * vf_writer_free (NULL is accepted).
  */
 struct vf_writer;
 struct vf_writer *vf_writer_new(uint32_t dims);
 void	 vf_writer_free(struct vf_writer *);
 void	 vf_writer_add(struct vf_writer *, const char *id, size_t idlen,
 	    const char *group, size_t glen, const char *hash, size_t hlen,
-	    const char *fields, size_t flen, const float *vec);
+	    const char *fields, size_t flen, const char *terms, size_t tlen,
+	    const float *vec);
 void	 vf_writer_tomb(struct vf_writer *, uint32_t seg, uint32_t row);
 uint32_t vf_writer_rows(const struct vf_writer *);
 int	 vf_writer_has(const struct vf_writer *, const char *id, size_t len);

@@ -48,6 +48,8 @@ run(int mode, int build, const struct ix_prune *pr)
 	rq.want.model = "";
 	rq.want.store = "text,meta";
 	rq.want.by = "doc_id";
+	rq.want.lexical = "";
+	rq.want.analyzer = "";
 	rq.exact = 1;
 	rq.id_field = "id";
 	rq.jobs = 1;
@@ -197,6 +199,7 @@ main(int argc, char *argv[])
 		struct buf warn = BUF_INIT;
 
 		rq.want.model = rq.want.store = rq.want.by = "";
+		rq.want.lexical = rq.want.analyzer = "";
 		CHECK(ix_write_open(&in, index_path, &rq, &err) == ETV_OK);
 		buf_reset(&err);
 		CHECK(ix_write_finish(&in, &pr, &warn, &err) == ETV_REJECT);

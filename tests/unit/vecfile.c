@@ -41,7 +41,7 @@ add_rows(struct vf_writer *w, int from, int to, const char *tag)
 		snprintf(fields, sizeof(fields), "{\"tag\":\"%s\"}", tag);
 		vec_of(v, i);
 		vf_writer_add(w, id, strlen(id), "g", 1, tag, strlen(tag),
-		    fields, strlen(fields), v);
+		    fields, strlen(fields), "", 0, v);
 	}
 }
 
@@ -61,7 +61,8 @@ main(void)
 {
 	char path[] = "/tmp/etv-vecfile-XXXXXX";
 	char file[64];
-	struct vf_meta m = { DIMS, VF_L2, 8, 40, 42, VF_QNONE, NULL, NULL, NULL };
+	struct vf_meta m = { DIMS, VF_L2, 8, 40, 42, VF_QNONE, NULL, NULL, NULL,
+	    NULL, NULL, 0, 0 };
 	struct vf_index *ix;
 	struct vf_writer *w;
 	struct vf_search *vs;
@@ -82,6 +83,8 @@ main(void)
 	m.model = xstrdup("m1");
 	m.store = xstrdup("tag");
 	m.by = xstrdup("doc_id");
+	m.lexical = xstrdup("");
+	m.analyzer = xstrdup("");
 
 	/* Create: one segment of 100 rows. */
 	w = vf_writer_new(DIMS);

@@ -1,0 +1,318 @@
+/* ixlex.c -- BM25 over an etv index: a record's terms, statistics, search */
+/* SPDX-License-Identifier: MIT */
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/base/buf.h"
+#include "lib/base/strmap.h"
+#include "lib/base/xmem.h"
+#include "lib/index/ixlex.h"
+#include "lib/index/lexpost.h"
+#include "lib/index/vecfile.h"
+#include "lib/text/analyze.h"
+
+struct ixlex {
+	const struct vf_index *ix;	/* the index; borrowed */
+	struct lp_seg	*seg;		/* inverted index per segment; owned */
+	uint32_t	 nseg;		/* segments */
+	uint64_t	 docs;		/* live rows with terms */
+	double		 avgdl;		/* their mean length */
+	struct strmap	*deadterm;	/* terms of dead rows; owned */
+	uint32_t	*deaddf;	/* dead rows holding each; owned */
+	uint64_t	 termbytes;	/* bytes of the rows' term lists */
+};
+
+struct ixlex_search {
+	struct an_analyzer *an;		/* the index's analysis; owned */
+	struct lp_search *lp;		/* postings search; owned */
+	struct buf	 terms;		/* the query's terms string */
+	struct lp_term	*t;		/* the query terms; owned */
+	size_t		 tcap;		/* room in t */
+	struct lp_hit	*hits;		/* hits found; owned */
+	size_t		 hcap;		/* room in hits */
+};
+
+static int
+str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+size_t
+ixlex_terms(struct an_analyzer *an, const char *text, size_t len,
+    struct buf *out)
+{
+	struct an_tokens tk;
+	const char **v;
+	size_t i, j, n;
+
+	memset(&tk, 0, sizeof(tk));
+	buf_reset(out);
+	an_analyze(an, text, len, &tk);
+	v = xreallocarray(NULL, tk.n ? tk.n : 1, sizeof(*v));
+	for (i = 0; i < tk.n; i++)
+		v[i] = tk.buf + tk.off[i];
+	qsort(v, tk.n, sizeof(*v), str_cmp);
+	for (i = 0; i < tk.n; i = j) {
+		for (j = i + 1; j < tk.n && strcmp(v[i], v[j]) == 0; j++)
+			;
+		buf_printf(out, "%s %zu\n", v[i], j - i);
+	}
+	n = tk.n;
+	free(v);
+	an_tokens_release(&tk);
+	return n;
+}
+
+/*
+ * Walk a terms string: the next term at *p (its length in *tlen) and its
+ * count in *tf.  Returns 0 at the end or on a malformed line.
+ */
+static int
+next_term(const char **p, const char *end, const char **term, size_t *tlen,
+    unsigned long *tf)
+{
+	const char *sp, *nl;
+	char *e;
+
+	if (*p >= end || (nl = memchr(*p, '\n', (size_t)(end - *p))) == NULL)
+		return 0;
+	if ((sp = memchr(*p, ' ', (size_t)(nl - *p))) == NULL)
+		return 0;
+	*term = *p;
+	*tlen = (size_t)(sp - *p);
+	*tf = strtoul(sp + 1, &e, 10);
+	*p = nl + 1;
+	return e == nl;
+}
+
+/* Count the terms of the dead rows, and take their rows off the stats. */
+static void
+count_dead(struct ixlex *lx, uint64_t *docs, uint64_t *sumdl)
+{
+	const struct vf_index *ix = lx->ix;
+	const char *p, *end, *term;
+	size_t len, tlen, cap = 0;
+	unsigned long tf;
+	uint32_t s, r, id, dl;
+	int isnew;
+
+	for (s = 0; s < lx->nseg; s++) {
+		for (r = 0; r < vf_seg_rows(ix, s); r++) {
+			if (!vf_dead(ix, s, r) ||
+			    (dl = lp_doclen(&lx->seg[s], r)) == 0)
+				continue;
+			(*docs)--;
+			*sumdl -= dl;
+			if ((p = vf_str(ix, s, VF_TERMS, r, &len)) == NULL)
+				continue;
+			for (end = p + len; next_term(&p, end, &term, &tlen,
+			    &tf); ) {
+				id = strmap_intern(lx->deadterm, term, tlen,
+				    &isnew);
+				if (id >= cap) {
+					cap = cap ? cap * 2 : 1024;
+					lx->deaddf = xreallocarray(lx->deaddf,
+					    cap, sizeof(*lx->deaddf));
+				}
+				if (isnew)
+					lx->deaddf[id] = 0;
+				lx->deaddf[id]++;
+			}
+		}
+	}
+}
+
+struct ixlex *
+ixlex_open(const struct vf_index *ix, struct buf *err)
+{
+	struct an_analyzer *an;
+	struct ixlex *lx;
+	const void *blob;
+	uint64_t docs = 0, sumdl = 0;
+	size_t len, tl;
+	uint32_t s;
+
+	if ((an = an_new(vf_meta(ix)->analyzer, err)) == NULL)
+		return NULL;
+	an_free(an);
+	lx = xcalloc(1, sizeof(*lx));
+	lx->ix = ix;
+	lx->nseg = vf_nseg(ix);
+	lx->seg = xcalloc(lx->nseg ? lx->nseg : 1, sizeof(*lx->seg));
+	lx->deadterm = strmap_new();
+	for (s = 0; s < lx->nseg; s++) {
+		blob = vf_lex(ix, s, &len);
+		if (lp_open(&lx->seg[s], blob, len, vf_seg_rows(ix, s),
+		    err) == -1) {
+			ixlex_free(lx);
+			return NULL;
+		}
+		docs += lp_ndocs(&lx->seg[s]);
+		sumdl += lp_sumlen(&lx->seg[s]);
+	}
+	count_dead(lx, &docs, &sumdl);
+	lx->docs = docs;
+	lx->avgdl = docs ? (double)sumdl / (double)docs : 1;
+	for (s = 0; s < lx->nseg; s++) {
+		uint32_t r;
+
+		for (r = 0; r < vf_seg_rows(ix, s); r++)
+			if (vf_str(ix, s, VF_TERMS, r, &tl) != NULL)
+				lx->termbytes += tl;
+	}
+	return lx;
+}
+
+void
+ixlex_free(struct ixlex *lx)
+{
+	if (lx == NULL)
+		return;
+	free(lx->seg);
+	strmap_free(lx->deadterm);
+	free(lx->deaddf);
+	free(lx);
+}
+
+uint64_t
+ixlex_docs(const struct ixlex *lx)
+{
+	return lx->docs;
+}
+
+double
+ixlex_avgdl(const struct ixlex *lx)
+{
+	return lx->avgdl;
+}
+
+void
+ixlex_sizes(const struct ixlex *lx, uint64_t *terms, uint64_t *postings,
+    uint64_t *index_bytes, uint64_t *terms_bytes)
+{
+	size_t len;
+	uint32_t s;
+
+	*terms = *postings = *index_bytes = 0;
+	for (s = 0; s < lx->nseg; s++) {
+		*terms += lp_nterms(&lx->seg[s]);
+		*postings += lp_npostings(&lx->seg[s]);
+		(void)vf_lex(lx->ix, s, &len);
+		*index_bytes += len;
+	}
+	*terms_bytes = lx->termbytes;
+}
+
+struct ixlex_search *
+ixlex_search_new(const struct ixlex *lx)
+{
+	struct ixlex_search *ls = xcalloc(1, sizeof(*ls));
+
+	/* ixlex_open made one with this spec: it does not fail. */
+	ls->an = an_new(vf_meta(lx->ix)->analyzer, NULL);
+	ls->lp = lp_search_new();
+	buf_init(&ls->terms);
+	return ls;
+}
+
+void
+ixlex_search_free(struct ixlex_search *ls)
+{
+	if (ls == NULL)
+		return;
+	an_free(ls->an);
+	lp_search_free(ls->lp);
+	buf_release(&ls->terms);
+	free(ls->t);
+	free(ls->hits);
+	free(ls);
+}
+
+/* The live rows holding term: its rows in every segment, less the dead. */
+static uint64_t
+live_df(const struct ixlex *lx, const char *term, size_t len)
+{
+	uint64_t df = 0;
+	long id;
+	uint32_t s;
+
+	for (s = 0; s < lx->nseg; s++)
+		df += lp_df(&lx->seg[s], term, len);
+	if ((id = strmap_find(lx->deadterm, term, len)) >= 0)
+		df -= lx->deaddf[id];
+	return df;
+}
+
+/* lp_accept over an index: live rows the caller's filter accepts. */
+struct accept_ctx {
+	const struct vf_index *ix;	/* the index */
+	ixlex_accept	 fn;		/* the caller's filter, or NULL */
+	void		*arg;		/* its argument */
+};
+
+static int
+accept_row(uint32_t seg, uint32_t row, void *arg)
+{
+	struct accept_ctx *c = arg;
+
+	if (vf_dead(c->ix, seg, row))
+		return 0;
+	return c->fn == NULL || c->fn(c->ix, seg, row, c->arg);
+}
+
+size_t
+ixlex_query(struct ixlex_search *ls, const struct ixlex *lx,
+    const char *text, size_t len, size_t k, ixlex_accept fn, void *arg,
+    struct vf_hit *out)
+{
+	const struct vf_meta *m = vf_meta(lx->ix);
+	struct accept_ctx ac = { lx->ix, fn, arg };
+	struct lp_params pr;
+	const char *p, *end, *term;
+	size_t tlen, nt = 0, n, i;
+	unsigned long qtf;
+	uint64_t df;
+	double N = (double)lx->docs;
+
+	if (k == 0 || lx->docs == 0)
+		return 0;
+	ixlex_terms(ls->an, text, len, &ls->terms);
+	p = ls->terms.data;
+	end = p + ls->terms.len;
+	while (next_term(&p, end, &term, &tlen, &qtf)) {
+		if ((df = live_df(lx, term, tlen)) == 0)
+			continue;
+		if (nt == ls->tcap) {
+			ls->tcap = ls->tcap ? ls->tcap * 2 : 16;
+			ls->t = xreallocarray(ls->t, ls->tcap,
+			    sizeof(*ls->t));
+		}
+		ls->t[nt].term = term;
+		ls->t[nt].len = tlen;
+		ls->t[nt].weight = (double)qtf * log(1.0 + (N - (double)df +
+		    0.5) / ((double)df + 0.5));
+		nt++;
+	}
+	if (nt == 0)
+		return 0;
+	if (ls->hcap < k) {
+		ls->hcap = k;
+		ls->hits = xreallocarray(ls->hits, k, sizeof(*ls->hits));
+	}
+	pr.k1 = m->k1;
+	pr.b = m->b;
+	pr.avgdl = lx->avgdl;
+	n = lp_query(ls->lp, lx->seg, lx->nseg, ls->t, nt, &pr, k,
+	    accept_row, &ac, ls->hits);
+	for (i = 0; i < n; i++) {
+		out[i].score = ls->hits[i].score;
+		out[i].dist = -ls->hits[i].score;
+		out[i].seg = ls->hits[i].seg;
+		out[i].row = ls->hits[i].row;
+	}
+	return n;
+}
