@@ -646,6 +646,20 @@ assert best >= want * (1 - 1e-5), (best, want)' "$T/o"
 	etv-index query -k 3 fixtures/index/v1.etv \
 	    fixtures/index/v1-queries.jsonl >"$T/o"
 	diff "$T/o" fixtures/index/v1-expected.jsonl
+	# Writers refuse it, saying how to rewrite it; compact does.
+	cp fixtures/index/v1.etv "$T/v1.etv"
+	run --separate-stderr etv-index add "$T/v1.etv" \
+	    fixtures/index/v1-queries.jsonl
+	[ "$status" -eq 4 ]
+	[[ "$stderr" == *"format 1"*"etv-index compact"* ]]
+	cmp "$T/v1.etv" fixtures/index/v1.etv
+	etv-index compact "$T/v1.etv"
+	run etv-index stats "$T/v1.etv"
+	[ "$(jf format <<<"$output")" = 2 ]
+	[ "$(jf vectors <<<"$output")" = 50 ]
+	etv-index query -k 3 "$T/v1.etv" fixtures/index/v1-queries.jsonl \
+	    >"$T/o"
+	diff "$T/o" fixtures/index/v1-expected.jsonl
 }
 
 @test "index: query dies quietly when the reader goes away" {

@@ -155,8 +155,8 @@ ix_open(const char *path, int flags, int verify, struct buf *err)
 		errno = e;
 	} else if (r == VF_EOLD) {
 		buf_fail(err, "'%s' is an index of format 1, which this etv "
-		    "reads but does not write: 'etv-index compact %s' rewrites "
-		    "it in format %d", path, path, VF_VERSION);
+		    "reads but does not write: 'etv-index compact %s' "
+		    "rewrites it in format %d", path, path, VF_VERSION);
 		errno = EROFS;
 	} else if (r == VF_OK && verify && vf_verify(ix, &why) != VF_OK) {
 		vf_close(ix);

@@ -467,7 +467,8 @@ map_seg(struct vf_seg *s, const unsigned char *base, const struct disk_seg *d,
 	for (i = 0; i < VF_NSTR; i++) {
 		if (d->len[S_IDOFF + 2 * i] == 0)	/* format 1 terms */
 			continue;
-		s->soff[i] = (const uint64_t *)(base + d->off[S_IDOFF + 2 * i]);
+		s->soff[i] = (const uint64_t *)(base +
+		    d->off[S_IDOFF + 2 * i]);
 		s->sdat[i] = (const char *)(base + d->off[S_ID + 2 * i]);
 		s->slen[i] = d->len[S_ID + 2 * i];
 	}
