@@ -69,6 +69,53 @@ for i, t in enumerate(sys.argv[1:]):
 	hits <<<"${lines[0]}" | sort -k2,2gr -c
 }
 
+@test "index lexical: scores equal a reference BM25 on the same terms" {
+	for opt in "" "--language english --k1 0.9 --b 0.4" \
+	    "--analyzer none --k1 2 --b 1"; do
+		# shellcheck disable=SC2086
+		etv-index build --force --lexical text $opt "$T/x.etv" \
+		    "$T/docs.jsonl"
+		python3 -c '
+import json, sys
+for i, line in enumerate(open(sys.argv[1])):
+    if i % 4 == 0:
+        w = json.loads(line)["text"].split()
+        print(json.dumps({"id": "q%d" % i, "text": " ".join(w[i % 7:i % 7 + 5])}))' \
+		    "$T/docs.jsonl" >"$T/q.jsonl"
+		# The queries' terms, analysed as the index does.
+		# shellcheck disable=SC2086
+		etv-index build --force --lexical text $opt "$T/q.etv" \
+		    "$T/q.jsonl"
+		etv-index dump --terms --fields x "$T/x.etv" >"$T/dt"
+		etv-index dump --terms --fields x "$T/q.etv" >"$T/qt"
+		k1=$(etv-index stats "$T/x.etv" | jq .lexical.k1)
+		b=$(etv-index stats "$T/x.etv" | jq .lexical.b)
+		python3 ../scripts/bench/search-bm25ref.py -k 10 --k1 "$k1" \
+		    --b "$b" "$T/dt" "$T/qt" >"$T/ref"
+		etv-index query -k 10 "$T/x.etv" "$T/q.jsonl" >"$T/got"
+		python3 -c '
+import json, sys
+ref = {}
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    ref[r["id"]] = r["hits"]
+n = 0
+for line in open(sys.argv[2]):
+    r = json.loads(line)
+    want, got = ref[r["id"]], r["hits"]
+    assert len(want) == len(got), (r["id"], len(want), len(got))
+    ws = {h["id"]: h["score"] for h in want}
+    for a, b in zip(want, got):
+        assert abs(a["score"] - b["score"]) <= 1e-6 * abs(a["score"]), (a, b)
+        # Ties may come in another order, never other scores.
+        if b["id"] in ws:
+            assert abs(ws[b["id"]] - b["score"]) <= 1e-6 * b["score"]
+        n += 1
+assert n > 300, n
+print(n)' "$T/ref" "$T/got"
+	done
+}
+
 @test "index lexical: --language english stems; none keeps exact tokens" {
 	etv-index build --lexical text --language english "$T/e.etv" \
 	    "$T/docs.jsonl"

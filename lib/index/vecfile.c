@@ -1236,7 +1236,7 @@ write_seg(int fd, uint64_t at, uint64_t prev, const struct vf_meta *m,
 	}
 	d.ntomb = nt;
 	d.quant = (uint32_t)m->quant;
-	if (m->M && w->n) {
+	if (m->M && w->n && w->dims) {	/* a lexical-only index: none */
 		memset(&sp, 0, sizeof(sp));
 		sp.vec = w->vec;
 		sp.dims = w->dims;
