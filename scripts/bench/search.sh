@@ -61,6 +61,8 @@ if [ ! -s "$D/summary.txt" ]; then
 	say "search.sh: making $NDOCS passages and $NQ queries in $D..." >&2
 	"$PY" "$here/search-corpus.py" "$D" "$NDOCS" "$NQ" "$SEED"
 fi
+# The queries made: fewer than asked when there are not enough pages.
+NQ=$(wc -l <"$D/queries.jsonl")
 
 # evaluate NAME: etv-eval's summary of $W/NAME.run.jsonl.
 evaluate() {
@@ -109,7 +111,7 @@ etv_query() {
 	done
 	mv "$W/$qn.out" "$W/$qn.run.jsonl"
 	awk -v n="$NQ" -v t="$best" 'BEGIN { printf "%.6f\n",
-	    t > 0 ? n / t : 0 }'
+	    (t > 0 ? n / t : 0) }'
 }
 
 # row NAME LABEL BUILD_S BYTES QPS: write the figures of a row.
