@@ -20,6 +20,8 @@ import json
 import os
 import sys
 
+# The reference is loaded from its file: no bytecode left beside it.
+sys.dont_write_bytecode = True
 here = os.path.dirname(os.path.abspath(__file__))
 spec = importlib.util.spec_from_file_location(
     "bm25ref", os.path.join(here, "search-bm25ref.py"))
