@@ -35,31 +35,62 @@ struct ixlex_search {
 	size_t		 hcap;		/* room in hits */
 };
 
+/* A token to sort: its first bytes as a number, then the whole. */
+struct tok {
+	uint64_t	 key;		/* up to 8 first bytes, big-endian */
+	const char	*s;		/* the token, NUL-terminated */
+};
+
+/* Bytewise order: the keys decide, unless equal (then strcmp). */
 static int
-str_cmp(const void *a, const void *b)
+tok_cmp(const void *a, const void *b)
 {
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
+	const struct tok *x = a, *y = b;
+
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return strcmp(x->s, y->s);
+}
+
+/* Append term, ' ', the decimal tf and '\n' to out. */
+static void
+put_term(struct buf *out, const char *term, size_t tf)
+{
+	char num[24], *e = num + sizeof(num);
+
+	buf_adds(out, term);
+	*--e = '\n';
+	do
+		*--e = (char)('0' + tf % 10);
+	while ((tf /= 10) > 0);
+	*--e = ' ';
+	buf_add(out, e, (size_t)(num + sizeof(num) - e));
 }
 
 size_t
 ixlex_terms(struct an_analyzer *an, const char *text, size_t len,
     struct buf *out)
 {
-	struct an_tokens tk;
-	const char **v;
+	struct an_tokens tk = AN_TOKENS_INIT;
+	struct tok *v;
+	const unsigned char *p;
 	size_t i, j, n;
 
-	memset(&tk, 0, sizeof(tk));
 	buf_reset(out);
 	an_analyze(an, text, len, &tk);
 	v = xreallocarray(NULL, tk.n ? tk.n : 1, sizeof(*v));
-	for (i = 0; i < tk.n; i++)
-		v[i] = tk.buf + tk.off[i];
-	qsort(v, tk.n, sizeof(*v), str_cmp);
+	for (i = 0; i < tk.n; i++) {
+		v[i].s = an_token(&tk, i);
+		v[i].key = 0;
+		p = (const unsigned char *)v[i].s;
+		for (j = 0; j < 8; j++)
+			v[i].key = v[i].key << 8 | (*p ? *p++ : 0);
+	}
+	qsort(v, tk.n, sizeof(*v), tok_cmp);
 	for (i = 0; i < tk.n; i = j) {
-		for (j = i + 1; j < tk.n && strcmp(v[i], v[j]) == 0; j++)
+		for (j = i + 1; j < tk.n && tok_cmp(&v[i], &v[j]) == 0; j++)
 			;
-		buf_printf(out, "%s %zu\n", v[i], j - i);
+		put_term(out, v[i].s, j - i);
 	}
 	n = tk.n;
 	free(v);

@@ -122,7 +122,8 @@ row() {
 
 check=""
 if [ -x "$ETV" ] && "$ETV" build --help 2>&1 | grep -q -- --lexical; then
-	LEX="--lexical text --language english"
+	# No stored text: the anchors keep none either.
+	LEX="--lexical text --language english --store="
 	say "search.sh: etv-index lexical..." >&2
 	# shellcheck disable=SC2086 # LEX is several words
 	bl=$(cpu etv-build "$ETV" build --force $LEX "$W/etv-lex.idx" \
