@@ -525,7 +525,6 @@ struct lp_search {
 	struct lp_cur	*cur;		/* a cursor a query term */
 	struct lp_cur	**ord;		/* cursors by ascending bound */
 	double		*pre;		/* sums of bounds of ord[0..i) */
-	double		*bpre;		/* the same for block bounds */
 	double		*contrib;	/* a term's part of the row's score */
 	uint32_t	*mark;		/* contrib is for the row if stamp */
 	uint32_t	 stamp;		/* of the row being scored */
@@ -552,7 +551,6 @@ lp_search_free(struct lp_search *s)
 	free(s->cur);
 	free(s->ord);
 	free(s->pre);
-	free(s->bpre);
 	free(s->contrib);
 	free(s->mark);
 	free(s->heap);
@@ -565,12 +563,21 @@ lp_search_mode(struct lp_search *s, int mode)
 	s->mode = mode;
 }
 
-/* A term's part of the score of a row (the formula of lexpost.h). */
+/*
+ * A term's part of the score of a row (the formula of lexpost.h), the
+ * row's part of the denominator, which is the same for all its terms,
+ * computed apart.
+ */
 static inline double
-lp_bm25(double w, double tf, uint32_t dl, const struct lp_params *p)
+lp_norm(uint32_t dl, const struct lp_params *p)
 {
-	return w * (tf * (p->k1 + 1)) /
-	    (tf + p->k1 * (1 - p->b + p->b * dl / p->avgdl));
+	return p->k1 * (1 - p->b + p->b * dl / p->avgdl);
+}
+
+static inline double
+lp_bm25(double w, double tf, double norm, const struct lp_params *p)
+{
+	return w * (tf * (p->k1 + 1)) / (tf + norm);
 }
 
 static inline uint32_t
@@ -602,7 +609,7 @@ blk_bound(const struct lp_cur *c, uint32_t bi, const struct lp_params *p)
 
 	if (!(c->w > 0))
 		return 0;
-	return lp_bm25(c->w, rd32(e + 8), rd32(e + 4), p);
+	return lp_bm25(c->w, rd32(e + 8), lp_norm(rd32(e + 4), p), p);
 }
 
 /* Decode the rows of block bi. */
@@ -766,7 +773,6 @@ reserve(struct lp_search *s, size_t nt)
 	s->cur = xreallocarray(s->cur, nt, sizeof *s->cur);
 	s->ord = xreallocarray(s->ord, nt, sizeof *s->ord);
 	s->pre = xreallocarray(s->pre, nt + 1, sizeof *s->pre);
-	s->bpre = xreallocarray(s->bpre, nt + 1, sizeof *s->bpre);
 	s->contrib = xreallocarray(s->contrib, nt, sizeof *s->contrib);
 	free(s->mark);
 	s->mark = xcalloc(nt, sizeof *s->mark);
@@ -774,13 +780,17 @@ reserve(struct lp_search *s, size_t nt)
 }
 
 /*
- * Search one segment, MaxScore (Turtle and Flood 1995): the lists sorted
- * by their bounds split into non-essential ones, whose bounds together
- * do not beat the threshold, and essential ones; only rows of essential
- * lists are candidates, and the others are looked up for a candidate
- * while it can still make the top k.  Block bounds refine both: a range
- * of rows within the current blocks of all lists whose bounds together
- * do not beat the threshold is skipped whole.
+ * Search one segment with MaxScore (Turtle and Flood 1995): the lists,
+ * sorted by their bounds, split into non-essential ones, whose bounds
+ * together do not beat the threshold (the k-th score so far), and
+ * essential ones.  Only rows of essential lists are candidates; the
+ * non-essential lists are looked up for a candidate, largest bound first,
+ * while the candidate can still beat the threshold, and the bound of the
+ * block that would hold it is checked before the block is decoded.
+ * (Skipping whole ranges of candidates on the block bounds of all lists,
+ * as block-max MaxScore does, cost more than it saved on corpora whose
+ * rows are in no particular order: a block of 128 random rows has both a
+ * large tf and a short row, so its bound is near the list's.)
  */
 static void
 seg_query(struct lp_search *s, const struct lp_seg *g, uint32_t segno,
@@ -788,7 +798,7 @@ seg_query(struct lp_search *s, const struct lp_seg *g, uint32_t segno,
     size_t k, lp_accept fn, void *arg)
 {
 	struct lp_cur **ord = s->ord;
-	double *pre = s->pre, *bpre = s->bpre, slack = 0;
+	double *pre = s->pre, slack = 0;
 	double theta = s->hn == k ? s->heap[0].s : -INFINITY;
 	size_t m = 0, ne = 0, i, j;
 	int prune = s->mode == LP_PRUNE;
@@ -841,80 +851,55 @@ seg_query(struct lp_search *s, const struct lp_seg *g, uint32_t segno,
 			ne++;
 
 	for (;;) {
-		uint32_t d = LP_END, dl;
-		double part, score;
-		int blocks = 0;
+		uint32_t d = LP_END;
+		double part, score, norm;
 
 		for (i = ne; i < m; i++)
 			if (ord[i]->row < d)
 				d = ord[i]->row;
 		if (d == LP_END)
 			break;
-		if (prune && s->hn == k) {
-			/* The bound of the rows d .. lim from block bounds. */
-			uint32_t lim = LP_END - 1;
-			double bound = slack;
-
-			bpre[0] = 0;
-			for (i = 0; i < m; i++) {
-				struct lp_cur *c = ord[i];
-				double x = 0;
-
-				if (i < ne ? cur_shallow(c, d) :
-				    c->row != LP_END) {
-					if (c->bbi != c->bi) {
-						c->bbi = c->bi;
-						c->bub = blk_bound(c, c->bi, p);
-					}
-					x = c->bub;
-					if (blk_last(c, c->bi) < lim)
-						lim = blk_last(c, c->bi);
-				}
-				bound += x;
-				if (i < ne)
-					bpre[i + 1] = bpre[i] + x;
-			}
-			if (bound <= theta) {
-				for (i = ne; i < m; i++)
-					if (ord[i]->row <= lim)
-						cur_seek(ord[i], lim + 1);
-				continue;
-			}
-			blocks = 1;
-		}
-
 		s->stamp++;
 		if (s->stamp == 0) {
 			memset(s->mark, 0, s->tcap * sizeof *s->mark);
 			s->stamp = 1;
 		}
-		dl = rd32(g->doclen + 4 * (size_t)d);
+		norm = lp_norm(rd32(g->doclen + 4 * (size_t)d), p);
 		part = 0;
 		for (i = ne; i < m; i++) {
 			struct lp_cur *c = ord[i];
 
 			if (c->row != d)
 				continue;
-			s->contrib[c->ti] = lp_bm25(c->w, cur_tf(c), dl, p);
+			s->contrib[c->ti] = lp_bm25(c->w, cur_tf(c), norm, p);
 			s->mark[c->ti] = s->stamp;
 			part += s->contrib[c->ti];
 			cur_next(c);
 		}
 		for (i = ne; i-- > 0;) {
 			struct lp_cur *c = ord[i];
-			double rest = blocks && bpre[i + 1] < pre[i + 1] ?
-			    bpre[i + 1] : pre[i + 1];
 
-			if (part + rest + slack <= theta)
+			if (part + pre[i + 1] + slack <= theta)
+				break;
+			/* The block's bound, before decoding it. */
+			if (!cur_shallow(c, d)) {
+				c->row = LP_END;
+				continue;
+			}
+			if (c->bbi != c->bi) {
+				c->bbi = c->bi;
+				c->bub = blk_bound(c, c->bi, p);
+			}
+			if (part + c->bub + pre[i] + slack <= theta)
 				break;
 			cur_seek(c, d);
 			if (c->row != d)
 				continue;
-			s->contrib[c->ti] = lp_bm25(c->w, cur_tf(c), dl, p);
+			s->contrib[c->ti] = lp_bm25(c->w, cur_tf(c), norm, p);
 			s->mark[c->ti] = s->stamp;
 			part += s->contrib[c->ti];
 		}
-		if (i != (size_t)-1)
+		if (i != (size_t)-1 || part + slack <= theta)
 			continue;
 		score = 0;
 		for (i = 0; i < nt; i++)
