@@ -17,6 +17,7 @@
 #define LP_TERM		24		/* bytes of a term entry */
 #define LP_SKIP		16		/* bytes of a skip entry */
 #define LP_PAD		8		/* zero bytes after the data */
+#define LP_NTAB		2048		/* doclens whose norm is kept */
 
 static const char lp_magic[8] = "ETVLEXP1";
 
@@ -529,6 +530,9 @@ struct lp_search {
 	uint32_t	*mark;		/* contrib is for the row if stamp */
 	uint32_t	 stamp;		/* of the row being scored */
 	size_t		 tcap;		/* terms allocated */
+	double		 ntab[LP_NTAB];	/* lp_norm of the doclens below */
+	struct lp_params ntabp;		/* the parameters of ntab */
+	int		 ntabok;	/* ntab is filled */
 	struct lp_ent	*heap;		/* the k best so far, worst first */
 	size_t		 hn;		/* entries in heap */
 	size_t		 hcap;		/* allocated */
@@ -580,6 +584,14 @@ lp_bm25(double w, double tf, double norm, const struct lp_params *p)
 	return w * (tf * (p->k1 + 1)) / (tf + norm);
 }
 
+/* lp_norm from the table of the search, which the same parameters
+ * fill with the same values. */
+static inline double
+tab_norm(const struct lp_search *s, uint32_t dl, const struct lp_params *p)
+{
+	return dl < LP_NTAB ? s->ntab[dl] : lp_norm(dl, p);
+}
+
 static inline uint32_t
 blk_last(const struct lp_cur *c, uint32_t bi)
 {
@@ -603,13 +615,14 @@ blk_size(const struct lp_cur *c, uint32_t bi)
 
 /* The bound of any row of block bi for the term. */
 static inline double
-blk_bound(const struct lp_cur *c, uint32_t bi, const struct lp_params *p)
+blk_bound(const struct lp_search *s, const struct lp_cur *c, uint32_t bi,
+    const struct lp_params *p)
 {
 	const uint8_t *e = c->skip + (size_t)bi * LP_SKIP;
 
 	if (!(c->w > 0))
 		return 0;
-	return lp_bm25(c->w, rd32(e + 8), lp_norm(rd32(e + 4), p), p);
+	return lp_bm25(c->w, rd32(e + 8), tab_norm(s, rd32(e + 4), p), p);
 }
 
 /* Decode the rows of block bi. */
@@ -821,7 +834,7 @@ seg_query(struct lp_search *s, const struct lp_seg *g, uint32_t segno,
 		c->ub = 0;
 		if (prune)
 			for (j = 0; j < c->nblk; j++) {
-				double x = blk_bound(c, (uint32_t)j, p);
+				double x = blk_bound(s, c, (uint32_t)j, p);
 
 				if (x > c->ub)
 					c->ub = x;
@@ -864,7 +877,7 @@ seg_query(struct lp_search *s, const struct lp_seg *g, uint32_t segno,
 			memset(s->mark, 0, s->tcap * sizeof *s->mark);
 			s->stamp = 1;
 		}
-		norm = lp_norm(rd32(g->doclen + 4 * (size_t)d), p);
+		norm = tab_norm(s, rd32(g->doclen + 4 * (size_t)d), p);
 		part = 0;
 		for (i = ne; i < m; i++) {
 			struct lp_cur *c = ord[i];
@@ -888,7 +901,7 @@ seg_query(struct lp_search *s, const struct lp_seg *g, uint32_t segno,
 			}
 			if (c->bbi != c->bi) {
 				c->bbi = c->bi;
-				c->bub = blk_bound(c, c->bi, p);
+				c->bub = blk_bound(s, c, c->bi, p);
 			}
 			if (part + c->bub + pre[i] + slack <= theta)
 				break;
@@ -899,7 +912,7 @@ seg_query(struct lp_search *s, const struct lp_seg *g, uint32_t segno,
 			s->mark[c->ti] = s->stamp;
 			part += s->contrib[c->ti];
 		}
-		if (i != (size_t)-1 || part + slack <= theta)
+		if (i != (size_t)-1 || (prune && part + slack <= theta))
 			continue;
 		score = 0;
 		for (i = 0; i < nt; i++)
@@ -934,6 +947,12 @@ lp_query(struct lp_search *s, const struct lp_seg *segs, uint32_t nseg,
 	if (k == 0 || nt == 0)
 		return 0;
 	reserve(s, nt);
+	if (!s->ntabok || memcmp(&s->ntabp, p, sizeof *p) != 0) {
+		for (i = 0; i < LP_NTAB; i++)
+			s->ntab[i] = lp_norm((uint32_t)i, p);
+		s->ntabp = *p;
+		s->ntabok = 1;
+	}
 	for (g = 0; g < nseg; g++)
 		seg_query(s, &segs[g], g, t, nt, p, k, fn, arg);
 	qsort(s->heap, s->hn, sizeof *s->heap, better_cmp);
