@@ -955,7 +955,8 @@ lp_query(struct lp_search *s, const struct lp_seg *segs, uint32_t nseg,
 	}
 	for (g = 0; g < nseg; g++)
 		seg_query(s, &segs[g], g, t, nt, p, k, fn, arg);
-	qsort(s->heap, s->hn, sizeof *s->heap, better_cmp);
+	if (s->hn > 1)
+		qsort(s->heap, s->hn, sizeof *s->heap, better_cmp);
 	for (i = 0; i < s->hn; i++) {
 		out[i].score = (float)s->heap[i].s;
 		out[i].seg = s->heap[i].seg;
