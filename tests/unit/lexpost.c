@@ -198,6 +198,13 @@ bm25(double w, uint32_t tf, uint32_t dl, const struct lp_params *p)
 	    (f + p->k1 * (1 - p->b + p->b * dl / p->avgdl));
 }
 
+/* Drop row 2 of segment 0. */
+static int
+drop2(uint32_t seg, uint32_t row, void *arg)
+{
+	return !(seg == 0 && row == 2);
+}
+
 /* 30.8 / 29 etc.: the scores of the example, worked out by hand. */
 static void
 test_hand(void)
@@ -243,6 +250,29 @@ test_hand(void)
 		CHECK(n == 2 && h[0].seg == 0 && h[1].seg == 1 &&
 		    h[0].row == 2 && h[1].row == 2 &&
 		    h[0].score == h[1].score);
+	}
+	/* A term only one segment has; a filter that drops row 2. */
+	{
+		char *rows2[] = { "c 1\n" };
+		struct lp_term qb[2] = { { "b", 1, 1.0 }, { "c", 1, 1.0 } };
+		struct buf blob2 = BUF_INIT;
+		struct lp_seg two[2];
+
+		lp_build(1, rows_fn, rows2, &blob2);
+		two[0] = g;
+		CHECK(lp_open(&two[1], blob2.data, blob2.len, 1, &err) == 0);
+		CHECK(lp_df(&two[1], "b", 1) == 0);
+		/* b in 0/0: 61.6/43; c in 1/0: 154/109; c in 0/2: 154/163. */
+		n = lp_query(s, two, 2, qb, 2, &p, 10, NULL, NULL, h);
+		CHECK(n == 3 && h[0].seg == 0 && h[0].row == 0 &&
+		    h[1].seg == 1 && h[1].row == 0 &&
+		    h[2].seg == 0 && h[2].row == 2);
+		CHECK(n == 3 && fabs(h[0].score - 61.6 / 43) < 1e-6 &&
+		    fabs(h[1].score - 154.0 / 109) < 1e-6 &&
+		    fabs(h[2].score - 154.0 / 163) < 1e-6);
+		n = lp_query(s, two, 2, qb, 2, &p, 10, drop2, NULL, h);
+		CHECK(n == 2 && h[0].seg == 0 && h[1].seg == 1);
+		buf_release(&blob2);
 	}
 	lp_search_free(s);
 	buf_release(&blob);
