@@ -585,7 +585,7 @@ bench(uint32_t nrows, uint32_t nseg)
 	struct lp_search *s = lp_search_new(), *x = lp_search_new();
 	struct lp_term *t = xcalloc(1000 * 6, sizeof *t);
 	uint32_t qid[6], g;
-	size_t nt[1000], q, tot = 0, bytes = 0;
+	size_t nt[1000], q, tot = 0, bytes = 0, data = 0;
 	struct lp_hit hp[10], hx[10];
 	double t0, tp, tx, tb;
 	uint64_t npost = 0;
@@ -598,11 +598,13 @@ bench(uint32_t nrows, uint32_t nseg)
 	tb = now() - tb;
 	for (g = 0; g < nseg; g++) {
 		bytes += ss.blob[g].len;
+		data += ss.seg[g].datalen;
 		npost += lp_npostings(&ss.seg[g]);
 	}
 	printf("build %.2fs; corpus %.1fs; %llu postings, %zu bytes, "
-	    "%.3f bytes/posting\n", tb, now() - t0 - tb,
-	    (unsigned long long)npost, bytes, (double)bytes / npost);
+	    "%.3f bytes/posting (%.3f in the packed blocks)\n", tb,
+	    now() - t0 - tb, (unsigned long long)npost, bytes,
+	    (double)bytes / npost, (double)data / npost);
 	for (q = 0; q < 1000; q++) {
 		nt[q] = 2 + rnd64() % 5;
 		make_query(&c, qid, t + 6 * q, nt[q], 0);
