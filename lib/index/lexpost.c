@@ -192,18 +192,20 @@ lp_build(uint32_t nrows, lp_rowterms fn, void *arg, struct buf *out)
 				continue;
 			id = strmap_intern(sm, p, sp - p, &isnew);
 			if (id >= npl) {
+				/* A new term: ids come in order. */
 				if (id >= plcap) {
 					plcap = plcap ? 2 * plcap : 1024;
-					pl = xreallocarray(pl, plcap, sizeof *pl);
+					pl = xreallocarray(pl, plcap,
+					    sizeof *pl);
 				}
-				memset(&pl[npl], 0, (id + 1 - npl) * sizeof *pl);
+				memset(&pl[id], 0, sizeof *pl);
 				npl = id + 1;
 			}
 			l = &pl[id];
 			dl[row] = dl[row] > UINT32_MAX - tf ? UINT32_MAX :
 			    dl[row] + tf;
 			if (l->n > 0 && l->rows[l->n - 1] == row) {
-				/* The same term twice in a row: one posting. */
+				/* A term twice in a row: one posting. */
 				l->tfs[l->n - 1] = l->tfs[l->n - 1] >
 				    UINT32_MAX - tf ? UINT32_MAX :
 				    l->tfs[l->n - 1] + tf;
@@ -375,7 +377,8 @@ lp_open(struct lp_seg *g, const void *blob, size_t len, uint32_t nrows,
 
 	for (i = 0; i < g->nterms; i++) {
 		const uint8_t *t = g->terms + (size_t)i * LP_TERM;
-		uint32_t df = rd32(t + 12), so = rd32(t + 16), sl = rd32(t + 20);
+		uint32_t df = rd32(t + 12), so = rd32(t + 16);
+		uint32_t sl = rd32(t + 20);
 		uint32_t nb, j, left;
 		int64_t prev = -1;
 		int c;
@@ -502,7 +505,7 @@ struct lp_cur {
 	uint32_t	 bi;		/* the current block */
 	uint32_t	 n;		/* postings of block bi */
 	uint32_t	 pos;		/* the current one in rows */
-	uint32_t	 row;		/* the current row, LP_END at the end */
+	uint32_t	 row;		/* the current row, or LP_END */
 	int		 dec;		/* rows holds block bi */
 	int		 tfdec;		/* tfs holds block bi */
 	uint32_t	 bbi;		/* the block whose bound is bub */

@@ -389,7 +389,7 @@ ref_cmp(const void *a, const void *b)
 /* The segments of a corpus: first rows and blobs. */
 struct segs {
 	uint32_t	 nseg;		/* segments */
-	uint32_t	 first[8];	/* a segment's first row in the corpus */
+	uint32_t	 first[8];	/* a segment's first row */
 	struct buf	 blob[8];	/* its blob */
 	struct lp_seg	 seg[8];	/* its view */
 };
@@ -544,9 +544,11 @@ test_random(void)
 			continue;
 		}
 		for (i = 0; i < n; i++)
-			if (hp[i].seg != ref[i].seg || hp[i].row != ref[i].row ||
+			if (hp[i].seg != ref[i].seg ||
+			    hp[i].row != ref[i].row ||
 			    hp[i].score != (float)ref[i].s ||
-			    hx[i].seg != ref[i].seg || hx[i].row != ref[i].row ||
+			    hx[i].seg != ref[i].seg ||
+			    hx[i].row != ref[i].row ||
 			    hx[i].score != (float)ref[i].s) {
 				bad++;
 				break;
