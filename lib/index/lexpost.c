@@ -178,9 +178,12 @@ lp_build(uint32_t nrows, lp_rowterms fn, void *arg, struct buf *out)
 	uint32_t row, ndocs = 0, nblocks = 0;
 
 	for (row = 0; row < nrows; row++) {
-		const char *s = fn(arg, row, &len), *p, *end, *nl, *sp;
+		const char *s, *p, *end, *nl, *sp;
 
-		for (p = s, end = s + len; p < end; p = nl + 1) {
+		len = 0;
+		if ((s = fn(arg, row, &len)) == NULL)
+			len = 0;
+		for (p = s, end = len ? s + len : s; p < end; p = nl + 1) {
 			struct lp_plist *l;
 			uint32_t id, tf;
 			int isnew;

@@ -82,11 +82,13 @@ typedef const char *(*lp_rowterms)(void *arg, uint32_t row, size_t *lenp);
 
 /*
  * Build the blob of a segment of nrows rows, fn(arg, i) giving row i's
- * terms: lines "term tf\n", terms sorted bytewise and unique within the
- * row, tf a decimal >= 1, the term free of ' ', '\n' and '\0'; an empty
- * string for a row without text.  A line without a space or a tf >= 1 is
- * skipped; a tf is capped at 2^32 - 1 and so is a doclen.  Appends the
- * blob to out.  The string fn returns need only last until the next call.
+ * terms: lines "term tf\n" (the order of the terms does not matter), tf
+ * a decimal >= 1, the term free of ' ', '\n' and '\0'; an empty string
+ * or NULL for a row without text.  A line without a space or a tf >= 1
+ * is skipped, a term given twice in a row has the sum of its tfs, and a
+ * tf or doclen is capped at 2^32 - 1.  The string fn returns need only
+ * last until the next call.  Appends the blob to out.  Holds the postings
+ * in memory meanwhile, 8 bytes each.
  */
 void	 lp_build(uint32_t nrows, lp_rowterms fn, void *arg, struct buf *out);
 
