@@ -54,9 +54,12 @@
  * Terms and blocks are laid out in order, so a term's skipidx and dataoff
  * are the sums over the terms before it; lp_open checks this, the sizes,
  * the order of terms and rows and the statistics against doclen, so a
- * blob it accepts cannot make a reader go out of bounds.  (maxtf and
- * mindl bound the BM25 score of any row of the block, whatever avgdl,
- * since a term's score rises with tf and falls with doclen.)
+ * blob it accepts cannot make a reader go out of bounds.  It does not
+ * read the packed bits (that would touch every page); a block whose
+ * deltas do not end on its lastrow is read as rows in range, so damage
+ * there gives wrong results, never a bad read.  (maxtf and mindl bound
+ * the BM25 score of any row of the block, whatever avgdl, since a term's
+ * score rises with tf and falls with doclen.)
  */
 
 /* A read-only view of a blob; the memory is the caller's. */
