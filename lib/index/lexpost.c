@@ -17,6 +17,7 @@
 #define LP_TERM		24		/* bytes of a term entry */
 #define LP_SKIP		16		/* bytes of a skip entry */
 #define LP_PAD		8		/* zero bytes after the data */
+#define LP_NTAB		2048		/* doclens whose norm is kept */
 
 static const char lp_magic[8] = "ETVLEXP1";
 
@@ -177,9 +178,12 @@ lp_build(uint32_t nrows, lp_rowterms fn, void *arg, struct buf *out)
 	uint32_t row, ndocs = 0, nblocks = 0;
 
 	for (row = 0; row < nrows; row++) {
-		const char *s = fn(arg, row, &len), *p, *end, *nl, *sp;
+		const char *s, *p, *end, *nl, *sp;
 
-		for (p = s, end = s + len; p < end; p = nl + 1) {
+		len = 0;
+		if ((s = fn(arg, row, &len)) == NULL)
+			len = 0;
+		for (p = s, end = len ? s + len : s; p < end; p = nl + 1) {
 			struct lp_plist *l;
 			uint32_t id, tf;
 			int isnew;
@@ -191,18 +195,20 @@ lp_build(uint32_t nrows, lp_rowterms fn, void *arg, struct buf *out)
 				continue;
 			id = strmap_intern(sm, p, sp - p, &isnew);
 			if (id >= npl) {
+				/* A new term: ids come in order. */
 				if (id >= plcap) {
 					plcap = plcap ? 2 * plcap : 1024;
-					pl = xreallocarray(pl, plcap, sizeof *pl);
+					pl = xreallocarray(pl, plcap,
+					    sizeof *pl);
 				}
-				memset(&pl[npl], 0, (id + 1 - npl) * sizeof *pl);
+				memset(&pl[id], 0, sizeof *pl);
 				npl = id + 1;
 			}
 			l = &pl[id];
 			dl[row] = dl[row] > UINT32_MAX - tf ? UINT32_MAX :
 			    dl[row] + tf;
 			if (l->n > 0 && l->rows[l->n - 1] == row) {
-				/* The same term twice in a row: one posting. */
+				/* A term twice in a row: one posting. */
 				l->tfs[l->n - 1] = l->tfs[l->n - 1] >
 				    UINT32_MAX - tf ? UINT32_MAX :
 				    l->tfs[l->n - 1] + tf;
@@ -374,7 +380,8 @@ lp_open(struct lp_seg *g, const void *blob, size_t len, uint32_t nrows,
 
 	for (i = 0; i < g->nterms; i++) {
 		const uint8_t *t = g->terms + (size_t)i * LP_TERM;
-		uint32_t df = rd32(t + 12), so = rd32(t + 16), sl = rd32(t + 20);
+		uint32_t df = rd32(t + 12), so = rd32(t + 16);
+		uint32_t sl = rd32(t + 20);
 		uint32_t nb, j, left;
 		int64_t prev = -1;
 		int c;
@@ -501,7 +508,7 @@ struct lp_cur {
 	uint32_t	 bi;		/* the current block */
 	uint32_t	 n;		/* postings of block bi */
 	uint32_t	 pos;		/* the current one in rows */
-	uint32_t	 row;		/* the current row, LP_END at the end */
+	uint32_t	 row;		/* the current row, or LP_END */
 	int		 dec;		/* rows holds block bi */
 	int		 tfdec;		/* tfs holds block bi */
 	uint32_t	 bbi;		/* the block whose bound is bub */
@@ -525,11 +532,13 @@ struct lp_search {
 	struct lp_cur	*cur;		/* a cursor a query term */
 	struct lp_cur	**ord;		/* cursors by ascending bound */
 	double		*pre;		/* sums of bounds of ord[0..i) */
-	double		*bpre;		/* the same for block bounds */
 	double		*contrib;	/* a term's part of the row's score */
 	uint32_t	*mark;		/* contrib is for the row if stamp */
 	uint32_t	 stamp;		/* of the row being scored */
 	size_t		 tcap;		/* terms allocated */
+	double		 ntab[LP_NTAB];	/* lp_norm of the doclens below */
+	struct lp_params ntabp;		/* the parameters of ntab */
+	int		 ntabok;	/* ntab is filled */
 	struct lp_ent	*heap;		/* the k best so far, worst first */
 	size_t		 hn;		/* entries in heap */
 	size_t		 hcap;		/* allocated */
@@ -552,7 +561,6 @@ lp_search_free(struct lp_search *s)
 	free(s->cur);
 	free(s->ord);
 	free(s->pre);
-	free(s->bpre);
 	free(s->contrib);
 	free(s->mark);
 	free(s->heap);
@@ -565,12 +573,29 @@ lp_search_mode(struct lp_search *s, int mode)
 	s->mode = mode;
 }
 
-/* A term's part of the score of a row (the formula of lexpost.h). */
+/*
+ * A term's part of the score of a row (the formula of lexpost.h), the
+ * row's part of the denominator, which is the same for all its terms,
+ * computed apart.
+ */
 static inline double
-lp_bm25(double w, double tf, uint32_t dl, const struct lp_params *p)
+lp_norm(uint32_t dl, const struct lp_params *p)
 {
-	return w * (tf * (p->k1 + 1)) /
-	    (tf + p->k1 * (1 - p->b + p->b * dl / p->avgdl));
+	return p->k1 * (1 - p->b + p->b * dl / p->avgdl);
+}
+
+static inline double
+lp_bm25(double w, double tf, double norm, const struct lp_params *p)
+{
+	return w * (tf * (p->k1 + 1)) / (tf + norm);
+}
+
+/* lp_norm from the table of the search, which the same parameters
+ * fill with the same values. */
+static inline double
+tab_norm(const struct lp_search *s, uint32_t dl, const struct lp_params *p)
+{
+	return dl < LP_NTAB ? s->ntab[dl] : lp_norm(dl, p);
 }
 
 static inline uint32_t
@@ -596,13 +621,14 @@ blk_size(const struct lp_cur *c, uint32_t bi)
 
 /* The bound of any row of block bi for the term. */
 static inline double
-blk_bound(const struct lp_cur *c, uint32_t bi, const struct lp_params *p)
+blk_bound(const struct lp_search *s, const struct lp_cur *c, uint32_t bi,
+    const struct lp_params *p)
 {
 	const uint8_t *e = c->skip + (size_t)bi * LP_SKIP;
 
 	if (!(c->w > 0))
 		return 0;
-	return lp_bm25(c->w, rd32(e + 8), rd32(e + 4), p);
+	return lp_bm25(c->w, rd32(e + 8), tab_norm(s, rd32(e + 4), p), p);
 }
 
 /* Decode the rows of block bi. */
@@ -766,7 +792,6 @@ reserve(struct lp_search *s, size_t nt)
 	s->cur = xreallocarray(s->cur, nt, sizeof *s->cur);
 	s->ord = xreallocarray(s->ord, nt, sizeof *s->ord);
 	s->pre = xreallocarray(s->pre, nt + 1, sizeof *s->pre);
-	s->bpre = xreallocarray(s->bpre, nt + 1, sizeof *s->bpre);
 	s->contrib = xreallocarray(s->contrib, nt, sizeof *s->contrib);
 	free(s->mark);
 	s->mark = xcalloc(nt, sizeof *s->mark);
@@ -774,13 +799,17 @@ reserve(struct lp_search *s, size_t nt)
 }
 
 /*
- * Search one segment, MaxScore (Turtle and Flood 1995): the lists sorted
- * by their bounds split into non-essential ones, whose bounds together
- * do not beat the threshold, and essential ones; only rows of essential
- * lists are candidates, and the others are looked up for a candidate
- * while it can still make the top k.  Block bounds refine both: a range
- * of rows within the current blocks of all lists whose bounds together
- * do not beat the threshold is skipped whole.
+ * Search one segment with MaxScore (Turtle and Flood 1995): the lists,
+ * sorted by their bounds, split into non-essential ones, whose bounds
+ * together do not beat the threshold (the k-th score so far), and
+ * essential ones.  Only rows of essential lists are candidates; the
+ * non-essential lists are looked up for a candidate, largest bound first,
+ * while the candidate can still beat the threshold, and the bound of the
+ * block that would hold it is checked before the block is decoded.
+ * (Skipping whole ranges of candidates on the block bounds of all lists,
+ * as block-max MaxScore does, cost more than it saved on corpora whose
+ * rows are in no particular order: a block of 128 random rows has both a
+ * large tf and a short row, so its bound is near the list's.)
  */
 static void
 seg_query(struct lp_search *s, const struct lp_seg *g, uint32_t segno,
@@ -788,7 +817,7 @@ seg_query(struct lp_search *s, const struct lp_seg *g, uint32_t segno,
     size_t k, lp_accept fn, void *arg)
 {
 	struct lp_cur **ord = s->ord;
-	double *pre = s->pre, *bpre = s->bpre, slack = 0;
+	double *pre = s->pre, slack = 0;
 	double theta = s->hn == k ? s->heap[0].s : -INFINITY;
 	size_t m = 0, ne = 0, i, j;
 	int prune = s->mode == LP_PRUNE;
@@ -811,7 +840,7 @@ seg_query(struct lp_search *s, const struct lp_seg *g, uint32_t segno,
 		c->ub = 0;
 		if (prune)
 			for (j = 0; j < c->nblk; j++) {
-				double x = blk_bound(c, (uint32_t)j, p);
+				double x = blk_bound(s, c, (uint32_t)j, p);
 
 				if (x > c->ub)
 					c->ub = x;
@@ -841,80 +870,55 @@ seg_query(struct lp_search *s, const struct lp_seg *g, uint32_t segno,
 			ne++;
 
 	for (;;) {
-		uint32_t d = LP_END, dl;
-		double part, score;
-		int blocks = 0;
+		uint32_t d = LP_END;
+		double part, score, norm;
 
 		for (i = ne; i < m; i++)
 			if (ord[i]->row < d)
 				d = ord[i]->row;
 		if (d == LP_END)
 			break;
-		if (prune && s->hn == k) {
-			/* The bound of the rows d .. lim from block bounds. */
-			uint32_t lim = LP_END - 1;
-			double bound = slack;
-
-			bpre[0] = 0;
-			for (i = 0; i < m; i++) {
-				struct lp_cur *c = ord[i];
-				double x = 0;
-
-				if (i < ne ? cur_shallow(c, d) :
-				    c->row != LP_END) {
-					if (c->bbi != c->bi) {
-						c->bbi = c->bi;
-						c->bub = blk_bound(c, c->bi, p);
-					}
-					x = c->bub;
-					if (blk_last(c, c->bi) < lim)
-						lim = blk_last(c, c->bi);
-				}
-				bound += x;
-				if (i < ne)
-					bpre[i + 1] = bpre[i] + x;
-			}
-			if (bound <= theta) {
-				for (i = ne; i < m; i++)
-					if (ord[i]->row <= lim)
-						cur_seek(ord[i], lim + 1);
-				continue;
-			}
-			blocks = 1;
-		}
-
 		s->stamp++;
 		if (s->stamp == 0) {
 			memset(s->mark, 0, s->tcap * sizeof *s->mark);
 			s->stamp = 1;
 		}
-		dl = rd32(g->doclen + 4 * (size_t)d);
+		norm = tab_norm(s, rd32(g->doclen + 4 * (size_t)d), p);
 		part = 0;
 		for (i = ne; i < m; i++) {
 			struct lp_cur *c = ord[i];
 
 			if (c->row != d)
 				continue;
-			s->contrib[c->ti] = lp_bm25(c->w, cur_tf(c), dl, p);
+			s->contrib[c->ti] = lp_bm25(c->w, cur_tf(c), norm, p);
 			s->mark[c->ti] = s->stamp;
 			part += s->contrib[c->ti];
 			cur_next(c);
 		}
 		for (i = ne; i-- > 0;) {
 			struct lp_cur *c = ord[i];
-			double rest = blocks && bpre[i + 1] < pre[i + 1] ?
-			    bpre[i + 1] : pre[i + 1];
 
-			if (part + rest + slack <= theta)
+			if (part + pre[i + 1] + slack <= theta)
+				break;
+			/* The block's bound, before decoding it. */
+			if (!cur_shallow(c, d)) {
+				c->row = LP_END;
+				continue;
+			}
+			if (c->bbi != c->bi) {
+				c->bbi = c->bi;
+				c->bub = blk_bound(s, c, c->bi, p);
+			}
+			if (part + c->bub + pre[i] + slack <= theta)
 				break;
 			cur_seek(c, d);
 			if (c->row != d)
 				continue;
-			s->contrib[c->ti] = lp_bm25(c->w, cur_tf(c), dl, p);
+			s->contrib[c->ti] = lp_bm25(c->w, cur_tf(c), norm, p);
 			s->mark[c->ti] = s->stamp;
 			part += s->contrib[c->ti];
 		}
-		if (i != (size_t)-1)
+		if (i != (size_t)-1 || (prune && part + slack <= theta))
 			continue;
 		score = 0;
 		for (i = 0; i < nt; i++)
@@ -949,9 +953,16 @@ lp_query(struct lp_search *s, const struct lp_seg *segs, uint32_t nseg,
 	if (k == 0 || nt == 0)
 		return 0;
 	reserve(s, nt);
+	if (!s->ntabok || memcmp(&s->ntabp, p, sizeof *p) != 0) {
+		for (i = 0; i < LP_NTAB; i++)
+			s->ntab[i] = lp_norm((uint32_t)i, p);
+		s->ntabp = *p;
+		s->ntabok = 1;
+	}
 	for (g = 0; g < nseg; g++)
 		seg_query(s, &segs[g], g, t, nt, p, k, fn, arg);
-	qsort(s->heap, s->hn, sizeof *s->heap, better_cmp);
+	if (s->hn > 1)
+		qsort(s->heap, s->hn, sizeof *s->heap, better_cmp);
 	for (i = 0; i < s->hn; i++) {
 		out[i].score = (float)s->heap[i].s;
 		out[i].seg = s->heap[i].seg;

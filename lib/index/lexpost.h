@@ -54,9 +54,12 @@
  * Terms and blocks are laid out in order, so a term's skipidx and dataoff
  * are the sums over the terms before it; lp_open checks this, the sizes,
  * the order of terms and rows and the statistics against doclen, so a
- * blob it accepts cannot make a reader go out of bounds.  (maxtf and
- * mindl bound the BM25 score of any row of the block, whatever avgdl,
- * since a term's score rises with tf and falls with doclen.)
+ * blob it accepts cannot make a reader go out of bounds.  It does not
+ * read the packed bits (that would touch every page); a block whose
+ * deltas do not end on its lastrow is read as rows in range, so damage
+ * there gives wrong results, never a bad read.  (maxtf and mindl bound
+ * the BM25 score of any row of the block, whatever avgdl, since a term's
+ * score rises with tf and falls with doclen.)
  */
 
 /* A read-only view of a blob; the memory is the caller's. */
@@ -82,11 +85,13 @@ typedef const char *(*lp_rowterms)(void *arg, uint32_t row, size_t *lenp);
 
 /*
  * Build the blob of a segment of nrows rows, fn(arg, i) giving row i's
- * terms: lines "term tf\n", terms sorted bytewise and unique within the
- * row, tf a decimal >= 1, the term free of ' ', '\n' and '\0'; an empty
- * string for a row without text.  A line without a space or a tf >= 1 is
- * skipped; a tf is capped at 2^32 - 1 and so is a doclen.  Appends the
- * blob to out.  The string fn returns need only last until the next call.
+ * terms: lines "term tf\n" (the order of the terms does not matter), tf
+ * a decimal >= 1, the term free of ' ', '\n' and '\0'; an empty string
+ * or NULL for a row without text.  A line without a space or a tf >= 1
+ * is skipped, a term given twice in a row has the sum of its tfs, and a
+ * tf or doclen is capped at 2^32 - 1.  The string fn returns need only
+ * last until the next call.  Appends the blob to out.  Holds the postings
+ * in memory meanwhile, 8 bytes each.
  */
 void	 lp_build(uint32_t nrows, lp_rowterms fn, void *arg, struct buf *out);
 
