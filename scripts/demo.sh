@@ -89,18 +89,22 @@ PY
 step "etv embed: built-in hashing embedder, 384 dimensions"
 etv embed -v "$out/unique.jsonl" >"$out/vectors.jsonl"
 
-step "etv index build: an HNSW index of the chunks"
-etv index build -v --force "$out/kb.etv" "$out/vectors.jsonl"
+step "etv index build: an HNSW index of the chunks, and a BM25 index of their text"
+etv index build -v --force --lexical text --language english "$out/kb.etv" \
+    "$out/vectors.jsonl"
 etv index stats "$out/kb.etv" | python3 -c '
 import json, sys
 s = json.load(sys.stdin)
 print("  %d vectors of %d dimensions (%s), %s search, %.1f MB" % (s["vectors"],
-      s["dims"], s["embedding_model"], s["search"], s["bytes"] / 1e6))'
+      s["dims"], s["embedding_model"], s["search"], s["bytes"] / 1e6))
+l = s["lexical"]
+print("  BM25 of %s (%s): %d terms, %d postings, %.1f MB" % (l["field"],
+      l["analyzer"], l["terms"], l["postings"], l["index_bytes"] / 1e6))'
 
 nq=$(wc -l <"$demo/questions.jsonl")
-step "etv embed | etv index query -k 100: $nq questions of $demo/questions.jsonl"
-etv embed "$demo/questions.jsonl" | etv index query -v -k 100 "$out/kb.etv" \
-    >"$out/run.jsonl"
+step "etv embed | etv index query --mode vector -k 100: $nq questions of $demo/questions.jsonl"
+etv embed "$demo/questions.jsonl" | etv index query -v --mode vector -k 100 \
+    "$out/kb.etv" >"$out/run.jsonl"
 python3 - "$out/run.jsonl" "$demo/qrels.jsonl" q18 q13 <<'PY'
 import json, sys
 judged = {}
@@ -140,6 +144,26 @@ step "etv eval --by doc_id: how well the index answers, by document"
 etv eval --by doc_id --qrels "$demo/qrels.jsonl" -k 1,5,10 \
     -m recall,hit_rate,mrr,ndcg --format table --save "$out/eval.json" \
     "$out/run.jsonl"
+
+step "etv index query --mode lexical|hybrid: the same questions by BM25, and by both fused"
+etv embed "$demo/questions.jsonl" >"$out/questions.jsonl"
+for mode in lexical hybrid; do
+	etv index query --mode "$mode" -k 100 "$out/kb.etv" \
+	    "$out/questions.jsonl" >"$out/run-$mode.jsonl"
+	etv eval --by doc_id --qrels "$demo/qrels.jsonl" -k 10 \
+	    -m hit_rate,mrr,ndcg --save "$out/eval-$mode.json" \
+	    "$out/run-$mode.jsonl" >/dev/null
+done
+python3 - "$out" <<'PY'
+import json, sys
+print("  %-26s %12s %8s %8s" % ("", "hit_rate@10", "mrr@10", "ndcg@10"))
+for name, f in (("vector (hash embedder)", "eval.json"),
+                ("lexical (BM25)", "eval-lexical.json"),
+                ("hybrid (RRF of the two)", "eval-hybrid.json")):
+    m = json.load(open("%s/%s" % (sys.argv[1], f)))["metrics"]
+    print("  %-26s %12.3f %8.3f %8.3f" % (name, m["hit_rate@10"],
+          m["mrr@10"], m["ndcg@10"]))
+PY
 
 people=tests/fixtures/resolve/people.jsonl
 step "etv resolve --init: a model guessed from $(wc -l <"$people") records of people from three systems"
