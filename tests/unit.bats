@@ -34,6 +34,7 @@ unit() {
 @test "unit jdoc" { unit jdoc; }
 @test "unit jsonscan" { unit jsonscan; }
 @test "unit jsonschema" { unit jsonschema; }
+@test "unit fusion" { unit fusion; }
 @test "unit lexpost" { unit lexpost; }
 @test "unit manifest" { unit manifest; }
 @test "unit markdown" { unit markdown; }
