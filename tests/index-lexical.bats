@@ -433,3 +433,23 @@ for line in sys.stdin:
 	    "$T/q.jsonl" | jq -r '.hits[].meta.n' | sort -un | tail -1 |
 	    { read -r max; [ "$max" -lt 5 ]; }
 }
+
+@test "index lexical: empty input, CRLF lines and a full disk, as every tool" {
+	etv-index build --lexical text "$T/x.etv" "$T/docs.jsonl"
+	run --separate-stderr etv-index query "$T/x.etv" </dev/null
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	queries "patent grant" "source code" >"$T/q.jsonl"
+	sed 's/$/\r/' "$T/q.jsonl" >"$T/crlf.jsonl"
+	diff <(etv-index query "$T/x.etv" "$T/q.jsonl" | hits) \
+	    <(etv-index query "$T/x.etv" "$T/crlf.jsonl" | hits)
+	etv-index query "$T/x.etv" "$T/q.jsonl" >/dev/full 2>/dev/null &&
+	    st=0 || st=$?
+	[ "$st" -eq 4 ]
+	# An empty lexical index answers with no hits.
+	etv-index build --lexical text "$T/e.etv" </dev/null 2>/dev/null
+	run --separate-stderr etv-index query "$T/e.etv" "$T/q.jsonl"
+	[ "$status" -eq 0 ]
+	[ "$(hits <<<"$output" | wc -l)" -eq 0 ]
+	[ "${#lines[@]}" -eq 2 ]
+}
