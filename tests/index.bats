@@ -10,16 +10,6 @@ setup() {
 	python3 "$GEN" 300 16 >"$T/a.jsonl"
 }
 
-# Print a field of a JSON object read on stdin ("a.b" descends).
-jf() {
-	python3 -c '
-import json, sys
-v = json.loads(sys.stdin.readline())
-for k in sys.argv[1].split("."):
-    v = v[k] if not isinstance(v, list) else v[int(k)]
-print(json.dumps(v) if isinstance(v, (dict, list)) else v)' "$1"
-}
-
 # The hit ids of each output record, one line per record.
 hit_ids() {
 	python3 -c '

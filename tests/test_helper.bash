@@ -13,3 +13,13 @@ etv_tools() {
 		[ -x "$f" ] && printf '%s\n' "${f##*/}"
 	done
 }
+
+# Print a field of a JSON object read on stdin ("a.b" descends).
+jf() {
+	python3 -c '
+import json, sys
+v = json.loads(sys.stdin.readline())
+for k in sys.argv[1].split("."):
+    v = v[k] if not isinstance(v, list) else v[int(k)]
+print(json.dumps(v) if isinstance(v, (dict, list)) else v)' "$1"
+}
