@@ -153,7 +153,9 @@ def main():
     engine, data, work = sys.argv[1:4]
     k = int(sys.argv[4]) if len(sys.argv) > 4 else 100
     runs = int(sys.argv[5]) if len(sys.argv) > 5 else 3
+    t = CLOCK()
     docs = load(os.path.join(data, "docs.jsonl"))
+    load_s = CLOCK() - t
     queries = load(os.path.join(data, "queries.jsonl"))
     path = os.path.join(work, engine + ".idx")
     if engine == "fts5-porter":
@@ -169,7 +171,8 @@ def main():
         for q, hits in zip(queries, run):
             f.write(json.dumps({"id": q["id"], "hits": [
                 {"id": d, "score": s} for d, s in hits]}) + "\n")
-    print(json.dumps({"engine": engine, "build_s": build, "bytes": nbytes,
+    print(json.dumps({"engine": engine, "build_s": build, "load_s": load_s,
+                      "bytes": nbytes,
                       "qps": len(queries) / qtime if qtime > 0 else 0.0,
                       "queries": len(queries), "docs": len(docs)}))
 

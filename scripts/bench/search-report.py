@@ -4,8 +4,9 @@
 Usage: search-report.py ROWDIR NAME...
 
 For each NAME, reads ROWDIR/NAME.json (one JSON object: "build_s",
-"bytes", "qps" and, optionally, "label", the row's name, else NAME) and ROWDIR/NAME.eval (etv-eval's summary of
-its run) and prints a row: nDCG@10, recall@100, queries per second,
+"bytes", "qps" and, optionally, "label", the row's name, else NAME,
+and "load_s", the seconds an anchor took to read the documents) and
+ROWDIR/NAME.eval (etv-eval's summary of its run) and prints a row: nDCG@10, recall@100, queries per second,
 build seconds, index MB.  Then, for each row whose name starts with
 "etv", its q/s and build time over FTS5's (fts5-porter) and Xapian's.
 """
@@ -51,6 +52,12 @@ def main():
                     r["build_s"] / x["build_s"] if x["build_s"] else 0.0,
                     name))
             print("  %-28s %s" % (r.get("label", n), "; ".join(parts)))
+    loads = ["%s %.2f s" % (n, rows[n]["load_s"]) for n in names
+             if "load_s" in rows[n]]
+    if loads:
+        print("the anchors' build s leave out reading docs.jsonl into Python "
+              "(json.loads: %s); etv's include reading and parsing it"
+              % ", ".join(loads))
 
 
 if __name__ == "__main__":
