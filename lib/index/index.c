@@ -257,6 +257,24 @@ write_init(struct ix_write *in, struct vf_index *ix,
 	}
 }
 
+/* Say that the index at path has other settings than asked: ETV_USAGE. */
+static int
+settings_differ(struct buf *err, const char *path, const struct vf_meta *m)
+{
+	struct buf lex = BUF_INIT;
+
+	if (*m->lexical)
+		buf_printf(&lex, "lexical '%s' %s k1 %g b %g", m->lexical,
+		    m->analyzer, m->k1, m->b);
+	else
+		buf_adds(&lex, "not lexical");
+	buf_fail(err, "'%s' exists with other settings (metric %s, M %u, "
+	    "store '%s', by '%s', %s); they are fixed when an index is built",
+	    path, vf_metric_name(m->metric), m->M, m->store, m->by, lex.data);
+	buf_release(&lex);
+	return ETV_USAGE;
+}
+
 /* The analysis of a lexical index's rows; ETV_OK, or ETV_USAGE. */
 static int
 write_analyzer(struct ix_write *in, struct buf *err)
@@ -302,10 +320,7 @@ ix_write_open(struct ix_write *in, const char *path,
 	m = &in->meta;
 	if ((rq->given || (rq->mode == IX_UPSERT && rq->by)) &&
 	    !ix_same_settings(&want, m, rq->by != NULL))
-		return buf_fail(err, "'%s' exists with other settings (metric "
-		    "%s, M %u, store '%s', by '%s'); they are fixed when an "
-		    "index is built", path, vf_metric_name(m->metric), m->M,
-		    m->store, m->by), ETV_USAGE;
+		return settings_differ(err, path, m);
 	if (rq->mode != IX_UPSERT && rq->by && strcmp(rq->by, m->by) != 0)
 		return buf_fail(err, "'%s' groups rows by '%s', not '%s'",
 		    path, m->by, rq->by), ETV_USAGE;
