@@ -53,6 +53,30 @@ hsum(const v16f *v)
 	return (c[0] + c[2]) + (c[1] + c[3]);
 }
 
+/*
+ * The scalar tails, after the sixteen-lane part: shared by the single and
+ * the blocked kernels so that both add the same terms in the same order.
+ */
+static inline float
+dot_tail(float s, const float *a, const float *b, size_t i, size_t n)
+{
+	for (; i < n; i++)
+		s += a[i] * b[i];
+	return s;
+}
+
+static inline float
+l2_tail(float s, const float *a, const float *b, size_t i, size_t n)
+{
+	float d;
+
+	for (; i < n; i++) {
+		d = a[i] - b[i];
+		s += d * d;
+	}
+	return s;
+}
+
 CLONES float
 vecdist_dot(const float *a, const float *b, size_t n)
 {
@@ -70,9 +94,7 @@ vecdist_dot(const float *a, const float *b, size_t n)
 	}
 	s0 += s1;
 	s = hsum(&s0);
-	for (; i < n; i++)
-		s += a[i] * b[i];
-	return s;
+	return dot_tail(s, a, b, i, n);
 }
 
 CLONES float
@@ -80,7 +102,7 @@ vecdist_l2sq(const float *a, const float *b, size_t n)
 {
 	v16f s0 = { 0 }, s1 = { 0 }, d0, d1;
 	size_t i = 0;
-	float s, d;
+	float s;
 
 	for (; i + 32 <= n; i += 32) {
 		d0 = load16(a + i) - load16(b + i);
@@ -95,11 +117,179 @@ vecdist_l2sq(const float *a, const float *b, size_t n)
 	}
 	s0 += s1;
 	s = hsum(&s0);
-	for (; i < n; i++) {
-		d = a[i] - b[i];
-		s += d * d;
+	return l2_tail(s, a, b, i, n);
+}
+
+/*
+ * The blocked kernels.  A tile of four queries by two vectors keeps the
+ * two accumulators of each of its eight pairs in registers, so a load of
+ * a query or a vector serves two or four products.  Each pair gets the
+ * very sums vecdist_dot and vecdist_l2sq compute (even blocks of sixteen
+ * into s0, odd ones into s1, a last block of sixteen into s0, then s0 +
+ * s1); sixteen pairs are then summed across lanes at once by a tree of
+ * shuffles that adds the lanes in hsum's order, and the scalar tail is
+ * the same function.  So every score is the bit pattern of the single
+ * kernel on the same CPU, however queries are grouped.
+ */
+typedef int32_t v16i __attribute__((vector_size(64)));
+
+#define TQ	4	/* queries in a tile */
+#define TV	2	/* vectors in a tile */
+
+static inline __attribute__((always_inline)) void
+tile_sums(const float *const *qp, const float *const *vp, size_t n, int l2,
+    v16f *r)
+{
+	v16f s0[TQ * TV] = { 0 }, s1[TQ * TV] = { 0 };
+	v16f b0[TV], b1[TV], a0, a1, d0, d1;
+	size_t i = 0;
+	int x, y;
+
+	for (; i + 32 <= n; i += 32) {
+#pragma GCC unroll 2
+		for (y = 0; y < TV; y++) {
+			b0[y] = load16(vp[y] + i);
+			b1[y] = load16(vp[y] + i + 16);
+		}
+#pragma GCC unroll 4
+		for (x = 0; x < TQ; x++) {
+			a0 = load16(qp[x] + i);
+			a1 = load16(qp[x] + i + 16);
+#pragma GCC unroll 2
+			for (y = 0; y < TV; y++) {
+				if (l2) {
+					d0 = a0 - b0[y];
+					d1 = a1 - b1[y];
+					s0[x * TV + y] += d0 * d0;
+					s1[x * TV + y] += d1 * d1;
+				} else {
+					s0[x * TV + y] += a0 * b0[y];
+					s1[x * TV + y] += a1 * b1[y];
+				}
+			}
+		}
 	}
-	return s;
+	if (i + 16 <= n) {
+#pragma GCC unroll 4
+		for (x = 0; x < TQ; x++) {
+			a0 = load16(qp[x] + i);
+#pragma GCC unroll 2
+			for (y = 0; y < TV; y++) {
+				b0[y] = load16(vp[y] + i);
+				if (l2) {
+					d0 = a0 - b0[y];
+					s0[x * TV + y] += d0 * d0;
+				} else
+					s0[x * TV + y] += a0 * b0[y];
+			}
+		}
+	}
+#pragma GCC unroll 8
+	for (x = 0; x < TQ * TV; x++)
+		r[x] = s0[x] + s1[x];
+}
+
+/* One level of the tree: lanes m of a:b plus lanes m + h. */
+#define HALVES(a, b, lo, hi) (__builtin_shuffle((a), (b), (lo)) + \
+	__builtin_shuffle((a), (b), (hi)))
+
+/*
+ * Sum the lanes of each of r[0..16) into out[0..16) as hsum does: lane j
+ * plus lane j + 8, then j plus j + 4, then (0 + 2) + (1 + 3).
+ */
+static inline __attribute__((always_inline)) void
+hsum16(const v16f *r, float *out)
+{
+	const v16i m1a = { 0, 1, 2, 3, 4, 5, 6, 7,
+	    16, 17, 18, 19, 20, 21, 22, 23 };
+	const v16i m1b = { 8, 9, 10, 11, 12, 13, 14, 15,
+	    24, 25, 26, 27, 28, 29, 30, 31 };
+	const v16i m2a = { 0, 1, 2, 3, 8, 9, 10, 11,
+	    16, 17, 18, 19, 24, 25, 26, 27 };
+	const v16i m2b = { 4, 5, 6, 7, 12, 13, 14, 15,
+	    20, 21, 22, 23, 28, 29, 30, 31 };
+	const v16i m3a = { 0, 1, 4, 5, 8, 9, 12, 13,
+	    16, 17, 20, 21, 24, 25, 28, 29 };
+	const v16i m3b = { 2, 3, 6, 7, 10, 11, 14, 15,
+	    18, 19, 22, 23, 26, 27, 30, 31 };
+	const v16i m4a = { 0, 2, 4, 6, 8, 10, 12, 14,
+	    16, 18, 20, 22, 24, 26, 28, 30 };
+	const v16i m4b = { 1, 3, 5, 7, 9, 11, 13, 15,
+	    17, 19, 21, 23, 25, 27, 29, 31 };
+	v16f l1[8], l2[4], l3[2], l4;
+	int i;
+
+#pragma GCC unroll 8
+	for (i = 0; i < 8; i++)
+		l1[i] = HALVES(r[2 * i], r[2 * i + 1], m1a, m1b);
+#pragma GCC unroll 4
+	for (i = 0; i < 4; i++)
+		l2[i] = HALVES(l1[2 * i], l1[2 * i + 1], m2a, m2b);
+#pragma GCC unroll 2
+	for (i = 0; i < 2; i++)
+		l3[i] = HALVES(l2[2 * i], l2[2 * i + 1], m3a, m3b);
+	l4 = HALVES(l3[0], l3[1], m4a, m4b);
+	memcpy(out, &l4, sizeof(l4));
+}
+
+static inline __attribute__((always_inline)) void
+block(const float *q, size_t nq, const float *v, size_t nv, size_t n,
+    int l2, float *out)
+{
+	const float *qp[TQ], *vp[2 * TV];
+	v16f r[2 * TQ * TV], o[2 * TQ * TV];
+	float s[2 * TQ * TV];
+	size_t i, j, tail = n - n % 16;
+	int x, y;
+
+	for (i = 0; i < nq; i += TQ) {
+		/* A short tile repeats its last row; those sums are dropped. */
+		for (x = 0; x < TQ; x++)
+			qp[x] = q + (i + x < nq ? i + x : nq - 1) * n;
+		for (j = 0; j < nv; j += 2 * TV) {
+			for (y = 0; y < 2 * TV; y++)
+				vp[y] = v + (j + y < nv ? j + y : nv - 1) * n;
+			tile_sums(qp, vp, n, l2, r);
+			tile_sums(qp, vp + TV, n, l2, r + TQ * TV);
+			/* Four vectors of each query next to each other. */
+#pragma GCC unroll 16
+			for (x = 0; x < 2 * TQ * TV; x++)
+				o[x] = r[x / (2 * TV) * TV + x % TV +
+				    x % (2 * TV) / TV * TQ * TV];
+			hsum16(o, s);
+			if (i + TQ <= nq && j + 2 * TV <= nv && tail == n) {
+#pragma GCC unroll 4
+				for (x = 0; x < TQ; x++)
+					memcpy(out + (i + x) * nv + j,
+					    s + x * 2 * TV, sizeof(*s) * 2 * TV);
+				continue;
+			}
+			for (x = 0; x < TQ && i + x < nq; x++)
+				for (y = 0; y < 2 * TV && j + y < nv; y++)
+					out[(i + x) * nv + j + y] = tail == n ?
+					    s[x * 2 * TV + y] : l2 ?
+					    l2_tail(s[x * 2 * TV + y], qp[x],
+					    vp[y], tail, n) :
+					    dot_tail(s[x * 2 * TV + y], qp[x],
+					    vp[y], tail, n);
+		}
+	}
+}
+
+CLONES void
+vecdist_dot_block(const float *q, size_t nq, const float *v, size_t nv,
+    size_t n, float *out)
+{
+	if (nq > 0 && nv > 0)
+		block(q, nq, v, nv, n, 0, out);
+}
+
+CLONES void
+vecdist_l2sq_block(const float *q, size_t nq, const float *v, size_t nv,
+    size_t n, float *out)
+{
+	if (nq > 0 && nv > 0)
+		block(q, nq, v, nv, n, 1, out);
 }
 
 float
