@@ -52,6 +52,7 @@ unit() {
 @test "unit vec" { unit vec; }
 @test "unit vecdist" { unit vecdist; }
 @test "unit vecfile" { unit vecfile; }
+@test "unit vfbatch" { unit vfbatch; }
 @test "unit vfilter" { unit vfilter; }
 @test "unit walk" { unit walk; }
 @test "unit wordpiece" { unit wordpiece; }
