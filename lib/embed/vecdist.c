@@ -134,59 +134,53 @@ vecdist_l2sq(const float *a, const float *b, size_t n)
 typedef int32_t v16i __attribute__((vector_size(64)));
 
 #define TQ	4	/* queries in a tile */
-#define TV	2	/* vectors in a tile */
+#define TV	4	/* vectors in a tile */
 
+/*
+ * The sums of the TQ x TV pairs of a tile into r[x * TV + y]: the even
+ * blocks of sixteen first, one accumulator a pair, then the odd ones.
+ */
 static inline __attribute__((always_inline)) void
 tile_sums(const float *const *qp, const float *const *vp, size_t n, int l2,
     v16f *r)
 {
-	v16f s0[TQ * TV] = { 0 }, s1[TQ * TV] = { 0 };
-	v16f b0[TV], b1[TV], a0, a1, d0, d1;
-	size_t i = 0;
-	int x, y;
+	v16f s[TQ * TV], e[TQ * TV], a[TQ], b[TV], d;
+	size_t i, nc = n / 16, c;
+	int x, y, odd;
 
-	for (; i + 32 <= n; i += 32) {
-#pragma GCC unroll 2
-		for (y = 0; y < TV; y++) {
-			b0[y] = load16(vp[y] + i);
-			b1[y] = load16(vp[y] + i + 16);
-		}
+	for (odd = 0; odd < 2; odd++) {
+#pragma GCC unroll 16
+		for (x = 0; x < TQ * TV; x++)
+			s[x] = (v16f){ 0 };
+		for (c = (size_t)odd; c < nc; c += 2) {
+			i = c * 16;
 #pragma GCC unroll 4
-		for (x = 0; x < TQ; x++) {
-			a0 = load16(qp[x] + i);
-			a1 = load16(qp[x] + i + 16);
-#pragma GCC unroll 2
-			for (y = 0; y < TV; y++) {
-				if (l2) {
-					d0 = a0 - b0[y];
-					d1 = a1 - b1[y];
-					s0[x * TV + y] += d0 * d0;
-					s1[x * TV + y] += d1 * d1;
-				} else {
-					s0[x * TV + y] += a0 * b0[y];
-					s1[x * TV + y] += a1 * b1[y];
+			for (x = 0; x < TQ; x++)
+				a[x] = load16(qp[x] + i);
+#pragma GCC unroll 4
+			for (y = 0; y < TV; y++)
+				b[y] = load16(vp[y] + i);
+#pragma GCC unroll 4
+			for (x = 0; x < TQ; x++) {
+#pragma GCC unroll 4
+				for (y = 0; y < TV; y++) {
+					if (l2) {
+						d = a[x] - b[y];
+						s[x * TV + y] += d * d;
+					} else
+						s[x * TV + y] += a[x] * b[y];
 				}
 			}
 		}
-	}
-	if (i + 16 <= n) {
-#pragma GCC unroll 4
-		for (x = 0; x < TQ; x++) {
-			a0 = load16(qp[x] + i);
-#pragma GCC unroll 2
-			for (y = 0; y < TV; y++) {
-				b0[y] = load16(vp[y] + i);
-				if (l2) {
-					d0 = a0 - b0[y];
-					s0[x * TV + y] += d0 * d0;
-				} else
-					s0[x * TV + y] += a0 * b0[y];
-			}
+		if (!odd) {
+#pragma GCC unroll 16
+			for (x = 0; x < TQ * TV; x++)
+				e[x] = s[x];
 		}
 	}
-#pragma GCC unroll 8
+#pragma GCC unroll 16
 	for (x = 0; x < TQ * TV; x++)
-		r[x] = s0[x] + s1[x];
+		r[x] = e[x] + s[x];
 }
 
 /* One level of the tree: lanes m of a:b plus lanes m + h. */
@@ -236,9 +230,9 @@ static inline __attribute__((always_inline)) void
 block(const float *q, size_t nq, const float *v, size_t nv, size_t n,
     int l2, float *out)
 {
-	const float *qp[TQ], *vp[2 * TV];
-	v16f r[2 * TQ * TV], o[2 * TQ * TV];
-	float s[2 * TQ * TV];
+	const float *qp[TQ], *vp[TV];
+	v16f r[TQ * TV];
+	float s[TQ * TV];
 	size_t i, j, tail = n - n % 16;
 	int x, y;
 
@@ -246,31 +240,25 @@ block(const float *q, size_t nq, const float *v, size_t nv, size_t n,
 		/* A short tile repeats its last row; those sums are dropped. */
 		for (x = 0; x < TQ; x++)
 			qp[x] = q + (i + x < nq ? i + x : nq - 1) * n;
-		for (j = 0; j < nv; j += 2 * TV) {
-			for (y = 0; y < 2 * TV; y++)
+		for (j = 0; j < nv; j += TV) {
+			for (y = 0; y < TV; y++)
 				vp[y] = v + (j + y < nv ? j + y : nv - 1) * n;
 			tile_sums(qp, vp, n, l2, r);
-			tile_sums(qp, vp + TV, n, l2, r + TQ * TV);
-			/* Four vectors of each query next to each other. */
-#pragma GCC unroll 16
-			for (x = 0; x < 2 * TQ * TV; x++)
-				o[x] = r[x / (2 * TV) * TV + x % TV +
-				    x % (2 * TV) / TV * TQ * TV];
-			hsum16(o, s);
-			if (i + TQ <= nq && j + 2 * TV <= nv && tail == n) {
+			hsum16(r, s);
+			if (i + TQ <= nq && j + TV <= nv && tail == n) {
 #pragma GCC unroll 4
 				for (x = 0; x < TQ; x++)
 					memcpy(out + (i + x) * nv + j,
-					    s + x * 2 * TV, sizeof(*s) * 2 * TV);
+					    s + x * TV, sizeof(*s) * TV);
 				continue;
 			}
 			for (x = 0; x < TQ && i + x < nq; x++)
-				for (y = 0; y < 2 * TV && j + y < nv; y++)
+				for (y = 0; y < TV && j + y < nv; y++)
 					out[(i + x) * nv + j + y] = tail == n ?
-					    s[x * 2 * TV + y] : l2 ?
-					    l2_tail(s[x * 2 * TV + y], qp[x],
+					    s[x * TV + y] : l2 ?
+					    l2_tail(s[x * TV + y], qp[x],
 					    vp[y], tail, n) :
-					    dot_tail(s[x * 2 * TV + y], qp[x],
+					    dot_tail(s[x * TV + y], qp[x],
 					    vp[y], tail, n);
 		}
 	}

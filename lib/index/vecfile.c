@@ -969,6 +969,22 @@ batch_pop(struct hnsw_hit *h, size_t *np)
 	h[i] = x;
 }
 
+/* Is any of the sixteen distances of scores sc nearer than top? */
+static inline int
+batch_any(const float *sc, float top, int l2)
+{
+	int any = 0, j;
+
+	if (l2) {
+		for (j = 0; j < 16; j++)
+			any |= sc[j] < top;
+	} else {
+		for (j = 0; j < 16; j++)
+			any |= 1.0f - sc[j] < top;
+	}
+	return any;
+}
+
 /*
  * Offer rows r0 .. r0 + nr of segment g, scored in b->score, to the
  * heaps of the nq queries.  A row is checked (dead, then fn) only when
@@ -991,6 +1007,16 @@ batch_offer(struct vf_batch *b, const struct vf_index *ix, uint32_t g,
 		hn = &b->nheap[i];
 		sc = b->score + i * nr;
 		for (r = 0; r < nr; r++) {
+			/*
+			 * With the heap full, sixteen rows none nearer than
+			 * its top are passed over at once (an earlier row
+			 * wins a tie, and the heap holds earlier rows only).
+			 */
+			if (*hn == k && r % 16 == 0 && r + 16 <= nr &&
+			    !batch_any(sc + r, h[0].dist, l2)) {
+				r += 15;
+				continue;
+			}
 			x.dist = l2 ? sc[r] : 1.0f - sc[r];
 			x.node = r0 + (uint32_t)r;
 			if (*hn == k && !batch_closer(x, h[0]))
