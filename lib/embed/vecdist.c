@@ -139,6 +139,14 @@ typedef int32_t v16i __attribute__((vector_size(64)));
 /*
  * The sums of the TQ x TV pairs of a tile into r[x * TV + y]: the even
  * blocks of sixteen first, one accumulator a pair, then the odd ones.
+ *
+ * The single kernels start from zero and add the first products to it;
+ * here the first products are the accumulators, which saves two adds a
+ * pair.  0 + p is p except for p = -0, and following the sums through
+ * shows that this can only make a result -0 where the single kernel has
+ * +0 (which never gives -0: an add in round-to-nearest is -0 only when
+ * both terms are); so the caller adds +0 to each result at the end, and
+ * the bits are those of the single kernel again.
  */
 static inline __attribute__((always_inline)) void
 tile_sums(const float *const *qp, const float *const *vp, size_t n, int l2,
@@ -149,9 +157,6 @@ tile_sums(const float *const *qp, const float *const *vp, size_t n, int l2,
 	int x, y, odd;
 
 	for (odd = 0; odd < 2; odd++) {
-#pragma GCC unroll 16
-		for (x = 0; x < TQ * TV; x++)
-			s[x] = (v16f){ 0 };
 		for (c = (size_t)odd; c < nc; c += 2) {
 			i = c * 16;
 #pragma GCC unroll 4
@@ -164,13 +169,19 @@ tile_sums(const float *const *qp, const float *const *vp, size_t n, int l2,
 			for (x = 0; x < TQ; x++) {
 #pragma GCC unroll 4
 				for (y = 0; y < TV; y++) {
-					if (l2) {
-						d = a[x] - b[y];
-						s[x * TV + y] += d * d;
-					} else
-						s[x * TV + y] += a[x] * b[y];
+					d = l2 ? a[x] - b[y] : a[x];
+					d = l2 ? d * d : d * b[y];
+					if (c < 2)
+						s[x * TV + y] = d;
+					else
+						s[x * TV + y] += d;
 				}
 			}
+		}
+		if (nc <= (size_t)odd) {
+#pragma GCC unroll 16
+			for (x = 0; x < TQ * TV; x++)
+				s[x] = (v16f){ 0 };
 		}
 		if (!odd) {
 #pragma GCC unroll 16
@@ -223,6 +234,8 @@ hsum16(const v16f *r, float *out)
 	for (i = 0; i < 2; i++)
 		l3[i] = HALVES(l2[2 * i], l2[2 * i + 1], m3a, m3b);
 	l4 = HALVES(l3[0], l3[1], m4a, m4b);
+	/* -0 becomes +0, all else stays (see tile_sums). */
+	l4 += (v16f){ 0 };
 	memcpy(out, &l4, sizeof(l4));
 }
 
@@ -254,12 +267,13 @@ block(const float *q, size_t nq, const float *v, size_t nv, size_t n,
 			}
 			for (x = 0; x < TQ && i + x < nq; x++)
 				for (y = 0; y < TV && j + y < nv; y++)
+					/* The tail, then -0 to +0 again. */
 					out[(i + x) * nv + j + y] = tail == n ?
-					    s[x * TV + y] : l2 ?
+					    s[x * TV + y] : (l2 ?
 					    l2_tail(s[x * TV + y], qp[x],
 					    vp[y], tail, n) :
 					    dot_tail(s[x * TV + y], qp[x],
-					    vp[y], tail, n);
+					    vp[y], tail, n)) + 0.0f;
 		}
 	}
 }

@@ -15,6 +15,7 @@
 #include <xxhash.h>
 
 #include "lib/base/buf.h"
+#include "lib/base/clones.h"
 #include "lib/base/diag.h"
 #include "lib/base/hash.h"
 #include "lib/index/hnsw.h"
@@ -988,9 +989,10 @@ batch_any(const float *sc, float top, int l2)
 /*
  * Offer rows r0 .. r0 + nr of segment g, scored in b->score, to the
  * heaps of the nq queries.  A row is checked (dead, then fn) only when
- * some query would take it, and once.
+ * some query would take it, and once.  Compiled for several instruction
+ * sets, for the test of sixteen rows at once.
  */
-static void
+static CLONES void
 batch_offer(struct vf_batch *b, const struct vf_index *ix, uint32_t g,
     uint32_t r0, size_t nr, size_t nq, size_t k, vf_accept fn, void *arg)
 {

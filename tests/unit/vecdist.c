@@ -1,6 +1,7 @@
 /* vecdist.c -- unit tests of lib/embed/vecdist (blocked kernels) */
 /* SPDX-License-Identifier: MIT */
 
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,25 @@ same_bits(float a, float b)
  * blocked kernels, also as sub-blocks starting at odd offsets, and compare
  * every score with the single kernels bit for bit.
  */
+/*
+ * How the test vectors are made: dense random values, or mostly zeros of
+ * either sign (products of -0 and sums of zeros: a lane, or a whole pair,
+ * can sum to zero with every product -0).
+ */
+static int sparse;
+
+static float
+value(void)
+{
+	float x = rnd();
+
+	if (!sparse)
+		return x;
+	if (x > 0.6f)
+		return x;
+	return x < -0.2f ? -0.0f : 0.0f;
+}
+
 static void
 check_dims(size_t n, size_t nq, size_t nv)
 {
@@ -44,9 +64,16 @@ check_dims(size_t n, size_t nq, size_t nv)
 	l2 = xcalloc(nq * nv, sizeof(*l2));
 	sub = xcalloc(nq * nv, sizeof(*sub));
 	for (i = 0; i < nq * n; i++)
-		q[i] = rnd();
+		q[i] = value();
 	for (i = 0; i < nv * n; i++)
-		v[i] = rnd() * (i % 5 == 0 ? 1000 : 1);
+		v[i] = value() * (i % 5 == 0 ? 1000 : 1);
+	/* A query of zeros against negative vectors: every product -0. */
+	if (sparse && nq > 1) {
+		for (i = 0; i < n; i++)
+			q[i] = 0.0f;
+		for (i = 0; i < n; i++)
+			v[i] = -1.0f - (float)i;
+	}
 	vecdist_dot_block(q, nq, v, nv, n, dot);
 	vecdist_l2sq_block(q, nq, v, nv, n, l2);
 	for (i = 0; i < nq; i++)
@@ -90,10 +117,21 @@ main(void)
 	    127, 128, 300, 384, 768 };
 	size_t i;
 
-	for (i = 0; i < sizeof(dims) / sizeof(dims[0]); i++) {
-		check_dims(dims[i], 9, 13);
-		check_dims(dims[i], 4, 4);
-		check_dims(dims[i], 1, 1);
+	for (sparse = 0; sparse < 2; sparse++)
+		for (i = 0; i < sizeof(dims) / sizeof(dims[0]); i++) {
+			check_dims(dims[i], 9, 13);
+			check_dims(dims[i], 4, 4);
+			check_dims(dims[i], 1, 1);
+		}
+	/* The single kernel never gives -0 (the blocked one relies on it). */
+	{
+		float z[32] = { 0 }, m[32];
+
+		for (i = 0; i < 32; i++)
+			m[i] = -1.0f;
+		CHECK(!signbit(vecdist_dot(z, m, 32)));
+		CHECK(!signbit(vecdist_dot(z, m, 16)));
+		CHECK(!signbit(vecdist_dot(z, m, 3)));
 	}
 	return unit_done("vecdist");
 }
