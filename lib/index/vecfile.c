@@ -863,7 +863,7 @@ vf_query(struct vf_search *vs, const struct vf_index *ix, const float *q,
  * farthest hit before the filter is asked, the same push and pop), so
  * ties at the k-th place fall as they do in vf_query.
  */
-#define BATCH_ROWS	64	/* rows scored at a time */
+#define BATCH_ROWS	32	/* rows scored at a time */
 
 struct vf_batch {
 	float		*qv;		/* the queries, end to end; owned */
@@ -1048,6 +1048,7 @@ vf_query_batch(struct vf_search *vs, const struct vf_index *ix,
 	struct vf_hit *all;
 	struct hnsw_hit *h;
 	size_t dims = ix->meta.dims, per, i, j, nr;
+	const char *next, *end;
 	uint32_t g, r0;
 
 	memset(nout, 0, nq * sizeof(*nout));
@@ -1066,6 +1067,12 @@ vf_query_batch(struct vf_search *vs, const struct vf_index *ix,
 		memset(b->nheap, 0, nq * sizeof(*b->nheap));
 		for (r0 = 0; r0 < s->n; r0 += (uint32_t)nr) {
 			nr = s->n - r0 < BATCH_ROWS ? s->n - r0 : BATCH_ROWS;
+			/* The next tile comes in while this one is scored. */
+			next = (const char *)(s->vec + (size_t)(r0 + nr) * dims);
+			end = (const char *)(s->vec + (size_t)s->n * dims);
+			for (j = 0; j < nr * dims * sizeof(float) &&
+			    next + j < end; j += 64)
+				__builtin_prefetch(next + j);
 			if (ix->meta.metric == VF_L2)
 				vecdist_l2sq_block(b->qv, nq, s->vec +
 				    (size_t)r0 * dims, nr, dims, b->score);
