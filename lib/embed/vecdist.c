@@ -148,41 +148,56 @@ typedef int32_t v16i __attribute__((vector_size(64)));
  * both terms are); so the caller adds +0 to each result at the end, and
  * the bits are those of the single kernel again.
  */
+/* The products of block i of a tile: into s when first, else added. */
+static inline __attribute__((always_inline)) void
+tile_step(const float *const *qp, const float *const *vp, size_t i, int l2,
+    int first, v16f *s)
+{
+	v16f a[TQ], b[TV], d;
+	int x, y;
+
+#pragma GCC unroll 4
+	for (x = 0; x < TQ; x++)
+		a[x] = load16(qp[x] + i);
+#pragma GCC unroll 4
+	for (y = 0; y < TV; y++)
+		b[y] = load16(vp[y] + i);
+#pragma GCC unroll 4
+	for (x = 0; x < TQ; x++) {
+#pragma GCC unroll 4
+		for (y = 0; y < TV; y++) {
+			if (l2) {
+				d = a[x] - b[y];
+				d *= d;
+			} else
+				d = a[x] * b[y];
+			if (first)
+				s[x * TV + y] = d;
+			else
+				s[x * TV + y] += d;
+		}
+	}
+}
+
 static inline __attribute__((always_inline)) void
 tile_sums(const float *const *qp, const float *const *vp, size_t n, int l2,
     v16f *r)
 {
-	v16f s[TQ * TV], e[TQ * TV], a[TQ], b[TV], d;
-	size_t i, nc = n / 16, c;
-	int x, y, odd;
+	v16f s[TQ * TV], e[TQ * TV];
+	size_t nc = n / 16, c;
+	int x, odd;
 
 	for (odd = 0; odd < 2; odd++) {
-		for (c = (size_t)odd; c < nc; c += 2) {
-			i = c * 16;
-#pragma GCC unroll 4
-			for (x = 0; x < TQ; x++)
-				a[x] = load16(qp[x] + i);
-#pragma GCC unroll 4
-			for (y = 0; y < TV; y++)
-				b[y] = load16(vp[y] + i);
-#pragma GCC unroll 4
-			for (x = 0; x < TQ; x++) {
-#pragma GCC unroll 4
-				for (y = 0; y < TV; y++) {
-					d = l2 ? a[x] - b[y] : a[x];
-					d = l2 ? d * d : d * b[y];
-					if (c < 2)
-						s[x * TV + y] = d;
-					else
-						s[x * TV + y] += d;
-				}
-			}
-		}
-		if (nc <= (size_t)odd) {
+		c = (size_t)odd;
+		if (c < nc)
+			tile_step(qp, vp, c * 16, l2, 1, s);
+		else {
 #pragma GCC unroll 16
 			for (x = 0; x < TQ * TV; x++)
 				s[x] = (v16f){ 0 };
 		}
+		for (c += 2; c < nc; c += 2)
+			tile_step(qp, vp, c * 16, l2, 0, s);
 		if (!odd) {
 #pragma GCC unroll 16
 			for (x = 0; x < TQ * TV; x++)
