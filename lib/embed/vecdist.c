@@ -131,8 +131,6 @@ vecdist_l2sq(const float *a, const float *b, size_t n)
  * the same function.  So every score is the bit pattern of the single
  * kernel on the same CPU, however queries are grouped.
  */
-typedef int32_t v16i __attribute__((vector_size(64)));
-
 #define TQ	4	/* queries in a tile */
 #define TV	4	/* vectors in a tile */
 
@@ -209,9 +207,20 @@ tile_sums(const float *const *qp, const float *const *vp, size_t n, int l2,
 		r[x] = e[x] + s[x];
 }
 
-/* One level of the tree: lanes m of a:b plus lanes m + h. */
-#define HALVES(a, b, lo, hi) (__builtin_shuffle((a), (b), (lo)) + \
-	__builtin_shuffle((a), (b), (hi)))
+/*
+ * One level of the tree: lanes lo of a:b (the 32 lanes of both) plus
+ * lanes hi.  __builtin_shufflevector is known to GCC (12 on) and clang.
+ */
+#define HALVES(a, b, lo, hi) (__builtin_shufflevector((a), (b), lo) + \
+	__builtin_shufflevector((a), (b), hi))
+#define M1A	0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23
+#define M1B	8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31
+#define M2A	0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27
+#define M2B	4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31
+#define M3A	0, 1, 4, 5, 8, 9, 12, 13, 16, 17, 20, 21, 24, 25, 28, 29
+#define M3B	2, 3, 6, 7, 10, 11, 14, 15, 18, 19, 22, 23, 26, 27, 30, 31
+#define M4A	0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30
+#define M4B	1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31
 
 /*
  * Sum the lanes of each of r[0..16) into out[0..16) as hsum does: lane j
@@ -220,35 +229,19 @@ tile_sums(const float *const *qp, const float *const *vp, size_t n, int l2,
 static inline __attribute__((always_inline)) void
 hsum16(const v16f *r, float *out)
 {
-	const v16i m1a = { 0, 1, 2, 3, 4, 5, 6, 7,
-	    16, 17, 18, 19, 20, 21, 22, 23 };
-	const v16i m1b = { 8, 9, 10, 11, 12, 13, 14, 15,
-	    24, 25, 26, 27, 28, 29, 30, 31 };
-	const v16i m2a = { 0, 1, 2, 3, 8, 9, 10, 11,
-	    16, 17, 18, 19, 24, 25, 26, 27 };
-	const v16i m2b = { 4, 5, 6, 7, 12, 13, 14, 15,
-	    20, 21, 22, 23, 28, 29, 30, 31 };
-	const v16i m3a = { 0, 1, 4, 5, 8, 9, 12, 13,
-	    16, 17, 20, 21, 24, 25, 28, 29 };
-	const v16i m3b = { 2, 3, 6, 7, 10, 11, 14, 15,
-	    18, 19, 22, 23, 26, 27, 30, 31 };
-	const v16i m4a = { 0, 2, 4, 6, 8, 10, 12, 14,
-	    16, 18, 20, 22, 24, 26, 28, 30 };
-	const v16i m4b = { 1, 3, 5, 7, 9, 11, 13, 15,
-	    17, 19, 21, 23, 25, 27, 29, 31 };
 	v16f l1[8], l2[4], l3[2], l4;
 	int i;
 
 #pragma GCC unroll 8
 	for (i = 0; i < 8; i++)
-		l1[i] = HALVES(r[2 * i], r[2 * i + 1], m1a, m1b);
+		l1[i] = HALVES(r[2 * i], r[2 * i + 1], M1A, M1B);
 #pragma GCC unroll 4
 	for (i = 0; i < 4; i++)
-		l2[i] = HALVES(l1[2 * i], l1[2 * i + 1], m2a, m2b);
+		l2[i] = HALVES(l1[2 * i], l1[2 * i + 1], M2A, M2B);
 #pragma GCC unroll 2
 	for (i = 0; i < 2; i++)
-		l3[i] = HALVES(l2[2 * i], l2[2 * i + 1], m3a, m3b);
-	l4 = HALVES(l3[0], l3[1], m4a, m4b);
+		l3[i] = HALVES(l2[2 * i], l2[2 * i + 1], M3A, M3B);
+	l4 = HALVES(l3[0], l3[1], M4A, M4B);
 	/* -0 becomes +0, all else stays (see tile_sums). */
 	l4 += (v16f){ 0 };
 	memcpy(out, &l4, sizeof(l4));
