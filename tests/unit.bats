@@ -53,7 +53,9 @@ unit() {
 @test "unit text" { unit text; }
 @test "unit tpl" { unit tpl; }
 @test "unit vec" { unit vec; }
+@test "unit vecdist" { unit vecdist; }
 @test "unit vecfile" { unit vecfile; }
+@test "unit vfbatch" { unit vfbatch; }
 @test "unit vfilter" { unit vfilter; }
 @test "unit walk" { unit walk; }
 @test "unit wordpiece" { unit wordpiece; }

@@ -60,6 +60,13 @@ struct worker {
 	struct vf_hit	*list[FU_NLIST];	/* hybrid: candidates of
 					   each retriever; owned */
 	struct fu_hit	*fused;		/* hybrid: fused hits; owned */
+	float		**bvec;		/* a batch's query vectors; owned */
+	json_t		**brec;		/* ... their parsed records; owned */
+	int		*bstate;	/* ... what query_vector said; owned */
+	const float	**bq;		/* ... those to search; owned */
+	size_t		*bn;		/* ... their hit counts; owned */
+	struct vf_hit	*bhits;		/* ... their hits, k each; owned */
+	size_t		 bcap;		/* queries room in the above */
 };
 
 struct ixq {
@@ -469,6 +476,12 @@ ixq_free(struct ixq *q)
 			free(w->cache[s]);
 		free(w->cache);
 		free(w->hits);
+		free(w->bvec);
+		free(w->brec);
+		free(w->bstate);
+		free(w->bq);
+		free(w->bn);
+		free(w->bhits);
 		buf_release(&w->hitbuf);
 		buf_release(&w->scratch);
 		buf_release(&w->model);
@@ -666,6 +679,21 @@ put_hits(struct rec_item *it, const struct vf_index *ix, struct worker *w,
 }
 
 /*
+ * Check a query vector of d dimensions from model against the index, and
+ * normalise it for cosine.  Returns 0, or -1 after rejecting the record.
+ */
+static int
+fit_query_vector(struct rec_item *it, const struct vf_meta *meta, long d,
+    const char *model, float *vec)
+{
+	if (ix_check_vector(it, meta, d, model) == -1)
+		return -1;
+	if (meta->metric == VF_COSINE)
+		ix_unit_vector(vec, (size_t)d);
+	return 0;
+}
+
+/*
  * The query vector of rec into *vec (normalised for cosine), checked
  * against the index.  Returns 0, or -1 after reporting the record.
  */
@@ -680,11 +708,7 @@ record_query_vector(struct rec_item *it, const struct vf_meta *meta,
 	if ((d = ix_record_vector(it, rec, vec)) < 0)
 		return -1;
 	model = ix_record_model(it, rec, &bad);
-	if (bad || ix_check_vector(it, meta, d, model) == -1)
-		return -1;
-	if (meta->metric == VF_COSINE)
-		ix_unit_vector(*vec, (size_t)d);
-	return 0;
+	return bad ? -1 : fit_query_vector(it, meta, d, model, *vec);
 }
 
 /*
@@ -751,49 +775,123 @@ out:
 	json_decref(rec);
 }
 
+/*
+ * The query vector of item it, in *vec (unit length for VF_COSINE), and
+ * the record in *rec when the line had to be parsed (the caller frees
+ * both, also on failure).  Returns 1 with a vector to search with, 0 when
+ * the index is empty (no hits for anyone), or -1 when the item is done: it
+ * was malformed or rejected, and that has been reported.
+ */
+static int
+query_vector(struct rec_item *it, struct worker *w, float **vec,
+    json_t **rec)
+{
+	const struct vf_meta *meta = vf_meta(w->q->ix);
+	const char *model;
+	long d;
+	int bad = 0;
+
+	*vec = NULL;
+	*rec = NULL;
+	if ((d = fast_query(it, w, vec, &model)) == -1)
+		return -1;
+	if (d == -2) {
+		if ((*rec = rec_parse(it)) == NULL)
+			return -1;
+		if ((d = ix_record_vector(it, *rec, vec)) < 0)
+			return -1;
+		model = ix_record_model(it, *rec, &bad);
+	}
+	if (bad)
+		return -1;
+	/* An empty index (built from no record) has no hits for anyone. */
+	if (meta->dims == 0)
+		return 0;
+	return fit_query_vector(it, meta, d, model, *vec) == -1 ? -1 : 1;
+}
+
+/* Write item it with "hits" set to h[0..n). */
+static void
+write_hits(struct rec_item *it, struct worker *w, const struct vf_hit *h,
+    size_t n)
+{
+	const struct vf_index *ix = w->q->ix;
+
+	buf_reset(&w->hitbuf);
+	put_hits(it, ix, w, ixq_hits_json(&w->hitbuf, ix, h, n));
+}
+
 void
 ixq_item(struct rec_item *it, void *arg, int worker)
 {
 	struct ixq *q = arg;
 	struct worker *w = &q->w[worker];
-	const struct vf_index *ix = q->ix;
-	const struct vf_meta *meta = vf_meta(ix);
-	const char *model;
-	float *vec = NULL;
-	json_t *rec = NULL;
+	float *vec;
+	json_t *rec;
 	size_t n = 0;
-	long d;
-	int bad = 0;
+	int r;
 
 	if (q->lx != NULL && q->o.mode != IXQ_VECTOR) {
 		lexical_item(it, q, w);
 		return;
 	}
-	if ((d = fast_query(it, w, &vec, &model)) == -1)
-		return;
-	if (d == -2) {
-		if ((rec = rec_parse(it)) == NULL)
-			return;
-		if ((d = ix_record_vector(it, rec, &vec)) < 0)
-			goto out;
-		model = ix_record_model(it, rec, &bad);
-	}
-	if (bad)
-		goto out;
-	/* An empty index (built from no record) has no hits for anyone. */
-	if (meta->dims != 0) {
-		if (ix_check_vector(it, meta, d, model) == -1)
-			goto out;
-		if (meta->metric == VF_COSINE)
-			ix_unit_vector(vec, (size_t)d);
-		n = vf_query(w->vs, ix, vec, q->o.k, q->o.ef, q->o.exact,
+	if ((r = query_vector(it, w, &vec, &rec)) == 1)
+		n = vf_query(w->vs, q->ix, vec, q->o.k, q->o.ef, q->o.exact,
 		    q->f ? filter_accept : NULL, w, w->hits);
-	}
-	buf_reset(&w->hitbuf);
-	put_hits(it, ix, w, ixq_hits_json(&w->hitbuf, ix, w->hits, n));
-out:
+	if (r >= 0)
+		write_hits(it, w, w->hits, n);
 	free(vec);
 	json_decref(rec);
+}
+
+/* Make room in w for a batch of n queries of k hits. */
+static void
+batch_room(struct worker *w, size_t n, size_t k)
+{
+	if (w->bcap >= n)
+		return;
+	w->bcap = n;
+	w->bvec = xreallocarray(w->bvec, n, sizeof(*w->bvec));
+	w->brec = xreallocarray(w->brec, n, sizeof(*w->brec));
+	w->bstate = xreallocarray(w->bstate, n, sizeof(*w->bstate));
+	w->bq = xreallocarray(w->bq, n, sizeof(*w->bq));
+	w->bn = xreallocarray(w->bn, n, sizeof(*w->bn));
+	w->bhits = xreallocarray(w->bhits, n * (k ? k : 1),
+	    sizeof(*w->bhits));
+}
+
+void
+ixq_batch(struct rec_item *items, size_t n, void *arg, int worker)
+{
+	struct ixq *q = arg;
+	struct worker *w = &q->w[worker];
+	size_t i, m = 0, k = q->o.k;
+
+	/* Graph searches, and queries by text, one at a time. */
+	if (!q->o.exact || (q->lx != NULL && q->o.mode != IXQ_VECTOR)) {
+		for (i = 0; i < n; i++)
+			ixq_item(&items[i], arg, worker);
+		return;
+	}
+	batch_room(w, n, k);
+	for (i = 0; i < n; i++) {
+		w->bstate[i] = query_vector(&items[i], w, &w->bvec[i],
+		    &w->brec[i]);
+		if (w->bstate[i] == 1)
+			w->bq[m++] = w->bvec[i];
+	}
+	if (m > 0)
+		vf_query_batch(w->vs, q->ix, w->bq, m, k, q->f ?
+		    filter_accept : NULL, w, w->bhits, w->bn);
+	for (i = 0, m = 0; i < n; i++) {
+		if (w->bstate[i] == 1) {
+			write_hits(&items[i], w, w->bhits + m * k, w->bn[m]);
+			m++;
+		} else if (w->bstate[i] == 0)
+			write_hits(&items[i], w, NULL, 0);
+		free(w->bvec[i]);
+		json_decref(w->brec[i]);
+	}
 }
 
 double

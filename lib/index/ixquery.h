@@ -93,6 +93,15 @@ void	 ixq_set_lexical(struct ixq *, const struct ixlex *lx);
 void	 ixq_item(struct rec_item *it, void *arg, int worker);
 
 /*
+ * Answer the queries items[0..n) at once (a pool_batch_fn: arg is the
+ * struct ixq), each as ixq_item would, byte for byte.  With exact search
+ * the vectors are scanned once for the batch (vf_query_batch); graph
+ * searches go one by one.  IXQ_BATCH is the batch size ixv_query uses.
+ */
+#define IXQ_BATCH	256
+void	 ixq_batch(struct rec_item *items, size_t n, void *arg, int worker);
+
+/*
  * Append the JSON array of the hits h[0..n) of ix to b: each the row's
  * id, its score (seven significant digits), its group (unless the group
  * field is stored) and its stored fields.  The data of a file is checked

@@ -132,7 +132,11 @@ ixv_query(const char *path, const struct rec_config *cfg, int argc,
 	if (lx != NULL)
 		ixq_set_lexical(q, lx);
 	rd = rec_open(cfg, argc, argv);
-	pool_run(rd, opts->jobs, ixq_item, q);
+	/* Exact search reads every vector: once for a batch of queries. */
+	if (opts->exact)
+		pool_run_batch(rd, opts->jobs, IXQ_BATCH, ixq_batch, q);
+	else
+		pool_run(rd, opts->jobs, ixq_item, q);
 	rec_close(rd);
 	ixq_free(q);
 	ixlex_free(lx);

@@ -15,6 +15,7 @@
 #include <xxhash.h>
 
 #include "lib/base/buf.h"
+#include "lib/base/clones.h"
 #include "lib/base/diag.h"
 #include "lib/base/hash.h"
 #include "lib/index/hnsw.h"
@@ -835,7 +836,10 @@ struct vf_search {
 	int8_t		*qcode;		/* the query's int8 codes; owned */
 	size_t		 qdims;		/* room in qcode */
 	size_t		 allcap;	/* room in all */
+	struct vf_batch	*batch;		/* vf_query_batch's room; owned */
 };
+
+static void	 batch_free(struct vf_batch *);
 
 struct vf_search *
 vf_search_new(void)
@@ -852,6 +856,7 @@ vf_search_free(struct vf_search *s)
 	if (s == NULL)
 		return;
 	hnsw_search_free(s->hs);
+	batch_free(s->batch);
 	free(s->qcode);
 	free(s->tmp);
 	free(s->all);
@@ -974,6 +979,261 @@ vf_query(struct vf_search *vs, const struct vf_index *ix, const float *q,
 			out[i].score = 1.0f - out[i].dist;
 	}
 	return nall;
+}
+
+/*
+ * Exact search of a batch of queries.  The rows of a segment are taken
+ * BATCH_ROWS at a time, and each tile is scored against every query of
+ * the batch with the blocked kernels (lib/embed/vecdist.h), so a row is
+ * read from memory once per batch instead of once per query.  The scores
+ * are those of hnsw_dist to the last bit, and each query's heap makes the
+ * very moves hnsw_exact makes (rows in order, the same test against the
+ * farthest hit before the filter is asked, the same push and pop), so
+ * ties at the k-th place fall as they do in vf_query.
+ */
+#define BATCH_ROWS	32	/* rows scored at a time */
+
+struct vf_batch {
+	float		*qv;		/* the queries, end to end; owned */
+	float		*score;		/* nq x BATCH_ROWS scores; owned */
+	struct hnsw_hit	*heap;		/* nq heaps of k + 1 hits; owned */
+	size_t		*nheap;		/* their sizes; owned */
+	struct vf_hit	*all;		/* nq x k x segments hits; owned */
+	size_t		*nall;		/* hits of each query; owned */
+	size_t		 qcap;		/* floats room in qv */
+	size_t		 nqcap;		/* queries room in the others */
+	size_t		 hcap;		/* hits room in heap */
+	size_t		 acap;		/* hits room in all */
+};
+
+static void
+batch_free(struct vf_batch *b)
+{
+	if (b == NULL)
+		return;
+	free(b->qv);
+	free(b->score);
+	free(b->heap);
+	free(b->nheap);
+	free(b->all);
+	free(b->nall);
+	free(b);
+}
+
+/* Make room for nq queries of dims floats, k hits and nseg segments. */
+static struct vf_batch *
+batch_room(struct vf_search *vs, size_t nq, size_t dims, size_t k,
+    uint32_t nseg)
+{
+	struct vf_batch *b;
+	size_t n;
+
+	if ((b = vs->batch) == NULL)
+		b = vs->batch = xcalloc(1, sizeof(*b));
+	if (b->qcap < nq * dims) {
+		b->qcap = nq * dims;
+		b->qv = xreallocarray(b->qv, b->qcap, sizeof(*b->qv));
+	}
+	if (b->nqcap < nq) {
+		b->nqcap = nq;
+		b->score = xreallocarray(b->score, nq * BATCH_ROWS,
+		    sizeof(*b->score));
+		b->nheap = xreallocarray(b->nheap, nq, sizeof(*b->nheap));
+		b->nall = xreallocarray(b->nall, nq, sizeof(*b->nall));
+	}
+	if (b->hcap < (n = nq * (k + 1))) {
+		b->hcap = n;
+		b->heap = xreallocarray(b->heap, n, sizeof(*b->heap));
+	}
+	if (b->acap < (n = nq * k * (nseg ? nseg : 1))) {
+		b->acap = n;
+		b->all = xreallocarray(b->all, n, sizeof(*b->all));
+	}
+	return b;
+}
+
+/* hnsw_exact's order: nearer, or as near and an earlier row. */
+static inline int
+batch_closer(struct hnsw_hit a, struct hnsw_hit b)
+{
+	return a.dist < b.dist || (a.dist == b.dist && a.node < b.node);
+}
+
+/* The max-heap of hnsw.c: by distance only, the farthest on top. */
+static inline void
+batch_push(struct hnsw_hit *h, size_t *np, struct hnsw_hit x)
+{
+	size_t i = (*np)++, p;
+
+	while (i > 0) {
+		p = (i - 1) / 2;
+		if (!(x.dist > h[p].dist))
+			break;
+		h[i] = h[p];
+		i = p;
+	}
+	h[i] = x;
+}
+
+static inline void
+batch_pop(struct hnsw_hit *h, size_t *np)
+{
+	struct hnsw_hit x;
+	size_t i = 0, c, n;
+
+	if ((n = --*np) == 0)
+		return;
+	x = h[n];
+	for (;;) {
+		c = 2 * i + 1;
+		if (c >= n)
+			break;
+		if (c + 1 < n && h[c + 1].dist > h[c].dist)
+			c++;
+		if (!(h[c].dist > x.dist))
+			break;
+		h[i] = h[c];
+		i = c;
+	}
+	h[i] = x;
+}
+
+/* Is any of the sixteen distances of scores sc nearer than top? */
+static inline int
+batch_any(const float *sc, float top, int l2)
+{
+	int any = 0, j;
+
+	if (l2) {
+		for (j = 0; j < 16; j++)
+			any |= sc[j] < top;
+	} else {
+		for (j = 0; j < 16; j++)
+			any |= 1.0f - sc[j] < top;
+	}
+	return any;
+}
+
+/*
+ * Offer rows r0 .. r0 + nr of segment g, scored in b->score, to the
+ * heaps of the nq queries.  A row is checked (dead, then fn) only when
+ * some query would take it, and once.  Compiled for several instruction
+ * sets, for the test of sixteen rows at once.
+ */
+static CLONES void
+batch_offer(struct vf_batch *b, const struct vf_index *ix, uint32_t g,
+    uint32_t r0, size_t nr, size_t nq, size_t k, vf_accept fn, void *arg)
+{
+	const struct vf_seg *s = &ix->seg[g];
+	signed char verdict[BATCH_ROWS];
+	int check = fn != NULL || s->ndead > 0, l2 = ix->meta.metric == VF_L2;
+	struct hnsw_hit *h, x;
+	const float *sc;
+	size_t i, r, *hn;
+
+	memset(verdict, -1, sizeof(verdict));
+	for (i = 0; i < nq; i++) {
+		h = b->heap + i * (k + 1);
+		hn = &b->nheap[i];
+		sc = b->score + i * nr;
+		for (r = 0; r < nr; r++) {
+			/*
+			 * With the heap full, sixteen rows none nearer than
+			 * its top are passed over at once (an earlier row
+			 * wins a tie, and the heap holds earlier rows only).
+			 */
+			if (*hn == k && r % 16 == 0 && r + 16 <= nr &&
+			    !batch_any(sc + r, h[0].dist, l2)) {
+				r += 15;
+				continue;
+			}
+			x.dist = l2 ? sc[r] : 1.0f - sc[r];
+			x.node = r0 + (uint32_t)r;
+			if (*hn == k && !batch_closer(x, h[0]))
+				continue;
+			if (check) {
+				if (verdict[r] < 0)
+					verdict[r] = !seg_dead(s, x.node) &&
+					    (fn == NULL ||
+					    fn(ix, g, x.node, arg));
+				if (!verdict[r])
+					continue;
+			}
+			batch_push(h, hn, x);
+			if (*hn > k)
+				batch_pop(h, hn);
+		}
+	}
+}
+
+void
+vf_query_batch(struct vf_search *vs, const struct vf_index *ix,
+    const float *const *q, size_t nq, size_t k, vf_accept fn, void *arg,
+    struct vf_hit *out, size_t *nout)
+{
+	const struct vf_seg *s;
+	struct vf_batch *b;
+	struct vf_hit *all;
+	struct hnsw_hit *h;
+	size_t dims = ix->meta.dims, per, i, j, nr;
+	const char *next, *end;
+	uint32_t g, r0;
+
+	memset(nout, 0, nq * sizeof(*nout));
+	if (k == 0 || nq == 0)
+		return;
+	per = k * (ix->nseg ? ix->nseg : 1);
+	b = batch_room(vs, nq, dims, k, ix->nseg);
+	for (i = 0; i < nq; i++) {
+		memcpy(b->qv + i * dims, q[i], dims * sizeof(float));
+		b->nall[i] = 0;
+	}
+	for (g = 0; g < ix->nseg; g++) {
+		s = &ix->seg[g];
+		if (s->n == s->ndead)
+			continue;
+		memset(b->nheap, 0, nq * sizeof(*b->nheap));
+		for (r0 = 0; r0 < s->n; r0 += (uint32_t)nr) {
+			nr = s->n - r0 < BATCH_ROWS ? s->n - r0 : BATCH_ROWS;
+			/* The next tile comes in while this one is scored. */
+			next = (const char *)(s->vec + (size_t)(r0 + nr) * dims);
+			end = (const char *)(s->vec + (size_t)s->n * dims);
+			for (j = 0; j < nr * dims * sizeof(float) &&
+			    next + j < end; j += 64)
+				__builtin_prefetch(next + j);
+			if (ix->meta.metric == VF_L2)
+				vecdist_l2sq_block(b->qv, nq, s->vec +
+				    (size_t)r0 * dims, nr, dims, b->score);
+			else
+				vecdist_dot_block(b->qv, nq, s->vec +
+				    (size_t)r0 * dims, nr, dims, b->score);
+			batch_offer(b, ix, g, r0, nr, nq, k, fn, arg);
+		}
+		for (i = 0; i < nq; i++) {
+			h = b->heap + i * (k + 1);
+			hnsw_sort_hits(h, b->nheap[i]);
+			all = b->all + i * per + b->nall[i];
+			for (j = 0; j < b->nheap[i]; j++) {
+				all[j].dist = h[j].dist;
+				all[j].seg = g;
+				all[j].row = h[j].node;
+			}
+			b->nall[i] += b->nheap[i];
+		}
+	}
+	for (i = 0; i < nq; i++) {
+		all = b->all + i * per;
+		qsort(all, b->nall[i], sizeof(*all), vfhit_cmp);
+		nout[i] = b->nall[i] < k ? b->nall[i] : k;
+		for (j = 0; j < nout[i]; j++) {
+			out[i * k + j] = all[j];
+			if (ix->meta.metric == VF_L2)
+				out[i * k + j].score = sqrtf(all[j].dist > 0 ?
+				    all[j].dist : 0);
+			else
+				out[i * k + j].score = 1.0f - all[j].dist;
+		}
+	}
 }
 
 /* A row of the writer: where its strings are in the string buffers. */

@@ -234,6 +234,20 @@ size_t	 vf_query(struct vf_search *, const struct vf_index *,
 	    void *arg, struct vf_hit *out);
 
 /*
+ * vf_query with exact set, for the nq queries q[0..nq) at once: the hits
+ * of query i go to out[i * k ...] (out holds nq * k), their number to
+ * nout[i], and they are those vf_query would return, the same rows with
+ * the same distances in the same order.  Each segment is read in tiles
+ * of rows scored against all the queries (vecdist_dot_block), so a batch
+ * costs about one pass over the vectors.  fn is asked at most once per
+ * row, and only about rows some query would take: it must answer the
+ * same for every query of the batch.
+ */
+void	 vf_query_batch(struct vf_search *, const struct vf_index *,
+	    const float *const *q, size_t nq, size_t k, vf_accept fn,
+	    void *arg, struct vf_hit *out, size_t *nout);
+
+/*
  * A new segment being put together: rows and tombstones.  Adding a row
  * whose id is already in the writer replaces that row (last wins).
  * Strings are copied; terms is the row's VF_TERMS string.  A writer of

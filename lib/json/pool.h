@@ -34,6 +34,24 @@ typedef void (*pool_ordered_fn)(struct rec_item *it, void *arg);
 void	 pool_run_ordered(struct rec_reader *rd, int jobs, pool_fn fn,
 	    pool_ordered_fn ordered, void *arg);
 
+/*
+ * Process n consecutive items at once (items[0..n), in input order),
+ * each as a pool_fn processes its item.  Same rules as pool_fn.
+ */
+typedef void (*pool_batch_fn)(struct rec_item *items, size_t n, void *arg,
+	    int worker);
+
+/*
+ * pool_run for tools that gain from seeing several records at once: a
+ * job is up to batch consecutive items (fewer at the end of the input,
+ * at the end of the ring of items in flight, or when the bytes in flight
+ * reach their bound), run by fn in one call.  With --unbuffered a job is
+ * one item.  Output is flushed item by item in input order, and a fatal
+ * item ends the run, as with pool_run.
+ */
+void	 pool_run_batch(struct rec_reader *rd, int jobs, size_t batch,
+	    pool_batch_fn fn, void *arg);
+
 /* The number of online processors, at least 1: the default for -j 0. */
 int	 pool_ncpu(void);
 
