@@ -1199,7 +1199,7 @@ vf_query_batch(struct vf_search *vs, const struct vf_index *ix,
 			next = (const char *)(s->vec + (size_t)(r0 + nr) * dims);
 			end = (const char *)(s->vec + (size_t)s->n * dims);
 			for (j = 0; j < nr * dims * sizeof(float) &&
-			    next + j < end; j += 64)
+			    j < (size_t)(end - next); j += 64)
 				__builtin_prefetch(next + j);
 			if (ix->meta.metric == VF_L2)
 				vecdist_l2sq_block(b->qv, nq, s->vec +
