@@ -109,6 +109,7 @@ ixv_query(const char *path, const struct rec_config *cfg, int argc,
 	struct rec_reader *rd;
 	struct vf_index *ix;
 	struct ixlex *lx = NULL;
+	struct ixq_opts o;
 	struct ixq *q;
 	int r = 0;
 
@@ -128,12 +129,15 @@ ixv_query(const char *path, const struct rec_config *cfg, int argc,
 		vf_close(ix);
 		return ETV_SYS;
 	}
-	q = ixq_new(ix, filters, opts);
+	/* An index without graphs is searched by scans: exact. */
+	o = *opts;
+	o.exact |= vf_meta(ix)->M == 0;
+	q = ixq_new(ix, filters, &o);
 	if (lx != NULL)
 		ixq_set_lexical(q, lx);
 	rd = rec_open(cfg, argc, argv);
 	/* Exact search reads every vector: once for a batch of queries. */
-	if (opts->exact)
+	if (o.exact)
 		pool_run_batch(rd, opts->jobs, IXQ_BATCH, ixq_batch, q);
 	else
 		pool_run(rd, opts->jobs, ixq_item, q);
