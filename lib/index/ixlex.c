@@ -22,7 +22,6 @@ struct ixlex {
 	double		 avgdl;		/* their mean length */
 	struct strmap	*deadterm;	/* terms of dead rows; owned */
 	uint32_t	*deaddf;	/* dead rows holding each; owned */
-	uint64_t	 termbytes;	/* bytes of the rows' term lists */
 };
 
 struct ixlex_search {
@@ -164,7 +163,7 @@ ixlex_open(const struct vf_index *ix, struct buf *err)
 	struct ixlex *lx;
 	const void *blob;
 	uint64_t docs = 0, sumdl = 0;
-	size_t len, tl;
+	size_t len;
 	uint32_t s;
 
 	if ((an = an_new(vf_meta(ix)->analyzer, err)) == NULL)
@@ -188,13 +187,6 @@ ixlex_open(const struct vf_index *ix, struct buf *err)
 	count_dead(lx, &docs, &sumdl);
 	lx->docs = docs;
 	lx->avgdl = docs ? (double)sumdl / (double)docs : 1;
-	for (s = 0; s < lx->nseg; s++) {
-		uint32_t r;
-
-		for (r = 0; r < vf_seg_rows(ix, s); r++)
-			if (vf_str(ix, s, VF_TERMS, r, &tl) != NULL)
-				lx->termbytes += tl;
-	}
 	return lx;
 }
 
@@ -228,14 +220,18 @@ ixlex_sizes(const struct ixlex *lx, uint64_t *terms, uint64_t *postings,
 	size_t len;
 	uint32_t s;
 
-	*terms = *postings = *index_bytes = 0;
+	uint32_t r;
+
+	*terms = *postings = *index_bytes = *terms_bytes = 0;
 	for (s = 0; s < lx->nseg; s++) {
 		*terms += lp_nterms(&lx->seg[s]);
 		*postings += lp_npostings(&lx->seg[s]);
 		(void)vf_lex(lx->ix, s, &len);
 		*index_bytes += len;
+		for (r = 0; r < vf_seg_rows(lx->ix, s); r++)
+			if (vf_str(lx->ix, s, VF_TERMS, r, &len) != NULL)
+				*terms_bytes += len;
 	}
-	*terms_bytes = lx->termbytes;
 }
 
 struct ixlex_search *
