@@ -218,9 +218,7 @@ ixlex_sizes(const struct ixlex *lx, uint64_t *terms, uint64_t *postings,
     uint64_t *index_bytes, uint64_t *terms_bytes)
 {
 	size_t len;
-	uint32_t s;
-
-	uint32_t r;
+	uint32_t s, r;
 
 	*terms = *postings = *index_bytes = *terms_bytes = 0;
 	for (s = 0; s < lx->nseg; s++) {
