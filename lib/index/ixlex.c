@@ -267,8 +267,9 @@ live_df(const struct ixlex *lx, const char *term, size_t len)
 
 	for (s = 0; s < lx->nseg; s++)
 		df += lp_df(&lx->seg[s], term, len);
+	/* More dead rows than rows: a damaged term list; no such term. */
 	if ((id = strmap_find(lx->deadterm, term, len)) >= 0)
-		df -= lx->deaddf[id];
+		df = df > lx->deaddf[id] ? df - lx->deaddf[id] : 0;
 	return df;
 }
 
