@@ -452,9 +452,9 @@ lexical_spec(void)
 	if (*cfg.rq.want.lexical == '\0') {
 		if (cfg.language || strcmp(cfg.analyzer, "standard") != 0 ||
 		    cfg.rq.want.k1 != IXLEX_K1 || cfg.rq.want.b != IXLEX_B)
-			diag_usage("options '--language', '--analyzer', '--k1' "
-			    "and '--b' apply to a lexical index: give "
-			    "'--lexical FIELD'");
+			diag_usage("options '--language', '--analyzer', "
+			    "'--k1' and '--b' apply to a lexical index: "
+			    "give '--lexical FIELD'");
 		return;
 	}
 	if (cfg.language && strcmp(cfg.analyzer, "none") == 0)

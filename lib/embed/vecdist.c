@@ -270,7 +270,7 @@ block(const float *q, size_t nq, const float *v, size_t nv, size_t n,
 	int x, y;
 
 	for (i = 0; i < nq; i += TQ) {
-		/* A short tile repeats its last row; those sums are dropped. */
+		/* A short tile repeats its last row; its sums are dropped. */
 		for (x = 0; x < TQ; x++)
 			qp[x] = q + (i + x < nq ? i + x : nq - 1) * n;
 		for (j = 0; j < nv; j += TV) {

@@ -1196,7 +1196,8 @@ vf_query_batch(struct vf_search *vs, const struct vf_index *ix,
 		for (r0 = 0; r0 < s->n; r0 += (uint32_t)nr) {
 			nr = s->n - r0 < BATCH_ROWS ? s->n - r0 : BATCH_ROWS;
 			/* The next tile comes in while this one is scored. */
-			next = (const char *)(s->vec + (size_t)(r0 + nr) * dims);
+			next = (const char *)(s->vec +
+			    (size_t)(r0 + nr) * dims);
 			end = (const char *)(s->vec + (size_t)s->n * dims);
 			for (j = 0; j < nr * dims * sizeof(float) &&
 			    j < (size_t)(end - next); j += 64)
