@@ -279,7 +279,7 @@ def bench_set(name, x, q):
              idx, base])
         bench_exact(name, idx, qf, q, gt)
         return
-    bt, brss = run([ETV, "build", "--store", "", "-M", str(M),
+    bt, brss = run([ETV, "build", "--force", "--store", "", "-M", str(M),
                     "--ef-construction", str(EFC), "-j", "1", idx, base],
                    cpu=True)
     pts = []
@@ -297,7 +297,7 @@ def bench_set(name, x, q):
            "open": ot, "rss": max(brss, qrss)}
     # The same with --quantize i8: graph walks on int8 codes.
     idq = os.path.join(W, name + "-i8.etv")
-    qt, qrss8 = run([ETV, "build", "--store", "", "-M", str(M),
+    qt, qrss8 = run([ETV, "build", "--force", "--store", "", "-M", str(M),
                      "--ef-construction", str(EFC), "--quantize", "i8",
                      "-j", "1", idq, base], cpu=True)
     pq = []
@@ -416,7 +416,8 @@ def bench_add():
     write_jsonl(new, x[n:], "n")
     idx = os.path.join(W, "add.etv")
     jobs = str(os.cpu_count() or 1)
-    bt, _ = run([ETV, "build", "--store", "", "-j", jobs, idx, base])
+    bt, _ = run([ETV, "build", "--force", "--store", "", "-j", jobs, idx,
+                 base])
     print("build (-j %s): %.1f s" % (jobs, bt))
     at, rss = run([ETV, "add", idx, new])
     print("add 1000: %.3f s, peak RSS %.1f MiB (target < 1 s)" % (at, rss))
