@@ -19,7 +19,6 @@
 #include "lib/json/pool.h"
 #include "lib/json/record.h"
 #include "lib/json/runstats.h"
-#include "lib/text/analyze.h"
 
 #define USAGE \
 "usage: etv-index build|add|sync|delete|query [options] INDEX [file ...]\n" \
@@ -446,8 +445,7 @@ set_table(void)
 static void
 lexical_spec(void)
 {
-	struct buf err = BUF_INIT, spec = BUF_INIT;
-	struct an_analyzer *an;
+	struct buf err = BUF_INIT;
 
 	if (*cfg.rq.want.lexical == '\0') {
 		if (cfg.language || strcmp(cfg.analyzer, "standard") != 0 ||
@@ -457,17 +455,10 @@ lexical_spec(void)
 			    "give '--lexical FIELD'");
 		return;
 	}
-	if (cfg.language && strcmp(cfg.analyzer, "none") == 0)
-		diag_usage("option '--language' does not apply to "
-		    "'--analyzer none'");
-	buf_printf(&spec, "%s%s%s", cfg.analyzer, cfg.language ? ":" : "",
-	    cfg.language ? cfg.language : "");
-	if ((an = an_new(spec.data, &err)) == NULL)
-		diag_usage("option '--language' %s", err.data);
-	cfg.spec = xstrdup(an_spec(an));
+	if ((cfg.spec = ixlex_spec(cfg.analyzer, cfg.language, &err)) ==
+	    NULL)
+		diag_usage("%s", err.data);
 	cfg.rq.want.analyzer = cfg.spec;
-	an_free(an);
-	buf_release(&spec);
 	buf_release(&err);
 }
 

@@ -79,19 +79,17 @@ add_fields(struct buf *b, size_t start, const struct vf_index *ix,
 static void
 add_terms(struct buf *b, size_t start, const char *p, size_t n)
 {
-	const char *end = p + n, *sp, *nl;
+	const char *end = p + n, *term;
+	unsigned long tf;
+	size_t tlen;
 
 	add_key(b, start, "terms");
 	buf_addc(b, '{');
-	for (; p < end && (nl = memchr(p, '\n', (size_t)(end - p))) != NULL;
-	    p = nl + 1) {
-		if ((sp = memchr(p, ' ', (size_t)(nl - p))) == NULL)
-			break;
+	while (ixlex_next_term(&p, end, &term, &tlen, &tf)) {
 		if (b->data[b->len - 1] != '{')
 			buf_addc(b, ',');
-		rec_quote(b, p, (size_t)(sp - p));
-		buf_addc(b, ':');
-		buf_add(b, sp + 1, (size_t)(nl - sp - 1));
+		rec_quote(b, term, tlen);
+		buf_printf(b, ":%lu", tf);
 	}
 	buf_addc(b, '}');
 }

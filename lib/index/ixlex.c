@@ -97,13 +97,33 @@ ixlex_terms(struct an_analyzer *an, const char *text, size_t len,
 	return n;
 }
 
-/*
- * Walk a terms string: the next term at *p (its length in *tlen) and its
- * count in *tf.  Returns 0 at the end or on a malformed line.
- */
-static int
-next_term(const char **p, const char *end, const char **term, size_t *tlen,
-    unsigned long *tf)
+char *
+ixlex_spec(const char *analyzer, const char *language, struct buf *err)
+{
+	struct buf spec = BUF_INIT, why = BUF_INIT;
+	struct an_analyzer *an;
+	char *s = NULL;
+
+	if (language && strcmp(analyzer, "none") == 0) {
+		buf_fail(err, "option '--language' does not apply to "
+		    "'--analyzer none'");
+		return NULL;
+	}
+	buf_printf(&spec, "%s%s%s", analyzer, language ? ":" : "",
+	    language ? language : "");
+	if ((an = an_new(spec.data, &why)) != NULL)
+		s = xstrdup(an_spec(an));
+	else
+		buf_fail(err, "option '--language' %s", why.data);
+	an_free(an);
+	buf_release(&spec);
+	buf_release(&why);
+	return s;
+}
+
+int
+ixlex_next_term(const char **p, const char *end, const char **term,
+    size_t *tlen, unsigned long *tf)
 {
 	const char *sp, *nl;
 	char *e;
@@ -139,8 +159,8 @@ count_dead(struct ixlex *lx, uint64_t *docs, uint64_t *sumdl)
 			*sumdl -= dl;
 			if ((p = vf_str(ix, s, VF_TERMS, r, &len)) == NULL)
 				continue;
-			for (end = p + len; next_term(&p, end, &term, &tlen,
-			    &tf); ) {
+			for (end = p + len; ixlex_next_term(&p, end, &term,
+			    &tlen, &tf); ) {
 				id = strmap_intern(lx->deadterm, term, tlen,
 				    &isnew);
 				if (id >= cap) {
@@ -309,7 +329,7 @@ ixlex_query(struct ixlex_search *ls, const struct ixlex *lx,
 	ixlex_terms(ls->an, text, len, &ls->terms);
 	p = ls->terms.data;
 	end = p + ls->terms.len;
-	while (next_term(&p, end, &term, &tlen, &qtf)) {
+	while (ixlex_next_term(&p, end, &term, &tlen, &qtf)) {
 		if ((df = live_df(lx, term, tlen)) == 0)
 			continue;
 		if (nt == ls->tcap) {

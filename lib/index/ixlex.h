@@ -16,6 +16,23 @@
 #define IXLEX_B		0.75
 
 /*
+ * The analysis spec of a lexical index from --analyzer ("standard" or
+ * "none") and --language (NULL for none), in an_spec's canonical form
+ * (free it).  Returns NULL with the reason in err: a language with
+ * "none", or one this build's libstemmer does not have.
+ */
+char	*ixlex_spec(const char *analyzer, const char *language,
+	    struct buf *err);
+
+/*
+ * Walk a VF_TERMS string: the next term at *p (before end), its length
+ * in *tlen and its count in *tf, *p moved past it.  Returns 0 at the end
+ * or at a malformed line.
+ */
+int	 ixlex_next_term(const char **p, const char *end, const char **term,
+	    size_t *tlen, unsigned long *tf);
+
+/*
  * The VF_TERMS string of text[0..len) as an analyses it: each distinct
  * term once, as "term tf\n", sorted bytewise.  Replaces the contents of
  * out.  Returns the number of terms counted with their repeats (the
